@@ -1,0 +1,3 @@
+from legeplan.cli import main
+
+main()

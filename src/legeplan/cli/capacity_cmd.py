@@ -1,0 +1,1 @@
+"""CLI commands (capacity_cmd)."""

@@ -1,0 +1,10 @@
+"""Imports every command module so its commands register on the root app."""
+
+from legeplan.cli import (  # noqa: F401
+    capacity_cmd,
+    plan_cmd,
+    region_cmd,
+    register_cmd,
+    rota_cmd,
+    serve_cmd,
+)

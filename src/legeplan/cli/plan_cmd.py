@@ -1,0 +1,1 @@
+"""CLI commands (plan_cmd)."""

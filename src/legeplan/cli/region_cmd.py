@@ -1,0 +1,1 @@
+"""CLI commands (region_cmd)."""

@@ -1,0 +1,1 @@
+"""CLI commands (register_cmd)."""

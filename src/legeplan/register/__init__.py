@@ -1,0 +1,1 @@
+"""Register of GP positions (hjemler), lists, offices, physicians, agreements and institutions."""
