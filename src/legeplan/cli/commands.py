@@ -5,6 +5,7 @@ from legeplan.cli import (  # noqa: F401
     plan_cmd,
     region_cmd,
     register_cmd,
+    report_cmd,
     rota_cmd,
     serve_cmd,
 )
