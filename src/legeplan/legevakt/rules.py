@@ -1,0 +1,253 @@
+"""The hard rota rules, shared by the solver and the checker, and the fairness measure of the soft goals.
+
+Rule ids (used in violations and infeasibility explanations) and their sources:
+
+* ``dekning`` — every shift is covered by the number of doctors it needs (forsvarlig legevakt, seed 002).
+* ``overlapp`` / ``hviletid`` — no overlapping duties; at least ``min_rest_hours`` (SFS 2305: as a rule 8 hours) off
+  between duties and ``rest_after_night_hours`` after a night (seed 002).
+* ``alder_60`` — aged 60+ are exempt unless they opt in (SFS 2305 § 7.2, seeds 001 and 003).
+* ``natt_55`` — 55+ may be exempted from nights (SFS 2305, seeds 000 and 003).
+* ``fravær`` — no duty on a doctor's unavailable dates.
+* ``kompetanse_bakvakt`` / ``lis1_alene`` — a doctor who does not meet akuttmedisinforskriften § 7 (and every LIS1)
+  works only with a competent bakvakt on the same shift (seeds 001 and 002).
+* ``bakvakt_ukvalifisert`` — the bakvakt must itself meet § 7 ("Bakvaktlegen skal være vaktkompetent", seed 001).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+from legeplan.legevakt.calendar import days_in, expand_shifts
+from legeplan.legevakt.model import (
+    Assignment,
+    Doctor,
+    FairnessFigure,
+    Role,
+    RotaProblem,
+    ShiftInstance,
+    Violation,
+)
+
+RULE_TEXT: dict[str, str] = {
+    "dekning": "alle vakter skal være dekket med det antall leger vakten krever",
+    "overlapp": "en lege kan ikke ha overlappende vakter",
+    "hviletid": "hviletid mellom vakter (SFS 2305: som hovedregel minst 8 timer, og etter natt som konfigurert)",
+    "alder_60": "leger over 60 år er fritatt fra legevakt med mindre de selv ønsker vakt (SFS 2305 § 7.2)",
+    "natt_55": "leger over 55 år med nattfritak skal ikke ha nattevakt (SFS 2305)",
+    "fravær": "leger har ikke vakt på dager de er utilgjengelige",
+    "kompetanse_bakvakt": "leger som ikke oppfyller akuttmedisinforskriften § 7 må ha kompetent bakvakt på samme vakt",
+    "lis1_alene": "LIS1 har aldri vakt alene: det må være kompetent bakvakt på samme vakt",
+    "bakvakt_ukvalifisert": "bakvakten må selv oppfylle kompetansekravet i akuttmedisinforskriften § 7",
+    "ukjent_lege": "legen finnes ikke i problemet",
+    "ukjent_vakt": "vakttypen finnes ikke, eller går ikke på denne datoen",
+    "dobbel": "samme lege er satt opp to ganger på samme vakt",
+}
+
+FAIRNESS_CATEGORIES: tuple[str, ...] = ("alle", "natt", "helg", "helligdag")
+
+
+def rest_after(problem: RotaProblem, inst: ShiftInstance) -> timedelta:
+    hours = max(problem.min_rest_hours, problem.rest_after_night_hours if inst.night else 0.0)
+    return timedelta(hours=hours)
+
+
+def blocking_rules(doctor: Doctor, inst: ShiftInstance) -> list[str]:
+    """Rules that forbid this doctor on this shift regardless of the rest of the rota."""
+    blocked: list[str] = []
+    if doctor.age_exempt:
+        blocked.append("alder_60")
+    if doctor.night_exempt and inst.night:
+        blocked.append("natt_55")
+    if doctor.is_unavailable(inst.date) or (
+        inst.end.date() != inst.date
+        and inst.end.time() != datetime.min.time()
+        and doctor.is_unavailable(inst.end.date())
+    ):
+        blocked.append("fravær")
+    return blocked
+
+
+def conflict_cliques(problem: RotaProblem, instances: Sequence[ShiftInstance]) -> list[list[int]]:
+    """Groups of shifts of which one doctor can take at most one (overlap or too little rest).
+
+    Each shift is extended by the rest it requires afterwards; two shifts conflict exactly when the extended
+    intervals overlap, so the maximal cliques of this interval graph are the sets alive at each start time.
+    """
+    ordered = sorted(instances, key=lambda s: s.start)
+    cliques: list[list[int]] = []
+    active: list[tuple[datetime, int]] = []
+    previous: set[int] = set()
+    for inst in ordered:
+        active = [(ext_end, idx) for ext_end, idx in active if ext_end > inst.start]
+        active.append((inst.end + rest_after(problem, inst), inst.index))
+        members = {idx for _, idx in active}
+        if len(members) > 1 and not members <= previous:
+            cliques.append(sorted(members))
+        previous = members
+    return cliques
+
+
+def fairness_weights(problem: RotaProblem, instances: Sequence[ShiftInstance]) -> dict[str, dict[str, float]]:
+    """Each doctor's weight per category: employment fraction times the share of the period they are available."""
+    period_days = days_in(problem.start, problem.end)
+    weights: dict[str, dict[str, float]] = {c: {} for c in FAIRNESS_CATEGORIES}
+    for doctor in problem.doctors:
+        if doctor.age_exempt:
+            continue
+        available = sum(1 for d in period_days if not doctor.is_unavailable(d)) / len(period_days)
+        weight = doctor.employment_fraction * available
+        for category in FAIRNESS_CATEGORIES:
+            if category == "natt" and doctor.night_exempt:
+                continue
+            weights[category][doctor.id] = weight
+    return weights
+
+
+def in_category(inst: ShiftInstance, category: str) -> bool:
+    if category == "natt":
+        return inst.night
+    if category == "helg":
+        return inst.weekend
+    if category == "helligdag":
+        return inst.holiday
+    return True
+
+
+def fairness_targets(problem: RotaProblem, instances: Sequence[ShiftInstance]) -> dict[str, dict[str, float]]:
+    """Pro-rata target number of vakter per doctor and category (employment fraction and availability)."""
+    weights = fairness_weights(problem, instances)
+    targets: dict[str, dict[str, float]] = {}
+    for category, per_doctor in weights.items():
+        total = sum(i.doctors for i in instances if in_category(i, category))
+        weight_sum = sum(per_doctor.values())
+        targets[category] = {d: (total * w / weight_sum if weight_sum else 0.0) for d, w in per_doctor.items()}
+    return targets
+
+
+def fairness_figures(
+    problem: RotaProblem, assignments: Iterable[Assignment], instances: Sequence[ShiftInstance] | None = None
+) -> tuple[FairnessFigure, ...]:
+    """Deviation of each doctor's vakter from the pro-rata target, per category (largest and mean, in shifts)."""
+    instances = list(instances) if instances is not None else expand_shifts(problem)
+    by_key = {i.key: i for i in instances}
+    targets = fairness_targets(problem, instances)
+    counts: dict[str, dict[str, int]] = {c: defaultdict(int) for c in FAIRNESS_CATEGORIES}
+    for a in assignments:
+        inst = by_key.get((a.date, a.shift_type))
+        if inst is None or a.role is not Role.VAKT:
+            continue
+        for category in FAIRNESS_CATEGORIES:
+            if in_category(inst, category):
+                counts[category][a.doctor] += 1
+    figures = []
+    for category in FAIRNESS_CATEGORIES:
+        deviations = [abs(counts[category][d] - t) for d, t in targets[category].items()]
+        if not deviations:
+            continue
+        figures.append(
+            FairnessFigure(
+                category=category,
+                max_deviation=round(max(deviations), 3),
+                mean_deviation=round(sum(deviations) / len(deviations), 3),
+            )
+        )
+    return tuple(figures)
+
+
+def _violation(rule: str, day: date | None, doctor: str | None, shift: str | None, detail: str) -> Violation:
+    return Violation(rule=rule, date=day, doctor=doctor, shift_type=shift, message=f"{detail} ({RULE_TEXT[rule]})")
+
+
+def check_rota(problem: RotaProblem, assignments: Iterable[Assignment]) -> list[Violation]:
+    """Every violation of the hard rules in a rota (solver output or hand-made), sorted by date."""
+    instances = expand_shifts(problem)
+    by_key = {i.key: i for i in instances}
+    doctors = {d.id: d for d in problem.doctors}
+    shift_ids = {s.id for s in problem.shift_types}
+    violations: list[Violation] = []
+    vakt: dict[int, list[str]] = defaultdict(list)
+    bakvakt: dict[int, list[str]] = defaultdict(list)
+    duties: dict[str, list[tuple[ShiftInstance, Role]]] = defaultdict(list)
+    seen: set[tuple[int, str]] = set()
+
+    for a in assignments:
+        inst = by_key.get((a.date, a.shift_type))
+        if a.doctor not in doctors:
+            violations.append(_violation("ukjent_lege", a.date, a.doctor, a.shift_type, f"Ukjent lege {a.doctor!r}"))
+            continue
+        if inst is None:
+            reason = "finnes ikke" if a.shift_type not in shift_ids else f"går ikke {a.date} eller er utenfor perioden"
+            violations.append(
+                _violation("ukjent_vakt", a.date, a.doctor, a.shift_type, f"Vakt {a.shift_type!r} {reason}")
+            )
+            continue
+        if (inst.index, a.doctor) in seen:
+            violations.append(_violation("dobbel", a.date, a.doctor, a.shift_type, "Satt opp to ganger"))
+            continue
+        seen.add((inst.index, a.doctor))
+        doctor = doctors[a.doctor]
+        (vakt if a.role is Role.VAKT else bakvakt)[inst.index].append(a.doctor)
+        duties[a.doctor].append((inst, a.role))
+        for rule in blocking_rules(doctor, inst):
+            detail = {
+                "alder_60": f"{doctor.name} er {doctor.age} år og har ikke valgt å ta vakt",
+                "natt_55": f"{doctor.name} har nattfritak",
+                "fravær": f"{doctor.name} er utilgjengelig",
+            }[rule]
+            violations.append(_violation(rule, a.date, a.doctor, a.shift_type, detail))
+        if a.role is Role.BAKVAKT and not doctor.meets_section7:
+            violations.append(
+                _violation("bakvakt_ukvalifisert", a.date, a.doctor, a.shift_type, f"{doctor.name} er bakvakt")
+            )
+
+    for inst in instances:
+        on_duty = vakt.get(inst.index, [])
+        if len(on_duty) < inst.doctors:
+            violations.append(
+                _violation(
+                    "dekning",
+                    inst.date,
+                    None,
+                    inst.shift_type,
+                    f"{len(on_duty)} av {inst.doctors} leger satt opp",
+                )
+            )
+        competent_backup = [d for d in bakvakt.get(inst.index, []) if doctors[d].meets_section7]
+        for doctor_id in on_duty:
+            doctor = doctors[doctor_id]
+            if not doctor.meets_section7 and not competent_backup:
+                rule = "lis1_alene" if doctor.lis1 else "kompetanse_bakvakt"
+                violations.append(
+                    _violation(rule, inst.date, doctor_id, inst.shift_type, f"{doctor.name} uten bakvakt")
+                )
+
+    for doctor_id, items in duties.items():
+        items.sort(key=lambda pair: pair[0].start)
+        for pos, (second, _) in enumerate(items):
+            for first, _ in reversed(items[max(0, pos - 8) : pos]):
+                if second.start < first.end:
+                    violations.append(
+                        _violation(
+                            "overlapp",
+                            second.date,
+                            doctor_id,
+                            second.shift_type,
+                            f"overlapper {first.shift_type} {first.date}",
+                        )
+                    )
+                elif second.start < first.end + rest_after(problem, first):
+                    rest = (second.start - first.end).total_seconds() / 3600
+                    violations.append(
+                        _violation(
+                            "hviletid",
+                            second.date,
+                            doctor_id,
+                            second.shift_type,
+                            f"bare {rest:g} timer fri etter {first.shift_type} {first.date}",
+                        )
+                    )
+
+    violations.sort(key=lambda v: (v.date or date.min, v.rule, v.doctor or ""))
+    return violations

@@ -1,0 +1,440 @@
+"""Legevakt rota engine on OR-Tools CP-SAT with lexicographic soft goals and explained infeasibility.
+
+Hard rules are those of :mod:`legeplan.legevakt.rules`. Soft goals are solved in priority tiers: each tier is
+minimised, its value is then fixed as a constraint and the next tier is solved from the previous solution (hint):
+
+1. ``rettferdighet`` — the largest deviation from the pro-rata share (employment fraction × availability) of all
+   vakter, nights, weekends and holidays (summed over the four categories).
+2. ``rettferdighet_sum`` — the total deviation over all doctors and categories.
+3. ``spredning`` — duties beyond one in any window of ``spread_days`` days (no clustering).
+4. ``ønsker`` — unmet wishes.
+
+When the hard rules cannot all hold, the rule families are added as assumption literals to a diagnostic model and
+CP-SAT's ``sufficient_assumptions_for_infeasibility`` (minimised by deletion) names the rules that together make the
+demand impossible.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+from legeplan.legevakt.calendar import days_in, expand_shifts
+from legeplan.legevakt.model import (
+    Assignment,
+    Role,
+    RotaProblem,
+    RotaSolution,
+    ShiftInstance,
+    SolveProgress,
+    TierResult,
+)
+from legeplan.legevakt.rules import (
+    FAIRNESS_CATEGORIES,
+    RULE_TEXT,
+    blocking_rules,
+    conflict_cliques,
+    fairness_figures,
+    fairness_targets,
+    in_category,
+)
+
+ProgressCallback = Callable[[SolveProgress], None]
+
+#: Share of the time limit given to each tier, in tier order.
+TIER_TIME_SHARE = (0.4, 0.2, 0.2, 0.2)
+FAIRNESS_SCALE = 100
+
+TIER_DESCRIPTIONS = {
+    "rettferdighet": "største avvik fra forholdsmessig andel (alle vakter, natt, helg, helligdag), i vakter",
+    "rettferdighet_sum": "samlet avvik fra forholdsmessig andel over alle leger og kategorier, i vakter",
+    "spredning": "vakter utover én per vindu på spread_days dager (opphoping)",
+    "ønsker": "ønsker som ikke er oppfylt",
+}
+
+
+class RotaInfeasibleError(ValueError):
+    """The hard rules cannot all hold; ``reasons`` says which rules cause it."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = tuple(reasons)
+
+
+@dataclass
+class _Variables:
+    vakt: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    bakvakt: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+
+    def of_doctor(self, doctor: str, index: int) -> list[cp_model.IntVar]:
+        found = []
+        for table in (self.vakt, self.bakvakt):
+            var = table.get((doctor, index))
+            if var is not None:
+                found.append(var)
+        return found
+
+
+def _build_hard_model(
+    problem: RotaProblem,
+    instances: Sequence[ShiftInstance],
+    *,
+    assumptions: dict[str, cp_model.IntVar] | None = None,
+) -> tuple[cp_model.CpModel, _Variables]:
+    """The hard rules. Without ``assumptions`` only allowed pairs get variables (lean model); with them every pair
+    does, and each rule family is enforced only if its literal is true (diagnostic model)."""
+    model = cp_model.CpModel()
+    variables = _Variables()
+    diagnostic = assumptions is not None
+    lits: dict[str, cp_model.IntVar] = {}
+    if diagnostic:
+        for rule in ("overlapp", "hviletid", "alder_60", "natt_55", "fravær", "kompetanse_bakvakt"):
+            lits[rule] = model.new_bool_var(f"assume_{rule}")
+            model.add_assumption(lits[rule])
+    if assumptions is not None:
+        assumptions.update(lits)
+
+    competent = {d.id for d in problem.doctors if d.meets_section7}
+    for inst in instances:
+        for doctor in problem.doctors:
+            blocked = blocking_rules(doctor, inst)
+            if blocked and not diagnostic:
+                continue
+            var = model.new_bool_var(f"v_{doctor.id}_{inst.index}")
+            variables.vakt[(doctor.id, inst.index)] = var
+            for rule in blocked:
+                model.add(var == 0).only_enforce_if(lits[rule])
+
+    # Bakvakt: a competent doctor on the same shift whenever a doctor who does not meet § 7 is on duty.
+    for inst in instances:
+        needs = [
+            variables.vakt[(d.id, inst.index)]
+            for d in problem.doctors
+            if d.id not in competent and (d.id, inst.index) in variables.vakt
+        ]
+        if not needs:
+            continue
+        backups = []
+        for doctor in problem.doctors:
+            if doctor.id not in competent:
+                continue
+            blocked = blocking_rules(doctor, inst)
+            if blocked and not diagnostic:
+                continue
+            var = model.new_bool_var(f"b_{doctor.id}_{inst.index}")
+            variables.bakvakt[(doctor.id, inst.index)] = var
+            backups.append(var)
+            for rule in blocked:
+                model.add(var == 0).only_enforce_if(lits[rule])
+        backup_count = sum(backups)
+        model.add(backup_count <= 1)
+        model.add(backup_count <= sum(needs))
+        for need in needs:
+            if diagnostic:
+                model.add(backup_count >= need).only_enforce_if(lits["kompetanse_bakvakt"])
+            else:
+                model.add(backup_count >= need)
+
+    for inst in instances:
+        on_duty = [variables.vakt[(d.id, inst.index)] for d in problem.doctors if (d.id, inst.index) in variables.vakt]
+        model.add(sum(on_duty) == inst.doctors)
+
+    # One duty per doctor and shift, and no overlap / too little rest.
+    for doctor in problem.doctors:
+        for inst in instances:
+            own = variables.of_doctor(doctor.id, inst.index)
+            if len(own) > 1:
+                model.add_at_most_one(own)
+    clique_sets: list[tuple[str | None, list[list[int]]]] = []
+    if diagnostic:
+        no_rest = problem.model_copy(update={"min_rest_hours": 0.0, "rest_after_night_hours": 0.0})
+        clique_sets.append(("overlapp", conflict_cliques(no_rest, instances)))
+        clique_sets.append(("hviletid", conflict_cliques(problem, instances)))
+    else:
+        clique_sets.append((None, conflict_cliques(problem, instances)))
+    for clique_rule, cliques in clique_sets:
+        for doctor in problem.doctors:
+            for clique in cliques:
+                members = [v for idx in clique for v in variables.of_doctor(doctor.id, idx)]
+                if len(members) < 2:
+                    continue
+                if clique_rule is None:
+                    model.add_at_most_one(members)
+                else:
+                    model.add(sum(members) <= 1).only_enforce_if(lits[clique_rule])
+    return model, variables
+
+
+def _capacity_reasons(problem: RotaProblem, instances: Sequence[ShiftInstance]) -> list[str]:
+    """Shifts that cannot be covered even in isolation, with the rules that exclude the doctors."""
+    reasons: list[str] = []
+    for inst in instances:
+        excluded: dict[str, int] = defaultdict(int)
+        free = 0
+        for doctor in problem.doctors:
+            blocked = blocking_rules(doctor, inst)
+            if blocked:
+                excluded[blocked[0]] += 1
+            else:
+                free += 1
+        if free < inst.doctors:
+            detail = ", ".join(f"{n} utelukket av {rule}" for rule, n in sorted(excluded.items()))
+            reasons.append(
+                f"Vakt {inst.shift_type} {inst.date} trenger {inst.doctors} leger, men bare {free} kan ta den "
+                f"({detail})"
+            )
+    if len(reasons) > 10:
+        reasons = [*reasons[:10], f"… og {len(reasons) - 10} vakter til med samme problem"]
+    return reasons
+
+
+def explain_infeasibility(problem: RotaProblem, *, time_limit_s: float = 30.0) -> list[str]:
+    """Why the problem has no rota: shifts nobody may take, and the minimal set of rule families in conflict."""
+    instances = expand_shifts(problem)
+    reasons = _capacity_reasons(problem, instances)
+    lits: dict[str, cp_model.IntVar] = {}
+    model, _ = _build_hard_model(problem, instances, assumptions=lits)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit_s
+    status = solver.solve(model)
+    if status == cp_model.INFEASIBLE:
+        names = {lit.index: rule for rule, lit in lits.items()}
+        core = [names[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in names]
+        # Deletion filter: drop every rule the conflict does not need.
+        for rule in list(core):
+            trial = [r for r in core if r != rule]
+            model.clear_assumptions()
+            model.add_assumptions([lits[r] for r in trial])
+            if solver.solve(model) == cp_model.INFEASIBLE:
+                core = trial
+        if core:
+            rules = ", ".join(f"{r} ({RULE_TEXT[r]})" for r in core)
+            reasons.append(f"Dekningskravet kan ikke oppfylles sammen med reglene: {rules}")
+        else:
+            reasons.append(
+                "Dekningskravet kan ikke oppfylles selv uten de andre reglene: for få leger til antall vakter "
+                "(dekning: " + RULE_TEXT["dekning"] + ")"
+            )
+    elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        reasons.append("Diagnosemodellen fant en løsning; prøv igjen med lengre tidsgrense")
+    else:
+        reasons.append("Kunne ikke avgjøre årsaken innen tidsgrensen")
+    return reasons
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(
+        self, tier: int, tier_name: str, scale: int, t0: float, progress: ProgressCallback | None, first: list[float]
+    ) -> None:
+        super().__init__()
+        self.tier = tier
+        self.tier_name = tier_name
+        self.scale = scale
+        self.t0 = t0
+        self.progress = progress
+        self.first = first
+        self.count = 0
+
+    def on_solution_callback(self) -> None:
+        self.count += 1
+        elapsed = time.perf_counter() - self.t0
+        if not self.first:
+            self.first.append(elapsed)
+        if self.progress is not None:
+            self.progress(
+                SolveProgress(
+                    tier=self.tier,
+                    tier_name=self.tier_name,
+                    elapsed_s=round(elapsed, 3),
+                    objective=self.objective_value / self.scale,
+                    bound=self.best_objective_bound / self.scale,
+                    solutions=self.count,
+                )
+            )
+
+
+def _soft_objectives(
+    problem: RotaProblem, instances: Sequence[ShiftInstance], model: cp_model.CpModel, variables: _Variables
+) -> list[tuple[str, cp_model.LinearExpr, int]]:
+    targets = fairness_targets(problem, instances)
+    by_doctor: dict[str, list[tuple[ShiftInstance, cp_model.IntVar]]] = defaultdict(list)
+    for (doc, idx), var in variables.vakt.items():
+        by_doctor[doc].append((instances[idx], var))
+    max_terms = []
+    sum_terms = []
+    for category in FAIRNESS_CATEGORIES:
+        total = sum(i.doctors for i in instances if in_category(i, category))
+        if not total or not targets[category]:
+            continue
+        worst = model.new_int_var(0, FAIRNESS_SCALE * total, f"maxdev_{category}")
+        max_terms.append(worst)
+        for doctor_id, target in targets[category].items():
+            count = sum(var for inst, var in by_doctor[doctor_id] if in_category(inst, category))
+            scaled_target = round(FAIRNESS_SCALE * target)
+            dev = model.new_int_var(0, FAIRNESS_SCALE * total, f"dev_{category}_{doctor_id}")
+            model.add(dev >= FAIRNESS_SCALE * count - scaled_target)
+            model.add(dev >= scaled_target - FAIRNESS_SCALE * count)
+            model.add(worst >= dev)
+            sum_terms.append(dev)
+
+    spread_terms = []
+    days = days_in(problem.start, problem.end)
+    duty_vars: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    for (doc, idx), var in [*variables.vakt.items(), *variables.bakvakt.items()]:
+        duty_vars[doc][(instances[idx].date - problem.start).days].append(var)
+    for doctor in problem.doctors:
+        per_day = duty_vars.get(doctor.id)
+        if not per_day:
+            continue
+        for offset in range(len(days) - problem.spread_days + 1):
+            window = [v for day in range(offset, offset + problem.spread_days) for v in per_day.get(day, [])]
+            if len(window) < 2:
+                continue
+            excess = model.new_int_var(0, len(window), f"spread_{doctor.id}_{offset}")
+            model.add(sum(window) <= 1 + excess)
+            spread_terms.append(excess)
+
+    wish_terms: list[cp_model.LinearExprT] = []
+    for wish in problem.wishes:
+        matching = [
+            variables.vakt[(wish.doctor, inst.index)]
+            for inst in instances
+            if inst.date == wish.date
+            and (wish.shift_type is None or inst.shift_type == wish.shift_type)
+            and (wish.doctor, inst.index) in variables.vakt
+        ]
+        if wish.kind == "avoid":
+            wish_terms.extend(matching)
+        elif matching:
+            granted = model.new_bool_var(f"wish_{wish.doctor}_{wish.date}")
+            model.add(sum(matching) >= granted)
+            wish_terms.append(1 - granted)
+        else:
+            wish_terms.append(1)  # a 'want' nobody can grant stays unmet
+
+    total_of = cp_model.LinearExpr.sum
+    return [
+        ("rettferdighet", total_of(max_terms), FAIRNESS_SCALE),
+        ("rettferdighet_sum", total_of(sum_terms), FAIRNESS_SCALE),
+        ("spredning", total_of(spread_terms), 1),
+        ("ønsker", total_of(wish_terms), 1),
+    ]
+
+
+def solve_rota(
+    problem: RotaProblem,
+    *,
+    time_limit_s: float = 30.0,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    num_workers: int = 2,
+) -> RotaSolution:
+    """A rota meeting all hard rules, optimised tier by tier; infeasible problems come back explained.
+
+    ``progress`` is called from CP-SAT's solution callback; setting ``cancel`` stops the search and returns the best
+    rota found so far (status ``cancelled``).
+    """
+    t0 = time.perf_counter()
+    instances = expand_shifts(problem)
+    model, variables = _build_hard_model(problem, instances)
+    objectives = _soft_objectives(problem, instances, model, variables)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, num_workers)
+    first: list[float] = []
+    tiers: list[TierResult] = []
+    best: dict[tuple[str, int, Role], int] | None = None
+    final_status: Literal["optimal", "feasible", "cancelled"] = "optimal"
+
+    done = threading.Event()
+    if cancel is not None:
+
+        def watch() -> None:
+            while not done.wait(0.05):
+                if cancel.is_set():
+                    solver.stop_search()
+
+        threading.Thread(target=watch, daemon=True).start()
+
+    try:
+        for number, (name, expr, scale) in enumerate(objectives, start=1):
+            if cancel is not None and cancel.is_set():
+                final_status = "cancelled"
+                break
+            remaining = time_limit_s - (time.perf_counter() - t0)
+            share = TIER_TIME_SHARE[number - 1] / sum(TIER_TIME_SHARE[number - 1 :])
+            solver.parameters.max_time_in_seconds = max(0.5, remaining * share)
+            model.minimize(expr)
+            if best is not None:
+                model.clear_hints()  # type: ignore[no-untyped-call]
+                for (doc, idx, role), value in best.items():
+                    table = variables.vakt if role is Role.VAKT else variables.bakvakt
+                    model.add_hint(table[(doc, idx)], value)
+            tier_start = time.perf_counter()
+            status = solver.solve(model, _Callback(number, name, scale, t0, progress, first))
+            seconds = time.perf_counter() - tier_start
+            if status == cp_model.INFEASIBLE:
+                raise RotaInfeasibleError(explain_infeasibility(problem, time_limit_s=max(5.0, time_limit_s / 2)))
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                if best is None:
+                    reason = "avbrutt" if cancel is not None and cancel.is_set() else "tidsgrensen nådd"
+                    return RotaSolution(
+                        problem_name=problem.name,
+                        status="cancelled" if cancel is not None and cancel.is_set() else "unknown",
+                        seconds=round(time.perf_counter() - t0, 3),
+                        explanation=(f"Fant ingen gyldig turnus før {reason}",),
+                    )
+                final_status = "cancelled" if cancel is not None and cancel.is_set() else "feasible"
+                break
+            value = round(solver.objective_value)
+            bound = solver.best_objective_bound
+            gap = abs(value - bound) / max(1.0, abs(value))
+            tiers.append(
+                TierResult(
+                    name=name,
+                    description=TIER_DESCRIPTIONS[name],
+                    status="optimal" if status == cp_model.OPTIMAL else "feasible",
+                    objective=value / scale,
+                    bound=round(bound / scale, 3),
+                    gap=round(gap, 4),
+                    seconds=round(seconds, 3),
+                )
+            )
+            if status != cp_model.OPTIMAL:
+                final_status = "feasible"
+            best = {(doc, idx, Role.VAKT): solver.value(v) for (doc, idx), v in variables.vakt.items()}
+            best.update({(doc, idx, Role.BAKVAKT): solver.value(v) for (doc, idx), v in variables.bakvakt.items()})
+            model.add(expr <= value)
+            if cancel is not None and cancel.is_set():
+                final_status = "cancelled"
+                break
+    finally:
+        done.set()
+
+    assert best is not None
+    start_of = {i.key: i.start for i in instances}
+    assignments = tuple(
+        sorted(
+            (
+                Assignment(date=instances[idx].date, shift_type=instances[idx].shift_type, doctor=doc, role=role)
+                for (doc, idx, role), value in best.items()
+                if value
+            ),
+            key=lambda a: (start_of[(a.date, a.shift_type)], a.role, a.doctor),
+        )
+    )
+    return RotaSolution(
+        problem_name=problem.name,
+        status=final_status,
+        assignments=assignments,
+        tiers=tuple(tiers),
+        seconds=round(time.perf_counter() - t0, 3),
+        first_feasible_s=round(first[0], 3) if first else None,
+        fairness=fairness_figures(problem, assignments, instances),
+    )
