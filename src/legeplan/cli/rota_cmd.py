@@ -1,1 +1,192 @@
-"""CLI commands (rota_cmd)."""
+"""CLI commands for the legevakt rota: ``legeplan rota solve|check|load|example|helligdager``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from legeplan.cli.app import app
+from legeplan.legevakt import (
+    Assignment,
+    RotaFileError,
+    RotaInfeasibleError,
+    RotaProblem,
+    RotaSolution,
+    SolveProgress,
+    check_rota,
+    example_problem,
+    load_problem,
+    norwegian_holidays,
+    read_rota,
+    solve_rota,
+    write_rota,
+)
+from legeplan.legevakt.load import analyse_load
+from legeplan.legevakt.presets import PRESETS, preset
+
+rota_app = typer.Typer(help="Legevaktturnus: lag, kontroller og analyser vaktbelastning.", no_args_is_help=True)
+app.add_typer(rota_app, name="rota")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err_console.print(f"[bold red]Feil:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def _problem(source: str) -> RotaProblem:
+    """A problem file, or ``example:NAME`` for a shipped example."""
+    try:
+        if source.startswith("example:"):
+            return example_problem(source.removeprefix("example:"))
+        return load_problem(source)
+    except (RotaFileError, KeyError) as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _rota(path: Path) -> list[Assignment]:
+    try:
+        if path.suffix.lower() == ".json":
+            return list(RotaSolution.model_validate_json(path.read_text(encoding="utf-8")).assignments)
+        return read_rota(path)
+    except (RotaFileError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+
+
+@rota_app.command("solve")
+def solve(
+    problem_file: Annotated[str, typer.Argument(help="Problem (.toml/.json) eller example:small")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Turnusfil: .csv, .xlsx, .ics eller .json")],
+    time_limit: Annotated[float, typer.Option("--time-limit", "-t", min=1, help="Sekunder totalt")] = 30.0,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="CP-SAT-tråder")] = 2,
+) -> None:
+    """Lag en legevaktturnus med CP-SAT: alle harde regler, deretter rettferdighet, spredning og ønsker."""
+    if out.suffix.lower() not in (".csv", ".xlsx", ".ics", ".json"):
+        raise _fail(f"{out}: ukjent filtype {out.suffix!r}; bruk .csv, .xlsx, .ics eller .json")
+    problem = _problem(problem_file)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console) as bar:
+        task = bar.add_task("Bygger modell …", total=None)
+
+        def report(p: SolveProgress) -> None:
+            bar.update(task, description=f"Nivå {p.tier} {p.tier_name}: mål {p.objective:g}, grense {p.bound:g}")
+
+        try:
+            solution = solve_rota(problem, time_limit_s=time_limit, progress=report, num_workers=workers)
+        except RotaInfeasibleError as exc:
+            bar.stop()
+            err_console.print("[bold red]Ingen gyldig turnus finnes.[/] Årsak:")
+            for reason in exc.reasons:
+                err_console.print(f"  • {reason}", highlight=False)
+            raise typer.Exit(code=1) from exc
+    if not solution.assignments:
+        raise _fail("; ".join(solution.explanation) or "fant ingen turnus")
+    write_rota(problem, solution.assignments, out, solution)
+    table = Table(title=f"{problem.name}: {len(solution.assignments)} vakter, status {solution.status}")
+    for column in ("Nivå", "Mål", "Verdi", "Bevist grense", "Gap", "Sekunder"):
+        table.add_column(column)
+    for number, tier in enumerate(solution.tiers, start=1):
+        table.add_row(
+            str(number), tier.name, f"{tier.objective:g}", f"{tier.bound:g}", f"{tier.gap:.1%}", f"{tier.seconds:.1f}"
+        )
+    console.print(table)
+    for figure in solution.fairness:
+        console.print(
+            f"Rettferdighet {figure.category}: største avvik {figure.max_deviation:g}, snitt {figure.mean_deviation:g}"
+        )
+    console.print(f"Første gyldige turnus etter {solution.first_feasible_s} s; skrevet til {out}")
+
+
+@rota_app.command("check")
+def check(
+    rota_file: Annotated[Path, typer.Argument(help="Turnus (.csv/.xlsx/.json)")],
+    problem_file: Annotated[str, typer.Option("--problem", "-p", help="Problemfil eller example:NAME")],
+) -> None:
+    """Kontroller en turnus (f.eks. laget for hånd i Excel) mot reglene; lister hvert brudd."""
+    problem = _problem(problem_file)
+    violations = check_rota(problem, _rota(rota_file))
+    if not violations:
+        console.print("[green]Ingen regelbrudd.[/]")
+        return
+    table = Table(title=f"{len(violations)} regelbrudd")
+    for column in ("Dato", "Lege", "Vakt", "Regel", "Beskrivelse"):
+        table.add_column(column)
+    for v in violations:
+        table.add_row(str(v.date or ""), v.doctor or "", v.shift_type or "", v.rule, v.message)
+    console.print(table)
+    raise typer.Exit(code=1)
+
+
+@rota_app.command("load")
+def load(
+    rota_file: Annotated[Path | None, typer.Argument(help="Turnus (.csv/.xlsx/.json); utelates med --preset")] = None,
+    problem_file: Annotated[str | None, typer.Option("--problem", "-p", help="Problemfil eller example:NAME")] = None,
+    model: Annotated[str | None, typer.Option("--preset", help=f"Ferdig modell: {', '.join(PRESETS)}")] = None,
+    year: Annotated[int, typer.Option(help="År for --preset")] = 2026,
+    every_weekday: Annotated[float | None, typer.Option(help="Grense: høyst hver N. hverdag")] = None,
+    every_weekend: Annotated[float | None, typer.Option(help="Grense: høyst hver M. helg")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv rapporten som JSON")] = False,
+) -> None:
+    """Vaktbelastning per lege: vakter og timer per måned, hyppighet og timer utover vanlig uke."""
+    if model is not None:
+        try:
+            problem, assignments = preset(model, year)
+        except KeyError as exc:
+            raise _fail(str(exc)) from exc
+    elif rota_file is not None and problem_file is not None:
+        problem = _problem(problem_file)
+        assignments = _rota(rota_file)
+    else:
+        raise _fail("oppgi ROTA og --problem, eller --preset")
+    if (every_weekday is None) != (every_weekend is None):
+        raise _fail("--every-weekday og --every-weekend må oppgis sammen")
+    report = analyse_load(problem, assignments, every_nth_weekday=every_weekday, every_mth_weekend=every_weekend)
+    if as_json:
+        typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{problem.name}: {report.weekdays} hverdager, {report.weekends} helger")
+    for column in ("Lege", "Vakter", "Timer", "Netter", "Hver N. hverdag", "Hver M. helg", "t/uke", "t/uke ekstra"):
+        table.add_column(column)
+    for d in report.doctors:
+        table.add_row(
+            d.name,
+            str(d.shifts),
+            f"{d.hours:g}",
+            str(d.nights),
+            f"{d.every_nth_weekday:g}" if d.every_nth_weekday else "–",
+            f"{d.every_mth_weekend:g}" if d.every_mth_weekend else "–",
+            f"{d.hours_per_week:g}",
+            f"{d.hours_per_week_on_top:g}",
+        )
+    console.print(table)
+    if report.doctors_needed is not None:
+        console.print(f"Leger som trengs for {report.limits}: [bold]{report.doctors_needed}[/]")
+
+
+@rota_app.command("example")
+def example(
+    name: Annotated[str, typer.Argument(help="Eksempelnavn")] = "small",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Skriv problemet som .json")] = None,
+) -> None:
+    """Vis eller lagre et medfølgende eksempelproblem."""
+    problem = _problem(f"example:{name}")
+    text = problem.model_dump_json(indent=2)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"Skrev {out}")
+
+
+@rota_app.command("helligdager")
+def holidays(year: Annotated[int, typer.Argument(min=1900, max=2200)]) -> None:
+    """Norske helligdager og høytidsdager for et år."""
+    for day, name in norwegian_holidays(year).items():
+        typer.echo(f"{day.isoformat()}  {name}")

@@ -309,7 +309,8 @@ class DoctorLoad(RotaModel):
     months: tuple[MonthLoad, ...]
     every_nth_weekday: float | None = Field(description="One weekday duty every N weekdays; None if none")
     every_mth_weekend: float | None = Field(description="Duty one weekend in M; None if none")
-    hours_per_week_on_top: float = Field(description="Average duty hours per week on top of the ordinary week")
+    hours_per_week: float = Field(description="Average duty hours per week over the period")
+    hours_per_week_on_top: float = Field(description="Average duty hours per week outside ordinary weekday hours")
 
 
 class LoadReport(RotaModel):
@@ -318,3 +319,5 @@ class LoadReport(RotaModel):
     weekdays: int
     weekends: int
     doctors: tuple[DoctorLoad, ...]
+    doctors_needed: int | None = Field(default=None, description="Doctors needed to keep within the frequency limits")
+    limits: str | None = None
