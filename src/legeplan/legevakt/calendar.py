@@ -10,22 +10,25 @@ from legeplan.legevakt.model import DayKind, RotaProblem, ShiftInstance
 
 
 def norwegian_holidays(year: int) -> dict[date, str]:
-    """Public holidays under lov om helligdager og helligdagsfred and 1 and 17 May (lov om 1. og 17. mai)."""
+    """Public holidays (lov om helligdager og helligdagsfred; lov om 1. og 17. mai); coinciding days share one entry."""
     easter_sunday: date = easter(year)
-    days = {
-        date(year, 1, 1): "1. nyttårsdag",
-        easter_sunday - timedelta(days=3): "Skjærtorsdag",
-        easter_sunday - timedelta(days=2): "Langfredag",
-        easter_sunday: "1. påskedag",
-        easter_sunday + timedelta(days=1): "2. påskedag",
-        date(year, 5, 1): "Offentlig høytidsdag",
-        date(year, 5, 17): "Grunnlovsdag",
-        easter_sunday + timedelta(days=39): "Kristi himmelfartsdag",
-        easter_sunday + timedelta(days=49): "1. pinsedag",
-        easter_sunday + timedelta(days=50): "2. pinsedag",
-        date(year, 12, 25): "1. juledag",
-        date(year, 12, 26): "2. juledag",
-    }
+    named = [
+        (date(year, 1, 1), "1. nyttårsdag"),
+        (easter_sunday - timedelta(days=3), "Skjærtorsdag"),
+        (easter_sunday - timedelta(days=2), "Langfredag"),
+        (easter_sunday, "1. påskedag"),
+        (easter_sunday + timedelta(days=1), "2. påskedag"),
+        (date(year, 5, 1), "Offentlig høytidsdag"),
+        (date(year, 5, 17), "Grunnlovsdag"),
+        (easter_sunday + timedelta(days=39), "Kristi himmelfartsdag"),
+        (easter_sunday + timedelta(days=49), "1. pinsedag"),
+        (easter_sunday + timedelta(days=50), "2. pinsedag"),
+        (date(year, 12, 25), "1. juledag"),
+        (date(year, 12, 26), "2. juledag"),
+    ]
+    days: dict[date, str] = {}
+    for day, name in named:  # Kristi himmelfart can fall on 1 or 17 May (e.g. 2008, 2007)
+        days[day] = f"{days[day]} og {name}" if day in days else name
     return dict(sorted(days.items()))
 
 

@@ -417,7 +417,13 @@ def solve_rota(
     finally:
         done.set()
 
-    assert best is not None
+    if best is None:
+        return RotaSolution(
+            problem_name=problem.name,
+            status="cancelled",
+            seconds=round(time.perf_counter() - t0, 3),
+            explanation=("Avbrutt før første gyldige turnus",),
+        )
     start_of = {i.key: i.start for i in instances}
     assignments = tuple(
         sorted(

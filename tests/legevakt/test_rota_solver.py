@@ -1,0 +1,164 @@
+import threading
+from collections import Counter
+from datetime import date, time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from legeplan.legevakt import (
+    DateRange,
+    Doctor,
+    RotaInfeasibleError,
+    RotaProblem,
+    ShiftType,
+    SolveProgress,
+    Wish,
+    check_rota,
+    example_problem,
+    solve_rota,
+)
+from legeplan.legevakt.calendar import expand_shifts
+from legeplan.legevakt.model import Role
+
+from .helpers import KVELD, NATT, problem, specialist
+
+
+@pytest.fixture(scope="module")
+def small_solution():  # type: ignore[no-untyped-def]
+    p = example_problem("small")
+    seen: list[SolveProgress] = []
+    return p, solve_rota(p, time_limit_s=6, progress=seen.append, num_workers=2), seen
+
+
+def test_small_example_is_valid_and_reports_tiers(small_solution) -> None:  # type: ignore[no-untyped-def]
+    p, solution, seen = small_solution
+    assert solution.status in ("optimal", "feasible")
+    assert check_rota(p, solution.assignments) == []
+    assert [t.name for t in solution.tiers] == ["rettferdighet", "rettferdighet_sum", "spredning", "ønsker"]
+    for tier in solution.tiers:
+        assert tier.bound <= tier.objective + 1e-6
+        assert 0 <= tier.gap <= 1
+    assert seen and seen[0].tier == 1 and solution.first_feasible_s is not None
+    assert {s.tier for s in seen} >= {1}
+
+
+def test_small_example_respects_age_night_and_bakvakt_rules(small_solution) -> None:  # type: ignore[no-untyped-def]
+    p, solution, _ = small_solution
+    instances = {i.key: i for i in expand_shifts(p)}
+    doctors = Counter(a.doctor for a in solution.assignments)
+    assert doctors["haug"] == 0  # 62, has not opted in (SFS 2305 § 7.2)
+    assert doctors["lie"] > 0  # 61 and opted in
+    assert not any(instances[(a.date, a.shift_type)].night for a in solution.assignments if a.doctor == "eide")
+    assert not any(date(2026, 4, 13) <= a.date <= date(2026, 4, 19) for a in solution.assignments if a.doctor == "moe")
+    backups = {(a.date, a.shift_type) for a in solution.assignments if a.role is Role.BAKVAKT}
+    for a in solution.assignments:
+        if a.doctor in ("gran", "fosse") and a.role is Role.VAKT:
+            assert (a.date, a.shift_type) in backups
+
+
+def test_wishes_are_met_when_fairness_allows() -> None:
+    wishes = (
+        Wish(doctor="a", date=date(2026, 1, 5), kind="want"),
+        Wish(doctor="a", date=date(2026, 1, 6), kind="avoid"),
+        Wish(doctor="b", date=date(2026, 1, 8), shift_type="natt", kind="want"),
+    )
+    p = problem(specialist("a"), specialist("b"), shift_types=(NATT,), days=4, wishes=wishes)
+    solution = solve_rota(p, time_limit_s=5, num_workers=1)
+    by_day = {a.date.day: a.doctor for a in solution.assignments}
+    assert by_day == {5: "a", 6: "b", 7: "a", 8: "b"}
+    assert solution.tiers[-1].objective == 0
+
+
+def test_nights_are_shared_pro_rata_to_employment_fraction() -> None:
+    p = problem(specialist("full"), specialist("half", employment_fraction=0.5), shift_types=(NATT,), days=9)
+    solution = solve_rota(p, time_limit_s=5, num_workers=1)
+    counts = Counter(a.doctor for a in solution.assignments)
+    assert counts == {"full": 6, "half": 3}
+    # Two weekend nights split 2:1 cannot be exact: the best largest deviation is |1 - 4/3| = 0.33 shifts.
+    assert solution.tiers[0].objective == pytest.approx(0.33, abs=0.01)
+    assert solution.tiers[0].status == "optimal"
+
+
+def test_spread_avoids_back_to_back_nights() -> None:
+    p = problem(specialist("a"), specialist("b"), shift_types=(NATT,), days=8, spread_days=2)
+    solution = solve_rota(p, time_limit_s=5, num_workers=1)
+    by_day = {a.date: a.doctor for a in solution.assignments}
+    days = sorted(by_day)
+    assert all(by_day[x] != by_day[y] for x, y in zip(days, days[1:], strict=False))
+
+
+def test_infeasible_names_the_rules_in_conflict() -> None:
+    """A and LIS1 B cannot cover kveld and natt: B needs A as bakvakt, A needs rest; C (62) is exempt."""
+    p = problem(specialist("a"), Doctor(id="b", name="B", age=27, lis1=True), specialist("c", age=62))
+    with pytest.raises(RotaInfeasibleError) as info:
+        solve_rota(p, time_limit_s=5, num_workers=1)
+    text = " ".join(info.value.reasons)
+    assert "hviletid" in text and "alder_60" in text and "kompetanse_bakvakt" in text
+    assert "natt_55" not in text and "fravær" not in text
+    opted_in = problem(
+        specialist("a"), Doctor(id="b", name="B", age=27, lis1=True), specialist("c", age=62, opt_in_60=True)
+    )
+    assert check_rota(opted_in, solve_rota(opted_in, time_limit_s=5, num_workers=1).assignments) == []
+
+
+def test_infeasible_shift_capacity_is_explained_per_date() -> None:
+    natt3 = ShiftType(id="natt", name="Natt", start=time(23), end=time(8), doctors=3)
+    p = problem(specialist("a"), specialist("b"), specialist("c", age=63), shift_types=(natt3,), days=2)
+    with pytest.raises(RotaInfeasibleError) as info:
+        solve_rota(p, time_limit_s=5, num_workers=1)
+    assert info.value.reasons[0].startswith("Vakt natt 2026-01-05 trenger 3 leger, men bare 2")
+    assert "alder_60" in info.value.reasons[-1]
+
+
+def test_bad_input_is_rejected_with_field_names() -> None:
+    with pytest.raises(ValidationError, match="unknown doctor 'nobody'"):
+        problem(specialist("a"), wishes=(Wish(doctor="nobody", date=date(2026, 1, 6)),))
+    with pytest.raises(ValidationError, match="before start"):
+        RotaProblem(start=date(2026, 2, 1), end=date(2026, 1, 1), shift_types=(NATT,), doctors=(specialist("a"),))
+    with pytest.raises(ValidationError, match="end"):
+        DateRange(start=date(2026, 2, 1), end=date(2026, 1, 1))
+
+
+def test_cancel_returns_without_rota() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    solution = solve_rota(example_problem("small"), time_limit_s=5, cancel=cancel)
+    assert solution.status == "cancelled" and not solution.assignments
+
+
+doctor_strategy = st.builds(
+    lambda i, age, months, vakter, lis1, frac, night_exempt, off: Doctor(
+        id=f"d{i}",
+        name=f"D{i}",
+        age=age,
+        clinical_months=months,
+        legevakter=vakter,
+        lis1=lis1,
+        employment_fraction=frac,
+        night_exempt=night_exempt and age >= 55,
+        unavailable=(DateRange(start=date(2026, 1, 5 + off), end=date(2026, 1, 5 + off)),) if off >= 0 else (),
+    ),
+    st.integers(0, 99),
+    st.integers(26, 64),
+    st.sampled_from([0, 24, 36]),
+    st.sampled_from([0, 40]),
+    st.booleans(),
+    st.sampled_from([0.5, 1.0]),
+    st.booleans(),
+    st.integers(-3, 4),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(doctor_strategy, min_size=2, max_size=5, unique_by=lambda d: d.id), st.booleans())
+def test_solver_output_always_passes_the_checker(doctors: list[Doctor], with_kveld: bool) -> None:
+    p = problem(*doctors, shift_types=(KVELD, NATT) if with_kveld else (NATT,), days=5)
+    try:
+        solution = solve_rota(p, time_limit_s=3, num_workers=1)
+    except RotaInfeasibleError as exc:
+        assert exc.reasons and all("INFEASIBLE" not in r for r in exc.reasons)
+        return
+    if solution.assignments:
+        assert check_rota(p, solution.assignments) == []
