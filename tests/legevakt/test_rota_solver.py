@@ -1,3 +1,4 @@
+import itertools
 import threading
 from collections import Counter
 from datetime import date, time
@@ -86,7 +87,7 @@ def test_spread_avoids_back_to_back_nights() -> None:
     solution = solve_rota(p, time_limit_s=5, num_workers=1)
     by_day = {a.date: a.doctor for a in solution.assignments}
     days = sorted(by_day)
-    assert all(by_day[x] != by_day[y] for x, y in zip(days, days[1:], strict=False))
+    assert all(by_day[x] != by_day[y] for x, y in itertools.pairwise(days))
 
 
 def test_infeasible_names_the_rules_in_conflict() -> None:
