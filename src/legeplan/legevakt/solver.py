@@ -25,6 +25,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from legeplan.legevakt.baseline import round_robin_rota
 from legeplan.legevakt.calendar import days_in, expand_shifts
 from legeplan.legevakt.model import (
     Assignment,
@@ -39,6 +40,7 @@ from legeplan.legevakt.rules import (
     FAIRNESS_CATEGORIES,
     RULE_TEXT,
     blocking_rules,
+    check_rota,
     conflict_cliques,
     fairness_figures,
     fairness_targets,
@@ -50,6 +52,8 @@ ProgressCallback = Callable[[SolveProgress], None]
 #: Share of the time limit given to each tier, in tier order.
 TIER_TIME_SHARE = (0.4, 0.2, 0.2, 0.2)
 FAIRNESS_SCALE = 100
+#: Above this many assignment variables the solver trims presolve (measured in benchmarks/rota_year.py).
+LARGE_MODEL_VARIABLES = 20_000
 
 TIER_DESCRIPTIONS = {
     "rettferdighet": "største avvik fra forholdsmessig andel (alle vakter, natt, helg, helligdag), i vakter",
@@ -328,6 +332,38 @@ def _soft_objectives(
     ]
 
 
+def _hint_round_robin(
+    problem: RotaProblem, instances: Sequence[ShiftInstance], model: cp_model.CpModel, variables: _Variables
+) -> bool:
+    """Hint the round-robin rota when it is valid, so CP-SAT starts from a feasible rota.
+
+    The auxiliary objective variables are completed by solving a copy of the model with the rota fixed (pure
+    propagation), because CP-SAT only uses a hint directly when it is complete.
+    """
+    rota = round_robin_rota(problem)
+    if check_rota(problem, rota):
+        return False
+    index_of = {i.key: i.index for i in instances}
+    chosen = {(a.doctor, index_of[(a.date, a.shift_type)], a.role) for a in rota}
+    values: list[tuple[cp_model.IntVar, int]] = [
+        (var, int((doc, idx, Role.VAKT) in chosen)) for (doc, idx), var in variables.vakt.items()
+    ]
+    values += [(var, int((doc, idx, Role.BAKVAKT) in chosen)) for (doc, idx), var in variables.bakvakt.items()]
+    fixed = model.clone()
+    for var, value in values:
+        fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
+    completer = cp_model.CpSolver()
+    completer.parameters.num_workers = 1
+    completer.parameters.max_time_in_seconds = 10.0
+    if completer.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for proto_index, value in enumerate(completer.response_proto.solution):
+            model.add_hint(model.get_int_var_from_proto_index(proto_index), value)
+    else:
+        for var, value in values:
+            model.add_hint(var, value)
+    return True
+
+
 def solve_rota(
     problem: RotaProblem,
     *,
@@ -335,11 +371,13 @@ def solve_rota(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     num_workers: int = 2,
+    warm_start: bool = True,
 ) -> RotaSolution:
     """A rota meeting all hard rules, optimised tier by tier; infeasible problems come back explained.
 
     ``progress`` is called from CP-SAT's solution callback; setting ``cancel`` stops the search and returns the best
-    rota found so far (status ``cancelled``).
+    rota found so far (status ``cancelled``). With ``warm_start`` a round-robin rota that passes the checker is given
+    to CP-SAT as the first hint; after each tier the complete solution is the hint for the next.
     """
     t0 = time.perf_counter()
     instances = expand_shifts(problem)
@@ -347,10 +385,17 @@ def solve_rota(
     objectives = _soft_objectives(problem, instances, model, variables)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, num_workers)
+    if len(variables.vakt) + len(variables.bakvakt) > LARGE_MODEL_VARIABLES:
+        # Presolve (probing, symmetry) dominates on year-long rotas; search from the hint pays off more.
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
+        solver.parameters.max_presolve_iterations = 1
     first: list[float] = []
     tiers: list[TierResult] = []
     best: dict[tuple[str, int, Role], int] | None = None
     final_status: Literal["optimal", "feasible", "cancelled"] = "optimal"
+    if warm_start:
+        _hint_round_robin(problem, instances, model, variables)
 
     done = threading.Event()
     if cancel is not None:
@@ -373,9 +418,8 @@ def solve_rota(
             model.minimize(expr)
             if best is not None:
                 model.clear_hints()  # type: ignore[no-untyped-call]
-                for (doc, idx, role), value in best.items():
-                    table = variables.vakt if role is Role.VAKT else variables.bakvakt
-                    model.add_hint(table[(doc, idx)], value)
+                for proto_index, value in enumerate(solver.response_proto.solution):
+                    model.add_hint(model.get_int_var_from_proto_index(proto_index), value)
             tier_start = time.perf_counter()
             status = solver.solve(model, _Callback(number, name, scale, t0, progress, first))
             seconds = time.perf_counter() - tier_start
