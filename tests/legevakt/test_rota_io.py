@@ -119,3 +119,10 @@ def test_bad_rota_row_is_named(tmp_path: Path) -> None:
     path.write_text("dato,vakt,lege,rolle\n2026-03-30,kveld,aas,sjef\n", encoding="utf-8")
     with pytest.raises(RotaFileError, match="rolle 'sjef'"):
         read_rota(path)
+
+
+def test_row_numbers_count_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "rota.csv"
+    path.write_text("dato,vakt,lege\n2026-03-30,kveld,aas\n,,\n2026-13-01,natt,berg\n", encoding="utf-8")
+    with pytest.raises(RotaFileError, match="rad 4"):
+        read_rota(path)

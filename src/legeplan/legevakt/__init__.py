@@ -5,6 +5,7 @@ Rules come from the legevakt working-group report (seed 002), the Sandefjord pla
 See docs/legevakt.md.
 """
 
+from legeplan.legevakt.baseline import round_robin_rota
 from legeplan.legevakt.calendar import expand_shifts, norwegian_holidays
 from legeplan.legevakt.io import (
     RotaFileError,
@@ -16,10 +17,12 @@ from legeplan.legevakt.io import (
     write_rota,
     write_xlsx,
 )
+from legeplan.legevakt.load import analyse_load, doctors_needed
 from legeplan.legevakt.model import (
     Assignment,
     DateRange,
     Doctor,
+    LoadReport,
     RotaProblem,
     RotaSolution,
     ShiftInstance,
@@ -29,13 +32,16 @@ from legeplan.legevakt.model import (
     Violation,
     Wish,
 )
+from legeplan.legevakt.presets import PRESETS, luster, nordsjoturnus, preset, vefsn
 from legeplan.legevakt.rules import check_rota, fairness_figures
 from legeplan.legevakt.solver import RotaInfeasibleError, explain_infeasibility, solve_rota
 
 __all__ = [
+    "PRESETS",
     "Assignment",
     "DateRange",
     "Doctor",
+    "LoadReport",
     "RotaFileError",
     "RotaInfeasibleError",
     "RotaProblem",
@@ -46,17 +52,24 @@ __all__ = [
     "TierResult",
     "Violation",
     "Wish",
+    "analyse_load",
     "check_rota",
+    "doctors_needed",
     "example_problem",
     "expand_shifts",
     "explain_infeasibility",
     "fairness_figures",
     "load_problem",
+    "luster",
+    "nordsjoturnus",
     "norwegian_holidays",
+    "preset",
     "read_rota",
     "rota_csv",
     "rota_ics",
+    "round_robin_rota",
     "solve_rota",
+    "vefsn",
     "write_rota",
     "write_xlsx",
 ]

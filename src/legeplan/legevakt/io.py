@@ -229,11 +229,12 @@ def read_rota(path: Path | str) -> list[Assignment]:
     if not path.is_file():
         raise RotaFileError(f"{path}: finner ikke filen")
     suffix = path.suffix.lower()
-    records: list[dict[str, Any]]
+    records: list[tuple[int, dict[str, Any]]]
     if suffix == ".csv":
         text = path.read_text(encoding="utf-8-sig")
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-        records = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        records = [(reader.line_num, row) for row in reader if any(v not in (None, "") for v in row.values())]
     elif suffix == ".xlsx":
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
@@ -242,7 +243,11 @@ def read_rota(path: Path | str) -> list[Assignment]:
         if not rows:
             raise RotaFileError(f"{path}: arket er tomt")
         header = [str(h) if h is not None else "" for h in rows[0]]
-        records = [dict(zip(header, r, strict=False)) for r in rows[1:] if any(c not in (None, "") for c in r)]
+        records = [
+            (number, dict(zip(header, r, strict=False)))
+            for number, r in enumerate(rows[1:], start=2)
+            if any(c not in (None, "") for c in r)
+        ]
     else:
         raise RotaFileError(f"{path}: ukjent filtype {path.suffix!r}; bruk .csv eller .xlsx")
-    return [_parse_row(str(path), number, record) for number, record in enumerate(records, start=2)]
+    return [_parse_row(str(path), number, record) for number, record in records]
