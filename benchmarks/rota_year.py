@@ -104,6 +104,9 @@ def main() -> None:
         problem, time_limit_s=args.time_limit, num_workers=args.workers, warm_start=not args.no_warm_start
     )
     violations = check_rota(problem, solution.assignments)
+    if not solution.assignments:
+        print(f"CP-SAT: status {solution.status} etter {solution.seconds} s: {' '.join(solution.explanation)}")
+        return
 
     print(
         f"CP-SAT: status {solution.status}, første gyldige etter {solution.first_feasible_s} s, "

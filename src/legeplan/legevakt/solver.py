@@ -423,6 +423,11 @@ def solve_rota(
                     model.add_hint(model.get_int_var_from_proto_index(proto_index), value)
             tier_start = time.perf_counter()
             status = solver.solve(model, _Callback(number, name, scale, t0, progress, first))
+            remaining = time_limit_s - (time.perf_counter() - t0)
+            if status == cp_model.UNKNOWN and best is None and remaining > 1 and not (cancel and cancel.is_set()):
+                # No rota yet: spend the rest of the budget on finding one rather than give up.
+                solver.parameters.max_time_in_seconds = remaining
+                status = solver.solve(model, _Callback(number, name, scale, t0, progress, first))
             seconds = time.perf_counter() - tier_start
             if status == cp_model.INFEASIBLE:
                 raise RotaInfeasibleError(explain_infeasibility(problem, time_limit_s=max(5.0, time_limit_s / 2)))
