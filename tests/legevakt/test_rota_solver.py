@@ -82,6 +82,7 @@ def test_nights_are_shared_pro_rata_to_employment_fraction() -> None:
     assert tiers["rettferdighet"].objective == pytest.approx(0.33, abs=0.01)
     assert tiers["rettferdighet_sum"].objective == pytest.approx(0.66, abs=0.01)
     assert tiers["rettferdighet"].status == "optimal"
+    assert tiers["rettferdighet_sum"].bound == pytest.approx(0.66, abs=0.01)  # integrality bound is proven
 
 
 def test_spread_avoids_back_to_back_nights() -> None:
