@@ -84,3 +84,13 @@ def test_holidays_and_example_commands(tmp_path: Path) -> None:
     out = tmp_path / "small.json"
     assert runner.invoke(app, ["rota", "example", "small", "--out", str(out)]).exit_code == 0
     assert json.loads(out.read_text(encoding="utf-8"))["name"].startswith("Eksempel")
+
+
+def test_solve_writes_xlsx_and_ics(tmp_path: Path) -> None:
+    for name in ("rota.xlsx", "rota.ics"):
+        out = tmp_path / name
+        result = runner.invoke(app, ["rota", "solve", "example:small", "--out", str(out), "-t", "2"])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
+    checked = runner.invoke(app, ["rota", "check", str(tmp_path / "rota.xlsx"), "-p", "example:small"])
+    assert checked.exit_code == 0

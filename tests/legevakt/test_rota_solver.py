@@ -166,3 +166,17 @@ def test_solver_output_always_passes_the_checker(doctors: list[Doctor], with_kve
         return
     if solution.assignments:
         assert check_rota(p, solution.assignments) == []
+
+
+def test_cancel_from_progress_keeps_best_rota_so_far() -> None:
+    """The web app cancels from another thread; here the progress callback itself asks to stop."""
+    problem = example_problem("small")
+    cancel = threading.Event()
+
+    def stop_after_first(progress: SolveProgress) -> None:
+        cancel.set()
+
+    solution = solve_rota(problem, time_limit_s=20, progress=stop_after_first, cancel=cancel)
+    assert solution.status == "cancelled"
+    assert solution.assignments and check_rota(problem, solution.assignments) == []
+    assert solution.seconds < 15
