@@ -158,11 +158,12 @@ doctor_strategy = st.builds(
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(doctor_strategy, min_size=2, max_size=5, unique_by=lambda d: d.id), st.booleans())
 def test_solver_output_always_passes_the_checker(doctors: list[Doctor], with_kveld: bool) -> None:
-    p = problem(*doctors, shift_types=(KVELD, NATT) if with_kveld else (NATT,), days=5)
+    p = problem(specialist("s1"), *doctors, shift_types=(KVELD, NATT) if with_kveld else (NATT,), days=5)
     try:
         solution = solve_rota(p, time_limit_s=3, num_workers=1)
     except RotaInfeasibleError as exc:
         assert exc.reasons and all("INFEASIBLE" not in r for r in exc.reasons)
+        assert any(rule in " ".join(exc.reasons) for rule in ("dekning", "hviletid", "overlapp", "kompetanse", "Vakt"))
         return
     if solution.assignments:
         assert check_rota(p, solution.assignments) == []
