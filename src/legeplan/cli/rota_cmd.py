@@ -166,6 +166,16 @@ def load(
             f"{d.hours_per_week_on_top:g}",
         )
     console.print(table)
+    months = sorted({m.month for d in report.doctors for m in d.months})
+    if months:
+        per_month = Table(title="Vakter / timer per måned")
+        per_month.add_column("Lege")
+        for month in months:
+            per_month.add_column(month)
+        for d in report.doctors:
+            cells = {m.month: f"{m.shifts} / {m.hours:g}" for m in d.months}
+            per_month.add_row(d.name, *(cells.get(month, "–") for month in months))
+        console.print(per_month)
     if report.doctors_needed is not None:
         console.print(f"Leger som trengs for {report.limits}: [bold]{report.doctors_needed}[/]")
 
