@@ -21,6 +21,10 @@ def test_vefsn_every_12th_weekday_and_6th_weekend() -> None:
     assert mean(weekday_freq) == pytest.approx(12, abs=0.5)
     assert mean(weekend_freq) == pytest.approx(6, abs=0.5)
     assert report.doctors_needed == 12
+    # 47.5-hour ordinary week (seed 000) plus about 11 legevakt hours a week on top.
+    with_week = analyse_load(problem, rota, ordinary_week_hours=47.5)
+    totals = [d.total_hours_per_week for d in with_week.doctors if d.total_hours_per_week is not None]
+    assert len(totals) == 12 and all(57 < t < 60 for t in totals)
     # Weekday vakt is 16.5 h (15:30-08:00) and weekend/holiday vakt 24 h (09-09).
     assert {s.id: s.hours for s in problem.shift_types} == {"hverdag": 16.5, "helg": 24.0}
 

@@ -132,6 +132,7 @@ def load(
     year: Annotated[int, typer.Option(help="År for --preset")] = 2026,
     every_weekday: Annotated[float | None, typer.Option(help="Grense: høyst hver N. hverdag")] = None,
     every_weekend: Annotated[float | None, typer.Option(help="Grense: høyst hver M. helg")] = None,
+    ordinary_week: Annotated[float | None, typer.Option(min=0, help="Vanlig arbeidsuke i timer, f.eks. 47.5")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv rapporten som JSON")] = False,
 ) -> None:
     """Vaktbelastning per lege: vakter og timer per måned, hyppighet og timer utover vanlig uke."""
@@ -147,12 +148,21 @@ def load(
         raise _fail("oppgi ROTA og --problem, eller --preset")
     if (every_weekday is None) != (every_weekend is None):
         raise _fail("--every-weekday og --every-weekend må oppgis sammen")
-    report = analyse_load(problem, assignments, every_nth_weekday=every_weekday, every_mth_weekend=every_weekend)
+    report = analyse_load(
+        problem,
+        assignments,
+        every_nth_weekday=every_weekday,
+        every_mth_weekend=every_weekend,
+        ordinary_week_hours=ordinary_week,
+    )
     if as_json:
         typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{problem.name}: {report.weekdays} hverdager, {report.weekends} helger")
-    for column in ("Lege", "Vakter", "Timer", "Netter", "Hver N. hverdag", "Hver M. helg", "t/uke", "t/uke ekstra"):
+    columns = ["Lege", "Vakter", "Timer", "Netter", "Hver N. hverdag", "Hver M. helg", "t/uke", "t/uke ekstra"]
+    if ordinary_week is not None:
+        columns.append("Arbeidsuke i alt")
+    for column in columns:
         table.add_column(column)
     for d in report.doctors:
         table.add_row(
@@ -164,6 +174,7 @@ def load(
             f"{d.every_mth_weekend:g}" if d.every_mth_weekend else "–",
             f"{d.hours_per_week:g}",
             f"{d.hours_per_week_on_top:g}",
+            *([f"{d.total_hours_per_week:g}"] if d.total_hours_per_week is not None else []),
         )
     console.print(table)
     months = sorted({m.month for d in report.doctors for m in d.months})

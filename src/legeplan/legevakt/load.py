@@ -87,8 +87,12 @@ def analyse_load(
     *,
     every_nth_weekday: float | None = None,
     every_mth_weekend: float | None = None,
+    ordinary_week_hours: float | None = None,
 ) -> LoadReport:
-    """Per-doctor load of a rota (vakt and bakvakt), and optionally the doctors needed for given frequency limits."""
+    """Per-doctor load of a rota (vakt and bakvakt), and optionally the doctors needed for given frequency limits.
+
+    With ``ordinary_week_hours`` (Vefsn's GPs: 47.5 h, seed 000 5.2.4) the report adds the total working week.
+    """
     instances = {i.key: i for i in expand_shifts(problem)}
     holidays = holidays_between(problem.start, problem.end, problem.extra_holidays)
     weekdays, weekends = weekdays_and_weekends(problem)
@@ -128,6 +132,9 @@ def analyse_load(
                 every_mth_weekend=round(weekends / weekend_count, 2) if weekend_count else None,
                 hours_per_week=round(hours / weeks, 2),
                 hours_per_week_on_top=round(on_top / weeks, 2),
+                total_hours_per_week=(
+                    round(ordinary_week_hours + on_top / weeks, 2) if ordinary_week_hours is not None else None
+                ),
             )
         )
     needed = None

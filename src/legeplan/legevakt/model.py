@@ -311,6 +311,9 @@ class DoctorLoad(RotaModel):
     every_mth_weekend: float | None = Field(description="Duty one weekend in M; None if none")
     hours_per_week: float = Field(description="Average duty hours per week over the period")
     hours_per_week_on_top: float = Field(description="Average duty hours per week outside ordinary weekday hours")
+    total_hours_per_week: float | None = Field(
+        default=None, description="Ordinary week (e.g. Vefsn's 47.5 h, seed 000) plus the duty hours on top"
+    )
 
 
 class LoadReport(RotaModel):
