@@ -181,3 +181,23 @@ def test_cancel_from_progress_keeps_best_rota_so_far() -> None:
     assert solution.status == "cancelled"
     assert solution.assignments and check_rota(problem, solution.assignments) == []
     assert solution.seconds < 15
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_checker_catches_any_removed_or_moved_duty(small_solution, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    p, solution, _ = small_solution
+    duties = list(solution.assignments)
+    position = data.draw(st.integers(0, len(duties) - 1))
+    removed = duties[position]
+    rules = {(v.rule, v.date) for v in check_rota(p, duties[:position] + duties[position + 1 :])}
+    if removed.role is Role.VAKT:
+        assert ("dekning", removed.date) in rules
+    else:
+        assert rules and {r for r, _ in rules} <= {"lis1_alene", "kompetanse_bakvakt"}
+    # Giving the same doctor the next shift of the same day breaks rest or overlap (kveld→natt, dag→kveld).
+    follow = {"dag": "kveld", "kveld": "natt"}.get(removed.shift_type)
+    if follow is not None and removed.role is Role.VAKT:
+        extra = removed.model_copy(update={"shift_type": follow})
+        found = {v.rule for v in check_rota(p, [*duties, extra]) if v.doctor == removed.doctor}
+        assert found & {"hviletid", "overlapp", "dobbel", "natt_55"}
