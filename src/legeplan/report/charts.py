@@ -8,6 +8,7 @@ Agg/SVG backends only: no pyplot state, no display, safe to call from a web work
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Sequence
@@ -361,6 +362,10 @@ def to_svg(spec: BarChart | LineChart | AgePyramid | StackedBarChart) -> str:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "legeplan"})
     svg = _SVG_HEADER.sub("", buffer.getvalue(), count=1)
+    # Ids unique per chart, so several charts can be inlined in one HTML page without clashing glyph/clip ids.
+    prefix = "c" + hashlib.sha1(spec.model_dump_json().encode(), usedforsecurity=False).hexdigest()[:8] + "-"
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = svg.replace('xlink:href="#', f'xlink:href="#{prefix}').replace("url(#", f"url(#{prefix}")
     title = spec.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     svg = re.sub(r"(<svg\b[^>]*>)", lambda match: f"{match.group(1)}<title>{title}</title>", svg, count=1)
     return svg.replace("<svg ", '<svg role="img" ', 1)

@@ -1,0 +1,459 @@
+"""Builds the municipal Plan for legetjenesten (`PlanDocument`) from the register and the engines' results.
+
+The chapters follow the seeds (Sandefjord, Bodø, Vefsn): Innledning, Nøkkeltall, Fastlegeordningen, Legevakt,
+Andre allmennmedisinske oppgaver, Fraværsdekning, Rekruttering og utdanning, Økonomi, Tiltaksplan. Numbers come
+from the engines (legeplan.register key figures, legeplan.duties, legeplan.economics, legeplan.capacity,
+legeplan.actions) through legeplan.report.sources; this module only arranges them into text, tables and charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from legeplan.register.models import (
+    OperatingModel,
+    PhysicianRole,
+    PositionStatus,
+    Register,
+    SpecialistStatus,
+)
+from legeplan.report import sources
+from legeplan.report.charts import AgePyramid, BarChart, StackedBarChart, norwegian_number
+from legeplan.report.document import (
+    Block,
+    BulletList,
+    Callout,
+    Chapter,
+    Figure,
+    KeyFigureGrid,
+    Paragraph,
+    PlanDocument,
+    Section,
+    Table,
+)
+
+#: The chapters every municipal plan has, in order (ids are the HTML anchors).
+CHAPTERS: tuple[tuple[str, str], ...] = (
+    ("innledning", "Innledning"),
+    ("nokkeltall", "Nøkkeltall"),
+    ("fastlegeordningen", "Fastlegeordningen"),
+    ("legevakt", "Legevakt"),
+    ("andre-oppgaver", "Andre allmennmedisinske oppgaver"),
+    ("fravaersdekning", "Fraværsdekning"),
+    ("rekruttering", "Rekruttering og utdanning"),
+    ("okonomi", "Økonomi"),
+    ("tiltaksplan", "Tiltaksplan"),
+)
+
+REGISTER_SOURCE = "Kommunens legeregister (legeplan)"
+
+OPERATING_MODEL_NAMES: dict[OperatingModel, str] = {
+    OperatingModel.NAERINGSDRIFT: "Næringsdrift (hovedmodell)",
+    OperatingModel.SUBSIDISED_8_2: "§ 8.2-avtale (subsidiert)",
+    OperatingModel.FASTLONN_BONUS: "Fastlønn med bonus",
+    OperatingModel.FASTLONN: "Fastlønn",
+}
+STATUS_NAMES: dict[PositionStatus, str] = {
+    PositionStatus.FILLED: "Besatt",
+    PositionStatus.VACANT: "Ledig",
+    PositionStatus.LOCUM: "Vikar",
+}
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """Everything the plan is built from. Only the register is required; each optional input adds its part.
+
+    `scenario` is a legeplan.capacity scenario, `action_plan` a legeplan.actions plan and `consistency_findings`
+    findings from legeplan.report.consistency; they are typed loosely so the report does not break while those
+    engines evolve. `previous_register` is an earlier snapshot, for stability and turnover.
+    """
+
+    register: Register
+    generated: date = field(default_factory=date.today)
+    title: str = "Plan for legetjenesten"
+    subtitle: str = ""
+    #: The municipality's own introduction; a standard one is written when empty.
+    introduction: tuple[str, ...] = ()
+    previous_register: Register | None = None
+    scenario: Any = None
+    action_plan: Any = None
+    consistency_findings: tuple[Any, ...] = ()
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    return norwegian_number(value, decimals)
+
+
+def _percent(value: float, decimals: int = 1) -> str:
+    return f"{_number(value * 100, decimals)} %"
+
+
+def _register_table(caption: str, columns: list[str], rows: list[list[str]], as_of: date, **extra: Any) -> Table:
+    return Table(caption=caption, columns=columns, rows=rows, source=REGISTER_SOURCE, as_of=as_of, **extra)
+
+
+# --- chapters ---------------------------------------------------------------------------------------------------
+
+
+def _introduction(inputs: PlanInputs) -> Chapter:
+    municipality = inputs.register.municipality
+    paragraphs = list(inputs.introduction) or [
+        f"Denne planen beskriver legetjenesten i {municipality.name} kommune: fastlegeordningen, legevakt, "
+        "allmennmedisinske oppgaver i institusjoner og helsestasjon, fraværsdekning, rekruttering og utdanning, "
+        "økonomi og en tiltaksplan.",
+        "Rammeavtalen mellom KS og Legeforeningen (ASA 4310) punkt 6.2 pålegger kommunen å utarbeide en plan for "
+        "legetjenesten, slik at legene har forutsigbarhet om listestørrelse, pasientsammensetning og veiledning. "
+        "Planen skal rulleres og forelegges samarbeidsutvalget.",
+    ]
+    blocks: list[Block] = [Paragraph(text=text) for text in paragraphs]
+    population_date = municipality.population_date or inputs.register.as_of
+    blocks.append(
+        Table(
+            caption=f"Om {municipality.name} kommune",
+            columns=["", "Verdi"],
+            rows=[
+                ["Kommunenummer", municipality.code],
+                ["Innbyggere", _number(municipality.population)],
+                ["Sentralitetsklasse (SSB, 1 mest sentral)", str(municipality.centrality)],
+            ],
+            source="SSB folketall og sentralitetsindeks, via kommunens legeregister",
+            as_of=population_date,
+        )
+    )
+    legal = Section(
+        title="Lover, forskrifter og avtaler",
+        blocks=[
+            BulletList(
+                items=[
+                    "Lov om kommunale helse- og omsorgstjenester (helse- og omsorgstjenesteloven)",
+                    "Forskrift om fastlegeordningen i kommunene (fastlegeforskriften)",
+                    "Forskrift om krav til og organisering av kommunal legevaktordning, ambulansetjeneste, "
+                    "medisinsk nødmeldetjeneste mv. (akuttmedisinforskriften)",
+                    "Forskrift om kompetansekrav for leger i den kommunale helse- og omsorgstjenesten",
+                    "Rammeavtale mellom KS og Den norske legeforening om allmennpraksis i fastlegeordningen (ASA 4310)",
+                    "Særavtale mellom KS og Den norske legeforening om leger i kommunehelsetjenesten (SFS 2305)",
+                ]
+            )
+        ],
+    )
+    return Chapter(id="innledning", title="Innledning", blocks=blocks, sections=[legal])
+
+
+def _key_figures(inputs: PlanInputs) -> Chapter:
+    register = inputs.register
+    figures = sources.key_figures(register)
+    blocks: list[Block] = [
+        Paragraph(
+            text=f"Nøkkeltallene beskriver fastlegeordningen i {register.municipality.name} per "
+            f"{register.as_of.strftime('%d.%m.%Y')}. Fri kapasitet er ledige listeplasser som andel av alle "
+            "listeplasser (ledige / (listeførte + ledige))."
+        ),
+        KeyFigureGrid(figures=figures.tiles, source=figures.source, as_of=register.as_of),
+        Table(
+            caption="Nøkkeltall for fastlegeordningen",
+            columns=["Nøkkeltall", "Verdi"],
+            rows=[[tile.label, tile.value] for tile in figures.rows],
+            source=figures.source,
+            as_of=register.as_of,
+        ),
+    ]
+    labels, women, men = sources.age_pyramid_counts(register)
+    if sum(women) + sum(men) > 0:
+        blocks.append(
+            Figure(
+                caption="Fastleger etter alder og kjønn",
+                chart=AgePyramid(title="Fastleger etter alder og kjønn", age_groups=labels, women=women, men=men),
+                source=REGISTER_SOURCE,
+                as_of=register.as_of,
+                alt="Aldersfordeling for fastlegene, menn til venstre og kvinner til høyre.",
+            )
+        )
+    if inputs.previous_register is not None:
+        history = sources.stability(inputs.previous_register, register)
+        if history is not None:
+            blocks.append(Paragraph(text=history))
+    return Chapter(id="nokkeltall", title="Nøkkeltall", blocks=blocks)
+
+
+def _gp_scheme(inputs: PlanInputs) -> Chapter:
+    register = inputs.register
+    as_of = register.as_of
+    offices = {office.id: office.name for office in register.offices}
+    blocks: list[Block] = [
+        Paragraph(
+            text="Fastlegeordningen er kjernen i kommunens legetjeneste. Tabellen viser hjemler, listetak og "
+            "listeførte pasienter per legekontor; figuren viser listelengden per hjemmel mot listetaket."
+        )
+    ]
+    rows: list[list[str]] = []
+    totals = [0, 0, 0, 0]
+    for office_id, name in [*offices.items(), (None, "Uten legekontor")]:
+        positions = [position for position in register.positions if position.office_id == office_id]
+        if not positions:
+            continue
+        ceiling = sum(position.list_ceiling for position in positions)
+        listed = sum(position.listed_patients for position in positions)
+        free = ceiling - listed
+        rows.append([name, str(len(positions)), _number(ceiling), _number(listed), _number(free)])
+        for index, value in enumerate((len(positions), ceiling, listed, free)):
+            totals[index] += value
+    if rows:
+        blocks.append(
+            _register_table(
+                "Hjemler og listeplasser per legekontor",
+                ["Legekontor", "Hjemler", "Listetak", "Listeførte", "Ledige plasser"],
+                rows,
+                as_of,
+                total_rows=[["Sum", str(totals[0]), *(_number(value) for value in totals[1:])]],
+            )
+        )
+    positions = sorted(register.positions, key=lambda position: position.listed_patients, reverse=True)
+    if positions:
+        open_ids = [position.id for position in positions if position.is_open]
+        blocks.append(
+            Figure(
+                caption="Listeførte pasienter per fastlegehjemmel (åpne lister uthevet)",
+                chart=BarChart(
+                    title="Listelengde per hjemmel",
+                    y_label="Listeførte pasienter",
+                    categories=[position.id for position in positions],
+                    values=[float(position.listed_patients) for position in positions],
+                    highlight=open_ids,
+                    reference_line=sum(p.list_ceiling for p in positions) / len(positions),
+                    reference_label="Gjennomsnittlig listetak",
+                ),
+                source=REGISTER_SOURCE,
+                as_of=as_of,
+            )
+        )
+    models = Section(title="Driftsformer", blocks=_operating_models(register))
+    sections = [models]
+    capacity = sources.capacity_section(inputs.scenario)
+    if capacity is not None:
+        sections.append(capacity)
+    return Chapter(id="fastlegeordningen", title="Fastlegeordningen", blocks=blocks, sections=sections)
+
+
+def _operating_models(register: Register) -> list[Block]:
+    counts: dict[OperatingModel, dict[PositionStatus, int]] = {
+        model: dict.fromkeys(PositionStatus, 0) for model in OperatingModel
+    }
+    for position in register.positions:
+        counts[position.operating_model][position.status] += 1
+    used = [model for model in OperatingModel if sum(counts[model].values())]
+    if not used:
+        return [Paragraph(text="Registeret har ingen fastlegehjemler.")]
+    rows = [
+        [OPERATING_MODEL_NAMES[model], *(str(counts[model][status]) for status in PositionStatus)] for model in used
+    ]
+    total = [sum(counts[model][status] for model in used) for status in PositionStatus]
+    return [
+        Paragraph(
+            text="Hovedmodellen er næringsdrift med basistilskudd og egenandeler/takster. Der rekrutteringen "
+            "svikter, bruker kommuner § 8.2-avtaler, fastlønn med bonus eller fastlønn."
+        ),
+        _register_table(
+            "Fastlegehjemler etter driftsform og status",
+            ["Driftsform", *(STATUS_NAMES[status] for status in PositionStatus)],
+            rows,
+            register.as_of,
+            total_rows=[["Sum", *(str(value) for value in total)]],
+        ),
+        Figure(
+            caption="Fastlegehjemler etter driftsform og status",
+            chart=StackedBarChart(
+                title="Hjemler etter driftsform",
+                y_label="Hjemler",
+                categories=[OPERATING_MODEL_NAMES[model] for model in used],
+                segments={
+                    STATUS_NAMES[status]: [float(counts[model][status]) for model in used] for status in PositionStatus
+                },
+            ),
+            source=REGISTER_SOURCE,
+            as_of=register.as_of,
+        ),
+    ]
+
+
+def _legevakt(inputs: PlanInputs) -> Chapter:
+    register = inputs.register
+    as_of = register.as_of
+    doctors = [p for p in register.physicians if p.active_at(as_of) and p.role != PhysicianRole.LOCUM]
+    participating = [p for p in doctors if p.legevakt_participation and not p.legevakt_exempt]
+    exempt = [p for p in doctors if p.legevakt_exempt]
+    aged_55 = [p for p in doctors if p.age_at(as_of) >= 55]
+    aged_60 = [p for p in doctors if p.age_at(as_of) >= 60]
+    blocks: list[Block] = [
+        Paragraph(
+            text="Legevakten skal tilby øyeblikkelig hjelp hele døgnet til dem som bor eller oppholder seg i "
+            "kommunen (akuttmedisinforskriften). Fastleger plikter å delta i legevakt; etter SFS 2305 kan leger "
+            "over 55 år søke fritak for nattevakt og leger over 60 år fritak fra legevakt."
+        ),
+        _register_table(
+            "Leger og legevaktdeltakelse",
+            ["", "Antall"],
+            [
+                ["Leger i kommunen (uten vikarer)", str(len(doctors))],
+                ["Deltar i legevakt", str(len(participating))],
+                ["Fritatt fra legevakt", str(len(exempt))],
+                ["55 år eller eldre (kan søke fritak for natt)", str(len(aged_55))],
+                ["60 år eller eldre (kan søke fritak)", str(len(aged_60))],
+            ],
+            as_of,
+        ),
+    ]
+    if aged_60 and participating:
+        blocks.append(
+            Callout(
+                title="Fritaksrett",
+                text=f"{len(aged_60)} av {len(doctors)} leger er 60 år eller eldre og kan kreve fritak. "
+                "Vaktbelastningen på de øvrige øker om de gjør det.",
+                tone="warning" if len(aged_60) * 4 >= len(doctors) else "info",
+            )
+        )
+    blocks.extend(sources.legevakt_grant_blocks(register, inputs.generated))
+    return Chapter(id="legevakt", title="Legevakt", blocks=blocks)
+
+
+def _other_duties(inputs: PlanInputs) -> Chapter:
+    register = inputs.register
+    blocks: list[Block] = [
+        Paragraph(
+            text="Kommunen skal sørge for legetjenester i sykehjem, helsestasjon og skolehelsetjeneste, og der det "
+            "er aktuelt i fengsel og mottak. En fastlege med full liste kan pålegges inntil 7,5 timer per uke "
+            "offentlige allmennlegeoppgaver (ASA 4310 § 10.1). Ett årsverk er 37,5 timer per uke."
+        )
+    ]
+    blocks.extend(sources.duties_blocks(register))
+    return Chapter(id="andre-oppgaver", title="Andre allmennmedisinske oppgaver", blocks=blocks)
+
+
+def _absence(inputs: PlanInputs) -> Chapter:
+    register = inputs.register
+    not_filled = [p for p in register.positions if p.status != PositionStatus.FILLED]
+    blocks: list[Block] = [
+        Paragraph(
+            text="Fravær og ledige hjemler dekkes av vikarer. Ledige hjemler og langvarig vikardrift svekker "
+            "kontinuiteten for pasientene og er kostbart for kommunen."
+        )
+    ]
+    if not_filled:
+        blocks.append(
+            _register_table(
+                "Hjemler som ikke er besatt av fast lege",
+                ["Hjemmel", "Status", "Listetak", "Listeførte", "Driftsform"],
+                [
+                    [
+                        p.id,
+                        STATUS_NAMES[p.status],
+                        _number(p.list_ceiling),
+                        _number(p.listed_patients),
+                        OPERATING_MODEL_NAMES[p.operating_model],
+                    ]
+                    for p in not_filled
+                ],
+                register.as_of,
+                numeric=[False, False, True, True, False],
+            )
+        )
+    else:
+        blocks.append(Paragraph(text="Alle hjemler er besatt av fast lege på datagrunnlagets dato."))
+    blocks.extend(sources.locum_cost_blocks(register, inputs.generated))
+    return Chapter(id="fravaersdekning", title="Fraværsdekning", blocks=blocks)
+
+
+def _recruitment(inputs: PlanInputs) -> Chapter:
+    register = inputs.register
+    as_of = register.as_of
+    active = [p for p in register.physicians if p.active_at(as_of)]
+    role_names = {
+        PhysicianRole.GP: "Fastleger",
+        PhysicianRole.ALIS: "ALIS (allmennlege i spesialisering)",
+        PhysicianRole.LIS1: "LIS1",
+        PhysicianRole.MUNICIPAL: "Kommuneleger uten liste",
+        PhysicianRole.LOCUM: "Vikarer",
+    }
+    specialist_names = {
+        SpecialistStatus.SPECIALIST: "Spesialist",
+        SpecialistStatus.IN_TRAINING: "Under spesialisering",
+        SpecialistStatus.NONE: "Ikke spesialist",
+    }
+    rows = [
+        [
+            role_names[role],
+            *(str(sum(1 for p in active if p.role == role and p.specialist_status == s)) for s in SpecialistStatus),
+        ]
+        for role in PhysicianRole
+    ]
+    totals = [str(sum(1 for p in active if p.specialist_status == s)) for s in SpecialistStatus]
+    blocks: list[Block] = [
+        Paragraph(
+            text="Kommunen skal legge til rette for LIS1-stillinger og for at leger uten spesialitet i "
+            "allmennmedisin kommer i et utdanningsløp (ALIS) innen ett år (kompetanseforskriften). Tabellen viser "
+            "legene etter rolle og spesialiseringsstatus."
+        ),
+        _register_table(
+            "Leger etter rolle og spesialisering",
+            ["Rolle", *(specialist_names[s] for s in SpecialistStatus)],
+            rows,
+            as_of,
+            total_rows=[["Sum", *totals]],
+        ),
+    ]
+    return Chapter(id="rekruttering", title="Rekruttering og utdanning", blocks=blocks)
+
+
+def _economy(inputs: PlanInputs) -> Chapter:
+    blocks: list[Block] = [
+        Paragraph(
+            text="Kapitlet viser kommunens kostnader og legenes inntekt etter driftsform, beregnet av "
+            "økonomimodulen med satsene oppgitt i tabellene."
+        )
+    ]
+    blocks.extend(sources.economy_blocks(inputs.register, inputs.generated))
+    return Chapter(id="okonomi", title="Økonomi", blocks=blocks)
+
+
+def _action_plan(inputs: PlanInputs) -> Chapter:
+    blocks: list[Block] = [
+        Paragraph(
+            text="Tiltaksplanen knytter styringsmål til konkrete tiltak med ansvar, frist, kostnad og status. "
+            "Den følges opp årlig i samarbeidsutvalget."
+        )
+    ]
+    blocks.extend(sources.action_plan_blocks(inputs.action_plan, inputs.generated))
+    for finding in inputs.consistency_findings:
+        blocks.append(Callout(title="Kontroll av tall", text=str(getattr(finding, "message", finding)), tone="warning"))
+    return Chapter(id="tiltaksplan", title="Tiltaksplan", blocks=blocks)
+
+
+def build_plan(inputs: PlanInputs) -> PlanDocument:
+    """The municipal plan with all nine chapters, in the seeds' order."""
+    municipality = inputs.register.municipality
+    chapters = [
+        _introduction(inputs),
+        _key_figures(inputs),
+        _gp_scheme(inputs),
+        _legevakt(inputs),
+        _other_duties(inputs),
+        _absence(inputs),
+        _recruitment(inputs),
+        _economy(inputs),
+        _action_plan(inputs),
+    ]
+    return PlanDocument(
+        title=inputs.title,
+        subtitle=inputs.subtitle or f"Datagrunnlag per {inputs.register.as_of.strftime('%d.%m.%Y')}",
+        organisation=f"{municipality.name} kommune",
+        organisation_code=municipality.code,
+        as_of=inputs.register.as_of,
+        generated=inputs.generated,
+        variant="municipality",
+        chapters=chapters,
+    )
+
+
+__all__ = ["CHAPTERS", "PlanInputs", "build_plan"]

@@ -1,0 +1,386 @@
+"""Adapters from the engines to report blocks.
+
+Each function asks the engine that owns a number (legeplan.register.keyfigures, legeplan.duties,
+legeplan.economics, legeplan.capacity, legeplan.actions) and turns its result into paragraphs, tables and figures.
+When an engine is not installed in this build, the adapter says so in the document (a visible callout) rather than
+inventing the number, and the rest of the plan is still produced.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from legeplan.register.models import InstitutionKind, PhysicianRole, Register
+from legeplan.report.charts import BarChart, LineChart, Series, age_group_counts, norwegian_number
+from legeplan.report.document import Block, Callout, Figure, KeyFigure, Paragraph, Section, Table
+
+REGISTER_SOURCE = "Kommunens legeregister (legeplan)"
+HOURS_PER_FTE = 37.5
+
+INSTITUTION_NAMES: dict[InstitutionKind, str] = {
+    InstitutionKind.NURSING_HOME_LONG_TERM: "Sykehjem, langtid",
+    InstitutionKind.NURSING_HOME_SHORT_TERM: "Sykehjem, korttid/rehabilitering",
+    InstitutionKind.EMERGENCY_BEDS: "Øyeblikkelig hjelp døgnopphold (ØHD)",
+    InstitutionKind.HEALTH_STATION: "Helsestasjon",
+    InstitutionKind.SCHOOL_HEALTH: "Skolehelsetjeneste",
+    InstitutionKind.PRISON: "Fengselshelsetjeneste",
+    InstitutionKind.RECEPTION_CENTRE: "Asylmottak",
+    InstitutionKind.OTHER: "Annet",
+}
+
+
+def _engine(module: str) -> ModuleType | None:
+    """The engine module if it is part of this build, else None."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def _missing(what: str, module: str) -> Callout:
+    return Callout(
+        title="Mangler grunnlag",
+        text=f"{what} er ikke beregnet: modulen {module} er ikke tilgjengelig i denne installasjonen.",
+        tone="warning",
+    )
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    return norwegian_number(value, decimals)
+
+
+def _money(value: float) -> str:
+    return f"{norwegian_number(value)} kr"
+
+
+class KeyFiguresView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tiles: list[KeyFigure]
+    rows: list[KeyFigure]
+    source: str
+
+
+# --- Nøkkeltall -------------------------------------------------------------------------------------------------
+
+
+def _format_figure(value: Any, unit: str) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, int):
+        return _number(value)
+    if isinstance(value, float):
+        if unit in ("%", "share", "andel"):
+            return f"{_number(value * 100 if value <= 1 else value, 1)} %"
+        return _number(value, 1)
+    return str(value)
+
+
+def key_figures(register: Register) -> KeyFiguresView:
+    """Headline figures from legeplan.register.keyfigures.compute_key_figures."""
+    engine = _engine("legeplan.register.keyfigures")
+    if engine is not None and hasattr(engine, "compute_key_figures"):
+        result = engine.compute_key_figures(register)
+        rows = _rows_from_key_figures(result)
+        if rows:
+            return KeyFiguresView(tiles=rows[:6], rows=rows, source=REGISTER_SOURCE)
+    return _basic_key_figures(register)
+
+
+def _rows_from_key_figures(result: Any) -> list[KeyFigure]:
+    """Reads a KeyFigures model: prefers its own labelled listing, else field titles/descriptions."""
+    for method in ("labelled", "as_rows", "rows", "items_nb"):
+        listing = getattr(result, method, None)
+        if callable(listing):
+            return [_key_figure_from_item(item) for item in listing()]
+    rows: list[KeyFigure] = []
+    fields = getattr(type(result), "model_fields", {})
+    for name, info in fields.items():
+        value = getattr(result, name)
+        if isinstance(value, BaseModel | list | tuple | dict):
+            continue
+        label = info.title or info.description or name.replace("_", " ")
+        unit = "%" if ("share" in name or "pct" in name or "percent" in name) else ""
+        rows.append(KeyFigure(label=label, value=_format_figure(value, unit)))
+    return rows
+
+
+def _key_figure_from_item(item: Any) -> KeyFigure:
+    if isinstance(item, tuple):
+        label, value = item[0], item[1]
+        unit = item[2] if len(item) > 2 else ""
+        return KeyFigure(label=str(label), value=_format_figure(value, str(unit)))
+    label = getattr(item, "label", None) or getattr(item, "label_nb", None) or str(item)
+    value = getattr(item, "formatted", None) or _format_figure(getattr(item, "value", None), getattr(item, "unit", ""))
+    return KeyFigure(label=str(label), value=str(value))
+
+
+def _basic_key_figures(register: Register) -> KeyFiguresView:
+    """Register listing used when the key-figures engine is absent: counts only, no derived rates."""
+    positions = register.positions
+    ceiling = sum(p.list_ceiling for p in positions)
+    listed = sum(p.listed_patients for p in positions)
+    gps = [p for p in register.physicians if p.role in (PhysicianRole.GP, PhysicianRole.ALIS)]
+    rows = [
+        KeyFigure(label="Innbyggere", value=_number(register.municipality.population)),
+        KeyFigure(label="Fastlegehjemler", value=_number(len(positions))),
+        KeyFigure(label="Fastleger og ALIS", value=_number(len(gps))),
+        KeyFigure(label="Listeplasser (sum listetak)", value=_number(ceiling)),
+        KeyFigure(label="Listeførte pasienter", value=_number(listed)),
+        KeyFigure(label="Ledige listeplasser", value=_number(ceiling - listed)),
+    ]
+    return KeyFiguresView(tiles=rows, rows=rows, source=REGISTER_SOURCE)
+
+
+def age_pyramid_counts(register: Register) -> tuple[list[str], list[int], list[int]]:
+    when = register.as_of
+    gps = [
+        (p.age_at(when), p.sex.value)
+        for p in register.physicians
+        if p.role in (PhysicianRole.GP, PhysicianRole.ALIS) and p.active_at(when)
+    ]
+    return age_group_counts(gps)
+
+
+def stability(previous: Register, current: Register) -> str | None:
+    engine = _engine("legeplan.register.history")
+    if engine is None or not hasattr(engine, "stability"):
+        return None
+    result = engine.stability(current.agreements, previous.as_of, current.as_of)
+    share = getattr(result, "share", None)
+    if share is None:
+        return None
+    return (
+        f"Stabilitet: {_number(float(share) * 100 if share <= 1 else float(share), 1)} % av fastlegeavtalene hadde "
+        f"samme lege {previous.as_of.strftime('%d.%m.%Y')} og {current.as_of.strftime('%d.%m.%Y')}."
+    )
+
+
+# --- Fastlegeordningen: capacity -------------------------------------------------------------------------------
+
+
+def capacity_section(scenario: Any) -> Section | None:
+    """Dimensioning from legeplan.capacity when a scenario is given: a projection chart and the engine's text."""
+    if scenario is None:
+        return None
+    engine = _engine("legeplan.capacity")
+    if engine is None or not hasattr(engine, "dimension"):
+        return Section(title="Dimensjonering", blocks=[_missing("Dimensjoneringen", "legeplan.capacity")])
+    result = engine.dimension(scenario)
+    blocks: list[Block] = []
+    for text in getattr(result, "explanations", None) or []:
+        blocks.append(Paragraph(text=str(text)))
+    rows = list(getattr(result, "rows", None) or getattr(result, "years", None) or [])
+    source = str(
+        getattr(scenario, "source", None) or "SSB befolkningsframskriving (tabell 14288) og kommunens scenario"
+    )
+    as_of = getattr(scenario, "as_of", None) or date.today()
+    if rows:
+        years = [float(getattr(row, "year", 0)) for row in rows]
+        needed = [float(getattr(row, "positions_needed", getattr(row, "needed", 0.0))) for row in rows]
+        series = [Series(name="Hjemler som trengs", values=needed)]
+        existing: list[Any] = [getattr(row, "positions_existing", getattr(row, "positions", None)) for row in rows]
+        if all(value is not None for value in existing):
+            series.append(Series(name="Hjemler i dag", values=[float(v) for v in existing], dashed=True))
+        blocks.append(
+            Figure(
+                caption="Behov for fastlegehjemler",
+                chart=LineChart(
+                    title="Fastlegehjemler: behov og dagens antall", y_label="Hjemler", x=years, series=series
+                ),
+                source=source,
+                as_of=as_of,
+            )
+        )
+    return Section(title="Dimensjonering", blocks=blocks or [Paragraph(text=str(result))])
+
+
+# --- Legevakt ---------------------------------------------------------------------------------------------------
+
+
+def legevakt_grant_blocks(register: Register, generated: date) -> list[Block]:
+    engine = _engine("legeplan.economics")
+    check = getattr(engine, "legevakt_grant_eligibility", None) if engine is not None else None
+    if check is None:
+        return [_missing("Tilskudd til interkommunal legevakt i distriktene", "legeplan.economics")]
+    result = check(register.municipality)
+    eligible = bool(getattr(result, "eligible", result))
+    reason = getattr(result, "reason", None) or getattr(result, "explanation", "")
+    title = "Tilskudd til legevakt i distriktene"
+    text = ("Kommunen kan søke tilskuddet. " if eligible else "Kommunen fyller ikke vilkårene. ") + str(reason)
+    return [Callout(title=title, text=text.strip(), tone="info")]
+
+
+# --- Andre oppgaver ---------------------------------------------------------------------------------------------
+
+
+def duties_blocks(register: Register) -> list[Block]:
+    """Institutions with places, doctor hours/week, hours per place and årsverk (from legeplan.duties)."""
+    institutions = list(register.institutions)
+    if not institutions:
+        return [Paragraph(text="Registeret har ingen institusjoner eller enheter med legeoppgaver.")]
+    engine = _engine("legeplan.duties")
+    per_place = getattr(engine, "hours_per_place", None) if engine is not None else None
+    to_fte = getattr(engine, "hours_to_fte", None) if engine is not None else None
+
+    def hours_per_place(hours: float, places: int) -> float | None:
+        if places == 0:
+            return None
+        return float(per_place(hours, places)) if per_place is not None else hours / places
+
+    def fte(hours: float) -> float:
+        return float(to_fte(hours)) if to_fte is not None else hours / HOURS_PER_FTE
+
+    rows: list[list[str]] = []
+    for unit in institutions:
+        ratio = hours_per_place(unit.doctor_hours_per_week, unit.places)
+        rows.append(
+            [
+                unit.name,
+                INSTITUTION_NAMES[unit.kind],
+                _number(unit.places) if unit.places else "–",
+                _number(unit.doctor_hours_per_week, 1),
+                _number(ratio, 2) if ratio is not None else "–",
+                _number(fte(unit.doctor_hours_per_week), 2),
+            ]
+        )
+    places = sum(unit.places for unit in institutions)
+    hours = sum(unit.doctor_hours_per_week for unit in institutions)
+    nursing = [unit for unit in institutions if unit.places > 0]
+    total_ratio = hours_per_place(sum(u.doctor_hours_per_week for u in nursing), sum(u.places for u in nursing))
+    blocks: list[Block] = [
+        Table(
+            caption="Legetimer i institusjoner og enheter",
+            columns=["Enhet", "Type", "Plasser", "Legetimer/uke", "Timer per plass", "Årsverk"],
+            rows=rows,
+            numeric=[False, False, True, True, True, True],
+            total_rows=[
+                [
+                    "Sum",
+                    "",
+                    _number(places),
+                    _number(hours, 1),
+                    _number(total_ratio, 2) if total_ratio is not None else "–",
+                    _number(fte(hours), 2),
+                ]
+            ],
+            note="Timer per plass er KOSTRA-indikatoren «legetimer per uke per beboer i sykehjem». "
+            "Ett årsverk er 37,5 timer per uke.",
+            source=REGISTER_SOURCE,
+            as_of=register.as_of,
+        )
+    ]
+    if nursing:
+        blocks.append(
+            Figure(
+                caption="Legetimer per uke per plass",
+                chart=BarChart(
+                    title="Legetimer per uke per plass",
+                    y_label="Timer per plass",
+                    categories=[unit.name for unit in nursing],
+                    values=[hours_per_place(u.doctor_hours_per_week, u.places) or 0.0 for u in nursing],
+                    horizontal=True,
+                    value_format="{:.2f}",
+                ),
+                source=REGISTER_SOURCE,
+                as_of=register.as_of,
+            )
+        )
+    need = getattr(engine, "nursing_home_need", None) if engine is not None else None
+    if need is not None:
+        blocks.append(Paragraph(text=str(getattr(need(institutions), "explanation", need(institutions)))))
+    return blocks
+
+
+# --- Fraværsdekning and Økonomi -------------------------------------------------------------------------------
+
+
+def locum_cost_blocks(register: Register, generated: date) -> list[Block]:
+    engine = _engine("legeplan.economics")
+    cost = getattr(engine, "locum_cost", None) if engine is not None else None
+    if cost is None:
+        return [_missing("Kostnaden ved vikardrift", "legeplan.economics")]
+    result = cost(register)
+    amount = getattr(result, "total", result)
+    return [
+        Paragraph(text=f"Beregnet kostnad for vikardrift i ledige hjemler: {_money(float(amount))} per år."),
+    ]
+
+
+def economy_blocks(register: Register, generated: date) -> list[Block]:
+    engine = _engine("legeplan.economics")
+    compare = getattr(engine, "compare_operating_models", None) if engine is not None else None
+    if compare is None:
+        return [_missing("Kostnad og inntekt per driftsform", "legeplan.economics")]
+    result = compare(register)
+    rows = [
+        [
+            str(getattr(row, "label", getattr(row, "model", ""))),
+            _money(float(getattr(row, "municipal_cost", 0.0))),
+            _money(float(getattr(row, "gp_income", 0.0))),
+        ]
+        for row in getattr(result, "rows", result)
+    ]
+    return [
+        Table(
+            caption="Kommunens kostnad og legens inntekt per driftsform",
+            columns=["Driftsform", "Kommunens kostnad", "Legens inntekt"],
+            rows=rows,
+            source=str(getattr(result, "source", "Økonomimodulen i legeplan (satser fra Statsbudsjettet og ASA 4310)")),
+            as_of=getattr(result, "as_of", generated),
+        )
+    ]
+
+
+# --- Tiltaksplan ------------------------------------------------------------------------------------------------
+
+
+def action_plan_blocks(action_plan: Any, generated: date) -> list[Block]:
+    if action_plan is None:
+        return [Paragraph(text="Ingen tiltaksplan er lagt inn for kommunen.")]
+    goals = list(getattr(action_plan, "goals", []) or [])
+    measures = list(getattr(action_plan, "measures", []) or [])
+    rows: list[list[str]] = []
+    for measure in measures:
+        rows.append(
+            [
+                str(getattr(measure, "number", getattr(measure, "id", ""))),
+                str(getattr(measure, "goal", getattr(measure, "goal_id", ""))),
+                str(getattr(measure, "title", getattr(measure, "text", ""))),
+                str(getattr(measure, "responsible", "") or ""),
+                str(getattr(measure, "deadline", "") or ""),
+                str(getattr(measure, "cost", "") or ""),
+                str(getattr(measure, "status", "") or ""),
+            ]
+        )
+    blocks: list[Block] = []
+    if goals:
+        blocks.append(
+            Table(
+                caption="Styringsmål",
+                columns=["Nr.", "Styringsmål"],
+                rows=[[str(getattr(g, "id", i)), str(getattr(g, "text", g))] for i, g in enumerate(goals, start=1)],
+                numeric=[False, False],
+                source=str(getattr(action_plan, "source", "Kommunens tiltaksplan")),
+                as_of=getattr(action_plan, "as_of", None) or generated,
+            )
+        )
+    if rows:
+        blocks.append(
+            Table(
+                caption="Tiltak",
+                columns=["Nr.", "Mål", "Tiltak", "Ansvar", "Frist", "Kostnad", "Status"],
+                rows=rows,
+                numeric=[False] * 7,
+                source=str(getattr(action_plan, "source", "Kommunens tiltaksplan")),
+                as_of=getattr(action_plan, "as_of", None) or generated,
+            )
+        )
+    return blocks or [Paragraph(text="Tiltaksplanen er tom.")]
