@@ -1,1 +1,114 @@
-"""CLI commands (report_cmd)."""
+"""`legeplan report`: the Plan for legetjenesten as HTML, PDF or DOCX."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from legeplan.cli.app import app
+from legeplan.register.models import Register
+from legeplan.report.build import PlanInputs, build_plan
+from legeplan.report.render import ReportRenderError, render
+
+FORMATS = (".html", ".htm", ".pdf", ".docx")
+
+
+def _optional(module: str, function: str, *args: Any) -> Any:
+    """Result of an optional engine's example loader, or None when that engine is not in this build."""
+    try:
+        loader = getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        return None
+    return loader(*args)
+
+
+def _demo_inputs(generated: date) -> PlanInputs:
+    register = _optional("legeplan.register.demo", "demo_register")
+    if not isinstance(register, Register):
+        raise typer.BadParameter("demodata er ikke tilgjengelig (legeplan.register.demo mangler)")
+    return PlanInputs(
+        register=register,
+        generated=generated,
+        scenario=_optional("legeplan.capacity", "example_scenario", "sandefjord"),
+        action_plan=_optional("legeplan.actions", "example_action_plan"),
+    )
+
+
+def _stored_register(code: str, as_of: date | None) -> Register:
+    storage_class = getattr(importlib.import_module("legeplan.storage"), "Storage", None)
+    if storage_class is None:
+        raise typer.BadParameter("lagringen (legeplan.storage) er ikke tilgjengelig i denne installasjonen")
+    storage = storage_class()
+    try:
+        register = storage.load_register(code, as_of=as_of)
+    except (KeyError, LookupError, ValueError) as error:
+        raise typer.BadParameter(
+            f"fant ikke kommune {code} i databasen: {error}", param_hint="--municipality"
+        ) from error
+    if not isinstance(register, Register):
+        raise typer.BadParameter(f"fant ikke kommune {code} i databasen", param_hint="--municipality")
+    return register
+
+
+@app.command("report")
+def report(
+    out: Path = typer.Option(..., "--out", "-o", help="Utfil: plan.html, plan.pdf eller plan.docx"),
+    municipality: str | None = typer.Option(None, "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+    demo: bool = typer.Option(False, "--demo", help="Bruk demokommunen med eksempel på scenario og tiltaksplan"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Registeret per dato (ÅÅÅÅ-MM-DD); standard er siste"),
+    title: str = typer.Option("Plan for legetjenesten", "--title", help="Tittel på forsiden"),
+) -> None:
+    """Lag Plan for legetjenesten som HTML, PDF eller Word (DOCX)."""
+    console = Console(stderr=True)
+    if out.suffix.lower() not in FORMATS:
+        raise typer.BadParameter(f"{out}: ukjent format, bruk .html, .pdf eller .docx", param_hint="--out")
+    if not out.parent.exists():
+        raise typer.BadParameter(f"mappen {out.parent} finnes ikke", param_hint="--out")
+    if demo == (municipality is not None):
+        raise typer.BadParameter("oppgi enten --municipality KODE eller --demo")
+    try:
+        as_of_date = date.fromisoformat(as_of) if as_of else None
+    except ValueError as error:
+        raise typer.BadParameter(f"{as_of!r} er ikke en dato (ÅÅÅÅ-MM-DD)", param_hint="--as-of") from error
+    today = date.today()
+    if demo:
+        inputs = _demo_inputs(today)
+    else:
+        assert municipality is not None
+        inputs = PlanInputs(register=_stored_register(municipality, as_of_date), generated=today)
+    inputs = replace(inputs, title=title)
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Bygger planen", total=None)
+        document = build_plan(inputs)
+
+        def advance(step: int, total: int, text: str) -> None:
+            progress.update(task, description=text, completed=step - 1, total=total)
+
+        try:
+            render(document, out, advance)
+        except ReportRenderError as error:
+            console.print(f"[red]Feil:[/red] {error}")
+            raise typer.Exit(code=1) from error
+        progress.update(task, completed=progress.tasks[0].total or 1)
+    figures = len(document.figures())
+    tables = len(document.tables())
+    console.print(
+        f"[green]Skrev[/green] {out} – {len(document.chapters)} kapitler, {tables} tabeller, {figures} figurer "
+        f"({document.organisation}, data per {document.as_of.strftime('%d.%m.%Y')})."
+    )

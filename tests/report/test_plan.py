@@ -1,0 +1,148 @@
+"""The plan document: chapters, seed numbers in tables, source and date on every table and figure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from pydantic import ValidationError
+
+from legeplan.register.models import Institution, InstitutionKind, Register
+from legeplan.report.build import CHAPTERS, PlanInputs, build_plan
+from legeplan.report.document import (
+    Chapter,
+    Figure,
+    KeyFigureGrid,
+    Paragraph,
+    PlanDocument,
+    Table,
+    norwegian_date,
+    numbering,
+)
+
+
+def _table(doc: PlanDocument, caption: str) -> Table:
+    matches = [table for table in doc.tables() if table.caption == caption]
+    assert matches, f"no table {caption!r}: {[t.caption for t in doc.tables()]}"
+    return matches[0]
+
+
+def test_plan_has_the_nine_chapters_in_the_seeds_order(plan_inputs: PlanInputs) -> None:
+    doc = build_plan(plan_inputs)
+    assert [chapter.title for chapter in doc.chapters] == [title for _id, title in CHAPTERS]
+    assert doc.organisation == "Bodø kommune"
+    assert doc.as_of == date(2024, 1, 1)
+
+
+def test_every_table_and_figure_has_source_and_date(plan_inputs: PlanInputs) -> None:
+    doc = build_plan(plan_inputs)
+    assert len(doc.figures()) >= 4
+    for block in [*doc.tables(), *doc.figures()]:
+        assert block.source.strip()
+        assert isinstance(block.as_of, date)
+    grids = [b for chapter in doc.chapters for b in chapter.all_blocks() if isinstance(b, KeyFigureGrid)]
+    assert grids and all(grid.source and grid.as_of for grid in grids)
+
+
+def test_stadiontunet_hours_per_place_is_040(plan_inputs: PlanInputs) -> None:
+    """Seed 003 (Bodø): Stadiontunet has 22.5 doctor hours a week for 56 places = 0.40 per place."""
+    table = _table(build_plan(plan_inputs), "Legetimer i institusjoner og enheter")
+    row = next(row for row in table.rows if row[0] == "Stadiontunet sykehjem")
+    assert row[2:5] == ["56", "22,5", "0,40"]
+    assert row[5] == "0,60"  # 22.5 h / 37.5 h per årsverk
+
+
+def test_sandefjord_nursing_homes_393_places_is_75_arsverk(register: Register) -> None:
+    """Seed 001 (Sandefjord): 393 nursing-home places served by 7.5 doctor årsverk (281.25 h/week)."""
+    homes = tuple(
+        Institution(
+            id=f"sh{number}",
+            municipality_code=register.municipality.code,
+            name=f"Sykehjem {number}",
+            kind=InstitutionKind.NURSING_HOME_LONG_TERM,
+            places=places,
+            doctor_hours_per_week=hours,
+        )
+        for number, (places, hours) in enumerate([(200, 150.0), (193, 131.25)], start=1)
+    )
+    doc = build_plan(PlanInputs(register=register.model_copy(update={"institutions": homes})))
+    table = _table(doc, "Legetimer i institusjoner og enheter")
+    assert table.total_rows[0][2] == "393"
+    assert table.total_rows[0][5] == "7,50"
+    assert table.total_rows[0][4] == "0,72"  # 281.25 / 393
+
+
+def test_positions_per_office_add_up(plan_inputs: PlanInputs) -> None:
+    table = _table(build_plan(plan_inputs), "Hjemler og listeplasser per legekontor")
+    register = plan_inputs.register
+    assert table.total_rows[0][1] == str(len(register.positions))
+    listed = sum(position.listed_patients for position in register.positions)
+    assert table.total_rows[0][3] == f"{listed:,}".replace(",", " ")
+    assert sum(int(row[1]) for row in table.rows) == len(register.positions)
+
+
+def test_vacant_positions_are_listed_under_absence(plan_inputs: PlanInputs) -> None:
+    table = _table(build_plan(plan_inputs), "Hjemler som ikke er besatt av fast lege")
+    assert [row[0] for row in table.rows] == ["H05"]
+    assert table.rows[0][1] == "Ledig"
+
+
+def test_own_introduction_replaces_the_standard_text(plan_inputs: PlanInputs) -> None:
+    doc = build_plan(replace(plan_inputs, introduction=("Vår egen innledning.",)))
+    first = doc.chapters[0].blocks[0]
+    assert isinstance(first, Paragraph) and first.text == "Vår egen innledning."
+
+
+def test_action_plan_measures_become_a_table(plan_inputs: PlanInputs) -> None:
+    class Measure:
+        def __init__(self, number: int, title: str) -> None:
+            self.number, self.goal, self.title = number, "1", title
+            self.responsible, self.deadline, self.cost, self.status = "Kommuneoverlege", "2022", "Må beregnes", "Pågår"
+
+    class ActionPlan:
+        def __init__(self) -> None:
+            self.goals = ["Sandefjord kommune skal ha en robust fastlegeordning"]
+            self.measures = [Measure(1, "Øke antall LIS-1 fra 5-6"), Measure(2, "Fast ansatte leger på sykehjem")]
+            self.source = "Plan for legetjenesten i Sandefjord, kapittel 8"
+
+    doc = build_plan(replace(plan_inputs, action_plan=ActionPlan()))
+    table = _table(doc, "Tiltak")
+    assert [row[2] for row in table.rows] == ["Øke antall LIS-1 fra 5-6", "Fast ansatte leger på sykehjem"]
+    assert table.rows[0][5] == "Må beregnes"
+    assert table.source.startswith("Plan for legetjenesten i Sandefjord")
+
+
+def test_table_rows_must_match_columns() -> None:
+    with pytest.raises(ValidationError, match="row 2: 1 cells for 2 columns"):
+        Table(caption="t", columns=["a", "b"], rows=[["1", "2"], ["3"]], source="s", as_of=date(2024, 1, 1))
+
+
+def test_table_and_figure_require_a_source() -> None:
+    with pytest.raises(ValidationError, match="source"):
+        Table(caption="t", columns=["a"], rows=[], source="", as_of=date(2024, 1, 1))
+
+
+def test_chapter_ids_are_unique() -> None:
+    chapter = Chapter(id="a", title="A")
+    with pytest.raises(ValidationError, match="used twice"):
+        PlanDocument(
+            title="t", organisation="o", as_of=date(2024, 1, 1), generated=date(2024, 1, 1), chapters=[chapter, chapter]
+        )
+
+
+def test_numbering_restarts_per_chapter(plan_inputs: PlanInputs) -> None:
+    doc = build_plan(plan_inputs)
+    labels = numbering(doc)
+    first_figure_of_each = [
+        next(labels[id(block)] for block in chapter.all_blocks() if isinstance(block, Figure))
+        for chapter in doc.chapters
+        if any(isinstance(block, Figure) for block in chapter.all_blocks())
+    ]
+    assert all(label.endswith(".1") for label in first_figure_of_each)
+    assert len(set(labels.values())) == len(labels)
+
+
+def test_norwegian_date() -> None:
+    assert norwegian_date(date(2024, 1, 1)) == "1. januar 2024"
+    assert norwegian_date(date(2022, 12, 24)) == "24. desember 2022"
