@@ -146,3 +146,29 @@ def test_numbering_restarts_per_chapter(plan_inputs: PlanInputs) -> None:
 def test_norwegian_date() -> None:
     assert norwegian_date(date(2024, 1, 1)) == "1. januar 2024"
     assert norwegian_date(date(2022, 12, 24)) == "24. desember 2022"
+
+
+def test_legevakt_staffing_against_vefsn_norm(plan_inputs: PlanInputs) -> None:
+    """Seed 000 (Vefsn): every 12th weekday and every 6th weekend with 1 + 2 slots needs 12 doctors."""
+    table = _table(build_plan(plan_inputs), "Bemanning av legevakt mot belastningsnorm")
+    values = dict(row for row in table.rows)  # type: ignore[misc]
+    # seven active doctors take part: six GP/ALIS (L01 is exempt, H05 is vacant) and the LIS1
+    assert values == {
+        "Leger som kan gå legevakt": "7",
+        "Leger som trengs etter normen": "12",
+        "Differanse": "−5",
+    }
+    chapter = next(c for c in build_plan(plan_inputs).chapters if c.id == "legevakt")
+    assert any(getattr(block, "title", "") == "For få leger i vaktordningen" for block in chapter.blocks)
+
+
+def test_a_solved_rota_adds_per_doctor_load(plan_inputs: PlanInputs) -> None:
+    from legeplan.legevakt import analyse_load, example_problem, round_robin_rota
+
+    problem = example_problem("small")
+    load = analyse_load(problem, round_robin_rota(problem))
+    doc = build_plan(replace(plan_inputs, legevakt_load=load))
+    table = next(t for t in doc.tables() if t.caption.startswith("Vaktbelastning per lege"))
+    assert len(table.rows) == len(problem.doctors)
+    assert sum(int(row[1]) for row in table.rows) == sum(d.shifts for d in load.doctors)
+    assert any(figure.caption == "Vakttimer per uke per lege" for figure in doc.figures())

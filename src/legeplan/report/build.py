@@ -81,6 +81,9 @@ class PlanInputs:
     scenario: Any = None
     action_plan: Any = None
     consistency_findings: tuple[Any, ...] = ()
+    #: A solved rota's load (legeplan.legevakt.analyse_load) to show per-doctor burden.
+    legevakt_load: Any = None
+    legevakt_norm: sources.LegevaktNorm = field(default_factory=sources.LegevaktNorm)
 
 
 def _number(value: float, decimals: int = 0) -> str:
@@ -314,6 +317,8 @@ def _legevakt(inputs: PlanInputs) -> Chapter:
                 tone="warning" if len(aged_60) * 4 >= len(doctors) else "info",
             )
         )
+    blocks.extend(sources.legevakt_staffing_blocks(register, inputs.legevakt_norm))
+    blocks.extend(sources.legevakt_load_blocks(inputs.legevakt_load))
     blocks.extend(sources.legevakt_grant_blocks(register, inputs.generated))
     return Chapter(id="legevakt", title="Legevakt", blocks=blocks)
 

@@ -205,6 +205,110 @@ def capacity_section(scenario: Any) -> Section | None:
 # --- Legevakt ---------------------------------------------------------------------------------------------------
 
 
+class LegevaktNorm(BaseModel):
+    """The rota burden the municipality accepts; default Vefsn (seed 000): every 12th weekday and every 6th weekend,
+    one doctor a weekday and two (24-hour shifts) a weekend."""
+
+    model_config = ConfigDict(frozen=True)
+
+    weekday_slots: float = 1.0
+    weekend_slots: float = 2.0
+    every_nth_weekday: float = 12.0
+    every_mth_weekend: float = 6.0
+    source: str = "Plan for legetjenesten i Vefsn: «hvert 12. hverdag og hver sjette helg»"
+
+
+def legevakt_staffing_blocks(register: Register, norm: LegevaktNorm) -> list[Block]:
+    """Rota-eligible doctors (legeplan.legevakt) against the doctors the norm needs."""
+    engine = _engine("legeplan.legevakt")
+    from_register = _engine("legeplan.legevakt.register")
+    if engine is None or from_register is None:
+        return [_missing("Bemanningsbehovet i legevakt", "legeplan.legevakt")]
+    doctors = from_register.doctors_from_register(register, register.as_of)
+    needed = int(
+        engine.doctors_needed(
+            norm.weekday_slots,
+            norm.weekend_slots,
+            every_nth_weekday=norm.every_nth_weekday,
+            every_mth_weekend=norm.every_mth_weekend,
+        )
+    )
+    available = len(doctors)
+    rows = [
+        ["Leger som kan gå legevakt", _number(available)],
+        ["Leger som trengs etter normen", _number(needed)],
+        ["Differanse", f"{available - needed:+d}".replace("-", "−")],
+    ]
+    blocks: list[Block] = [
+        Table(
+            caption="Bemanning av legevakt mot belastningsnorm",
+            columns=["", "Antall"],
+            rows=rows,
+            note=(
+                f"Normen: {_number(norm.weekday_slots, 1)} lege per hverdag og {_number(norm.weekend_slots, 1)} per "
+                f"helg, ingen oftere enn hver {_number(norm.every_nth_weekday)}. hverdag og hver "
+                f"{_number(norm.every_mth_weekend)}. helg. Kilde for normen: {norm.source}."
+            ),
+            source=f"{REGISTER_SOURCE}; beregnet med legeplan.legevakt",
+            as_of=register.as_of,
+        )
+    ]
+    if available < needed:
+        blocks.append(
+            Callout(
+                title="For få leger i vaktordningen",
+                text=f"Med {available} leger må hver lege gå vakt oftere enn normen. Det trengs {needed - available} "
+                "flere leger, interkommunalt samarbeid eller vikarer.",
+                tone="warning",
+            )
+        )
+    return blocks
+
+
+def legevakt_load_blocks(load: Any) -> list[Block]:
+    """Per-doctor load of a solved rota (legeplan.legevakt.analyse_load)."""
+    doctors = list(getattr(load, "doctors", []) or [])
+    if not doctors:
+        return []
+    as_of = getattr(load, "period_end", None) or date.today()
+    period = f"{load.period_start.strftime('%d.%m.%Y')}–{load.period_end.strftime('%d.%m.%Y')}"
+    rows = [
+        [
+            str(d.name),
+            _number(d.shifts),
+            _number(d.hours, 1),
+            _number(d.nights),
+            _number(d.every_nth_weekday, 1) if d.every_nth_weekday else "–",
+            _number(d.every_mth_weekend, 1) if d.every_mth_weekend else "–",
+            _number(d.hours_per_week, 1),
+        ]
+        for d in doctors
+    ]
+    source = f"Vaktplan for {period}, belastning beregnet med legeplan.legevakt"
+    return [
+        Table(
+            caption=f"Vaktbelastning per lege, {period}",
+            columns=["Lege", "Vakter", "Timer", "Netter", "Hver N. hverdag", "Hver M. helg", "Timer/uke"],
+            rows=rows,
+            source=source,
+            as_of=as_of,
+        ),
+        Figure(
+            caption="Vakttimer per uke per lege",
+            chart=BarChart(
+                title="Vakttimer per uke",
+                y_label="Timer per uke",
+                categories=[str(d.name) for d in doctors],
+                values=[float(d.hours_per_week) for d in doctors],
+                horizontal=True,
+                value_format="{:.1f}",
+            ),
+            source=source,
+            as_of=as_of,
+        ),
+    ]
+
+
 def legevakt_grant_blocks(register: Register, generated: date) -> list[Block]:
     engine = _engine("legeplan.economics")
     check = getattr(engine, "legevakt_grant_eligibility", None) if engine is not None else None
