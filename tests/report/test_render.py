@@ -36,7 +36,9 @@ def test_html_has_every_chapter_and_figure_with_source_and_date(doc: PlanDocumen
     labels = numbering(doc)
     for number, chapter in enumerate(doc.chapters, start=1):
         assert f'id="{chapter.id}"' in html
-        assert re.search(rf'<span class="number">{number}</span>{re.escape(chapter.title)}</h2>', html)
+        assert re.search(
+            rf'<span class="number">{number}</span><span class="title">{re.escape(chapter.title)}</span></h2>', html
+        )
     for figure in doc.figures():
         caption = f"{labels[id(figure)]}: {figure.caption}"
         at = html.index(caption)

@@ -218,13 +218,15 @@ def _gp_scheme(inputs: PlanInputs) -> Chapter:
         open_ids = [position.id for position in positions if position.is_open]
         blocks.append(
             Figure(
-                caption="Listeførte pasienter per fastlegehjemmel (åpne lister uthevet)",
+                caption="Listeførte pasienter per fastlegehjemmel",
                 chart=BarChart(
                     title="Listelengde per hjemmel",
                     y_label="Listeførte pasienter",
                     categories=[position.id for position in positions],
                     values=[float(position.listed_patients) for position in positions],
                     highlight=open_ids,
+                    highlight_label="Åpen liste",
+                    base_label="Lukket liste",
                     reference_line=sum(p.list_ceiling for p in positions) / len(positions),
                     reference_label="Gjennomsnittlig listetak",
                 ),

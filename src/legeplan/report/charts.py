@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -80,6 +81,9 @@ class BarChart(_Spec):
     horizontal: bool = False
     value_format: str = "{:,.0f}"
     highlight: list[str] = Field(default_factory=list, description="Categories drawn in the accent colour")
+    #: Legend text for highlighted and other bars, e.g. "Åpen liste" / "Lukket liste".
+    highlight_label: str = ""
+    base_label: str = ""
     reference_line: float | None = None
     reference_label: str = ""
 
@@ -187,14 +191,19 @@ def _format_value(template: str, value: float) -> str:
     return template.format(value).replace(",", " ").replace(".", ",")
 
 
-def _new_figure(spec: _Spec, height: float = HEIGHT_IN) -> tuple[Figure, Axes]:
+def _new_figure(spec: _Spec, height: float = HEIGHT_IN, horizontal: bool = False) -> tuple[Figure, Axes]:
+    """A figure with title, axis labels and source line. For horizontal bars the value axis is x, so the value label
+    (`y_label`) goes there."""
     figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")
     axes = figure.add_subplot()
     axes.set_title(spec.title, loc="left", fontsize=11, fontweight="bold", pad=10)
-    if spec.y_label:
-        axes.set_ylabel(spec.y_label)
-    if spec.x_label:
-        axes.set_xlabel(spec.x_label)
+    value_label, category_label = spec.y_label, spec.x_label
+    if horizontal:
+        axes.set_xlabel(value_label)
+        axes.set_ylabel(category_label)
+    else:
+        axes.set_ylabel(value_label)
+        axes.set_xlabel(category_label)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.set_axisbelow(True)
@@ -208,7 +217,9 @@ def _new_figure(spec: _Spec, height: float = HEIGHT_IN) -> tuple[Figure, Axes]:
 
 def _draw_bar(spec: BarChart) -> Figure:
     figure, axes = _new_figure(
-        spec, height=max(HEIGHT_IN, 0.32 * len(spec.categories) + 1.2) if spec.horizontal else HEIGHT_IN
+        spec,
+        height=max(HEIGHT_IN, 0.32 * len(spec.categories) + 1.2) if spec.horizontal else HEIGHT_IN,
+        horizontal=spec.horizontal,
     )
     colours = [PALETTE[1] if category in spec.highlight else PALETTE[0] for category in spec.categories]
     positions = list(range(len(spec.categories)))
@@ -225,11 +236,19 @@ def _draw_bar(spec: BarChart) -> Figure:
         axes.grid(axis="y", color=GRID_COLOUR)
         axes.yaxis.set_major_formatter(FuncFormatter(_axis_number))
     axes.bar_label(bars, labels=[_format_value(spec.value_format, v) for v in spec.values], padding=2, fontsize=8)
+    handles: list[Any] = []
+    if spec.highlight and spec.highlight_label:
+        handles.append(Patch(color=PALETTE[1], label=spec.highlight_label))
+        if spec.base_label:
+            handles.append(Patch(color=PALETTE[0], label=spec.base_label))
     if spec.reference_line is not None:
         draw = axes.axvline if spec.horizontal else axes.axhline
-        draw(spec.reference_line, color=PALETTE[5], linestyle="--", linewidth=1.2, label=spec.reference_label or None)
+        line = draw(spec.reference_line, color=PALETTE[5], linestyle="--", linewidth=1.2)
         if spec.reference_label:
-            axes.legend(frameon=False, loc="best")
+            line.set_label(spec.reference_label)
+            handles.append(line)
+    if handles:
+        figure.legend(handles=handles, frameon=False, loc="outside lower center", ncols=len(handles), fontsize=8.5)
     axes.margins(x=0.02, y=0.12) if not spec.horizontal else axes.margins(x=0.12, y=0.02)
     return figure
 
@@ -303,7 +322,7 @@ def _draw_pyramid(spec: AgePyramid) -> Figure:
 
 def _draw_stacked(spec: StackedBarChart) -> Figure:
     height = max(HEIGHT_IN, 0.34 * len(spec.categories) + 1.4) if spec.horizontal else HEIGHT_IN
-    figure, axes = _new_figure(spec, height=height)
+    figure, axes = _new_figure(spec, height=height, horizontal=spec.horizontal)
     positions = list(range(len(spec.categories)))
     bottoms = [0.0] * len(spec.categories)
     for number, (name, values) in enumerate(spec.segments.items()):
