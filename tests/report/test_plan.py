@@ -172,3 +172,32 @@ def test_a_solved_rota_adds_per_doctor_load(plan_inputs: PlanInputs) -> None:
     assert len(table.rows) == len(problem.doctors)
     assert sum(int(row[1]) for row in table.rows) == sum(d.shifts for d in load.doctors)
     assert any(figure.caption == "Vakttimer per uke per lege" for figure in doc.figures())
+
+
+def test_history_gives_a_trend_figure_and_table(plan_inputs: PlanInputs) -> None:
+    register = plan_inputs.register
+    earlier = [
+        register.model_copy(
+            update={
+                "as_of": date(year, 1, 1),
+                "positions": tuple(
+                    p.model_copy(update={"listed_patients": max(0, p.listed_patients - shrink)})
+                    for p in register.positions
+                ),
+            }
+        )
+        for year, shrink in ((2022, 50), (2023, 0))
+    ]
+    later = register.model_copy(update={"as_of": date(2025, 1, 1)})  # after the plan's date: ignored
+    doc = build_plan(replace(plan_inputs, history=(earlier[1], later, earlier[0])))
+    table = _table(doc, "Utvikling i fastlegeordningen")
+    assert [row[0] for row in table.rows] == ["01.01.2022", "01.01.2023", "01.01.2024"]
+    # 2022: seven filled positions had 50 fewer patients each (the vacant one stays at 0)
+    assert [row[3] for row in table.rows] == ["7 220", "7 570", "7 570"]
+    assert [row[4] for row in table.rows] == ["1 480", "1 130", "1 130"]
+    assert any(figure.caption == "Listeplasser og listeførte pasienter over tid" for figure in doc.figures())
+
+
+def test_no_history_no_trend(plan_inputs: PlanInputs) -> None:
+    captions = [table.caption for table in build_plan(plan_inputs).tables()]
+    assert "Utvikling i fastlegeordningen" not in captions

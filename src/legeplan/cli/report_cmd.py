@@ -41,7 +41,8 @@ def _demo_inputs(generated: date) -> PlanInputs:
     )
 
 
-def _stored_register(code: str, as_of: date | None) -> Register:
+def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs:
+    """The register from storage, with earlier snapshots as history when the storage keeps them."""
     storage_class = getattr(importlib.import_module("legeplan.storage"), "Storage", None)
     if storage_class is None:
         raise typer.BadParameter("lagringen (legeplan.storage) er ikke tilgjengelig i denne installasjonen")
@@ -54,7 +55,16 @@ def _stored_register(code: str, as_of: date | None) -> Register:
         ) from error
     if not isinstance(register, Register):
         raise typer.BadParameter(f"fant ikke kommune {code} i databasen", param_hint="--municipality")
-    return register
+    history: list[Register] = []
+    snapshot_dates = getattr(storage, "snapshot_dates", None)
+    if callable(snapshot_dates):
+        for when in snapshot_dates(code):
+            if when < register.as_of:
+                snapshot = storage.load_register(code, as_of=when)
+                if isinstance(snapshot, Register):
+                    history.append(snapshot)
+    previous = history[0] if history else None
+    return PlanInputs(register=register, generated=generated, history=tuple(history), previous_register=previous)
 
 
 @app.command("report")
@@ -82,7 +92,7 @@ def report(
         inputs = _demo_inputs(today)
     else:
         assert municipality is not None
-        inputs = PlanInputs(register=_stored_register(municipality, as_of_date), generated=today)
+        inputs = _stored_inputs(municipality, as_of_date, today)
     inputs = replace(inputs, title=title)
 
     with Progress(

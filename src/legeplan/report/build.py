@@ -20,7 +20,7 @@ from legeplan.register.models import (
     SpecialistStatus,
 )
 from legeplan.report import sources
-from legeplan.report.charts import AgePyramid, BarChart, StackedBarChart, norwegian_number
+from legeplan.report.charts import AgePyramid, BarChart, LineChart, Series, StackedBarChart, norwegian_number
 from legeplan.report.document import (
     Block,
     BulletList,
@@ -68,7 +68,8 @@ class PlanInputs:
 
     `scenario` is a legeplan.capacity scenario, `action_plan` a legeplan.actions plan and `consistency_findings`
     findings from legeplan.report.consistency; they are typed loosely so the report does not break while those
-    engines evolve. `previous_register` is an earlier snapshot, for stability and turnover.
+    engines evolve. `previous_register` is an earlier snapshot, for stability and turnover; `history` holds earlier
+    snapshots (any order) for the development over time.
     """
 
     register: Register
@@ -78,6 +79,7 @@ class PlanInputs:
     #: The municipality's own introduction; a standard one is written when empty.
     introduction: tuple[str, ...] = ()
     previous_register: Register | None = None
+    history: tuple[Register, ...] = ()
     scenario: Any = None
     action_plan: Any = None
     consistency_findings: tuple[Any, ...] = ()
@@ -174,11 +176,55 @@ def _key_figures(inputs: PlanInputs) -> Chapter:
                 alt="Aldersfordeling for fastlegene, menn til venstre og kvinner til høyre.",
             )
         )
+    blocks.extend(_development(register, inputs.history))
     if inputs.previous_register is not None:
         history = sources.stability(inputs.previous_register, register)
         if history is not None:
             blocks.append(Paragraph(text=history))
     return Chapter(id="nokkeltall", title="Nøkkeltall", blocks=blocks)
+
+
+def _development(register: Register, history: tuple[Register, ...]) -> list[Block]:
+    """List places, listed patients and positions per snapshot date: the plan's trend figure."""
+    snapshots = {snapshot.as_of: snapshot for snapshot in history if snapshot.as_of < register.as_of}
+    if not snapshots:
+        return []
+    series = [*sorted(snapshots.values(), key=lambda snapshot: snapshot.as_of), register]
+    ceilings = [float(sum(p.list_ceiling for p in snapshot.positions)) for snapshot in series]
+    listed = [float(sum(p.listed_patients for p in snapshot.positions)) for snapshot in series]
+    positions = [len(snapshot.positions) for snapshot in series]
+    x = [snapshot.as_of.year + (snapshot.as_of.timetuple().tm_yday - 1) / 366 for snapshot in series]
+    return [
+        Figure(
+            caption="Listeplasser og listeførte pasienter over tid",
+            chart=LineChart(
+                title="Listeplasser og listeførte",
+                y_label="Pasienter",
+                x=x,
+                series=[
+                    Series(name="Listeplasser (sum listetak)", values=ceilings, dashed=True),
+                    Series(name="Listeførte pasienter", values=listed),
+                ],
+            ),
+            source=f"{REGISTER_SOURCE}, øyeblikksbilder {series[0].as_of.year}–{series[-1].as_of.year}",
+            as_of=register.as_of,
+        ),
+        _register_table(
+            "Utvikling i fastlegeordningen",
+            ["Dato", "Hjemler", "Listeplasser", "Listeførte", "Ledige plasser"],
+            [
+                [
+                    snapshot.as_of.strftime("%d.%m.%Y"),
+                    str(count),
+                    _number(ceiling),
+                    _number(patients),
+                    _number(ceiling - patients),
+                ]
+                for snapshot, count, ceiling, patients in zip(series, positions, ceilings, listed, strict=True)
+            ],
+            register.as_of,
+        ),
+    ]
 
 
 def _gp_scheme(inputs: PlanInputs) -> Chapter:
