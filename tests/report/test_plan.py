@@ -201,3 +201,41 @@ def test_history_gives_a_trend_figure_and_table(plan_inputs: PlanInputs) -> None
 def test_no_history_no_trend(plan_inputs: PlanInputs) -> None:
     captions = [table.caption for table in build_plan(plan_inputs).tables()]
     assert "Utvikling i fastlegeordningen" not in captions
+
+
+def test_capacity_dimensioning_becomes_a_section(plan_inputs: PlanInputs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sandefjord (seed 001): 54 positions; +2663 inhabitants by 2028 -> 2.3 new positions ("i overkant av 2")."""
+    from types import SimpleNamespace
+
+    from legeplan.report import sources
+
+    rows = [
+        SimpleNamespace(year=2021, population=63_900, positions_needed=54.0, positions_required=54,
+                        positions_existing=54, retirements=0, to_recruit=0),
+        SimpleNamespace(year=2028, population=66_563, positions_needed=56.3, positions_required=56,
+                        positions_existing=54, retirements=3, to_recruit=5),
+    ]  # fmt: skip
+    result = SimpleNamespace(rows=rows, explanations=["Befolkningsveksten gir behov for 2,3 nye hjemler innen 2028."])
+    engine = SimpleNamespace(dimension=lambda scenario: result)
+    real_engine = sources._engine
+    monkeypatch.setattr(sources, "_engine", lambda name: engine if name == "legeplan.capacity" else real_engine(name))
+    scenario = SimpleNamespace(source="SSB tabell 14288", as_of=date(2021, 1, 1))
+    doc = build_plan(replace(plan_inputs, scenario=scenario))
+    chapter = next(c for c in doc.chapters if c.id == "fastlegeordningen")
+    section = next(s for s in chapter.sections if s.title == "Dimensjonering")
+    assert isinstance(section.blocks[0], Paragraph) and "2,3 nye hjemler" in section.blocks[0].text
+    table = _table(doc, "Dimensjonering av fastlegehjemler per år")
+    assert table.rows[1] == ["2028", "66 563", "56", "54", "3", "5"]
+    assert table.source == "SSB tabell 14288" and table.as_of == date(2021, 1, 1)
+    figure = next(f for f in doc.figures() if f.caption == "Behov for fastlegehjemler")
+    assert figure.chart.kind == "line"
+
+
+def test_missing_engine_is_said_not_invented(plan_inputs: PlanInputs, monkeypatch: pytest.MonkeyPatch) -> None:
+    from legeplan.report import sources
+
+    monkeypatch.setattr(sources, "_engine", lambda name: None)
+    doc = build_plan(plan_inputs)
+    economy = next(c for c in doc.chapters if c.id == "okonomi")
+    assert any(getattr(block, "title", "") == "Mangler grunnlag" for block in economy.blocks)
+    assert not [t for t in doc.tables() if t.caption == "Kommunens kostnad og legens inntekt per driftsform"]

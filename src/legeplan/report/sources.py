@@ -199,6 +199,31 @@ def capacity_section(scenario: Any) -> Section | None:
                 as_of=as_of,
             )
         )
+        columns = [
+            ("År", "year", 0),
+            ("Innbyggere", "population", 0),
+            ("Hjemler som trengs", "positions_required", 0),
+            ("Hjemler i dag", "positions_existing", 0),
+            ("Avganger", "retirements", 0),
+            ("Å rekruttere", "to_recruit", 0),
+        ]
+        present = [(label, name, decimals) for label, name, decimals in columns if hasattr(rows[0], name)]
+        if len(present) > 1:
+            blocks.append(
+                Table(
+                    caption="Dimensjonering av fastlegehjemler per år",
+                    columns=[label for label, _name, _decimals in present],
+                    rows=[
+                        [
+                            str(getattr(row, name)) if name == "year" else _number(float(getattr(row, name)), decimals)
+                            for _label, name, decimals in present
+                        ]
+                        for row in rows
+                    ],
+                    source=source,
+                    as_of=as_of,
+                )
+            )
     return Section(title="Dimensjonering", blocks=blocks or [Paragraph(text=str(result))])
 
 
