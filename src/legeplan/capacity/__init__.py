@@ -1,1 +1,45 @@
-"""legeplan.capacity."""
+"""GP capacity: how many fastlegehjemler the municipality needs, when, and why; SSB projections; workforce simulation.
+
+Pure engine: takes and returns Pydantic models, never touches the web or the database.
+"""
+
+from legeplan.capacity.dimension import dimension, retirements_by_year, round_positions, years_per_new_position
+from legeplan.capacity.models import (
+    AgeGroupPopulation,
+    DimensioningResult,
+    Projection,
+    RoundingRule,
+    Scenario,
+    YearRow,
+)
+from legeplan.capacity.scenario_io import (
+    EXAMPLES,
+    ScenarioError,
+    example_path,
+    example_scenario,
+    load_scenario,
+    parse_scenario,
+)
+from legeplan.capacity.ssb import JsonStatError, read_jsonstat, read_projection_14288
+
+__all__ = [
+    "EXAMPLES",
+    "AgeGroupPopulation",
+    "DimensioningResult",
+    "JsonStatError",
+    "Projection",
+    "RoundingRule",
+    "Scenario",
+    "ScenarioError",
+    "YearRow",
+    "dimension",
+    "example_path",
+    "example_scenario",
+    "load_scenario",
+    "parse_scenario",
+    "read_jsonstat",
+    "read_projection_14288",
+    "retirements_by_year",
+    "round_positions",
+    "years_per_new_position",
+]

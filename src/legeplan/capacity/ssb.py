@@ -1,0 +1,139 @@
+"""SSB statistics bank tables in JSON-stat 2.0, read from local files with pyjstat.
+
+`read_jsonstat` is generic (any SSB table: 14288, 12005, 07459 ...); `read_projection_14288` knows the layout of the
+population projection table 14288 (Region, Kjonn, Alder, ContentsCode = projection alternative, Tid) and turns it
+into a `Projection` by year and age group. Nothing here goes on the network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pyjstat import pyjstat
+
+from legeplan.capacity.models import AgeGroupPopulation, Projection
+
+
+class JsonStatError(ValueError):
+    """A JSON-stat file that cannot be read or does not have the expected dimensions."""
+
+
+def read_jsonstat(path: str | Path, *, naming: str = "id") -> pd.DataFrame:
+    """One row per cell of a JSON-stat 2.0 dataset: a column per dimension plus `value`.
+
+    `naming="id"` gives the dimension and category codes (e.g. Region=1804, Tid=2025); `naming="label"` gives SSB's
+    labels. Codes are stable across table versions, so engines should key on them.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise JsonStatError(f"kan ikke lese JSON-stat-filen {file}: {error}") from error
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise JsonStatError(f"{file}: ikke gyldig JSON (linje {error.lineno}): {error.msg}") from error
+    if not isinstance(document, dict) or document.get("class") != "dataset" or "dimension" not in document:
+        raise JsonStatError(f"{file}: ikke et JSON-stat 2.0-datasett (mangler class=dataset eller dimension)")
+    if naming not in ("id", "label"):
+        raise ValueError(f"naming må være 'id' eller 'label', ikke {naming!r}")
+    try:
+        dataset = pyjstat.Dataset.read(text)
+        frame = dataset.write("dataframe", naming=naming)
+    except Exception as error:  # pyjstat raises bare KeyError/ValueError/TypeError on malformed input
+        raise JsonStatError(f"{file}: kan ikke tolke JSON-stat-innholdet: {error!r}") from error
+    if not isinstance(frame, pd.DataFrame):
+        raise JsonStatError(f"{file}: pyjstat ga ingen tabell")
+    return frame
+
+
+def _age_bounds(code: str) -> tuple[int, int | None]:
+    """Single-year age codes in 14288 are '000'..'104' and '105+'; age-group labels like '18-49' or '90+'."""
+    text = code.strip().replace(" år", "").replace("år", "").replace("–", "-")
+    if match := re.fullmatch(r"(\d+)\s*\+|(\d+)\s*og eldre", text):
+        return int(match.group(1) or match.group(2)), None
+    if match := re.fullmatch(r"(\d+)\s*-\s*(\d+)", text):
+        return int(match.group(1)), int(match.group(2))
+    if match := re.fullmatch(r"\d+", text):
+        return int(text), int(text)
+    raise JsonStatError(f"ukjent alderskode {code!r} i dimensjonen Alder")
+
+
+def parse_age_group(label: str) -> tuple[int, int | None]:
+    """(lowest age, highest age or None for open-ended) of an age-group label such as '0-17', '90+'."""
+    return _age_bounds(label)
+
+
+DEFAULT_AGE_GROUPS: tuple[str, ...] = ("0-17", "18-49", "50-66", "67-79", "80-89", "90+")
+
+
+def read_projection_14288(
+    path: str | Path,
+    *,
+    region: str,
+    alternative: str = "MMMM",
+    age_groups: Sequence[str] = DEFAULT_AGE_GROUPS,
+    years: Sequence[int] | None = None,
+) -> Projection:
+    """SSB table 14288 (framskrevet folkemengde) for one municipality and alternative, summed by sex into age groups.
+
+    `alternative` matches either the ContentsCode id or a label containing it, e.g. 'MMMM' matches
+    'Hovedalternativet (MMMM)'. Ages are single years in the table and are summed into `age_groups`.
+    """
+    by_id = read_jsonstat(path, naming="id")
+    by_label = read_jsonstat(path, naming="label")
+    required = {"Region", "Alder", "ContentsCode", "Tid"}
+    missing = required - set(by_id.columns)
+    if missing:
+        raise JsonStatError(f"{path}: tabell 14288 mangler dimensjon(er) {', '.join(sorted(missing))}")
+    label_columns = list(by_label.columns)
+    contents_label = by_label[label_columns[list(by_id.columns).index("ContentsCode")]]
+    frame = by_id.assign(_contents_label=contents_label.values)
+    wanted = alternative.upper()
+    chosen = frame[
+        (frame["ContentsCode"].astype(str).str.upper() == wanted)
+        | frame["_contents_label"].astype(str).str.upper().str.contains(re.escape(wanted))
+    ]
+    if chosen.empty:
+        alternatives = sorted(set(frame["_contents_label"].astype(str)))
+        raise JsonStatError(f"{path}: fant ikke alternativ {alternative!r}; filen har {alternatives}")
+    chosen = chosen[chosen["Region"].astype(str) == str(region)]
+    if chosen.empty:
+        raise JsonStatError(f"{path}: fant ikke region {region!r} (dimensjonen Region)")
+    bounds = {group: parse_age_group(group) for group in age_groups}
+
+    def group_of(code: str) -> str | None:
+        low, _ = _age_bounds(code)
+        for group, (start, end) in bounds.items():
+            if low >= start and (end is None or low <= end):
+                return group
+        return None
+
+    chosen = chosen.assign(_group=chosen["Alder"].astype(str).map(group_of), Tid=chosen["Tid"].astype(int))
+    if chosen["_group"].isna().any():
+        uncovered = sorted(set(chosen.loc[chosen["_group"].isna(), "Alder"].astype(str)))
+        raise JsonStatError(f"{path}: aldersgruppene {list(age_groups)} dekker ikke alderen {uncovered[:5]}")
+    if chosen["value"].isna().any():
+        raise JsonStatError(f"{path}: manglende verdier (null) i tabellen for region {region}")
+    totals = chosen.groupby(["Tid", "_group"])["value"].sum()
+    available = sorted({int(year) for year in chosen["Tid"]})
+    selected = list(years) if years is not None else available
+    for year in selected:
+        if year not in available:
+            raise JsonStatError(f"{path}: året {year} finnes ikke i tabellen (har {available[0]}-{available[-1]})")
+    rows = [
+        AgeGroupPopulation(year=year, by_age={group: float(totals.get((year, group), 0.0)) for group in age_groups})
+        for year in selected
+    ]
+    return Projection(region=str(region), alternative=alternative, source="SSB tabell 14288", years=rows)
+
+
+def projection_from_mapping(table: Mapping[int, Mapping[str, float]], **extra: Any) -> Projection:
+    """A Projection from {year: {age group: persons}}, e.g. a table typed in from a plan."""
+    rows = [AgeGroupPopulation(year=year, by_age=dict(groups)) for year, groups in sorted(table.items())]
+    return Projection(years=rows, **extra)
