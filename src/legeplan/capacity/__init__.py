@@ -20,10 +20,24 @@ from legeplan.capacity.scenario_io import (
     load_scenario,
     parse_scenario,
 )
+from legeplan.capacity.simulation import (
+    LOCUM_COST_PER_VACANCY_NOK,
+    TURNOVER_NATIONAL,
+    TURNOVER_NORD_NORGE,
+    SimulationResult,
+    WorkforceParameters,
+    YearBand,
+    simulate_batch,
+    simulate_workforce,
+    workforce_from_scenario,
+)
 from legeplan.capacity.ssb import JsonStatError, read_jsonstat, read_projection_14288
 
 __all__ = [
     "EXAMPLES",
+    "LOCUM_COST_PER_VACANCY_NOK",
+    "TURNOVER_NATIONAL",
+    "TURNOVER_NORD_NORGE",
     "AgeGroupPopulation",
     "DimensioningResult",
     "JsonStatError",
@@ -31,6 +45,9 @@ __all__ = [
     "RoundingRule",
     "Scenario",
     "ScenarioError",
+    "SimulationResult",
+    "WorkforceParameters",
+    "YearBand",
     "YearRow",
     "dimension",
     "example_path",
@@ -41,5 +58,8 @@ __all__ = [
     "read_projection_14288",
     "retirements_by_year",
     "round_positions",
+    "simulate_batch",
+    "simulate_workforce",
+    "workforce_from_scenario",
     "years_per_new_position",
 ]

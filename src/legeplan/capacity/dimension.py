@@ -47,6 +47,7 @@ def retirements_by_year(ages: list[int], base_year: int, retirement_age: int) ->
 
 def _number(value: float, decimals: int = 0) -> str:
     """Norwegian number format: 1 143 and 1,6."""
+    value = round(value, decimals) + 0.0  # no "−0,00"
     text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
     return text.replace("-", "−")
 
@@ -95,6 +96,7 @@ def dimension(scenario: Scenario) -> DimensioningResult:
         growth = (demand - listed_today) / average_today
         capacity = extra_free / average_today
         shorter = needed - scenario.positions - growth - capacity
+        shorter = 0.0 if abs(shorter) < 1e-9 else shorter  # float noise when the list length is unchanged
         required = round_positions(needed, scenario.rounding)
         new = max(0, required - established)
         established = max(established, required)

@@ -1,1 +1,154 @@
-"""CLI commands (capacity_cmd)."""
+"""`legeplan dimension`: how many fastlegehjemler, when and why, from a scenario file (TOML or JSON)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from legeplan.capacity import (
+    EXAMPLES,
+    TURNOVER_NORD_NORGE,
+    DimensioningResult,
+    ScenarioError,
+    SimulationResult,
+    dimension,
+    example_scenario,
+    load_scenario,
+    simulate_workforce,
+    workforce_from_scenario,
+)
+from legeplan.cli.app import app
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    value = round(value, decimals) + 0.0  # no "-0,00"
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+def _table(result: DimensioningResult) -> Table:
+    table = Table(title=f"Dimensjonering av fastlegehjemler: {result.scenario}", show_lines=False)
+    for header in (
+        "År",
+        "Innbyggere",
+        "Behov",
+        "Hjemler",
+        "Planlagt",
+        "Vekst",
+        "Kapasitetsmål",
+        "Kortere lister",
+        "Pensjon",
+        "Nye",
+        "Rekruttere",
+        "Snittliste",
+        "Ledig",
+    ):
+        table.add_column(header, justify="right")
+    for row in result.rows:
+        free = "–" if row.free_capacity_share is None else f"{_number(row.free_capacity_share * 100, 1)} %"
+        table.add_row(
+            str(row.year),
+            _number(row.population),
+            _number(row.positions_needed, 2),
+            str(row.positions_required),
+            str(row.positions_existing),
+            _number(row.growth_positions, 2),
+            _number(row.capacity_positions, 2),
+            _number(row.shorter_list_positions, 2),
+            str(row.retirements),
+            str(row.new_positions),
+            str(row.to_recruit),
+            _number(row.average_list_length),
+            free,
+        )
+    return table
+
+
+def _simulation_table(result: SimulationResult) -> Table:
+    low, mid, high = result.percentiles[0], result.percentiles[len(result.percentiles) // 2], result.percentiles[-1]
+    turnover = _number(result.turnover_rate * 100, 1)
+    table = Table(title=f"Ledige hjemler og vikarkostnad ({result.runs} simuleringer, turnover {turnover} %)")
+    for header in ("År", f"Ledige P{low}", f"P{mid}", f"P{high}", f"Vikarkost P{mid} (mill. kr)", f"P{high}"):
+        table.add_column(header, justify="right")
+    for band in result.bands:
+        table.add_row(
+            str(band.year),
+            _number(band.vacant[low], 1),
+            _number(band.vacant[mid], 1),
+            _number(band.vacant[high], 1),
+            _number(band.locum_cost_nok[mid] / 1e6, 1),
+            _number(band.locum_cost_nok[high] / 1e6, 1),
+        )
+    return table
+
+
+@app.command("dimension")
+def dimension_command(
+    scenario_file: str = typer.Argument(
+        ..., metavar="SCENARIO", help=f"Scenariofil (.toml/.json) eller et eksempel: {', '.join(EXAMPLES)}"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON"),
+    simulate: bool = typer.Option(False, "--simulate", help="Kjør også stokastisk simulering av legedekningen"),
+    runs: int = typer.Option(2000, "--runs", min=1, help="Antall simuleringer"),
+    years: int = typer.Option(20, "--years", min=1, max=60, help="År å simulere"),
+    turnover: float = typer.Option(
+        TURNOVER_NORD_NORGE, "--turnover", min=0.0, max=1.0, help="Årlig turnover (Nord-Norge 0,128; landet 0,073)"
+    ),
+    recruitment_lag: float = typer.Option(1.0, "--recruitment-lag", min=0.1, help="Gjennomsnittlig tid å besette (år)"),
+    seed: int | None = typer.Option(None, "--seed", help="Frø for tilfeldige tall (gjentakbar simulering)"),
+) -> None:
+    """Beregn hvor mange fastlegehjemler kommunen trenger år for år, og hvorfor."""
+    console = Console()
+    errors = Console(stderr=True)
+    path = Path(scenario_file)
+    try:
+        if not path.exists() and scenario_file.lower().replace("ø", "o") in EXAMPLES:
+            scenario = example_scenario(scenario_file)
+        else:
+            scenario = load_scenario(path)
+    except ScenarioError as error:
+        errors.print(f"[red]Feil:[/red] {error}", markup=True, highlight=False)
+        raise typer.Exit(2) from error
+    result = dimension(scenario)
+    simulation: SimulationResult | None = None
+    if simulate:
+        params = workforce_from_scenario(scenario, turnover_rate=turnover, recruitment_lag_years=recruitment_lag)
+        with Progress(
+            TextColumn("Simulerer legedekningen"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=errors,
+            transient=True,
+            disable=as_json,
+        ) as progress:
+            task = progress.add_task("simulering", total=runs)
+            simulation = simulate_workforce(
+                params,
+                runs=runs,
+                years=years,
+                start_year=scenario.base_year,
+                seed=seed,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    if as_json:
+        document = {"dimensioning": result.model_dump(mode="json")}
+        if simulation is not None:
+            document["simulation"] = simulation.model_dump(mode="json")
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    console.print(_table(result))
+    for line in result.explanations:
+        console.print(f"• {line}", highlight=False)
+    if simulation is not None:
+        console.print(_simulation_table(simulation))
+        low, high = simulation.percentiles[0], simulation.percentiles[-1]
+        console.print(
+            f"Samlet vikarkostnad over {simulation.years} år: {_number(simulation.total_locum_cost_nok[low] / 1e6)}"
+            f"–{_number(simulation.total_locum_cost_nok[high] / 1e6)} mill. kr (P{low}–P{high}).",
+            highlight=False,
+        )
