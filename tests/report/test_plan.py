@@ -239,3 +239,17 @@ def test_missing_engine_is_said_not_invented(plan_inputs: PlanInputs, monkeypatc
     economy = next(c for c in doc.chapters if c.id == "okonomi")
     assert any(getattr(block, "title", "") == "Mangler grunnlag" for block in economy.blocks)
     assert not [t for t in doc.tables() if t.caption == "Kommunens kostnad og legens inntekt per driftsform"]
+
+
+def test_sandefjord_scenario_through_the_capacity_engine(plan_inputs: PlanInputs) -> None:
+    """With the shipped Sandefjord scenario the plan carries the engine's own numbers: 2.3 new positions by 2028."""
+    from legeplan.capacity import example_scenario
+
+    doc = build_plan(replace(plan_inputs, scenario=example_scenario("sandefjord")))
+    chapter = next(c for c in doc.chapters if c.id == "fastlegeordningen")
+    section = next(s for s in chapter.sections if s.title == "Dimensjonering")
+    texts = " ".join(block.text for block in section.blocks if isinstance(block, Paragraph))
+    assert "2,3 nye hjemler" in texts
+    table = _table(doc, "Dimensjonering av fastlegehjemler per år")
+    assert table.rows[0][0] == "2020" and table.rows[0][3] == "54"
+    assert table.as_of == date(2020, 8, 1)
