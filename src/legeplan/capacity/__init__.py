@@ -28,6 +28,7 @@ from legeplan.capacity.simulation import (
     WorkforceParameters,
     YearBand,
     simulate_batch,
+    simulate_percentiles,
     simulate_workforce,
     workforce_from_scenario,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "retirements_by_year",
     "round_positions",
     "simulate_batch",
+    "simulate_percentiles",
     "simulate_workforce",
     "workforce_from_scenario",
     "years_per_new_position",

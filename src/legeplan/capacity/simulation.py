@@ -160,6 +160,42 @@ def simulate_batch(
     return vacant_out, cost_out
 
 
+def simulate_percentiles(
+    params: Sequence[WorkforceParameters],
+    *,
+    runs: int,
+    years: int,
+    percentiles: Sequence[int] = (10, 50, 90),
+    seed: int | None = None,
+    chunk_cells: int = 500_000,
+    progress: ProgressCallback | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Percentiles of vacancies and locum cost, shape (municipality, year, percentile), for a whole region or country.
+
+    Unlike `simulate_batch` this keeps only one chunk of runs in memory at a time, so 357 municipalities x 10 000
+    runs x 20 years fit in a few hundred MB.
+    """
+    if runs < 1 or years < 1:
+        raise ValueError("runs og years må være minst 1")
+    rng = np.random.default_rng(seed)
+    count = len(params)
+    levels = list(percentiles)
+    vacant_p = np.empty((count, years, len(levels)))
+    cost_p = np.empty((count, years, len(levels)))
+    per_chunk = max(1, chunk_cells // runs)
+    for start in range(0, count, per_chunk):
+        chunk = list(params[start : start + per_chunk])
+        vacant = np.empty((len(chunk), years, runs), dtype=np.float32)
+        cost = np.empty((len(chunk), years, runs), dtype=np.float32)
+        _simulate_chunk(chunk, runs, years, rng, vacant, cost)
+        end = start + len(chunk)
+        vacant_p[start:end] = np.moveaxis(np.percentile(vacant, levels, axis=2), 0, -1)
+        cost_p[start:end] = np.moveaxis(np.percentile(cost, levels, axis=2), 0, -1)
+        if progress is not None:
+            progress(end, count)
+    return vacant_p, cost_p
+
+
 def _column(values: Sequence[float]) -> NDArray[np.float64]:
     return np.asarray(values, dtype=np.float64)[:, None]
 
@@ -193,15 +229,14 @@ def _simulate_chunk(
     finishing = np.zeros((len(params), training), dtype=bool)
     finishing[np.arange(len(params)), finish_year - 1] = True
     for t in range(years):
-        retired = rng.binomial(aged, hazard[:, t : t + 1])
-        aged -= retired
-        leaving_aged = rng.binomial(aged, turnover)
+        # Retirement or turnover: one draw with the combined chance h + (1 - h) * turnover.
+        leaving_aged = rng.binomial(aged, hazard[:, t : t + 1] + (1.0 - hazard[:, t : t + 1]) * turnover)
         aged -= leaving_aged
         leaving_others = rng.binomial(others, turnover)
         others -= leaving_others
         leaving_alis = rng.binomial(alis, alis_turnover[:, :, None])
         alis -= leaving_alis
-        vacant += retired + leaving_aged + leaving_others + leaving_alis.sum(axis=2) + growth[:, t : t + 1]
+        vacant += leaving_aged + leaving_others + leaving_alis.sum(axis=2) + growth[:, t : t + 1]
         open_before = vacant.copy()
         own = np.minimum(vacant, rng.binomial(np.broadcast_to(lis1, size), lis1_share))
         vacant -= own
