@@ -139,7 +139,7 @@ def main() -> None:
     print(f"vektorisert NumPy: {run_years:,} kommune-simuleringsår på {seconds:.1f} s = {rate:,.0f}/s")
     print(
         f"forhold mot naiv løkke: {rate / naive_equivalent:,.0f}x (naiv løkke ville brukt ca. "
-        f"{run_years / naive_equivalent / 3600:,.1f} timer)"
+        f"{run_years / naive_equivalent / 60:,.1f} minutter)"
     )
     print(f"maks minne (RSS): {peak_mb:,.0f} MB")
     total_p50 = cost[:, :, 1].sum(axis=0)

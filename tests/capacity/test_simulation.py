@@ -123,3 +123,15 @@ def test_vacancies_never_exceed_positions(
     assert (vacant >= 0).all()
     assert (vacant <= total[None, :, None] + 1e-6).all()
     assert (cost >= 0).all()
+
+
+def test_percentiles_for_many_municipalities_are_ordered_and_bounded() -> None:
+    from legeplan.capacity import simulate_percentiles
+
+    small = WorkforceParameters(positions=3, gp_ages=[68, 50], vacant=1)
+    large = WorkforceParameters(positions=40, gp_ages=list(range(30, 70)), turnover_rate=TURNOVER_NATIONAL)
+    vacant, cost = simulate_percentiles([small, large, small], runs=200, years=4, seed=3, chunk_cells=250)
+    assert vacant.shape == cost.shape == (3, 4, 3)
+    assert (np.diff(vacant, axis=2) >= 0).all()  # P10 <= P50 <= P90
+    assert (vacant[0] <= 3).all()
+    assert vacant[1, :, 1].mean() > vacant[0, :, 1].mean()
