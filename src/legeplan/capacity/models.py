@@ -21,7 +21,7 @@ class RoundingRule(StrEnum):
 class AgeGroupPopulation(BaseModel):
     """Population (or projected population) of one year, by age group."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     year: int = Field(ge=1900, le=2200)
     by_age: dict[str, float] = Field(min_length=1)
@@ -32,6 +32,8 @@ class AgeGroupPopulation(BaseModel):
         for group, persons in value.items():
             if persons < 0:
                 raise ValueError(f"negativ befolkning {persons} i aldersgruppen {group!r}")
+            if persons > 100_000_000:
+                raise ValueError(f"urimelig stor befolkning {persons} i aldersgruppen {group!r}")
         return value
 
     @property
@@ -42,7 +44,7 @@ class AgeGroupPopulation(BaseModel):
 class Projection(BaseModel):
     """A population projection: years strictly increasing, the same age groups every year."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     region: str | None = None
     alternative: str = "MMMM"
@@ -103,20 +105,20 @@ class Projection(BaseModel):
 class Scenario(BaseModel):
     """Everything the dimensioning needs: population, today's lists, targets and the GPs' ages."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     name: str = Field(min_length=1)
     municipality: str | None = None
     source: str = "Kommunens scenario og SSB befolkningsframskriving (tabell 14288)"
     as_of: date | None = None
     projection: Projection
-    positions: int = Field(gt=0, description="Fastlegehjemler i dag")
-    listed_patients: int | None = Field(default=None, ge=0, description="Pasienter på listene i dag")
-    average_list_length: float | None = Field(default=None, gt=0, description="Gjennomsnittlig listelengde i dag")
-    free_places: int | None = Field(default=None, ge=0, description="Ledige plasser på listene i dag")
-    residents_listed_elsewhere: int = Field(default=0, ge=0)
-    guest_patients: int = Field(default=0, ge=0)
-    target_list_length: float | None = Field(default=None, gt=0)
+    positions: int = Field(gt=0, le=100_000, description="Fastlegehjemler i dag")
+    listed_patients: int | None = Field(default=None, ge=0, le=100_000_000, description="Pasienter på listene i dag")
+    average_list_length: float | None = Field(default=None, gt=0, le=10_000, description="Snittliste i dag")
+    free_places: int | None = Field(default=None, ge=0, le=100_000_000, description="Ledige plasser på listene i dag")
+    residents_listed_elsewhere: int = Field(default=0, ge=0, le=100_000_000)
+    guest_patients: int = Field(default=0, ge=0, le=100_000_000)
+    target_list_length: float | None = Field(default=None, gt=0, le=10_000)
     target_free_share: float | None = Field(default=None, ge=0, lt=1)
     retirement_age: int = Field(default=70, ge=60, le=80)
     gp_ages: list[int] = Field(default_factory=list)
@@ -136,16 +138,16 @@ class Scenario(BaseModel):
     @classmethod
     def _positive_weights(cls, value: dict[str, float] | None) -> dict[str, float] | None:
         for group, weight in (value or {}).items():
-            if weight <= 0:
-                raise ValueError(f"vekten for {group!r} må være større enn 0, ikke {weight}")
+            if not 0 < weight <= 100:
+                raise ValueError(f"vekten for {group!r} må være mellom 0 og 100, ikke {weight}")
         return value
 
     @field_validator("alis_planned")
     @classmethod
     def _non_negative_alis(cls, value: dict[int, int]) -> dict[int, int]:
         for year, count in value.items():
-            if count < 0:
-                raise ValueError(f"negativt antall ALIS-hjemler ({count}) i {year}")
+            if not 0 <= count <= 10_000:
+                raise ValueError(f"antall ALIS-hjemler ({count}) i {year} må være mellom 0 og 10 000")
         return value
 
     @model_validator(mode="after")

@@ -40,7 +40,7 @@ ProgressCallback = Callable[[int, int], None]
 class WorkforceParameters(BaseModel):
     """One municipality's GP workforce and the rates that drive it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     positions: int = Field(gt=0, description="Fastlegehjemler ved start")
     gp_ages: list[int] = Field(default_factory=list, description="Alder for legene i hjemlene ved start")
