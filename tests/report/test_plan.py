@@ -253,3 +253,22 @@ def test_sandefjord_scenario_through_the_capacity_engine(plan_inputs: PlanInputs
     table = _table(doc, "Dimensjonering av fastlegehjemler per år")
     assert table.rows[0][0] == "2020" and table.rows[0][3] == "54"
     assert table.as_of == date(2020, 8, 1)
+
+
+def test_workforce_simulation_gives_banded_charts(plan_inputs: PlanInputs) -> None:
+    from legeplan.capacity import example_scenario, simulate_workforce, workforce_from_scenario
+
+    scenario = example_scenario("sandefjord")
+    simulation = simulate_workforce(workforce_from_scenario(scenario), runs=200, years=8, start_year=2020, seed=7)
+    doc = build_plan(replace(plan_inputs, scenario=scenario, simulation=simulation))
+    figures = {figure.caption: figure for figure in doc.figures()}
+    vacant = figures["Ledige hjemler framover (simulering)"].chart
+    assert vacant.kind == "line"
+    [series] = vacant.series
+    assert series.lower is not None and series.upper is not None
+    assert series.values == [band.vacant[50] for band in simulation.bands]
+    assert all(lo <= mid <= hi for lo, mid, hi in zip(series.lower, series.values, series.upper, strict=True))
+    cost = figures["Vikarkostnad framover (simulering)"].chart
+    assert cost.series[0].values[0] == simulation.bands[0].locum_cost_nok[50] / 1_000_000
+    absence = next(c for c in doc.chapters if c.id == "fravaersdekning")
+    assert any("200 ganger" in getattr(block, "text", "") for block in absence.blocks)

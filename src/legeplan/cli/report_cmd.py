@@ -20,23 +20,37 @@ from legeplan.report.render import ReportRenderError, render
 FORMATS = (".html", ".htm", ".pdf", ".docx")
 
 
-def _optional(module: str, function: str, *args: Any) -> Any:
-    """Result of an optional engine's example loader, or None when that engine is not in this build."""
+def _function(module: str, name: str) -> Any:
+    """A function of an optional engine, or None when that engine is not in this build."""
     try:
-        loader = getattr(importlib.import_module(module), function)
+        return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
         return None
-    return loader(*args)
+
+
+def _optional(module: str, function: str, *args: Any) -> Any:
+    """Result of an optional engine's example loader, or None when that engine is not in this build."""
+    loader = _function(module, function)
+    return None if loader is None else loader(*args)
 
 
 def _demo_inputs(generated: date) -> PlanInputs:
     register = _optional("legeplan.register.demo", "demo_register")
     if not isinstance(register, Register):
         raise typer.BadParameter("demodata er ikke tilgjengelig (legeplan.register.demo mangler)")
+    scenario = _optional("legeplan.capacity", "example_scenario", "sandefjord")
+    simulation = None
+    if scenario is not None:
+        parameters = _optional("legeplan.capacity", "workforce_from_scenario", scenario)
+        simulate = _function("legeplan.capacity", "simulate_workforce")
+        if parameters is not None and simulate is not None:
+            base_year = scenario.as_of.year if getattr(scenario, "as_of", None) else generated.year
+            simulation = simulate(parameters, runs=1000, years=10, start_year=base_year, seed=2020)
     return PlanInputs(
         register=register,
         generated=generated,
-        scenario=_optional("legeplan.capacity", "example_scenario", "sandefjord"),
+        scenario=scenario,
+        simulation=simulation,
         action_plan=_optional("legeplan.actions", "example_action_plan"),
     )
 

@@ -83,6 +83,8 @@ class PlanInputs:
     scenario: Any = None
     action_plan: Any = None
     consistency_findings: tuple[Any, ...] = ()
+    #: A workforce simulation (legeplan.capacity.simulate_workforce) for vacancies and locum cost ahead.
+    simulation: Any = None
     #: A solved rota's load (legeplan.legevakt.analyse_load) to show per-doctor burden.
     legevakt_load: Any = None
     legevakt_norm: sources.LegevaktNorm = field(default_factory=sources.LegevaktNorm)
@@ -415,6 +417,10 @@ def _absence(inputs: PlanInputs) -> Chapter:
     else:
         blocks.append(Paragraph(text="Alle hjemler er besatt av fast lege på datagrunnlagets dato."))
     blocks.extend(sources.locum_cost_blocks(register, inputs.generated))
+    if inputs.simulation is not None:
+        source = str(getattr(inputs.scenario, "source", "") or "Kommunens scenario")
+        as_of = getattr(inputs.scenario, "as_of", None) or register.as_of
+        blocks.extend(sources.simulation_blocks(inputs.simulation, source, as_of))
     return Chapter(id="fravaersdekning", title="Fraværsdekning", blocks=blocks)
 
 

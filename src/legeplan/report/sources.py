@@ -431,6 +431,61 @@ def duties_blocks(register: Register) -> list[Block]:
 # --- Fraværsdekning and Økonomi -------------------------------------------------------------------------------
 
 
+def simulation_blocks(simulation: Any, source: str, as_of: date) -> list[Block]:
+    """Percentile bands of vacant positions and locum cost (legeplan.capacity.simulate_workforce)."""
+    bands = list(getattr(simulation, "bands", []) or [])
+    percentiles = sorted(getattr(simulation, "percentiles", []) or [])
+    if not bands or len(percentiles) < 3:
+        return []
+    low, mid, high = percentiles[0], percentiles[len(percentiles) // 2], percentiles[-1]
+    years = [float(band.year) for band in bands]
+    band_label = f"P{low}–P{high}"
+    runs = int(getattr(simulation, "runs", 0))
+    full_source = f"{source}; simulert med legeplan.capacity ({runs} kjøringer)"
+
+    def series(field: str, scale: float = 1.0) -> Series:
+        return Series(
+            name=f"Median (P{mid})",
+            values=[getattr(band, field)[mid] / scale for band in bands],
+            lower=[getattr(band, field)[low] / scale for band in bands],
+            upper=[getattr(band, field)[high] / scale for band in bands],
+            band_label=band_label,
+        )
+
+    total = getattr(simulation, "total_locum_cost_nok", {}) or {}
+    text = (
+        f"Simuleringen trekker tilfeldig avgang, pensjonering og rekrutteringstid {runs} ganger. Båndet viser "
+        f"{band_label}: i {high - low} % av kjøringene ligger antallet ledige hjemler innenfor båndet."
+    )
+    if mid in total:
+        text += (
+            f" Samlet vikarkostnad over perioden er {_money(total[mid])} i median "
+            f"({_money(total[low])}–{_money(total[high])})."
+        )
+    return [
+        Paragraph(text=text),
+        Figure(
+            caption="Ledige hjemler framover (simulering)",
+            chart=LineChart(
+                title="Ledige fastlegehjemler", y_label="Ledige hjemler", x=years, series=[series("vacant")]
+            ),
+            source=full_source,
+            as_of=as_of,
+        ),
+        Figure(
+            caption="Vikarkostnad framover (simulering)",
+            chart=LineChart(
+                title="Vikarkostnad per år",
+                y_label="Millioner kroner",
+                x=years,
+                series=[series("locum_cost_nok", 1_000_000)],
+            ),
+            source=full_source,
+            as_of=as_of,
+        ),
+    ]
+
+
 def locum_cost_blocks(register: Register, generated: date) -> list[Block]:
     engine = _engine("legeplan.economics")
     cost = getattr(engine, "locum_cost", None) if engine is not None else None
