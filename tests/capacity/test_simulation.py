@@ -135,3 +135,12 @@ def test_percentiles_for_many_municipalities_are_ordered_and_bounded() -> None:
     assert (np.diff(vacant, axis=2) >= 0).all()  # P10 <= P50 <= P90
     assert (vacant[0] <= 3).all()
     assert vacant[1, :, 1].mean() > vacant[0, :, 1].mean()
+
+
+def test_municipalities_with_different_training_lengths_keep_their_order() -> None:
+    """Chunks are split by ALIS training length; results must come back in the municipalities' order."""
+    short = WorkforceParameters(positions=4, alis_in_training=[4], training_years=3, turnover_rate=0.0)
+    empty = WorkforceParameters(positions=50, vacant=50, turnover_rate=0.0, recruitment_lag_years=20)
+    vacant, _ = simulate_batch([empty, short, empty], runs=10, years=4, seed=1)
+    assert vacant[1].max() == 0
+    assert vacant[0].min() > 30 and vacant[2].min() > 30  # about 5 % a year filled

@@ -114,11 +114,11 @@ class Scenario(BaseModel):
     projection: Projection
     positions: int = Field(gt=0, le=100_000, description="Fastlegehjemler i dag")
     listed_patients: int | None = Field(default=None, ge=0, le=100_000_000, description="Pasienter på listene i dag")
-    average_list_length: float | None = Field(default=None, gt=0, le=10_000, description="Snittliste i dag")
+    average_list_length: float | None = Field(default=None, ge=1, le=10_000, description="Snittliste i dag")
     free_places: int | None = Field(default=None, ge=0, le=100_000_000, description="Ledige plasser på listene i dag")
     residents_listed_elsewhere: int = Field(default=0, ge=0, le=100_000_000)
     guest_patients: int = Field(default=0, ge=0, le=100_000_000)
-    target_list_length: float | None = Field(default=None, gt=0, le=10_000)
+    target_list_length: float | None = Field(default=None, ge=1, le=10_000)
     target_free_share: float | None = Field(default=None, ge=0, lt=1)
     retirement_age: int = Field(default=70, ge=60, le=80)
     gp_ages: list[int] = Field(default_factory=list)

@@ -208,48 +208,70 @@ def _simulate_chunk(
     vacant_out: NDArray[np.float32],
     cost_out: NDArray[np.float32],
 ) -> None:
+    """Simulate a chunk, split into groups with the same number of ALIS training years."""
+    groups: dict[int, list[int]] = {}
+    for index, p in enumerate(params):
+        groups.setdefault(p.training_years, []).append(index)
+    if len(groups) == 1:
+        _simulate_uniform(params, runs, years, rng, vacant_out, cost_out)
+        return
+    for indices in groups.values():
+        vacant = np.empty((len(indices), years, runs), dtype=np.float32)
+        cost = np.empty((len(indices), years, runs), dtype=np.float32)
+        _simulate_uniform([params[i] for i in indices], runs, years, rng, vacant, cost)
+        vacant_out[indices] = vacant
+        cost_out[indices] = cost
+
+
+def _simulate_uniform(
+    params: list[WorkforceParameters],
+    runs: int,
+    years: int,
+    rng: np.random.Generator,
+    vacant_out: NDArray[np.float32],
+    cost_out: NDArray[np.float32],
+) -> None:
+    """All runs of municipalities sharing the ALIS training length, one year per step.
+
+    ALIS are kept in a ring of `training` cohort slots (slot, municipality, run): the cohort in slot t % training
+    completes its training in year t, and that slot then takes the year's new ALIS. An ALIS with k completed
+    training years at the start sits in slot training - 1 - k.
+    """
     size = (len(params), runs)
     aged_count, hazard = _retirement_hazards(params, years)
-    training = max(p.training_years for p in params)
+    training = params[0].training_years
     aged = np.broadcast_to(aged_count[:, None], size).copy()
     others = np.broadcast_to(np.array([p.specialists_without_age for p in params])[:, None], size).copy()
-    alis = np.broadcast_to(_padded([p.alis_in_training for p in params], training)[:, None, :], (*size, training))
-    alis = alis.copy()
+    completed = _padded([p.alis_in_training for p in params], training)  # (municipality, completed years)
+    alis = np.broadcast_to(completed[:, ::-1].T[:, :, None], (training, *size)).copy()
     vacant = np.broadcast_to(np.array([p.vacant for p in params])[:, None], size).copy()
     turnover = _column([p.turnover_rate for p in params])
     alis_turnover = _column([p.turnover_rate if p.alis_turnover_rate is None else p.alis_turnover_rate for p in params])
     # Exponential waiting time with mean `lag` years: the chance a vacancy is filled within one year.
     fill_probability = _column([1.0 - float(np.exp(-1.0 / p.recruitment_lag_years)) for p in params])
     alis_share = _column([p.alis_share_of_recruits for p in params])
-    lis1 = np.array([p.lis1_per_year for p in params])[:, None]
+    lis1 = np.broadcast_to(np.array([p.lis1_per_year for p in params])[:, None], size)
     lis1_share = _column([p.lis1_to_alis_share for p in params])
     cost = _column([p.locum_cost_nok for p in params])
     growth = _padded([p.new_positions_per_year for p in params], years)
-    finish_year = np.array([p.training_years for p in params])
-    finishing = np.zeros((len(params), training), dtype=bool)
-    finishing[np.arange(len(params)), finish_year - 1] = True
     for t in range(years):
         # Retirement or turnover: one draw with the combined chance h + (1 - h) * turnover.
         leaving_aged = rng.binomial(aged, hazard[:, t : t + 1] + (1.0 - hazard[:, t : t + 1]) * turnover)
         aged -= leaving_aged
         leaving_others = rng.binomial(others, turnover)
         others -= leaving_others
-        leaving_alis = rng.binomial(alis, alis_turnover[:, :, None])
+        leaving_alis = rng.binomial(alis, alis_turnover[None])
         alis -= leaving_alis
-        vacant += leaving_aged + leaving_others + leaving_alis.sum(axis=2) + growth[:, t : t + 1]
+        vacant += leaving_aged + leaving_others + leaving_alis.sum(axis=0) + growth[:, t : t + 1]
         open_before = vacant.copy()
-        own = np.minimum(vacant, rng.binomial(np.broadcast_to(lis1, size), lis1_share))
+        own = np.minimum(vacant, rng.binomial(lis1, lis1_share))
         vacant -= own
         recruited = rng.binomial(vacant, fill_probability)
         vacant -= recruited
         recruited_alis = rng.binomial(recruited, alis_share)
-        others += recruited - recruited_alis
-        # ALIS advance a training year; those completing it become specialists (in `others`).
-        done = np.where(finishing[:, None, :], alis, 0).sum(axis=2)
-        alis = np.where(finishing[:, None, :], 0, alis)
-        others += done
-        alis = np.roll(alis, 1, axis=2)
-        alis[:, :, 0] = own + recruited_alis
+        slot = t % training
+        others += recruited - recruited_alis + alis[slot]  # this year's finishing cohort become specialists
+        alis[slot] = own + recruited_alis
         vacancy_years = 0.5 * (open_before + vacant)  # a vacancy filled this year was open about half of it
         vacant_out[:, t, :] = vacancy_years
         cost_out[:, t, :] = vacancy_years * cost
