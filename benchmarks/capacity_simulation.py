@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=20)
     parser.add_argument("--municipalities", type=int, default=MUNICIPALITIES)
     parser.add_argument("--chunk-cells", type=int, default=500_000)
-    parser.add_argument("--baseline-runs", type=int, default=20)
+    parser.add_argument("--baseline-runs", type=int, default=100)
     args = parser.parse_args()
 
     params = municipalities(args.municipalities, seed=2026)
