@@ -176,3 +176,34 @@ def test_needed_positions_give_the_target_list_and_free_share(
         if target is not None:
             assert places == 0 or (places - row.listed_patients) / places >= target - 1e-9
         assert abs(row.positions_required - row.positions_needed) <= 0.5 + 1e-9
+
+
+def test_bodo_plan_period_growth_of_148_a_year_means_a_position_every_7_3_years() -> None:
+    """The plan: +592 over the plan period 2022-2026, 148 a year, list 1 080 -> a new hjemmel every 7.3 years."""
+    projection = Projection(
+        years=[{"year": 2022, "by_age": {"alle": 52697}}, {"year": 2026, "by_age": {"alle": 52697 + 592}}]
+    )
+    scenario = Scenario(name="Bodø", projection=projection, positions=51, average_list_length=1080)
+    result = dimension(scenario)
+    assert result.annual_population_growth == 148
+    assert result.years_per_new_position is not None
+    assert round(result.years_per_new_position, 1) == 7.3
+    assert any("hvert 7,3 år" in line for line in result.explanations)
+
+
+def test_listed_patients_from_population_when_no_list_figures() -> None:
+    """Without list figures, listed = population - residents with a GP elsewhere + guest patients."""
+    projection = Projection(years=[{"year": 2020, "by_age": {"alle": 63722}}])
+    scenario = Scenario(
+        name="x", projection=projection, positions=54, residents_listed_elsewhere=2000, guest_patients=150
+    )
+    assert scenario.current_listed == 63722 - 2000 + 150
+    assert any("2 000 innbyggere har fastlege i en annen kommune" in line for line in dimension(scenario).explanations)
+
+
+def test_a_shrinking_population_needs_no_new_positions() -> None:
+    projection = Projection(years=[{"year": 2024, "by_age": {"alle": 5000}}, {"year": 2034, "by_age": {"alle": 4500}}])
+    result = dimension(Scenario(name="x", projection=projection, positions=5, average_list_length=1000))
+    assert result.years_per_new_position is None
+    assert all(row.new_positions == 0 for row in result.rows)
+    assert result.rows[-1].positions_required == 5  # 4.5 rounds half up

@@ -151,6 +151,8 @@ def test_bad_scenarios_name_the_field(tmp_path: Path, change: dict[str, object],
 
 def test_missing_list_length_is_explained(tmp_path: Path) -> None:
     content = {key: value for key, value in MINIMAL.items() if key != "average_list_length"}
+    assert load_scenario(write(tmp_path, content)).current_listed == 63722  # from the population
+    content["residents_listed_elsewhere"] = 70000
     with pytest.raises(ScenarioError, match="listed_patients eller average_list_length"):
         load_scenario(write(tmp_path, content))
 

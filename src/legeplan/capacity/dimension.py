@@ -128,6 +128,9 @@ def dimension(scenario: Scenario) -> DimensioningResult:
         )
         rows.append(row.model_copy(update={"explanation": _explain_row(row, scenario, target_list, average_today)}))
 
+    span = rows[-1].year - base_year
+    annual_growth = (rows[-1].population - base_total) / span if span else 0.0
+    every = years_per_new_position(average_today, annual_growth)
     current_free_share = None
     if free_today is not None:
         current_free_share = free_today / (listed_today + free_today) if listed_today + free_today > 0 else None
@@ -142,8 +145,10 @@ def dimension(scenario: Scenario) -> DimensioningResult:
         target_list_length=target_list,
         target_free_share=target_free,
         retirement_age=scenario.retirement_age,
+        annual_population_growth=annual_growth,
+        years_per_new_position=None if math.isinf(every) else every,
         rows=rows,
-        explanations=_summary(scenario, rows, average_today, current_free_share, target_list),
+        explanations=_summary(scenario, rows, average_today, current_free_share, target_list, every),
     )
 
 
@@ -194,6 +199,7 @@ def _summary(
     average_today: float,
     free_share: float | None,
     target_list: float,
+    every: float,
 ) -> list[str]:
     first, last = rows[0], rows[-1]
     lines = [
@@ -217,6 +223,23 @@ def _summary(
         lines.append(
             f"Befolkningen endres med {_number(growth)} personer fram til {last.year}. Med dagens gjennomsnittlige "
             f"listelengde gir det behov for {_number(last.growth_positions, 1)} nye hjemler."
+        )
+    if last.year > first.year:
+        growth_per_year = growth / (last.year - first.year)
+        if math.isinf(every):
+            lines.append(
+                f"Befolkningen vokser ikke ({_number(growth_per_year)} per år); veksten krever ingen nye hjemler."
+            )
+        else:
+            lines.append(
+                f"Med {_number(growth_per_year)} flere innbyggere per år og snittliste {_number(average_today)} trengs "
+                f"en ny hjemmel omtrent hvert {_number(every, 1)} år (uendret listelengde og aldersfordeling)."
+            )
+    if scenario.residents_listed_elsewhere or scenario.guest_patients:
+        lines.append(
+            f"{_number(scenario.residents_listed_elsewhere)} innbyggere har fastlege i en annen kommune og "
+            f"{_number(scenario.guest_patients)} fra andre kommuner står på listene her; tallene holdes uendret, "
+            "så all befolkningsvekst regnes som nye listepasienter i kommunen."
         )
     if scenario.target_free_share is not None:
         lines.append(

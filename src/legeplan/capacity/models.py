@@ -152,10 +152,11 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.listed_patients is None and self.average_list_length is None:
-            raise ValueError("oppgi listed_patients eller average_list_length (dagens listelengde)")
-        if self.listed_patients == 0 and self.average_list_length is None:
-            raise ValueError("listed_patients er 0: listelengden blir 0")
+        if self.current_listed <= 0:
+            raise ValueError(
+                "listelengden blir 0: oppgi listed_patients eller average_list_length, eller en befolkning større "
+                "enn residents_listed_elsewhere - guest_patients"
+            )
         groups = set(self.projection.age_groups)
         if self.age_weights is not None and set(self.age_weights) != groups:
             raise ValueError(
@@ -173,11 +174,13 @@ class Scenario(BaseModel):
 
     @property
     def current_listed(self) -> float:
-        """Listed patients today; from the average list length when the count is not given."""
+        """Listed patients today: the count, else average list x positions, else the base-year population minus
+        residents listed in other municipalities plus guest patients listed here."""
         if self.listed_patients is not None:
             return float(self.listed_patients)
-        assert self.average_list_length is not None
-        return self.average_list_length * self.positions
+        if self.average_list_length is not None:
+            return self.average_list_length * self.positions
+        return self.projection.years[0].total - self.residents_listed_elsewhere + self.guest_patients
 
     @property
     def current_average_list(self) -> float:
@@ -224,6 +227,8 @@ class DimensioningResult(BaseModel):
     target_list_length: float
     target_free_share: float | None
     retirement_age: int
+    annual_population_growth: float
+    years_per_new_position: float | None
     rows: list[YearRow]
     explanations: list[str]
 
