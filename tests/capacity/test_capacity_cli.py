@@ -47,3 +47,11 @@ def test_bad_scenario_exits_with_the_field_name(tmp_path: Path) -> None:
     assert "positions" in result.output
     assert "projection" in result.output
     assert list(tmp_path.iterdir()) == [path]  # nothing written
+
+
+def test_locum_cost_option_scales_the_cost() -> None:
+    base = ["dimension", "bodo", "--json", "--simulate", "--runs", "100", "--years", "2", "--seed", "9"]
+    normal = json.loads(runner.invoke(app, base).stdout)["simulation"]
+    double = json.loads(runner.invoke(app, [*base, "--locum-cost", "2000000"]).stdout)["simulation"]
+    assert double["bands"][1]["vacant"] == normal["bands"][1]["vacant"]
+    assert double["total_locum_cost_nok"]["50"] == 2 * normal["total_locum_cost_nok"]["50"]

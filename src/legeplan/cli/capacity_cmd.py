@@ -12,6 +12,7 @@ from rich.table import Table
 
 from legeplan.capacity import (
     EXAMPLES,
+    LOCUM_COST_PER_VACANCY_NOK,
     TURNOVER_NORD_NORGE,
     DimensioningResult,
     ScenarioError,
@@ -99,6 +100,10 @@ def dimension_command(
         TURNOVER_NORD_NORGE, "--turnover", min=0.0, max=1.0, help="Årlig turnover (Nord-Norge 0,128; landet 0,073)"
     ),
     recruitment_lag: float = typer.Option(1.0, "--recruitment-lag", min=0.1, help="Gjennomsnittlig tid å besette (år)"),
+    lis1_per_year: int = typer.Option(0, "--lis1-per-year", min=0, help="LIS1-stillinger i kommunen per år"),
+    locum_cost: float = typer.Option(
+        LOCUM_COST_PER_VACANCY_NOK, "--locum-cost", min=0.0, help="Vikarkostnad per ledig hjemmel per år (kr)"
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Frø for tilfeldige tall (gjentakbar simulering)"),
 ) -> None:
     """Beregn hvor mange fastlegehjemler kommunen trenger år for år, og hvorfor."""
@@ -116,7 +121,13 @@ def dimension_command(
     result = dimension(scenario)
     simulation: SimulationResult | None = None
     if simulate:
-        params = workforce_from_scenario(scenario, turnover_rate=turnover, recruitment_lag_years=recruitment_lag)
+        params = workforce_from_scenario(
+            scenario,
+            turnover_rate=turnover,
+            recruitment_lag_years=recruitment_lag,
+            lis1_per_year=lis1_per_year,
+            locum_cost_nok=locum_cost,
+        )
         with Progress(
             TextColumn("Simulerer legedekningen"),
             BarColumn(),
