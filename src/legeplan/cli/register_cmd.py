@@ -1,1 +1,88 @@
-"""CLI commands (register_cmd)."""
+"""CLI for the register: key figures (nøkkeltall), and register import/export."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from legeplan.cli.app import app
+from legeplan.register.keyfigures import KeyFigures, compute_key_figures, format_value
+from legeplan.register.models import Register
+
+console = Console()
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+
+def _load_register(demo: bool, municipality: str | None, as_of: date | None) -> Register:
+    if demo:
+        from legeplan.register.demo import demo_register
+
+        return demo_register()
+    if municipality is None:
+        raise typer.BadParameter("oppgi --municipality KODE eller --demo")
+    try:
+        from legeplan.storage import open_storage  # type: ignore[attr-defined,unused-ignore]
+    except ImportError as exc:  # pragma: no cover - storage lands separately
+        raise typer.BadParameter("databaselagring er ikke tilgjengelig i denne versjonen") from exc
+    storage = open_storage()
+    register: Register = storage.load_register(municipality, as_of=as_of)
+    return register
+
+
+def _print_table(figures: KeyFigures) -> None:
+    table = Table(title=f"Nøkkeltall {figures.municipality_name} ({figures.municipality_code}) per {figures.as_of}")
+    table.add_column("Nøkkeltall")
+    table.add_column("Verdi", justify="right")
+    for field, label, value in figures.labelled():
+        table.add_row(label, format_value(field, value))
+    if figures.stability is not None and figures.turnover is not None:
+        s, t = figures.stability, figures.turnover
+        period = f"{s.counts.start}–{s.counts.end}"
+        table.add_row(
+            f"Stabilitet {period}", f"{s.stable}/{s.agreements_at_end} = {_percent(s.share)}", end_section=False
+        )
+        table.add_row(f"Turnover {period}", f"{t.ended}/{t.agreements_at_start} = {_percent(t.share)}")
+    console.print(table)
+
+
+@app.command("keyfigures")
+def keyfigures(
+    demo: Annotated[bool, typer.Option("--demo", help="Bruk den medfølgende demokommunen")] = False,
+    municipality: Annotated[str | None, typer.Option("--municipality", "-m", help="Kommunenummer")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Dato for registeret (ÅÅÅÅ-MM-DD)")] = None,
+    period_from: Annotated[str | None, typer.Option("--from", help="Start på periode for stabilitet/turnover")] = None,
+    period_to: Annotated[str | None, typer.Option("--to", help="Slutt på periode for stabilitet/turnover")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
+) -> None:
+    """Nøkkeltall for fastlegeordningen: kapasitet, listelengde, alder, stabilitet og turnover."""
+    try:
+        when = date.fromisoformat(as_of) if as_of else None
+        start = date.fromisoformat(period_from) if period_from else None
+        end = date.fromisoformat(period_to) if period_to else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"ugyldig dato: {exc}") from exc
+    if (start is None) != (end is None):
+        raise typer.BadParameter("--from og --to må oppgis sammen")
+    register = _load_register(demo, municipality, when)
+    period: tuple[date, date] | None = None
+    if start is not None and end is not None:
+        if end <= start:
+            raise typer.BadParameter("--to må være etter --from")
+        period = (start, end)
+    elif demo:
+        from legeplan.register.demo import DEMO_PERIOD
+
+        period = DEMO_PERIOD
+    figures = compute_key_figures(register, period=period)
+    if as_json:
+        typer.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        _print_table(figures)
