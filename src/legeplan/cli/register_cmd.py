@@ -28,13 +28,16 @@ def _load_register(demo: bool, municipality: str | None, as_of: date | None) -> 
         return demo_register()
     if municipality is None:
         raise typer.BadParameter("oppgi --municipality KODE eller --demo")
-    try:
-        from legeplan.storage import open_storage  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:  # pragma: no cover - storage lands separately
-        raise typer.BadParameter("databaselagring er ikke tilgjengelig i denne versjonen") from exc
+    from legeplan.storage import RegisterNotFoundError, open_storage
+
     storage = open_storage()
-    register: Register = storage.load_register(municipality, as_of=as_of)
-    return register
+    try:
+        return storage.load_register(municipality, as_of=as_of)
+    except RegisterNotFoundError as exc:
+        console.print(f"[red]Feil:[/red] {exc}. Importer registeret først (legeplan register import FIL).")
+        raise typer.Exit(1) from exc
+    finally:
+        storage.dispose()
 
 
 def _print_table(figures: KeyFigures) -> None:

@@ -1,10 +1,34 @@
 """All database access lives behind this package (SQLAlchemy 2 + Alembic). Engines never import it."""
 
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 DEFAULT_DATABASE_URL = "sqlite:///legeplan.sqlite"
+
+if TYPE_CHECKING:
+    from legeplan.storage.repository import RegisterNotFoundError, Storage
+
+__all__ = ["DEFAULT_DATABASE_URL", "RegisterNotFoundError", "Storage", "database_url", "open_storage"]
 
 
 def database_url() -> str:
     """SQLite file in the working directory unless LEGEPLAN_DATABASE_URL points elsewhere (e.g. PostgreSQL)."""
     return os.environ.get("LEGEPLAN_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def open_storage(url: str | None = None) -> Storage:
+    """Open the database at `url` (default: `database_url()`), creating and migrating it on first use."""
+    from legeplan.storage.repository import Storage
+
+    return Storage(url)
+
+
+def __getattr__(name: str) -> object:
+    # Lazy re-exports keep `import legeplan.storage` cheap for callers that only need the URL.
+    if name in ("Storage", "RegisterNotFoundError"):
+        from legeplan.storage import repository
+
+        return getattr(repository, name)
+    raise AttributeError(name)

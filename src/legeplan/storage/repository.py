@@ -1,0 +1,278 @@
+"""The Storage facade: opens (and migrates) the database and converts between ORM rows and domain models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from importlib.resources import files
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, delete, event, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from legeplan.register.models import (
+    Agreement,
+    Institution,
+    Municipality,
+    Office,
+    Physician,
+    Position,
+    Register,
+)
+from legeplan.storage.tables import (
+    AgreementRow,
+    InstitutionRow,
+    MunicipalityRow,
+    OfficeRow,
+    PhysicianRow,
+    PositionRow,
+    SnapshotRow,
+)
+
+
+class RegisterNotFoundError(LookupError):
+    """No stored register for that municipality (at or before that date)."""
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("legeplan.storage") / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+class Storage:
+    """All database access. Engines never see it; CLI and web call it and pass domain models on."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+        from legeplan.storage import database_url
+
+        self.url = url or database_url()
+        self.engine = create_engine(self.url, future=True)
+        _enable_sqlite_foreign_keys(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if migrate:
+            self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision (creates the database on first use)."""
+        cfg = alembic_config(self.url)
+        with self.engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # --- register snapshots -------------------------------------------------------------------------------------
+
+    def save_register(self, register: Register) -> int:
+        """Store `register` as the snapshot for its date, replacing one stored for the same date. All or nothing."""
+        m = register.municipality
+        with self.session() as session:
+            row = session.get(MunicipalityRow, m.code)
+            if row is None:
+                session.add(MunicipalityRow(code=m.code, name=m.name))
+            else:
+                row.name = m.name
+            session.execute(
+                delete(SnapshotRow).where(SnapshotRow.municipality_code == m.code, SnapshotRow.as_of == register.as_of)
+            )
+            session.flush()
+            snapshot = SnapshotRow(
+                municipality_code=m.code,
+                as_of=register.as_of,
+                municipality_name=m.name,
+                population=m.population,
+                population_date=m.population_date,
+                centrality=m.centrality,
+                offices=[
+                    OfficeRow(seq=n, id=o.id, name=o.name, address=o.address) for n, o in enumerate(register.offices)
+                ],
+                positions=[
+                    PositionRow(
+                        seq=n,
+                        id=p.id,
+                        office_id=p.office_id,
+                        list_ceiling=p.list_ceiling,
+                        listed_patients=p.listed_patients,
+                        operating_model=p.operating_model.value,
+                        status=p.status.value,
+                        open_list=p.open_list,
+                    )
+                    for n, p in enumerate(register.positions)
+                ],
+                physicians=[
+                    PhysicianRow(seq=n, **d.model_dump(exclude={"municipality_code"}, mode="python"))
+                    for n, d in enumerate(register.physicians)
+                ],
+                agreements=[
+                    AgreementRow(seq=i, **a.model_dump(mode="python")) for i, a in enumerate(register.agreements)
+                ],
+                institutions=[
+                    InstitutionRow(
+                        seq=n,
+                        id=i.id,
+                        name=i.name,
+                        kind=i.kind.value,
+                        places=i.places,
+                        doctor_hours_per_week=i.doctor_hours_per_week,
+                    )
+                    for n, i in enumerate(register.institutions)
+                ],
+            )
+            session.add(snapshot)
+            session.flush()
+            return snapshot.id
+
+    def load_register(self, code: str, as_of: date | None = None) -> Register:
+        """The newest snapshot at or before `as_of` (the newest of all without it)."""
+        with self.session() as session:
+            query = select(SnapshotRow).where(SnapshotRow.municipality_code == code)
+            if as_of is not None:
+                query = query.where(SnapshotRow.as_of <= as_of)
+            query = (
+                query.order_by(SnapshotRow.as_of.desc())
+                .limit(1)
+                .options(
+                    selectinload(SnapshotRow.offices),
+                    selectinload(SnapshotRow.positions),
+                    selectinload(SnapshotRow.physicians),
+                    selectinload(SnapshotRow.agreements),
+                    selectinload(SnapshotRow.institutions),
+                )
+            )
+            snapshot = session.scalars(query).first()
+            if snapshot is None:
+                when = f" per {as_of}" if as_of else ""
+                raise RegisterNotFoundError(f"ingen lagret register for kommune {code}{when}")
+            return _to_register(snapshot)
+
+    def snapshot_dates(self, code: str) -> list[date]:
+        with self.session() as session:
+            return list(
+                session.scalars(
+                    select(SnapshotRow.as_of).where(SnapshotRow.municipality_code == code).order_by(SnapshotRow.as_of)
+                )
+            )
+
+    def history(self, code: str) -> list[Register]:
+        """Every stored snapshot of a municipality, oldest first."""
+        return [self.load_register(code, when) for when in self.snapshot_dates(code)]
+
+    def list_municipalities(self) -> list[Municipality]:
+        """Each stored municipality as of its newest snapshot."""
+        with self.session() as session:
+            codes = list(session.scalars(select(MunicipalityRow.code).order_by(MunicipalityRow.code)))
+        result = []
+        for code in codes:
+            try:
+                result.append(self.load_register(code).municipality)
+            except RegisterNotFoundError:
+                continue
+        return result
+
+    def delete_snapshot(self, code: str, as_of: date) -> bool:
+        with self.session() as session:
+            deleted = session.execute(
+                delete(SnapshotRow).where(SnapshotRow.municipality_code == code, SnapshotRow.as_of == as_of)
+            )
+            return bool(getattr(deleted, "rowcount", 0))
+
+    def delete_municipality(self, code: str) -> bool:
+        with self.session() as session:
+            row = session.get(MunicipalityRow, code)
+            if row is None:
+                return False
+            session.delete(row)
+            return True
+
+
+def _to_register(s: SnapshotRow) -> Register:
+    code = s.municipality_code
+    return Register(
+        as_of=s.as_of,
+        municipality=Municipality(
+            code=code,
+            name=s.municipality_name,
+            population=s.population,
+            population_date=s.population_date,
+            centrality=s.centrality,
+        ),
+        offices=tuple(Office(id=o.id, municipality_code=code, name=o.name, address=o.address) for o in s.offices),
+        positions=tuple(
+            Position.model_validate(
+                {
+                    "id": p.id,
+                    "municipality_code": code,
+                    "office_id": p.office_id,
+                    "list_ceiling": p.list_ceiling,
+                    "listed_patients": p.listed_patients,
+                    "operating_model": p.operating_model,
+                    "status": p.status,
+                    "open_list": p.open_list,
+                }
+            )
+            for p in s.positions
+        ),
+        physicians=tuple(
+            Physician.model_validate(
+                {
+                    "id": d.id,
+                    "municipality_code": code,
+                    "name": d.name,
+                    "birth_year": d.birth_year,
+                    "sex": d.sex,
+                    "specialist_status": d.specialist_status,
+                    "role": d.role,
+                    "position_id": d.position_id,
+                    "employment_fraction": d.employment_fraction,
+                    "start_date": d.start_date,
+                    "end_date": d.end_date,
+                    "municipal_duty_hours": d.municipal_duty_hours,
+                    "legevakt_participation": d.legevakt_participation,
+                    "legevakt_exempt": d.legevakt_exempt,
+                }
+            )
+            for d in s.physicians
+        ),
+        agreements=tuple(
+            Agreement(
+                position_id=a.position_id, physician_id=a.physician_id, start_date=a.start_date, end_date=a.end_date
+            )
+            for a in s.agreements
+        ),
+        institutions=tuple(
+            Institution.model_validate(
+                {
+                    "id": i.id,
+                    "municipality_code": code,
+                    "name": i.name,
+                    "kind": i.kind,
+                    "places": i.places,
+                    "doctor_hours_per_week": i.doctor_hours_per_week,
+                }
+            )
+            for i in s.institutions
+        ),
+    )
