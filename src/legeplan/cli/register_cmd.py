@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from legeplan.cli.app import app
+from legeplan.register.io import RegisterImportError, parse_register, write_csv, write_xlsx
 from legeplan.register.keyfigures import KeyFigures, compute_key_figures, format_value
 from legeplan.register.models import Register
 
@@ -89,3 +91,86 @@ def keyfigures(
         typer.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         _print_table(figures)
+
+
+register_app = typer.Typer(help="Fastlegeregisteret: import, eksport, mal og demodata.", no_args_is_help=True)
+app.add_typer(register_app, name="register")
+
+
+def _print_import_errors(error: RegisterImportError) -> None:
+    table = Table(title=f"{len(error.issues)} feil – ingenting ble importert", title_style="bold red")
+    for header in ("Fil/ark", "Rad", "Kolonne", "Feil"):
+        table.add_column(header)
+    for issue in error.issues:
+        table.add_row(issue.source, "" if issue.row is None else str(issue.row), issue.column or "", issue.message)
+    console.print(table)
+
+
+@register_app.command("import")
+def register_import(
+    file: Annotated[Path, typer.Argument(help="Register som .xlsx, .zip med CSV-filer, eller en mappe med CSV-filer")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Bare kontroller, lagre ingenting")] = False,
+) -> None:
+    """Importer registeret for en kommune (alt eller ingenting)."""
+    try:
+        register = parse_register(file)
+    except RegisterImportError as exc:
+        _print_import_errors(exc)
+        raise typer.Exit(1) from exc
+    counts = (
+        f"{len(register.positions)} hjemler, {len(register.physicians)} leger, {len(register.offices)} legekontor, "
+        f"{len(register.agreements)} avtaler, {len(register.institutions)} institusjoner"
+    )
+    if dry_run:
+        console.print(
+            f"[green]Gyldig[/green]: {register.municipality.name} per {register.as_of}: {counts}. Ikke lagret."
+        )
+        return
+    from legeplan.storage import open_storage
+
+    storage = open_storage()
+    try:
+        storage.save_register(register)
+    finally:
+        storage.dispose()
+    console.print(f"[green]Importert[/green]: {register.municipality.name} per {register.as_of}: {counts}.")
+
+
+@register_app.command("export")
+def register_export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Fil: .xlsx, .zip (CSV) eller en mappe (CSV)")],
+    municipality: Annotated[str | None, typer.Option("--municipality", "-m", help="Kommunenummer")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Eksporter demokommunen")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Dato (ÅÅÅÅ-MM-DD)")] = None,
+) -> None:
+    """Eksporter registeret til Excel eller CSV."""
+    try:
+        when = date.fromisoformat(as_of) if as_of else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"ugyldig dato: {exc}") from exc
+    register = _load_register(demo, municipality, when)
+    path = write_xlsx(register, out) if out.suffix.lower() == ".xlsx" else write_csv(register, out)
+    console.print(f"Skrev {path}")
+
+
+@register_app.command("template")
+def register_template(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Excel-fil for malen")] = Path("legeplan-mal.xlsx"),
+) -> None:
+    """Lag en tom Excel-mal med veiledning for import."""
+    console.print(f"Skrev mal til {write_xlsx(None, out)}")
+
+
+@register_app.command("demo")
+def register_demo() -> None:
+    """Lagre demokommunen (bygd på Sandefjords tall) i databasen."""
+    from legeplan.register.demo import demo_register
+    from legeplan.storage import open_storage
+
+    register = demo_register()
+    storage = open_storage()
+    try:
+        storage.save_register(register)
+    finally:
+        storage.dispose()
+    console.print(f"Lagret {register.municipality.name} ({register.municipality.code}) per {register.as_of}.")
