@@ -1,1 +1,47 @@
-"""legeplan.economics."""
+"""Operating-model economics: basistilskudd, municipal cost and GP income per model, locums, legevakt grant."""
+
+from legeplan.economics.model import (
+    LEGEVAKT_GRANT_MAX_NOK,
+    OPERATING_MODEL_NAMES,
+    BasistilskuddRates,
+    BonusKind,
+    BonusRule,
+    EconomicsAssumptions,
+    EconomicsInputError,
+    GrantEligibility,
+    LocumCost,
+    OperatingModelComparison,
+    OperatingModelRow,
+    PositionEconomics,
+    basistilskudd,
+    compare_operating_models,
+    legevakt_grant_award,
+    legevakt_grant_eligibility,
+    load_assumptions,
+    locum_cost,
+    municipal_top_up,
+    position_economics,
+)
+
+__all__ = [
+    "LEGEVAKT_GRANT_MAX_NOK",
+    "OPERATING_MODEL_NAMES",
+    "BasistilskuddRates",
+    "BonusKind",
+    "BonusRule",
+    "EconomicsAssumptions",
+    "EconomicsInputError",
+    "GrantEligibility",
+    "LocumCost",
+    "OperatingModelComparison",
+    "OperatingModelRow",
+    "PositionEconomics",
+    "basistilskudd",
+    "compare_operating_models",
+    "legevakt_grant_award",
+    "legevakt_grant_eligibility",
+    "load_assumptions",
+    "locum_cost",
+    "municipal_top_up",
+    "position_economics",
+]
