@@ -272,3 +272,36 @@ def test_workforce_simulation_gives_banded_charts(plan_inputs: PlanInputs) -> No
     assert cost.series[0].values[0] == simulation.bands[0].locum_cost_nok[50] / 1_000_000
     absence = next(c for c in doc.chapters if c.id == "fravaersdekning")
     assert any("200 ganger" in getattr(block, "text", "") for block in absence.blocks)
+
+
+def _key_figure_values(doc: PlanDocument) -> dict[str, str]:
+    table = _table(doc, "Nøkkeltall for fastlegeordningen")
+    return {row[0]: row[1].replace("\u00a0", " ") for row in table.rows}
+
+
+def test_sandefjord_demo_key_figures() -> None:
+    """Seed 001: 54 hjemler, average list 1143, 1013 free places -> 1.6 % free capacity (register engine)."""
+    from legeplan.register.demo import demo_register
+
+    values = _key_figure_values(build_plan(PlanInputs(register=demo_register())))
+    assert values["Fastlegehjemler"] == "54"
+    assert values["Ledige listeplasser"] == "1 013"
+    assert values["Ledig kapasitet"] == "1,6 %"
+    assert values["Gjennomsnittlig listelengde"] == "1 143,0"
+
+
+def test_stability_and_turnover_since_the_previous_snapshot() -> None:
+    from legeplan.register.demo import demo_register
+    from legeplan.register.history import stability, turnover
+
+    register = demo_register()
+    previous = register.model_copy(update={"as_of": date(2016, 1, 1)})
+    values = _key_figure_values(build_plan(PlanInputs(register=register, previous_register=previous)))
+    stab = stability(register.agreements, previous.as_of, register.as_of)
+    turn = turnover(register.agreements, previous.as_of, register.as_of)
+    assert stab.share is not None and turn.share is not None
+    label = "Stabilitet 01.01.2016–01.08.2020 (samme lege i avtalen)"
+    assert values[label].endswith(f"({stab.stable} av {stab.agreements_at_end})")
+    assert values[label].startswith(f"{stab.share * 100:.1f}".replace(".", ","))
+    turnover_label = "Turnover 01.01.2016–01.08.2020 (avsluttede avtaler)"
+    assert values[turnover_label].endswith(f"({turn.ended} av {turn.agreements_at_start})")

@@ -12,40 +12,34 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from legeplan.capacity import example_scenario, simulate_workforce, workforce_from_scenario
 from legeplan.cli.app import app
-from legeplan.register.models import Register
+from legeplan.register.demo import demo_register
 from legeplan.report.build import PlanInputs, build_plan
 from legeplan.report.render import ReportRenderError, render
+from legeplan.storage import open_storage
 
 FORMATS = (".html", ".htm", ".pdf", ".docx")
-
-
-def _function(module: str, name: str) -> Any:
-    """A function of an optional engine, or None when that engine is not in this build."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+#: Fixed seed so the demo plan's simulation is the same on every run.
+DEMO_SEED = 2020
 
 
 def _optional(module: str, function: str, *args: Any) -> Any:
     """Result of an optional engine's example loader, or None when that engine is not in this build."""
-    loader = _function(module, function)
-    return None if loader is None else loader(*args)
+    try:
+        loader = getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):
+        return None
+    return loader(*args)
 
 
 def _demo_inputs(generated: date) -> PlanInputs:
-    register = _optional("legeplan.register.demo", "demo_register")
-    if not isinstance(register, Register):
-        raise typer.BadParameter("demodata er ikke tilgjengelig (legeplan.register.demo mangler)")
-    scenario = _optional("legeplan.capacity", "example_scenario", "sandefjord")
-    simulation = None
-    if scenario is not None:
-        parameters = _optional("legeplan.capacity", "workforce_from_scenario", scenario)
-        simulate = _function("legeplan.capacity", "simulate_workforce")
-        if parameters is not None and simulate is not None:
-            base_year = scenario.as_of.year if getattr(scenario, "as_of", None) else generated.year
-            simulation = simulate(parameters, runs=1000, years=10, start_year=base_year, seed=2020)
+    register = demo_register()
+    scenario = example_scenario("sandefjord")
+    base_year = scenario.as_of.year if scenario.as_of else register.as_of.year
+    simulation = simulate_workforce(
+        workforce_from_scenario(scenario), runs=1000, years=10, start_year=base_year, seed=DEMO_SEED
+    )
     return PlanInputs(
         register=register,
         generated=generated,
@@ -56,29 +50,25 @@ def _demo_inputs(generated: date) -> PlanInputs:
 
 
 def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs:
-    """The register from storage, with earlier snapshots as history when the storage keeps them."""
-    storage_class = getattr(importlib.import_module("legeplan.storage"), "Storage", None)
-    if storage_class is None:
-        raise typer.BadParameter("lagringen (legeplan.storage) er ikke tilgjengelig i denne installasjonen")
-    storage = storage_class()
+    """The register from storage, with earlier snapshots as history (trend, stability and turnover)."""
+    storage = open_storage()
     try:
         register = storage.load_register(code, as_of=as_of)
-    except (KeyError, LookupError, ValueError) as error:
+        history = tuple(
+            storage.load_register(code, as_of=when) for when in storage.snapshot_dates(code) if when < register.as_of
+        )
+    except LookupError as error:
         raise typer.BadParameter(
             f"fant ikke kommune {code} i databasen: {error}", param_hint="--municipality"
         ) from error
-    if not isinstance(register, Register):
-        raise typer.BadParameter(f"fant ikke kommune {code} i databasen", param_hint="--municipality")
-    history: list[Register] = []
-    snapshot_dates = getattr(storage, "snapshot_dates", None)
-    if callable(snapshot_dates):
-        for when in snapshot_dates(code):
-            if when < register.as_of:
-                snapshot = storage.load_register(code, as_of=when)
-                if isinstance(snapshot, Register):
-                    history.append(snapshot)
-    previous = history[0] if history else None
-    return PlanInputs(register=register, generated=generated, history=tuple(history), previous_register=previous)
+    finally:
+        storage.dispose()
+    return PlanInputs(
+        register=register,
+        generated=generated,
+        history=history,
+        previous_register=history[0] if history else None,
+    )
 
 
 @app.command("report")
@@ -134,5 +124,6 @@ def report(
     tables = len(document.tables())
     console.print(
         f"[green]Skrev[/green] {out} – {len(document.chapters)} kapitler, {tables} tabeller, {figures} figurer "
-        f"({document.organisation}, data per {document.as_of.strftime('%d.%m.%Y')})."
+        f"({document.organisation}, data per {document.as_of.strftime('%d.%m.%Y')}).",
+        soft_wrap=True,
     )

@@ -151,7 +151,7 @@ def _introduction(inputs: PlanInputs) -> Chapter:
 
 def _key_figures(inputs: PlanInputs) -> Chapter:
     register = inputs.register
-    figures = sources.key_figures(register)
+    figures = sources.key_figures(register, inputs.previous_register)
     blocks: list[Block] = [
         Paragraph(
             text=f"Nøkkeltallene beskriver fastlegeordningen i {register.municipality.name} per "
@@ -179,10 +179,6 @@ def _key_figures(inputs: PlanInputs) -> Chapter:
             )
         )
     blocks.extend(_development(register, inputs.history))
-    if inputs.previous_register is not None:
-        history = sources.stability(inputs.previous_register, register)
-        if history is not None:
-            blocks.append(Paragraph(text=history))
     return Chapter(id="nokkeltall", title="Nøkkeltall", blocks=blocks)
 
 

@@ -54,6 +54,10 @@ def _number(value: float, decimals: int = 0) -> str:
     return norwegian_number(value, decimals)
 
 
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{norwegian_number(value * 100, 1)} %"
+
+
 def _money(value: float) -> str:
     return f"{norwegian_number(value)} kr"
 
@@ -69,74 +73,48 @@ class KeyFiguresView(BaseModel):
 # --- Nøkkeltall -------------------------------------------------------------------------------------------------
 
 
-def _format_figure(value: Any, unit: str) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "ja" if value else "nei"
-    if isinstance(value, int):
-        return _number(value)
-    if isinstance(value, float):
-        if unit in ("%", "share", "andel"):
-            return f"{_number(value * 100 if value <= 1 else value, 1)} %"
-        return _number(value, 1)
-    return str(value)
+#: The headline tiles, in order; the table lists every key figure.
+TILE_FIELDS = (
+    "positions",
+    "listed_patients",
+    "free_capacity_share",
+    "average_list_length",
+    "specialist_share",
+    "share_aged_60_plus",
+)
 
 
-def key_figures(register: Register) -> KeyFiguresView:
-    """Headline figures from legeplan.register.keyfigures.compute_key_figures."""
-    engine = _engine("legeplan.register.keyfigures")
-    if engine is not None and hasattr(engine, "compute_key_figures"):
-        result = engine.compute_key_figures(register)
-        rows = _rows_from_key_figures(result)
-        if rows:
-            return KeyFiguresView(tiles=rows[:6], rows=rows, source=REGISTER_SOURCE)
-    return _basic_key_figures(register)
+def key_figures(register: Register, previous: Register | None = None) -> KeyFiguresView:
+    """Headline figures from legeplan.register.keyfigures, with stability and turnover since `previous`."""
+    from legeplan.register.keyfigures import compute_key_figures, format_value
 
-
-def _rows_from_key_figures(result: Any) -> list[KeyFigure]:
-    """Reads a KeyFigures model: prefers its own labelled listing, else field titles/descriptions."""
-    for method in ("labelled", "as_rows", "rows", "items_nb"):
-        listing = getattr(result, method, None)
-        if callable(listing):
-            return [_key_figure_from_item(item) for item in listing()]
-    rows: list[KeyFigure] = []
-    fields = getattr(type(result), "model_fields", {})
-    for name, info in fields.items():
-        value = getattr(result, name)
-        if isinstance(value, BaseModel | list | tuple | dict):
-            continue
-        label = info.title or info.description or name.replace("_", " ")
-        unit = "%" if ("share" in name or "pct" in name or "percent" in name) else ""
-        rows.append(KeyFigure(label=label, value=_format_figure(value, unit)))
-    return rows
-
-
-def _key_figure_from_item(item: Any) -> KeyFigure:
-    if isinstance(item, tuple):
-        label, value = item[0], item[1]
-        unit = item[2] if len(item) > 2 else ""
-        return KeyFigure(label=str(label), value=_format_figure(value, str(unit)))
-    label = getattr(item, "label", None) or getattr(item, "label_nb", None) or str(item)
-    value = getattr(item, "formatted", None) or _format_figure(getattr(item, "value", None), getattr(item, "unit", ""))
-    return KeyFigure(label=str(label), value=str(value))
-
-
-def _basic_key_figures(register: Register) -> KeyFiguresView:
-    """Register listing used when the key-figures engine is absent: counts only, no derived rates."""
-    positions = register.positions
-    ceiling = sum(p.list_ceiling for p in positions)
-    listed = sum(p.listed_patients for p in positions)
-    gps = [p for p in register.physicians if p.role in (PhysicianRole.GP, PhysicianRole.ALIS)]
-    rows = [
-        KeyFigure(label="Innbyggere", value=_number(register.municipality.population)),
-        KeyFigure(label="Fastlegehjemler", value=_number(len(positions))),
-        KeyFigure(label="Fastleger og ALIS", value=_number(len(gps))),
-        KeyFigure(label="Listeplasser (sum listetak)", value=_number(ceiling)),
-        KeyFigure(label="Listeførte pasienter", value=_number(listed)),
-        KeyFigure(label="Ledige listeplasser", value=_number(ceiling - listed)),
+    period = (previous.as_of, register.as_of) if previous is not None and previous.as_of < register.as_of else None
+    figures = compute_key_figures(register, period=period)
+    rows = [KeyFigure(label="Innbyggere", value=_number(figures.population))]
+    rows += [KeyFigure(label=label, value=format_value(field, value)) for field, label, value in figures.labelled()]
+    if period is not None:
+        since = f"{period[0].strftime('%d.%m.%Y')}–{period[1].strftime('%d.%m.%Y')}"
+        if figures.stability is not None:
+            stab = figures.stability
+            rows.append(
+                KeyFigure(
+                    label=f"Stabilitet {since} (samme lege i avtalen)",
+                    value=f"{_share(stab.share)} ({stab.stable} av {stab.agreements_at_end})",
+                )
+            )
+        if figures.turnover is not None:
+            turn = figures.turnover
+            rows.append(
+                KeyFigure(
+                    label=f"Turnover {since} (avsluttede avtaler)",
+                    value=f"{_share(turn.share)} ({turn.ended} av {turn.agreements_at_start})",
+                )
+            )
+    labels = {field: label for field, label, _value in figures.labelled()}
+    tiles = [
+        KeyFigure(label=labels[field], value=format_value(field, getattr(figures, field))) for field in TILE_FIELDS
     ]
-    return KeyFiguresView(tiles=rows, rows=rows, source=REGISTER_SOURCE)
+    return KeyFiguresView(tiles=tiles, rows=rows, source=REGISTER_SOURCE)
 
 
 def age_pyramid_counts(register: Register) -> tuple[list[str], list[int], list[int]]:
@@ -147,20 +125,6 @@ def age_pyramid_counts(register: Register) -> tuple[list[str], list[int], list[i
         if p.role in (PhysicianRole.GP, PhysicianRole.ALIS) and p.active_at(when)
     ]
     return age_group_counts(gps)
-
-
-def stability(previous: Register, current: Register) -> str | None:
-    engine = _engine("legeplan.register.history")
-    if engine is None or not hasattr(engine, "stability"):
-        return None
-    result = engine.stability(current.agreements, previous.as_of, current.as_of)
-    share = getattr(result, "share", None)
-    if share is None:
-        return None
-    return (
-        f"Stabilitet: {_number(float(share) * 100 if share <= 1 else float(share), 1)} % av fastlegeavtalene hadde "
-        f"samme lege {previous.as_of.strftime('%d.%m.%Y')} og {current.as_of.strftime('%d.%m.%Y')}."
-    )
 
 
 # --- Fastlegeordningen: capacity -------------------------------------------------------------------------------
