@@ -236,9 +236,9 @@ def test_missing_engine_is_said_not_invented(plan_inputs: PlanInputs, monkeypatc
 
     monkeypatch.setattr(sources, "_engine", lambda name: None)
     doc = build_plan(plan_inputs)
-    economy = next(c for c in doc.chapters if c.id == "okonomi")
-    assert any(getattr(block, "title", "") == "Mangler grunnlag" for block in economy.blocks)
-    assert not [t for t in doc.tables() if t.caption == "Kommunens kostnad og legens inntekt per driftsform"]
+    legevakt = next(c for c in doc.chapters if c.id == "legevakt")
+    assert any(getattr(block, "title", "") == "Mangler grunnlag" for block in legevakt.blocks)
+    assert not [t for t in doc.tables() if t.caption == "Bemanning av legevakt mot belastningsnorm"]
 
 
 def test_sandefjord_scenario_through_the_capacity_engine(plan_inputs: PlanInputs) -> None:
@@ -305,3 +305,43 @@ def test_stability_and_turnover_since_the_previous_snapshot() -> None:
     assert values[label].startswith(f"{stab.share * 100:.1f}".replace(".", ","))
     turnover_label = "Turnover 01.01.2016–01.08.2020 (avsluttede avtaler)"
     assert values[turnover_label].endswith(f"({turn.ended} av {turn.agreements_at_start})")
+
+
+def test_economy_top_up_uses_sandefjords_numbers(register: Register) -> None:
+    """Seed 001: 0.5 x 577 kr x 1000 patients = 288 500 kr per GP, x 50 GPs = 14 425 000 kr."""
+    from legeplan.register.models import Position
+
+    positions = tuple(
+        Position(id=f"S{n}", municipality_code=register.municipality.code, list_ceiling=1400, listed_patients=1000 + n)
+        for n in range(50)
+    )
+    doc = build_plan(PlanInputs(register=register.model_copy(update={"positions": positions, "physicians": ()})))
+    economy = next(c for c in doc.chapters if c.id == "okonomi")
+    [top_up] = [b for b in economy.blocks if getattr(b, "title", "") == "Kommunalt tillegg til basistilskuddet"]
+    assert "288 500 kr per fastlege" in top_up.text  # type: ignore[union-attr]
+    assert "14 425 000 kr per år for kommunens 50 besatte hjemler" in top_up.text  # type: ignore[union-attr]
+    table = _table(doc, "Kommunens kostnad og legens inntekt per driftsform, per hjemmel og år")
+    assert [row[1] for row in table.rows] == ["50", "0", "0", "0"]
+    rates = _table(doc, "Satser og forutsetninger")
+    assert rates.rows[0] == ["Basistilskudd, de første 1 000 pasientene", "577 kr"]
+
+
+def test_locum_cost_and_grant(plan_inputs: PlanInputs) -> None:
+    """One vacant hjemmel at over 1 MNOK a year (Vefsn, seed 000); Bodø is not eligible for the district grant."""
+    doc = build_plan(plan_inputs)
+    locum = _table(doc, "Kostnad ved vikardrift i ledige hjemler")
+    assert locum.rows[0][1] == "1" and locum.rows[2][1] == "1 000 000 kr"
+    legevakt = next(c for c in doc.chapters if c.id == "legevakt")
+    [grant] = [b for b in legevakt.blocks if getattr(b, "title", "") == "Tilskudd til legevakt i distriktene"]
+    assert grant.text.startswith("Kommunen fyller ikke vilkårene")  # type: ignore[union-attr]
+
+
+def test_small_remote_municipality_may_apply_for_the_grant(register: Register) -> None:
+    """Sentralitetsklasse 6 and under 5000 inhabitants (seed 002)."""
+    small = register.model_copy(
+        update={"municipality": register.municipality.model_copy(update={"population": 4200, "centrality": 6})}
+    )
+    legevakt = next(c for c in build_plan(PlanInputs(register=small)).chapters if c.id == "legevakt")
+    [grant] = [b for b in legevakt.blocks if getattr(b, "title", "") == "Tilskudd til legevakt i distriktene"]
+    assert grant.text.startswith("Kommunen kan søke tilskuddet")  # type: ignore[union-attr]
+    assert "1 500 000 kr" in grant.text.replace("\u00a0", " ")  # type: ignore[union-attr]

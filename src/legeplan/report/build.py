@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from legeplan.economics import EconomicsAssumptions
 from legeplan.register.models import (
     OperatingModel,
     PhysicianRole,
@@ -83,6 +84,8 @@ class PlanInputs:
     scenario: Any = None
     action_plan: Any = None
     consistency_findings: tuple[Any, ...] = ()
+    #: The municipality's own rates (basistilskudd, salaries, locum cost); the engine's documented defaults if None.
+    economics: EconomicsAssumptions | None = None
     #: A workforce simulation (legeplan.capacity.simulate_workforce) for vacancies and locum cost ahead.
     simulation: Any = None
     #: A solved rota's load (legeplan.legevakt.analyse_load) to show per-doctor burden.
@@ -365,7 +368,7 @@ def _legevakt(inputs: PlanInputs) -> Chapter:
         )
     blocks.extend(sources.legevakt_staffing_blocks(register, inputs.legevakt_norm))
     blocks.extend(sources.legevakt_load_blocks(inputs.legevakt_load))
-    blocks.extend(sources.legevakt_grant_blocks(register, inputs.generated))
+    blocks.extend(sources.legevakt_grant_blocks(register))
     return Chapter(id="legevakt", title="Legevakt", blocks=blocks)
 
 
@@ -412,7 +415,7 @@ def _absence(inputs: PlanInputs) -> Chapter:
         )
     else:
         blocks.append(Paragraph(text="Alle hjemler er besatt av fast lege på datagrunnlagets dato."))
-    blocks.extend(sources.locum_cost_blocks(register, inputs.generated))
+    blocks.extend(sources.locum_cost_blocks(register, inputs.economics))
     if inputs.simulation is not None:
         source = str(getattr(inputs.scenario, "source", "") or "Kommunens scenario")
         as_of = getattr(inputs.scenario, "as_of", None) or register.as_of
@@ -468,7 +471,7 @@ def _economy(inputs: PlanInputs) -> Chapter:
             "økonomimodulen med satsene oppgitt i tabellene."
         )
     ]
-    blocks.extend(sources.economy_blocks(inputs.register, inputs.generated))
+    blocks.extend(sources.economy_blocks(inputs.register, inputs.economics))
     return Chapter(id="okonomi", title="Økonomi", blocks=blocks)
 
 

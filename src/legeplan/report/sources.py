@@ -11,11 +11,14 @@ from __future__ import annotations
 import importlib
 from datetime import date
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from legeplan.register.models import InstitutionKind, PhysicianRole, Register
+if TYPE_CHECKING:
+    from legeplan.economics import EconomicsAssumptions
+
+from legeplan.register.models import InstitutionKind, PhysicianRole, PositionStatus, Register
 from legeplan.report.charts import BarChart, LineChart, Series, age_group_counts, norwegian_number
 from legeplan.report.document import Block, Callout, Figure, KeyFigure, Paragraph, Section, Table
 
@@ -298,17 +301,13 @@ def legevakt_load_blocks(load: Any) -> list[Block]:
     ]
 
 
-def legevakt_grant_blocks(register: Register, generated: date) -> list[Block]:
-    engine = _engine("legeplan.economics")
-    check = getattr(engine, "legevakt_grant_eligibility", None) if engine is not None else None
-    if check is None:
-        return [_missing("Tilskudd til interkommunal legevakt i distriktene", "legeplan.economics")]
-    result = check(register.municipality)
-    eligible = bool(getattr(result, "eligible", result))
-    reason = getattr(result, "reason", None) or getattr(result, "explanation", "")
-    title = "Tilskudd til legevakt i distriktene"
-    text = ("Kommunen kan søke tilskuddet. " if eligible else "Kommunen fyller ikke vilkårene. ") + str(reason)
-    return [Callout(title=title, text=text.strip(), tone="info")]
+def legevakt_grant_blocks(register: Register) -> list[Block]:
+    """Eligibility for the legevakt district grant (legeplan.economics; seed 002)."""
+    from legeplan.economics import legevakt_grant_eligibility
+
+    result = legevakt_grant_eligibility(register.municipality)
+    lead = "Kommunen kan søke tilskuddet. " if result.eligible else "Kommunen fyller ikke vilkårene. "
+    return [Callout(title="Tilskudd til legevakt i distriktene", text=lead + result.reason, tone="info")]
 
 
 # --- Andre oppgaver ---------------------------------------------------------------------------------------------
@@ -450,40 +449,107 @@ def simulation_blocks(simulation: Any, source: str, as_of: date) -> list[Block]:
     ]
 
 
-def locum_cost_blocks(register: Register, generated: date) -> list[Block]:
-    engine = _engine("legeplan.economics")
-    cost = getattr(engine, "locum_cost", None) if engine is not None else None
-    if cost is None:
-        return [_missing("Kostnaden ved vikardrift", "legeplan.economics")]
-    result = cost(register)
-    amount = getattr(result, "total", result)
-    return [
-        Paragraph(text=f"Beregnet kostnad for vikardrift i ledige hjemler: {_money(float(amount))} per år."),
-    ]
+def locum_cost_blocks(register: Register, assumptions: EconomicsAssumptions | None) -> list[Block]:
+    """Yearly extra cost of vacant or locum-served positions (legeplan.economics.locum_cost)."""
+    from legeplan.economics import EconomicsAssumptions, locum_cost
 
-
-def economy_blocks(register: Register, generated: date) -> list[Block]:
-    engine = _engine("legeplan.economics")
-    compare = getattr(engine, "compare_operating_models", None) if engine is not None else None
-    if compare is None:
-        return [_missing("Kostnad og inntekt per driftsform", "legeplan.economics")]
-    result = compare(register)
-    rows = [
-        [
-            str(getattr(row, "label", getattr(row, "model", ""))),
-            _money(float(getattr(row, "municipal_cost", 0.0))),
-            _money(float(getattr(row, "gp_income", 0.0))),
-        ]
-        for row in getattr(result, "rows", result)
-    ]
+    a = assumptions or EconomicsAssumptions()
+    result = locum_cost(register, a.locum_cost_per_vacancy)
     return [
         Table(
-            caption="Kommunens kostnad og legens inntekt per driftsform",
-            columns=["Driftsform", "Kommunens kostnad", "Legens inntekt"],
-            rows=rows,
-            source=str(getattr(result, "source", "Økonomimodulen i legeplan (satser fra Statsbudsjettet og ASA 4310)")),
-            as_of=getattr(result, "as_of", generated),
+            caption="Kostnad ved vikardrift i ledige hjemler",
+            columns=["", "Verdi"],
+            rows=[
+                ["Ledige eller vikarbetjente hjemler", _number(result.vacant_positions)],
+                ["Merkostnad per hjemmel per år", _money(result.cost_per_position)],
+                ["Merkostnad per år", _money(result.total)],
+            ],
+            note=result.explanation,
+            source=f"{REGISTER_SOURCE}; {a.source}",
+            as_of=register.as_of,
         )
+    ]
+
+
+def economy_blocks(register: Register, assumptions: EconomicsAssumptions | None) -> list[Block]:
+    """Cost and income per operating model, the basistilskudd rates and a municipal top-up (legeplan.economics)."""
+    from legeplan.economics import EconomicsAssumptions, compare_operating_models, municipal_top_up
+
+    a = assumptions or EconomicsAssumptions()
+    comparison = compare_operating_models(register, a)
+    rows = [
+        [
+            row.label,
+            _number(row.positions_today),
+            _money(row.basistilskudd),
+            _money(row.municipal_cost),
+            _money(row.gp_income),
+        ]
+        for row in comparison.rows
+    ]
+    rates = a.basistilskudd
+    filled = [p for p in register.positions if p.status is not PositionStatus.VACANT]
+    top_up_per_gp = municipal_top_up(rates.knekkpunkt, share=0.5, rate=rates.rate_below_knekkpunkt)
+    top_up_total = sum(
+        municipal_top_up(
+            p.listed_patients, share=0.5, rate=rates.rate_below_knekkpunkt, up_to_patients=rates.knekkpunkt
+        )
+        for p in filled
+    )
+    return [
+        Paragraph(
+            text="Tabellen viser én hjemmel med kommunens gjennomsnittlige liste "
+            f"({_number(comparison.listed_patients)} pasienter) i hver driftsform. "
+            "Med dagens driftsformer er kommunens samlede kostnad "
+            f"{_money(comparison.current_municipal_cost)} per år."
+        ),
+        Table(
+            caption="Kommunens kostnad og legens inntekt per driftsform, per hjemmel og år",
+            columns=["Driftsform", "Hjemler i dag", "Basistilskudd", "Kommunens kostnad", "Legens inntekt"],
+            rows=rows,
+            source=comparison.source,
+            as_of=comparison.as_of,
+        ),
+        Figure(
+            caption="Kommunens kostnad per hjemmel og år etter driftsform",
+            chart=BarChart(
+                title="Kommunens kostnad per hjemmel",
+                y_label="Tusen kroner per år",
+                categories=[row.label for row in comparison.rows],
+                values=[row.municipal_cost / 1000 for row in comparison.rows],
+                horizontal=True,
+            ),
+            source=comparison.source,
+            as_of=comparison.as_of,
+        ),
+        Table(
+            caption="Satser og forutsetninger",
+            columns=["Forutsetning", "Verdi"],
+            rows=[
+                [
+                    f"Basistilskudd, de første {_number(rates.knekkpunkt)} pasientene",
+                    _money(rates.rate_below_knekkpunkt),
+                ],
+                ["Basistilskudd, pasienter over knekkpunktet", _money(rates.rate_above_knekkpunkt)],
+                ["Lister under dette betales som dette antallet", _number(rates.floor_patients)],
+                ["Egenandeler og takster per listepasient", _money(a.fee_income_per_patient)],
+                ["Driftskostnad per hjemmel", _money(a.practice_cost_per_year)],
+                ["Fastlønn", _money(a.salary_per_year)],
+                ["Arbeidsgiverkostnader", _share(a.employer_cost_share)],
+                ["Kommunalt tilskudd i 8.2-avtale", _money(a.subsidy_8_2_per_year)],
+                ["Vikarkostnad per ledig hjemmel", _money(a.locum_cost_per_vacancy)],
+            ],
+            source=a.source,
+            as_of=a.as_of,
+        ),
+        Callout(
+            title="Kommunalt tillegg til basistilskuddet",
+            text="Et tillegg på 50 % av basistilskuddet for de første "
+            f"{_number(rates.knekkpunkt)} pasientene (Sandefjords forslag) er {_money(top_up_per_gp)} "
+            f"per fastlege med full liste, og {_money(top_up_total)} per år for "
+            f"kommunens {len(filled)} besatte hjemler med dagens lister.",
+            tone="info",
+        ),
     ]
 
 
