@@ -94,23 +94,28 @@ def test_own_introduction_replaces_the_standard_text(plan_inputs: PlanInputs) ->
     assert isinstance(first, Paragraph) and first.text == "Vår egen innledning."
 
 
-def test_action_plan_measures_become_a_table(plan_inputs: PlanInputs) -> None:
-    class Measure:
-        def __init__(self, number: int, title: str) -> None:
-            self.number, self.goal, self.title = number, "1", title
-            self.responsible, self.deadline, self.cost, self.status = "Kommuneoverlege", "2022", "Må beregnes", "Pågår"
+def test_sandefjord_action_plan_becomes_tables_and_a_chart(plan_inputs: PlanInputs) -> None:
+    """Seed 001 section 8: 25 styringsmål; LIS1 from 5-6 is a measure; costs are amounts, ranges or «Må beregnes»."""
+    from legeplan.actions import example_action_plan
 
-    class ActionPlan:
-        def __init__(self) -> None:
-            self.goals = ["Sandefjord kommune skal ha en robust fastlegeordning"]
-            self.measures = [Measure(1, "Øke antall LIS-1 fra 5-6"), Measure(2, "Fast ansatte leger på sykehjem")]
-            self.source = "Plan for legetjenesten i Sandefjord, kapittel 8"
-
-    doc = build_plan(replace(plan_inputs, action_plan=ActionPlan()))
-    table = _table(doc, "Tiltak")
-    assert [row[2] for row in table.rows] == ["Øke antall LIS-1 fra 5-6", "Fast ansatte leger på sykehjem"]
-    assert table.rows[0][5] == "Må beregnes"
-    assert table.source.startswith("Plan for legetjenesten i Sandefjord")
+    plan = example_action_plan()
+    doc = build_plan(replace(plan_inputs, action_plan=plan))
+    goals = _table(doc, "Styringsmål")
+    assert len(goals.rows) == 25
+    assert sum(int(row[2]) for row in goals.rows) == len(plan.measures)
+    measures = _table(doc, "Tiltak")
+    assert len(measures.rows) == len(plan.measures)
+    assert any("LIS-1" in row[1] for row in measures.rows)
+    by_number = {row[0]: row for row in measures.rows}
+    assert by_number["2.1"][4] == "5 000 000–6 000 000 kr"
+    assert by_number["3.1"][4] == "Må beregnes"
+    assert measures.source.startswith("Plan for legetjenesten 2021–2024, Sandefjord kommune")
+    chapter = next(c for c in doc.chapters if c.id == "tiltaksplan")
+    total = plan.cost_total()
+    summary = next(b for b in chapter.blocks if isinstance(b, Paragraph) and b.text.startswith("Tiltak med beløp"))
+    assert f"{total.uncosted} tiltak har ingen beregnet kostnad" in summary.text
+    status_chart = next(f for f in doc.figures() if f.caption == "Tiltak etter status").chart
+    assert sum(status_chart.values) == len(plan.measures)  # type: ignore[union-attr]
 
 
 def test_table_rows_must_match_columns() -> None:

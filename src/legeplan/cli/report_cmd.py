@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from legeplan.actions import example_action_plan
 from legeplan.capacity import example_scenario, simulate_workforce, workforce_from_scenario
 from legeplan.cli.app import app
 from legeplan.register.demo import demo_register
@@ -22,15 +21,6 @@ from legeplan.storage import open_storage
 FORMATS = (".html", ".htm", ".pdf", ".docx")
 #: Fixed seed so the demo plan's simulation is the same on every run.
 DEMO_SEED = 2020
-
-
-def _optional(module: str, function: str, *args: Any) -> Any:
-    """Result of an optional engine's example loader, or None when that engine is not in this build."""
-    try:
-        loader = getattr(importlib.import_module(module), function)
-    except (ImportError, AttributeError):
-        return None
-    return loader(*args)
 
 
 def _demo_inputs(generated: date) -> PlanInputs:
@@ -45,7 +35,7 @@ def _demo_inputs(generated: date) -> PlanInputs:
         generated=generated,
         scenario=scenario,
         simulation=simulation,
-        action_plan=_optional("legeplan.actions", "example_action_plan"),
+        action_plan=example_action_plan(),
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from legeplan.actions import ActionPlan
 from legeplan.economics import EconomicsAssumptions
 from legeplan.register.models import (
     OperatingModel,
@@ -82,7 +83,7 @@ class PlanInputs:
     previous_register: Register | None = None
     history: tuple[Register, ...] = ()
     scenario: Any = None
-    action_plan: Any = None
+    action_plan: ActionPlan | None = None
     consistency_findings: tuple[Any, ...] = ()
     #: The municipality's own rates (basistilskudd, salaries, locum cost); the engine's documented defaults if None.
     economics: EconomicsAssumptions | None = None

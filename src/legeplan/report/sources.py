@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
+    from legeplan.actions import ActionPlan
     from legeplan.economics import EconomicsAssumptions
 
 from legeplan.register.models import InstitutionKind, PhysicianRole, PositionStatus, Register
@@ -556,45 +557,82 @@ def economy_blocks(register: Register, assumptions: EconomicsAssumptions | None)
 # --- Tiltaksplan ------------------------------------------------------------------------------------------------
 
 
-def action_plan_blocks(action_plan: Any, generated: date) -> list[Block]:
+STATUS_ORDER = ("planlagt", "pågår", "fortløpende", "videreføres", "gjennomført", "utsatt", "avlyst")
+
+
+def action_plan_blocks(action_plan: ActionPlan | None, generated: date) -> list[Block]:
+    """Goals, measures with responsible/deadline/cost/status/follow-up, cost summary and status chart."""
     if action_plan is None:
         return [Paragraph(text="Ingen tiltaksplan er lagt inn for kommunen.")]
-    goals = list(getattr(action_plan, "goals", []) or [])
-    measures = list(getattr(action_plan, "measures", []) or [])
-    rows: list[list[str]] = []
-    for measure in measures:
-        rows.append(
-            [
-                str(getattr(measure, "number", getattr(measure, "id", ""))),
-                str(getattr(measure, "goal", getattr(measure, "goal_id", ""))),
-                str(getattr(measure, "title", getattr(measure, "text", ""))),
-                str(getattr(measure, "responsible", "") or ""),
-                str(getattr(measure, "deadline", "") or ""),
-                str(getattr(measure, "cost", "") or ""),
-                str(getattr(measure, "status", "") or ""),
-            ]
-        )
+    as_of = action_plan.as_of or generated
+    source = action_plan.source
+    if not action_plan.measures and not action_plan.goals:
+        return [Paragraph(text="Tiltaksplanen er tom.")]
     blocks: list[Block] = []
-    if goals:
+    if action_plan.period:
+        blocks.append(Paragraph(text=f"{action_plan.title} gjelder perioden {action_plan.period}."))
+    if action_plan.goals:
         blocks.append(
             Table(
                 caption="Styringsmål",
-                columns=["Nr.", "Styringsmål"],
-                rows=[[str(getattr(g, "id", i)), str(getattr(g, "text", g))] for i, g in enumerate(goals, start=1)],
-                numeric=[False, False],
-                source=str(getattr(action_plan, "source", "Kommunens tiltaksplan")),
-                as_of=getattr(action_plan, "as_of", None) or generated,
+                columns=["Nr.", "Styringsmål", "Tiltak"],
+                rows=[
+                    [str(goal.id), goal.text, str(len(action_plan.measures_for(goal.id)))] for goal in action_plan.goals
+                ],
+                numeric=[False, False, True],
+                source=source,
+                as_of=as_of,
             )
         )
-    if rows:
+    if action_plan.measures:
+        rows = []
+        for measure in action_plan.measures:
+            latest = max(measure.follow_up, key=lambda note: note.date) if measure.follow_up else None
+            follow = f"{latest.date.strftime('%d.%m.%Y')}: {latest.note}" if latest else ""
+            rows.append(
+                [
+                    measure.number,
+                    measure.title,
+                    measure.responsible or "",
+                    measure.deadline or "",
+                    str(measure.cost),
+                    measure.status.value.capitalize(),
+                    follow,
+                ]
+            )
         blocks.append(
             Table(
                 caption="Tiltak",
-                columns=["Nr.", "Mål", "Tiltak", "Ansvar", "Frist", "Kostnad", "Status"],
+                columns=["Nr.", "Tiltak", "Ansvar", "Frist", "Kostnad", "Status", "Oppfølging"],
                 rows=rows,
                 numeric=[False] * 7,
-                source=str(getattr(action_plan, "source", "Kommunens tiltaksplan")),
-                as_of=getattr(action_plan, "as_of", None) or generated,
+                source=source,
+                as_of=as_of,
             )
         )
-    return blocks or [Paragraph(text="Tiltaksplanen er tom.")]
+        total = action_plan.cost_total()
+        blocks.append(
+            Paragraph(
+                text=f"Tiltak med beløp summerer seg til {_money(total.known)}; med spennene i kostnadsoverslagene "
+                f"{_money(total.low)}–{_money(total.high)}. {total.uncosted} tiltak har ingen beregnet kostnad ennå "
+                "(«Må beregnes» eller «Utredes»)."
+            )
+        )
+        counts: dict[str, int] = {}
+        for measure in action_plan.measures:
+            counts[measure.status.value] = counts.get(measure.status.value, 0) + 1
+        statuses = [status for status in STATUS_ORDER if status in counts] + sorted(set(counts) - set(STATUS_ORDER))
+        blocks.append(
+            Figure(
+                caption="Tiltak etter status",
+                chart=BarChart(
+                    title="Tiltak etter status",
+                    y_label="Antall tiltak",
+                    categories=[status.capitalize() for status in statuses],
+                    values=[float(counts[status]) for status in statuses],
+                ),
+                source=source,
+                as_of=as_of,
+            )
+        )
+    return blocks
