@@ -350,3 +350,18 @@ def test_small_remote_municipality_may_apply_for_the_grant(register: Register) -
     [grant] = [b for b in legevakt.blocks if getattr(b, "title", "") == "Tilskudd til legevakt i distriktene"]
     assert grant.text.startswith("Kommunen kan søke tilskuddet")  # type: ignore[union-attr]
     assert "1 500 000 kr" in grant.text.replace("\u00a0", " ")  # type: ignore[union-attr]
+
+
+def test_nfas_norm_need_for_stadiontunet(plan_inputs: PlanInputs) -> None:
+    """Nfas (seed 001): about 80 long-term patients per doctor årsverk; Stadiontunet's 56 places need 0.70 årsverk
+    and have 22.5 h = 0.60 årsverk, so 0.10 årsverk (3.75 h/week) are missing."""
+    doc = build_plan(plan_inputs)
+    table = _table(doc, "Legeårsverk i sykehjem etter normen (Nfas 2020)")
+    values = dict(row for row in table.rows)  # type: ignore[misc]
+    assert values["Langtidsplasser"] == "56"
+    assert values["Legeårsverk etter normen"] == "0,70"
+    assert values["Legeårsverk i dag"] == "0,60"
+    assert values["Differanse (positiv: for få)"] == "0,10"
+    chapter = next(c for c in doc.chapters if c.id == "andre-oppgaver")
+    [warning] = [b for b in chapter.blocks if getattr(b, "title", "") == "Under normen"]
+    assert "3,75 timer per uke" in warning.text  # type: ignore[union-attr]

@@ -19,23 +19,12 @@ if TYPE_CHECKING:
     from legeplan.actions import ActionPlan
     from legeplan.economics import EconomicsAssumptions
 
-from legeplan.register.models import InstitutionKind, PhysicianRole, PositionStatus, Register
+from legeplan.duties import fte_to_hours
+from legeplan.register.models import PhysicianRole, PositionStatus, Register
 from legeplan.report.charts import BarChart, LineChart, Series, age_group_counts, norwegian_number
 from legeplan.report.document import Block, Callout, Figure, KeyFigure, Paragraph, Section, Table
 
 REGISTER_SOURCE = "Kommunens legeregister (legeplan)"
-HOURS_PER_FTE = 37.5
-
-INSTITUTION_NAMES: dict[InstitutionKind, str] = {
-    InstitutionKind.NURSING_HOME_LONG_TERM: "Sykehjem, langtid",
-    InstitutionKind.NURSING_HOME_SHORT_TERM: "Sykehjem, korttid/rehabilitering",
-    InstitutionKind.EMERGENCY_BEDS: "Øyeblikkelig hjelp døgnopphold (ØHD)",
-    InstitutionKind.HEALTH_STATION: "Helsestasjon",
-    InstitutionKind.SCHOOL_HEALTH: "Skolehelsetjeneste",
-    InstitutionKind.PRISON: "Fengselshelsetjeneste",
-    InstitutionKind.RECEPTION_CENTRE: "Asylmottak",
-    InstitutionKind.OTHER: "Annet",
-}
 
 
 def _engine(module: str) -> ModuleType | None:
@@ -315,39 +304,24 @@ def legevakt_grant_blocks(register: Register) -> list[Block]:
 
 
 def duties_blocks(register: Register) -> list[Block]:
-    """Institutions with places, doctor hours/week, hours per place and årsverk (from legeplan.duties)."""
-    institutions = list(register.institutions)
-    if not institutions:
+    """Units with places, doctor hours/week, hours per place and årsverk, and the Nfas norm need (legeplan.duties)."""
+    from legeplan.duties import NFAS_NORM, nursing_home_need, summarise_units
+
+    if not register.institutions:
         return [Paragraph(text="Registeret har ingen institusjoner eller enheter med legeoppgaver.")]
-    engine = _engine("legeplan.duties")
-    per_place = getattr(engine, "hours_per_place", None) if engine is not None else None
-    to_fte = getattr(engine, "hours_to_fte", None) if engine is not None else None
-
-    def hours_per_place(hours: float, places: int) -> float | None:
-        if places == 0:
-            return None
-        return float(per_place(hours, places)) if per_place is not None else hours / places
-
-    def fte(hours: float) -> float:
-        return float(to_fte(hours)) if to_fte is not None else hours / HOURS_PER_FTE
-
-    rows: list[list[str]] = []
-    for unit in institutions:
-        ratio = hours_per_place(unit.doctor_hours_per_week, unit.places)
-        rows.append(
-            [
-                unit.name,
-                INSTITUTION_NAMES[unit.kind],
-                _number(unit.places) if unit.places else "–",
-                _number(unit.doctor_hours_per_week, 1),
-                _number(ratio, 2) if ratio is not None else "–",
-                _number(fte(unit.doctor_hours_per_week), 2),
-            ]
-        )
-    places = sum(unit.places for unit in institutions)
-    hours = sum(unit.doctor_hours_per_week for unit in institutions)
-    nursing = [unit for unit in institutions if unit.places > 0]
-    total_ratio = hours_per_place(sum(u.doctor_hours_per_week for u in nursing), sum(u.places for u in nursing))
+    summary = summarise_units(register.institutions)
+    rows = [
+        [
+            unit.name,
+            unit.kind_name,
+            _number(unit.places) if unit.places else "–",
+            _number(unit.hours_per_week, 1),
+            _number(unit.hours_per_place, 2) if unit.hours_per_place is not None else "–",
+            _number(unit.fte, 2),
+        ]
+        for unit in summary.units
+    ]
+    indicator = summary.nursing_hours_per_place
     blocks: list[Block] = [
         Table(
             caption="Legetimer i institusjoner og enheter",
@@ -358,27 +332,28 @@ def duties_blocks(register: Register) -> list[Block]:
                 [
                     "Sum",
                     "",
-                    _number(places),
-                    _number(hours, 1),
-                    _number(total_ratio, 2) if total_ratio is not None else "–",
-                    _number(fte(hours), 2),
+                    _number(summary.total_places),
+                    _number(summary.total_hours_per_week, 1),
+                    _number(indicator, 2) if indicator is not None else "–",
+                    _number(summary.total_fte, 2),
                 ]
             ],
-            note="Timer per plass er KOSTRA-indikatoren «legetimer per uke per beboer i sykehjem». "
-            "Ett årsverk er 37,5 timer per uke.",
+            note="Timer per plass er KOSTRA-indikatoren «legetimer per uke per beboer i sykehjem»; summen gjelder "
+            "sykehjems- og ØHD-plassene. Ett årsverk er 37,5 timer per uke.",
             source=REGISTER_SOURCE,
             as_of=register.as_of,
         )
     ]
-    if nursing:
+    with_places = [unit for unit in summary.units if unit.hours_per_place is not None]
+    if with_places:
         blocks.append(
             Figure(
                 caption="Legetimer per uke per plass",
                 chart=BarChart(
                     title="Legetimer per uke per plass",
                     y_label="Timer per plass",
-                    categories=[unit.name for unit in nursing],
-                    values=[hours_per_place(u.doctor_hours_per_week, u.places) or 0.0 for u in nursing],
+                    categories=[unit.name for unit in with_places],
+                    values=[unit.hours_per_place or 0.0 for unit in with_places],
                     horizontal=True,
                     value_format="{:.2f}",
                 ),
@@ -386,9 +361,33 @@ def duties_blocks(register: Register) -> list[Block]:
                 as_of=register.as_of,
             )
         )
-    need = getattr(engine, "nursing_home_need", None) if engine is not None else None
-    if need is not None:
-        blocks.append(Paragraph(text=str(getattr(need(institutions), "explanation", need(institutions)))))
+    need = nursing_home_need(register.institutions, NFAS_NORM)
+    if need.long_term_places or need.short_term_places:
+        blocks.append(
+            Table(
+                caption=f"Legeårsverk i sykehjem etter normen ({need.norm})",
+                columns=["", "Verdi"],
+                rows=[
+                    ["Langtidsplasser", _number(need.long_term_places)],
+                    ["Korttids- og ØHD-plasser", _number(need.short_term_places)],
+                    ["Legeårsverk etter normen", _number(need.required_fte, 2)],
+                    ["Legeårsverk i dag", _number(need.current_fte, 2)],
+                    ["Differanse (positiv: for få)", _number(need.gap_fte, 2)],
+                ],
+                note=need.explanation,
+                source=f"{NFAS_NORM.source}; {REGISTER_SOURCE}",
+                as_of=register.as_of,
+            )
+        )
+        if need.gap_fte > 0.005:
+            blocks.append(
+                Callout(
+                    title="Under normen",
+                    text=f"Sykehjemmene mangler {_number(need.gap_fte, 2)} legeårsverk "
+                    f"({_number(fte_to_hours(need.gap_fte), 2)} timer per uke) etter {need.norm}.",
+                    tone="warning",
+                )
+            )
     return blocks
 
 
