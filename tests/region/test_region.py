@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from legeplan.cli import app
-from legeplan.register.models import OperatingModel
 from legeplan.region.analysis import (
     GroupBy,
     chronic_shortage,
@@ -26,6 +25,7 @@ from legeplan.region.analysis import (
 from legeplan.region.helse_nord import PERIOD, helse_nord_dataset
 from legeplan.region.models import POPULATION_BANDS, RegionalDataset, VacancySurvey, band_of
 from legeplan.region.statistics import read_gp_lists_12005, read_population_07459, sample_path
+from legeplan.register.models import OperatingModel
 from legeplan.report.consistency import check_percentage, check_total
 
 
