@@ -1,1 +1,277 @@
-"""CLI commands (plan_cmd)."""
+"""`legeplan duties`, `economics`, `actions` and `check-plan`: the plan's own numbers from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from legeplan.actions import ActionPlan, ActionPlanError, example_action_plan, load_action_plan, save_action_plan
+from legeplan.cli.app import app
+from legeplan.duties import (
+    DEMO_SOURCE,
+    NFAS_NORM,
+    DutiesInputError,
+    demo_institutions,
+    load_institutions,
+    nursing_home_need,
+    summarise_units,
+)
+from legeplan.economics import (
+    EconomicsAssumptions,
+    EconomicsInputError,
+    basistilskudd,
+    compare_operating_models,
+    legevakt_grant_award,
+    legevakt_grant_eligibility,
+    load_assumptions,
+    municipal_top_up,
+    position_economics,
+)
+from legeplan.register.models import Municipality, OperatingModel
+from legeplan.report.consistency import (
+    CHECK_SETS,
+    CheckSetError,
+    example_check_set,
+    load_check_set,
+    run_check_set,
+)
+
+console = Console()
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    value = round(value, decimals) + 0.0  # no "-0"
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]Feil:[/red] {message}")
+    return typer.Exit(1)
+
+
+def _echo_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- duties ----------------------------------------------------------------------------------------------------
+
+
+@app.command("duties")
+def duties(
+    file: Annotated[Path | None, typer.Argument(help="Institusjoner og enheter (.toml eller .json)")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Bodøs sykehjem fra planen (seed 003)")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
+) -> None:
+    """Legetimer, årsverk og timer per plass i institusjoner, og behovet etter Nfas-normen."""
+    if (file is None) == (not demo):
+        raise _fail("oppgi enten en fil eller --demo")
+    try:
+        units = demo_institutions() if demo else load_institutions(file)  # type: ignore[arg-type]
+    except DutiesInputError as error:
+        raise _fail(str(error)) from error
+    summary = summarise_units(units)
+    need = nursing_home_need(units, NFAS_NORM)
+    if as_json:
+        _echo_json({"summary": summary.model_dump(mode="json"), "need": need.model_dump(mode="json")})
+        return
+    table = Table(title="Legetimer i institusjoner og enheter", caption=DEMO_SOURCE if demo else str(file))
+    for header, right in (("Enhet", False), ("Type", False), ("Plasser", True), ("Timer/uke", True),
+                          ("Timer per plass", True), ("Årsverk", True)):  # fmt: skip
+        table.add_column(header, justify="right" if right else "left")
+    for unit in summary.units:
+        ratio = "–" if unit.hours_per_place is None else _number(unit.hours_per_place, 2)
+        table.add_row(unit.name, unit.kind_name, _number(unit.places), _number(unit.hours_per_week, 2), ratio,
+                      _number(unit.fte, 3))  # fmt: skip
+    total_ratio = "–" if summary.nursing_hours_per_place is None else _number(summary.nursing_hours_per_place, 2)
+    table.add_section()
+    table.add_row("Sum", "", _number(summary.total_places), _number(summary.total_hours_per_week, 2), total_ratio,
+                  _number(summary.total_fte, 2))  # fmt: skip
+    console.print(table)
+    console.print(need.explanation)
+
+
+# --- economics -------------------------------------------------------------------------------------------------
+
+
+@app.command("economics")
+def economics(
+    listed: Annotated[int, typer.Option("--listed", min=0, help="Listelengde per hjemmel")] = 1000,
+    assumptions_file: Annotated[
+        Path | None, typer.Option("--assumptions", help="Satser og forutsetninger (.toml eller .json)")
+    ] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Bruk demoregisteret (Sandefjord) for listelengde")] = False,
+    top_up_share: Annotated[float, typer.Option(help="Kommunalt tillegg som andel av basistilskuddet")] = 0.5,
+    top_up_positions: Annotated[int, typer.Option(min=0, help="Hjemler som får tillegget")] = 50,
+    vacancies: Annotated[int, typer.Option(min=0, help="Ledige hjemler dekket av vikarbyrå")] = 0,
+    population: Annotated[int | None, typer.Option(min=0, help="Innbyggere (for legevakttilskuddet)")] = None,
+    centrality: Annotated[int | None, typer.Option(min=1, max=6, help="Sentralitetsklasse 1–6")] = None,
+    applied: Annotated[float | None, typer.Option(min=0, help="Omsøkt legevakttilskudd (kr)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
+) -> None:
+    """Kostnad for kommunen og inntekt for legen per driftsform, basistilskudd, vikarkostnad og legevakttilskudd."""
+    try:
+        assumptions = load_assumptions(assumptions_file) if assumptions_file else EconomicsAssumptions()
+    except EconomicsInputError as error:
+        raise _fail(str(error)) from error
+    if demo:
+        from legeplan.register.demo import demo_register
+
+        comparison = compare_operating_models(demo_register(), assumptions)
+        listed = comparison.listed_patients
+        rows = [row.model_dump(mode="json") for row in comparison.rows]
+    else:
+        rows = [position_economics(model, listed, assumptions).model_dump(mode="json") for model in OperatingModel]
+    per_gp = municipal_top_up(listed, share=top_up_share, rate=assumptions.basistilskudd.rate_below_knekkpunkt,
+                              up_to_patients=assumptions.basistilskudd.knekkpunkt)  # fmt: skip
+    locum = vacancies * assumptions.locum_cost_per_vacancy
+    result: dict[str, object] = {
+        "listed_patients": listed,
+        "basistilskudd": basistilskudd(listed, assumptions.basistilskudd),
+        "operating_models": rows,
+        "municipal_top_up": {"per_gp": per_gp, "positions": top_up_positions, "total": per_gp * top_up_positions},
+        "locum_cost": {"vacancies": vacancies, "total": locum},
+        "source": assumptions.source,
+    }
+    grant = None
+    if population is not None and centrality is not None:
+        municipality = Municipality(code="0000", name="Kommunen", population=population, centrality=centrality)
+        grant = legevakt_grant_eligibility(municipality)
+        result["legevakt_grant"] = {
+            **grant.model_dump(mode="json"),
+            "award": legevakt_grant_award(applied) if applied is not None and grant.eligible else None,
+        }
+    if as_json:
+        _echo_json(result)
+        return
+    table = Table(title=f"Driftsformer for en hjemmel med {_number(listed)} pasienter", caption=assumptions.source)
+    for header in ("Driftsform", "Basistilskudd", "Kommunens kostnad", "Legens inntekt"):
+        table.add_column(header, justify="left" if header == "Driftsform" else "right")
+    for row in rows:
+        amounts = (float(str(row[key])) for key in ("basistilskudd", "municipal_cost", "gp_income"))
+        table.add_row(str(row["label"]), *(f"{_number(amount)} kr" for amount in amounts))
+    console.print(table)
+    console.print(
+        f"Kommunalt tillegg på {_number(top_up_share * 100)} % av basistilskuddet: {_number(per_gp)} kr per fastlege, "
+        f"{_number(per_gp * top_up_positions)} kr for {top_up_positions} hjemler per år."
+    )
+    if vacancies:
+        console.print(f"Vikarkostnad for {vacancies} ledige hjemler: {_number(locum)} kr per år.")
+    if grant is not None:
+        console.print(f"Legevakttilskudd: {grant.reason}")
+        if applied is not None and grant.eligible:
+            console.print(
+                f"Tildeling ved søknad om {_number(applied)} kr: {_number(legevakt_grant_award(applied))} kr."
+            )
+
+
+# --- actions ---------------------------------------------------------------------------------------------------
+
+actions_app = typer.Typer(help="Tiltaksplan: styringsmål, tiltak, kostnad og status.", no_args_is_help=True)
+app.add_typer(actions_app, name="actions")
+
+
+def _load_plan(file: Path | None, example: bool) -> ActionPlan:
+    if (file is None) == (not example):
+        raise _fail("oppgi enten en fil eller --example")
+    try:
+        return example_action_plan() if example else load_action_plan(file)  # type: ignore[arg-type]
+    except ActionPlanError as error:
+        raise _fail(str(error)) from error
+
+
+@actions_app.command("show")
+def actions_show(
+    file: Annotated[Path | None, typer.Argument(help="Tiltaksplan (.toml, .json eller .xlsx)")] = None,
+    example: Annotated[bool, typer.Option("--example", help="Sandefjords mål og tiltak (seed 001)")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
+) -> None:
+    """Vis styringsmål og tiltak med frist, kostnad og status."""
+    plan = _load_plan(file, example)
+    total = plan.cost_total()
+    if as_json:
+        _echo_json({"plan": plan.model_dump(mode="json"), "cost_total": total.model_dump(mode="json")})
+        return
+    table = Table(title=f"{plan.title} – {plan.municipality or ''} {plan.period or ''}".strip(" –"), show_lines=True,
+                  caption=plan.source, expand=True)  # fmt: skip
+    with_responsible = any(m.responsible for m in plan.measures)
+    table.add_column("Nr.", no_wrap=True)
+    table.add_column("Styringsmål / tiltak", ratio=4)
+    if with_responsible:
+        table.add_column("Ansvarlig", ratio=1)
+    for header in ("Frist", "Kostnad", "Status"):
+        table.add_column(header, ratio=1)
+    for goal in plan.goals:
+        table.add_row(f"[bold]{goal.id}[/bold]", f"[bold]{goal.text}[/bold]", *[""] * (4 if with_responsible else 3))
+        for m in plan.measures_for(goal.id):
+            cells = [m.number, m.title, *([m.responsible or ""] if with_responsible else [])]
+            table.add_row(*cells, m.deadline or "", str(m.cost), str(m.status))
+    console.print(table)
+    console.print(
+        f"Kostnader med beløp: {_number(total.known)} kr; med intervaller {_number(total.low)}–{_number(total.high)} "
+        f"kr. {total.uncosted} tiltak er ikke beregnet ennå."
+    )
+
+
+@actions_app.command("convert")
+def actions_convert(
+    out: Annotated[Path, typer.Argument(help="Ny fil: .toml, .json eller .xlsx")],
+    file: Annotated[Path | None, typer.Option("--from", help="Tiltaksplan å lese")] = None,
+    example: Annotated[bool, typer.Option("--example", help="Sandefjords mål og tiltak")] = False,
+) -> None:
+    """Lagre en tiltaksplan i et annet format (f.eks. som regneark for redigering)."""
+    plan = _load_plan(file, example)
+    try:
+        save_action_plan(plan, out)
+    except ActionPlanError as error:
+        raise _fail(str(error)) from error
+    console.print(f"Skrev {out} ({len(plan.goals)} styringsmål, {len(plan.measures)} tiltak).")
+
+
+# --- check-plan ------------------------------------------------------------------------------------------------
+
+
+@app.command("check-plan")
+def check_plan(
+    file: Annotated[Path | None, typer.Argument(help="Kontroller (.json eller .toml)")] = None,
+    example: Annotated[
+        str | None, typer.Option("--example", help=f"Innebygde kontroller: {', '.join(CHECK_SETS)}")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Avslutt med kode 1 hvis noe ikke stemmer")] = False,
+) -> None:
+    """Regn etter summer, prosenter og gjennomsnitt i en plan og vis det som ikke stemmer."""
+    if (file is None) == (example is None):
+        raise _fail("oppgi enten en fil eller --example bodo|sandefjord")
+    try:
+        check_set = example_check_set(example) if example is not None else load_check_set(file)  # type: ignore[arg-type]
+    except CheckSetError as error:
+        raise _fail(str(error)) from error
+    report = run_check_set(check_set)
+    if as_json:
+        _echo_json(
+            {
+                "name": report.name,
+                "title": report.title,
+                "source": report.source,
+                "checked": report.checked,
+                "passed": report.passed,
+                "findings": [f.model_dump(mode="json") for f in report.findings],
+            }
+        )
+    else:
+        table = Table(title=f"Kontroll av tall: {report.title}", caption=report.source, show_lines=True)
+        for header in ("Kontroll", "Oppgitt", "Beregnet", "Hvor i planen"):
+            table.add_column(header, justify="right" if header in ("Oppgitt", "Beregnet") else "left")
+        for f in report.findings:
+            table.add_row(f.label, _number(f.stated, 3).rstrip("0").rstrip(","),
+                          _number(f.computed, 3).rstrip("0").rstrip(","), f.location or "")  # fmt: skip
+        if report.findings:
+            console.print(table)
+        console.print(f"{report.checked} kontroller: {report.passed} stemmer, {len(report.findings)} stemmer ikke.")
+    if strict and report.findings:
+        raise typer.Exit(1)
