@@ -365,3 +365,32 @@ def test_nfas_norm_need_for_stadiontunet(plan_inputs: PlanInputs) -> None:
     chapter = next(c for c in doc.chapters if c.id == "andre-oppgaver")
     [warning] = [b for b in chapter.blocks if getattr(b, "title", "") == "Under normen"]
     assert "3,75 timer per uke" in warning.text  # type: ignore[union-attr]
+
+
+def test_consistency_findings_on_the_sandefjord_plan(plan_inputs: PlanInputs) -> None:
+    """Seed 001's own nursing-home table: Andebu sykehjem is given as 39 places but its parts sum to 41."""
+    from legeplan.report.consistency import example_check_set, run_check_set
+
+    report = run_check_set(example_check_set("sandefjord"))
+    doc = build_plan(
+        replace(
+            plan_inputs,
+            consistency_findings=report.findings,
+            consistency_checked=report.checked,
+            consistency_subject=report.source,
+        )
+    )
+    chapter = next(c for c in doc.chapters if c.id == "nokkeltall")
+    section = next(s for s in chapter.sections if s.title == "Kontroll av tallgrunnlaget")
+    intro = section.blocks[0]
+    assert isinstance(intro, Paragraph)
+    assert f"{report.checked} kontroller, {len(report.findings)} avvik" in intro.text
+    table = _table(doc, "Avvik i tallgrunnlaget")
+    andebu = next(row for row in table.rows if row[0] == "Andebu sykehjem, plasser")
+    assert andebu[2:4] == ["39", "41"]
+    assert table.source.startswith("Plan for legetjenesten 2021–2024, Sandefjord kommune")
+
+
+def test_no_consistency_section_without_checks(plan_inputs: PlanInputs) -> None:
+    chapter = next(c for c in build_plan(plan_inputs).chapters if c.id == "nokkeltall")
+    assert not chapter.sections

@@ -15,6 +15,7 @@ from legeplan.capacity import example_scenario, simulate_workforce, workforce_fr
 from legeplan.cli.app import app
 from legeplan.register.demo import demo_register
 from legeplan.report.build import PlanInputs, build_plan
+from legeplan.report.consistency import example_check_set, run_check_set
 from legeplan.report.render import ReportRenderError, render
 from legeplan.storage import open_storage
 
@@ -26,6 +27,7 @@ DEMO_SEED = 2020
 def _demo_inputs(generated: date) -> PlanInputs:
     register = demo_register()
     scenario = example_scenario("sandefjord")
+    checks = run_check_set(example_check_set("sandefjord"))
     base_year = scenario.as_of.year if scenario.as_of else register.as_of.year
     simulation = simulate_workforce(
         workforce_from_scenario(scenario), runs=1000, years=10, start_year=base_year, seed=DEMO_SEED
@@ -36,6 +38,9 @@ def _demo_inputs(generated: date) -> PlanInputs:
         scenario=scenario,
         simulation=simulation,
         action_plan=example_action_plan(),
+        consistency_findings=checks.findings,
+        consistency_checked=checks.checked,
+        consistency_subject=checks.source,
     )
 
 

@@ -23,6 +23,7 @@ from legeplan.register.models import (
 )
 from legeplan.report import sources
 from legeplan.report.charts import AgePyramid, BarChart, LineChart, Series, StackedBarChart, norwegian_number
+from legeplan.report.consistency import Finding
 from legeplan.report.document import (
     Block,
     BulletList,
@@ -68,10 +69,9 @@ STATUS_NAMES: dict[PositionStatus, str] = {
 class PlanInputs:
     """Everything the plan is built from. Only the register is required; each optional input adds its part.
 
-    `scenario` is a legeplan.capacity scenario, `action_plan` a legeplan.actions plan and `consistency_findings`
-    findings from legeplan.report.consistency; they are typed loosely so the report does not break while those
-    engines evolve. `previous_register` is an earlier snapshot, for stability and turnover; `history` holds earlier
-    snapshots (any order) for the development over time.
+    `scenario` is a legeplan.capacity scenario and `consistency_findings` findings from legeplan.report.consistency
+    on an earlier plan's figures. `previous_register` is an earlier snapshot, for stability and turnover; `history`
+    holds earlier snapshots (any order) for the development over time.
     """
 
     register: Register
@@ -84,7 +84,11 @@ class PlanInputs:
     history: tuple[Register, ...] = ()
     scenario: Any = None
     action_plan: ActionPlan | None = None
-    consistency_findings: tuple[Any, ...] = ()
+    consistency_findings: tuple[Finding, ...] = ()
+    #: How many checks were run (a report with no findings still says what was checked).
+    consistency_checked: int = 0
+    #: What was checked, in a sentence: "forrige plan for legetjenesten (2021–2024)".
+    consistency_subject: str = "kommunens forrige plan for legetjenesten"
     #: The municipality's own rates (basistilskudd, salaries, locum cost); the engine's documented defaults if None.
     economics: EconomicsAssumptions | None = None
     #: A workforce simulation (legeplan.capacity.simulate_workforce) for vacancies and locum cost ahead.
@@ -183,7 +187,44 @@ def _key_figures(inputs: PlanInputs) -> Chapter:
             )
         )
     blocks.extend(_development(register, inputs.history))
-    return Chapter(id="nokkeltall", title="Nøkkeltall", blocks=blocks)
+    sections = []
+    if inputs.consistency_findings or inputs.consistency_checked:
+        sections.append(_consistency_section(inputs))
+    return Chapter(id="nokkeltall", title="Nøkkeltall", blocks=blocks, sections=sections)
+
+
+def _consistency_section(inputs: PlanInputs) -> Section:
+    """Findings of legeplan.report.consistency on the figures of an earlier plan (sums, percentages, averages)."""
+    findings = inputs.consistency_findings
+    checked = max(inputs.consistency_checked, len(findings))
+    intro = (
+        f"Tallene i {inputs.consistency_subject} er kontrollert mot hverandre (summer, prosenter, gjennomsnitt): "
+        f"{checked} kontroller, {len(findings)} avvik."
+    )
+    blocks: list[Block] = [Paragraph(text=intro)]
+    if findings:
+        blocks.append(
+            Table(
+                caption="Avvik i tallgrunnlaget",
+                columns=["Tall", "Hvor", "Oppgitt", "Beregnet", "Merknad"],
+                rows=[
+                    [
+                        finding.label,
+                        finding.location or "",
+                        _number(finding.stated, 1).removesuffix(",0"),
+                        _number(finding.computed, 1).removesuffix(",0"),
+                        finding.message,
+                    ]
+                    for finding in findings
+                ],
+                numeric=[False, False, True, True, False],
+                source=inputs.consistency_subject[:1].upper()
+                + inputs.consistency_subject[1:]
+                + "; kontrollert med legeplan.report.consistency",
+                as_of=inputs.generated,
+            )
+        )
+    return Section(title="Kontroll av tallgrunnlaget", blocks=blocks)
 
 
 def _development(register: Register, history: tuple[Register, ...]) -> list[Block]:
@@ -484,8 +525,6 @@ def _action_plan(inputs: PlanInputs) -> Chapter:
         )
     ]
     blocks.extend(sources.action_plan_blocks(inputs.action_plan, inputs.generated))
-    for finding in inputs.consistency_findings:
-        blocks.append(Callout(title="Kontroll av tall", text=str(getattr(finding, "message", finding)), tone="warning"))
     return Chapter(id="tiltaksplan", title="Tiltaksplan", blocks=blocks)
 
 
