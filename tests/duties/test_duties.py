@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from legeplan.duties import (
+    KOSTRA_HOURS_PER_RESIDENT_2020,
     NFAS_NORM,
     DutiesInputError,
     demo_institutions,
@@ -17,6 +18,7 @@ from legeplan.duties import (
     hours_per_place,
     hours_to_fte,
     load_institutions,
+    need_by_hours_per_place,
     nursing_home_need,
     summarise_units,
 )
@@ -83,6 +85,17 @@ def test_nfas_norm_long_term_and_emergency_beds() -> None:
 def test_nfas_norm_leaves_26_25_clinical_hours() -> None:
     # 30 % non-clinical time: the norm's appendix says 26.3 hours a week for clinical work.
     assert NFAS_NORM.clinical_hours_per_fte == pytest.approx(26.25)  # printed as 26,3
+
+
+def test_bodo_against_sandefjords_kostra_figure() -> None:
+    # KOSTRA 2020 (seed 003): Sandefjord 0.84, Bodø 0.65 legetimer per uke per beboer. Bodø's 337 places at 0.84 h
+    # need 283.08 h = 7.55 årsverk.
+    target = KOSTRA_HOURS_PER_RESIDENT_2020["3804 Sandefjord"]
+    need = need_by_hours_per_place(demo_institutions(), target, "Sandefjord, KOSTRA 2020")
+    assert need.required_fte == pytest.approx(337 * 0.84 / 37.5)
+    assert need.current_fte == pytest.approx(summarise_units(demo_institutions()).total_fte)
+    assert "mangler" in need.explanation
+    assert need_by_hours_per_place(demo_institutions(), 0.0, "null").gap_fte < 0
 
 
 def test_units_without_places_have_no_ratio_but_count_in_fte() -> None:

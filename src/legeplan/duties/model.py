@@ -191,6 +191,47 @@ def nursing_home_need(institutions: Iterable[Institution], norm: NursingHomeNorm
     )
 
 
+KOSTRA_HOURS_PER_RESIDENT_2020: dict[str, float] = {
+    "3005 Drammen": 0.56,
+    "3804 Sandefjord": 0.84,
+    "1507 Ålesund": 0.70,
+    "1804 Bodø": 0.65,
+    "5401 Tromsø": 1.01,
+}
+"""KOSTRA 2020 «legetimer per uke per beboer i sykehjem» as Bodø's plan (seed 003) compares itself with."""
+
+KOSTRA_SOURCE = "SSB KOSTRA 2020, gjengitt i Plan for legetjenesten, Bodø kommune (status juni 2021)"
+
+
+def need_by_hours_per_place(
+    institutions: Iterable[Institution], target_hours_per_place: float, reference: str
+) -> NormNeed:
+    """Årsverk needed to reach a KOSTRA-style target of doctor hours per week per nursing-home resident."""
+    if target_hours_per_place < 0:
+        raise ValueError(f"mål for timer per plass kan ikke være negativt: {target_hours_per_place}")
+    units = [u for u in institutions if u.kind in NURSING_HOME_KINDS]
+    long_term = sum(u.places for u in units if u.kind == InstitutionKind.NURSING_HOME_LONG_TERM)
+    short_term = sum(u.places for u in units if u.kind in SHORT_TERM_KINDS)
+    current = hours_to_fte(sum(u.doctor_hours_per_week for u in units))
+    required = hours_to_fte((long_term + short_term) * target_hours_per_place)
+    gap = required - current
+    verdict = f"mangler {_num(gap, 2)} årsverk" if gap > 0.005 else "når målet"
+    explanation = (
+        f"For å nå {_num(target_hours_per_place, 2)} legetimer per uke per plass ({reference}) trenger "
+        f"{_num(long_term + short_term)} plasser {_num(required, 2)} legeårsverk. I dag er det {_num(current, 2)} "
+        f"årsverk, så kommunen {verdict}."
+    )
+    return NormNeed(
+        norm=reference,
+        long_term_places=long_term,
+        short_term_places=short_term,
+        required_fte=required,
+        current_fte=current,
+        gap_fte=gap,
+        explanation=explanation,
+    )
+
+
 def _num(value: float, decimals: int = 0) -> str:
     """Norwegian number formatting: space as thousands separator, comma as decimal mark."""
     text = f"{value:,.{decimals}f}"
