@@ -394,3 +394,10 @@ def test_consistency_findings_on_the_sandefjord_plan(plan_inputs: PlanInputs) ->
 def test_no_consistency_section_without_checks(plan_inputs: PlanInputs) -> None:
     chapter = next(c for c in build_plan(plan_inputs).chapters if c.id == "nokkeltall")
     assert not chapter.sections
+
+
+def test_table_widths_are_validated_and_scaled() -> None:
+    table = Table(caption="t", columns=["a", "b"], rows=[], widths=[1, 3], source="s", as_of=date(2024, 1, 1))
+    assert table.width_percent() == [25.0, 75.0]
+    with pytest.raises(ValidationError, match="widths needs 2 positive numbers"):
+        Table(caption="t", columns=["a", "b"], rows=[], widths=[1, 0], source="s", as_of=date(2024, 1, 1))

@@ -361,6 +361,7 @@ def _operating_models(register: Register) -> list[Block]:
             chart=StackedBarChart(
                 title="Hjemler etter driftsform",
                 y_label="Hjemler",
+                horizontal=True,
                 categories=[OPERATING_MODEL_NAMES[model] for model in used],
                 segments={
                     STATUS_NAMES[status]: [float(counts[model][status]) for model in used] for status in PositionStatus

@@ -357,9 +357,7 @@ def _draw_stacked(spec: StackedBarChart) -> Figure:
                     label, (position, total), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=8
                 )
     axes.margins(x=0.1, y=0.02) if spec.horizontal else axes.margins(y=0.1)
-    axes.legend(
-        frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=min(4, len(spec.segments))
-    )
+    figure.legend(frameon=False, fontsize=8.5, loc="outside lower center", ncols=min(4, len(spec.segments)))
     return figure
 
 

@@ -62,6 +62,8 @@ class Table(_Block):
     rows: list[list[str]]
     #: Per column: right-align (numbers). Defaults to left for the first column and right for the rest.
     numeric: list[bool] | None = None
+    #: Relative column widths (any positive numbers, scaled to the page); None lets the renderer decide.
+    widths: list[float] | None = None
     #: Rows drawn bold at the bottom (totals).
     total_rows: list[list[str]] = Field(default_factory=list)
     source: str = Field(min_length=1)
@@ -76,7 +78,16 @@ class Table(_Block):
                 raise ValueError(f"table {self.caption!r}, row {number}: {len(row)} cells for {width} columns")
         if self.numeric is not None and len(self.numeric) != width:
             raise ValueError(f"table {self.caption!r}: numeric has {len(self.numeric)} flags for {width} columns")
+        if self.widths is not None and (len(self.widths) != width or any(w <= 0 for w in self.widths)):
+            raise ValueError(f"table {self.caption!r}: widths needs {width} positive numbers")
         return self
+
+    def width_percent(self) -> list[float] | None:
+        """Column widths as percentages of the table width."""
+        if self.widths is None:
+            return None
+        total = sum(self.widths)
+        return [round(100 * w / total, 2) for w in self.widths]
 
     def alignment(self) -> list[bool]:
         """True where a column is numeric (right-aligned)."""

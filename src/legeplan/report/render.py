@@ -196,8 +196,11 @@ def _docx_block(document: Any, block: Block, labels: dict[int, str]) -> None:
                 run.bold = is_total
                 if align[index]:
                     cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        widths = block.width_percent()
         for row in table.rows:
-            for cell in row.cells:
+            for index, cell in enumerate(row.cells):
+                if widths is not None:
+                    cell.width = Cm(16 * widths[index] / 100)
                 for paragraph in cell.paragraphs:
                     for run in paragraph.runs:
                         run.font.size = Pt(8.5)

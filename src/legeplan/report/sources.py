@@ -575,6 +575,7 @@ def action_plan_blocks(action_plan: ActionPlan | None, generated: date) -> list[
             Table(
                 caption="Styringsmål",
                 columns=["Nr.", "Styringsmål", "Tiltak"],
+                widths=[6, 84, 10],
                 rows=[
                     [str(goal.id), goal.text, str(len(action_plan.measures_for(goal.id)))] for goal in action_plan.goals
                 ],
@@ -599,12 +600,17 @@ def action_plan_blocks(action_plan: ActionPlan | None, generated: date) -> list[
                     follow,
                 ]
             )
+        columns = ["Nr.", "Tiltak", "Ansvar", "Frist", "Kostnad", "Status", "Oppfølging"]
+        widths = [5.0, 33, 14, 10, 14, 10, 14]
+        if not any(row[6] for row in rows):  # no follow-up notes yet: give the space to the measures
+            columns, widths, rows = columns[:6], widths[:6], [row[:6] for row in rows]
         blocks.append(
             Table(
                 caption="Tiltak",
-                columns=["Nr.", "Tiltak", "Ansvar", "Frist", "Kostnad", "Status", "Oppfølging"],
+                columns=columns,
                 rows=rows,
-                numeric=[False] * 7,
+                numeric=[False] * len(columns),
+                widths=widths,
                 source=source,
                 as_of=as_of,
             )
