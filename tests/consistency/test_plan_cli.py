@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import legeplan.cli.commands  # noqa: F401  (registers the commands)
@@ -70,3 +71,22 @@ def test_check_plan_examples() -> None:
     assert result.exit_code == 0 and "9 stemmer ikke" in result.output
     assert runner.invoke(app, ["check-plan", "--example", "bodo", "--strict"]).exit_code == 1
     assert runner.invoke(app, ["check-plan", "--example", "oslo"]).exit_code == 1
+
+
+def test_duties_and_economics_from_stored_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from legeplan.register.demo import demo_register
+    from legeplan.storage import open_storage
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    monkeypatch.setenv("LEGEPLAN_DATABASE_URL", url)
+    register = demo_register()
+    storage = open_storage(url)
+    storage.save_register(register)
+    storage.dispose()
+    duties = json.loads(runner.invoke(app, ["duties", "--municipality", "3804", "--json"]).output)
+    assert duties["summary"]["total_places"] == sum(unit.places for unit in register.institutions)
+    economics = json.loads(runner.invoke(app, ["economics", "--municipality", "3804", "--json"]).output)
+    assert economics["municipality"]["code"] == "3804"
+    assert economics["legevakt_grant"]["eligible"] is False
+    missing = runner.invoke(app, ["economics", "--municipality", "1804"])
+    assert missing.exit_code == 1 and "legeplan register import" in missing.output

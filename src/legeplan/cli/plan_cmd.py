@@ -29,10 +29,11 @@ from legeplan.economics import (
     legevakt_grant_award,
     legevakt_grant_eligibility,
     load_assumptions,
+    locum_cost,
     municipal_top_up,
     position_economics,
 )
-from legeplan.register.models import Municipality, OperatingModel
+from legeplan.register.models import Municipality, OperatingModel, Register
 from legeplan.report.consistency import (
     CHECK_SETS,
     CheckSetError,
@@ -58,6 +59,19 @@ def _echo_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _stored_register(municipality: str) -> Register:
+    """The newest stored register for a municipality (imported with `legeplan register import`)."""
+    from legeplan.storage import RegisterNotFoundError, open_storage
+
+    storage = open_storage()
+    try:
+        return storage.load_register(municipality)
+    except RegisterNotFoundError as error:
+        raise _fail(f"{error}. Importer registeret først (legeplan register import FIL).") from error
+    finally:
+        storage.dispose()
+
+
 # --- duties ----------------------------------------------------------------------------------------------------
 
 
@@ -65,13 +79,17 @@ def _echo_json(data: object) -> None:
 def duties(
     file: Annotated[Path | None, typer.Argument(help="Institusjoner og enheter (.toml eller .json)")] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Bodøs sykehjem fra planen (seed 003)")] = False,
+    municipality: Annotated[str | None, typer.Option("--municipality", help="Kommunenummer i lagret register")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
 ) -> None:
     """Legetimer, årsverk og timer per plass i institusjoner, og behovet etter Nfas-normen."""
-    if (file is None) == (not demo):
-        raise _fail("oppgi enten en fil eller --demo")
+    if sum((file is not None, demo, municipality is not None)) != 1:
+        raise _fail("oppgi én av: en fil, --demo eller --municipality KODE")
     try:
-        units = demo_institutions() if demo else load_institutions(file)  # type: ignore[arg-type]
+        if municipality is not None:
+            units = _stored_register(municipality).institutions
+        else:
+            units = demo_institutions() if demo else load_institutions(file)  # type: ignore[arg-type]
     except DutiesInputError as error:
         raise _fail(str(error)) from error
     summary = summarise_units(units)
@@ -79,18 +97,38 @@ def duties(
     if as_json:
         _echo_json({"summary": summary.model_dump(mode="json"), "need": need.model_dump(mode="json")})
         return
-    table = Table(title="Legetimer i institusjoner og enheter", caption=DEMO_SOURCE if demo else str(file))
-    for header, right in (("Enhet", False), ("Type", False), ("Plasser", True), ("Timer/uke", True),
-                          ("Timer per plass", True), ("Årsverk", True)):  # fmt: skip
+    table = Table(
+        title="Legetimer i institusjoner og enheter", caption=DEMO_SOURCE if demo else str(file or municipality)
+    )
+    for header, right in (
+        ("Enhet", False),
+        ("Type", False),
+        ("Plasser", True),
+        ("Timer/uke", True),
+        ("Timer per plass", True),
+        ("Årsverk", True),
+    ):
         table.add_column(header, justify="right" if right else "left")
     for unit in summary.units:
         ratio = "–" if unit.hours_per_place is None else _number(unit.hours_per_place, 2)
-        table.add_row(unit.name, unit.kind_name, _number(unit.places), _number(unit.hours_per_week, 2), ratio,
-                      _number(unit.fte, 3))  # fmt: skip
+        table.add_row(
+            unit.name,
+            unit.kind_name,
+            _number(unit.places),
+            _number(unit.hours_per_week, 2),
+            ratio,
+            _number(unit.fte, 3),
+        )
     total_ratio = "–" if summary.nursing_hours_per_place is None else _number(summary.nursing_hours_per_place, 2)
     table.add_section()
-    table.add_row("Sum", "", _number(summary.total_places), _number(summary.total_hours_per_week, 2), total_ratio,
-                  _number(summary.total_fte, 2))  # fmt: skip
+    table.add_row(
+        "Sum",
+        "",
+        _number(summary.total_places),
+        _number(summary.total_hours_per_week, 2),
+        total_ratio,
+        _number(summary.total_fte, 2),
+    )
     console.print(table)
     console.print(need.explanation)
 
@@ -104,10 +142,13 @@ def economics(
     assumptions_file: Annotated[
         Path | None, typer.Option("--assumptions", help="Satser og forutsetninger (.toml eller .json)")
     ] = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Bruk demoregisteret (Sandefjord) for listelengde")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="Bruk demoregisteret (Sandefjord)")] = False,
+    municipality: Annotated[str | None, typer.Option("--municipality", help="Kommunenummer i lagret register")] = None,
     top_up_share: Annotated[float, typer.Option(help="Kommunalt tillegg som andel av basistilskuddet")] = 0.5,
     top_up_positions: Annotated[int, typer.Option(min=0, help="Hjemler som får tillegget")] = 50,
-    vacancies: Annotated[int, typer.Option(min=0, help="Ledige hjemler dekket av vikarbyrå")] = 0,
+    vacancies: Annotated[
+        int | None, typer.Option(min=0, help="Ledige hjemler dekket av vikarbyrå (standard: fra registeret)")
+    ] = None,
     population: Annotated[int | None, typer.Option(min=0, help="Innbyggere (for legevakttilskuddet)")] = None,
     centrality: Annotated[int | None, typer.Option(min=1, max=6, help="Sentralitetsklasse 1–6")] = None,
     applied: Annotated[float | None, typer.Option(min=0, help="Omsøkt legevakttilskudd (kr)")] = None,
@@ -118,18 +159,32 @@ def economics(
         assumptions = load_assumptions(assumptions_file) if assumptions_file else EconomicsAssumptions()
     except EconomicsInputError as error:
         raise _fail(str(error)) from error
-    if demo:
-        from legeplan.register.demo import demo_register
+    register: Register | None = None
+    if demo or municipality is not None:
+        if demo and municipality is not None:
+            raise _fail("oppgi enten --demo eller --municipality, ikke begge")
+        if demo:
+            from legeplan.register.demo import demo_register
 
-        comparison = compare_operating_models(demo_register(), assumptions)
+            register = demo_register()
+        else:
+            register = _stored_register(str(municipality))
+        comparison = compare_operating_models(register, assumptions)
         listed = comparison.listed_patients
         rows = [row.model_dump(mode="json") for row in comparison.rows]
     else:
         rows = [position_economics(model, listed, assumptions).model_dump(mode="json") for model in OperatingModel]
-    per_gp = municipal_top_up(listed, share=top_up_share, rate=assumptions.basistilskudd.rate_below_knekkpunkt,
-                              up_to_patients=assumptions.basistilskudd.knekkpunkt)  # fmt: skip
+    if vacancies is None:
+        vacancies = locum_cost(register, assumptions.locum_cost_per_vacancy).vacant_positions if register else 0
+    per_gp = municipal_top_up(
+        listed,
+        share=top_up_share,
+        rate=assumptions.basistilskudd.rate_below_knekkpunkt,
+        up_to_patients=assumptions.basistilskudd.knekkpunkt,
+    )
     locum = vacancies * assumptions.locum_cost_per_vacancy
     result: dict[str, object] = {
+        "municipality": register.municipality.model_dump(mode="json") if register else None,
         "listed_patients": listed,
         "basistilskudd": basistilskudd(listed, assumptions.basistilskudd),
         "operating_models": rows,
@@ -138,9 +193,11 @@ def economics(
         "source": assumptions.source,
     }
     grant = None
+    place: Municipality | None = register.municipality if register else None
     if population is not None and centrality is not None:
-        municipality = Municipality(code="0000", name="Kommunen", population=population, centrality=centrality)
-        grant = legevakt_grant_eligibility(municipality)
+        place = Municipality(code="0000", name="Kommunen", population=population, centrality=centrality)
+    if place is not None:
+        grant = legevakt_grant_eligibility(place)
         result["legevakt_grant"] = {
             **grant.model_dump(mode="json"),
             "award": legevakt_grant_award(applied) if applied is not None and grant.eligible else None,
@@ -196,8 +253,12 @@ def actions_show(
     if as_json:
         _echo_json({"plan": plan.model_dump(mode="json"), "cost_total": total.model_dump(mode="json")})
         return
-    table = Table(title=f"{plan.title} – {plan.municipality or ''} {plan.period or ''}".strip(" –"), show_lines=True,
-                  caption=plan.source, expand=True)  # fmt: skip
+    table = Table(
+        title=f"{plan.title} – {plan.municipality or ''} {plan.period or ''}".strip(" –"),
+        show_lines=True,
+        caption=plan.source,
+        expand=True,
+    )
     with_responsible = any(m.responsible for m in plan.measures)
     table.add_column("Nr.", no_wrap=True)
     table.add_column("Styringsmål / tiltak", ratio=4)
@@ -268,8 +329,12 @@ def check_plan(
         for header in ("Kontroll", "Oppgitt", "Beregnet", "Hvor i planen"):
             table.add_column(header, justify="right" if header in ("Oppgitt", "Beregnet") else "left")
         for f in report.findings:
-            table.add_row(f.label, _number(f.stated, 3).rstrip("0").rstrip(","),
-                          _number(f.computed, 3).rstrip("0").rstrip(","), f.location or "")  # fmt: skip
+            table.add_row(
+                f.label,
+                _number(f.stated, 3).rstrip("0").rstrip(","),
+                _number(f.computed, 3).rstrip("0").rstrip(","),
+                f.location or "",
+            )
         if report.findings:
             console.print(table)
         console.print(f"{report.checked} kontroller: {report.passed} stemmer, {len(report.findings)} stemmer ikke.")
