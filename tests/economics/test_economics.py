@@ -75,6 +75,11 @@ def test_bonus_by_rate_and_by_threshold() -> None:
     rate = EconomicsAssumptions(bonus=BonusRule(kind=BonusKind.RATE, share=0.4))
     row = position_economics(OperatingModel.FASTLONN_BONUS, 1000, rate)
     assert row.gp_income == pytest.approx(1_100_000 + 0.4 * 1_300_000)
+    # Seed 004 (footnote 16): "67 % av egen inntjening i form av HELFO-refusjoner og egenandeler tilfaller legen".
+    finnmark = EconomicsAssumptions(bonus=BonusRule(kind=BonusKind.RATE, share=0.67), fee_income_per_patient=1_000)
+    bonus_row = position_economics(OperatingModel.FASTLONN_BONUS, 800, finnmark)
+    assert bonus_row.gp_income == pytest.approx(1_100_000 + 0.67 * 800_000)
+    assert bonus_row.municipal_cost == pytest.approx(bonus_row.gp_income * 1.25 + 900_000 - 800_000)
     # "100 % av egen inntjening, etter at de har tjent inn nok til å dekke egen fastlønn" (seed 004)
     threshold = EconomicsAssumptions(bonus=BonusRule(kind=BonusKind.THRESHOLD, share=1.0))
     assert position_economics(OperatingModel.FASTLONN_BONUS, 1000, threshold).gp_income == pytest.approx(1_300_000)
