@@ -601,9 +601,12 @@ def action_plan_blocks(action_plan: ActionPlan | None, generated: date) -> list[
                 ]
             )
         columns = ["Nr.", "Tiltak", "Ansvar", "Frist", "Kostnad", "Status", "Oppfølging"]
-        widths = [5.0, 33, 14, 10, 14, 10, 14]
-        if not any(row[6] for row in rows):  # no follow-up notes yet: give the space to the measures
-            columns, widths, rows = columns[:6], widths[:6], [row[:6] for row in rows]
+        widths = [5.0, 35, 12, 13, 20, 14, 14]
+        always = {0, 1, 5}  # an empty Ansvar or Oppfølging column gives its space to the measures
+        keep = [i for i in range(len(columns)) if i in always or any(row[i] for row in rows)]
+        columns = [columns[i] for i in keep]
+        widths = [widths[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
         blocks.append(
             Table(
                 caption="Tiltak",
