@@ -1,0 +1,282 @@
+"""Tables for the web application: users with roles, the audit log, saved scenarios and finished rota jobs.
+
+`WebStore` is the only code that touches them; the web layer calls it and never builds queries itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from legeplan.storage.base import Base
+from legeplan.storage.repository import Storage
+
+ROLES = ("admin", "editor", "viewer")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class UserRow(Base):
+    """A login. `municipality_code` None means every municipality (only sensible for an admin)."""
+
+    __tablename__ = "web_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_code: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class AuditRow(Base):
+    """Who changed what when, with the state before and after as JSON."""
+
+    __tablename__ = "web_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=_now, index=True)
+    username: Mapped[str] = mapped_column(String(100))
+    municipality_code: Mapped[str | None] = mapped_column(String(4), nullable=True, index=True)
+    action: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(200))
+    before_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ScenarioRow(Base):
+    """A dimensioning scenario (legeplan.capacity.Scenario as JSON) belonging to a municipality."""
+
+    __tablename__ = "web_scenario"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    body_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class RotaJobRow(Base):
+    """A finished rota solve: the problem and the solution, so the calendar and downloads survive a restart."""
+
+    __tablename__ = "web_rota_job"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(4), index=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    status: Mapped[str] = mapped_column(String(20))
+    problem_json: Mapped[str] = mapped_column(Text)
+    solution_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: str
+    municipality_code: str | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    username: str
+    municipality_code: str | None
+    action: str
+    entity: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    id: int
+    municipality_code: str
+    name: str
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SavedRota:
+    id: str
+    municipality_code: str
+    created_by: str
+    created_at: datetime
+    status: str
+    problem_json: str
+    solution_json: str | None
+
+
+def _user(row: UserRow) -> User:
+    return User(id=row.id, username=row.username, role=row.role, municipality_code=row.municipality_code)
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+class WebStore:
+    """Users, audit log, scenarios and rota jobs on top of the shared Storage (same database, same migrations)."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    # --- users ---------------------------------------------------------------------------------------------------
+
+    def add_user(self, username: str, password_hash: str, role: str, municipality_code: str | None) -> User:
+        if role not in ROLES:
+            raise ValueError(f"ukjent rolle {role!r}; bruk {', '.join(ROLES)}")
+        with self.storage.session() as session:
+            row = UserRow(
+                username=username, password_hash=password_hash, role=role, municipality_code=municipality_code
+            )
+            session.add(row)
+            session.flush()
+            return _user(row)
+
+    def user_with_hash(self, username: str) -> tuple[User, str] | None:
+        with self.storage.session() as session:
+            row = session.scalars(select(UserRow).where(UserRow.username == username)).first()
+            return None if row is None else (_user(row), row.password_hash)
+
+    def get_user(self, user_id: int) -> User | None:
+        with self.storage.session() as session:
+            row = session.get(UserRow, user_id)
+            return None if row is None else _user(row)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        with self.storage.session() as session:
+            row = session.get(UserRow, user_id)
+            if row is not None:
+                row.password_hash = password_hash
+
+    def list_users(self) -> list[User]:
+        with self.storage.session() as session:
+            return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
+
+    def delete_user(self, user_id: int) -> bool:
+        with self.storage.session() as session:
+            row = session.get(UserRow, user_id)
+            if row is None:
+                return False
+            session.delete(row)
+            return True
+
+    # --- audit ---------------------------------------------------------------------------------------------------
+
+    def audit(
+        self, username: str, municipality_code: str | None, action: str, entity: str, before: Any, after: Any
+    ) -> None:
+        with self.storage.session() as session:
+            session.add(
+                AuditRow(
+                    username=username,
+                    municipality_code=municipality_code,
+                    action=action,
+                    entity=entity,
+                    before_json=_dump(before),
+                    after_json=_dump(after),
+                )
+            )
+
+    def audit_log(self, municipality_code: str | None = None, limit: int = 200) -> list[AuditEntry]:
+        """Newest first; with a code, only that municipality's entries."""
+        with self.storage.session() as session:
+            query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+            if municipality_code is not None:
+                query = query.where(AuditRow.municipality_code == municipality_code)
+            return [
+                AuditEntry(
+                    id=r.id,
+                    at=r.at,
+                    username=r.username,
+                    municipality_code=r.municipality_code,
+                    action=r.action,
+                    entity=r.entity,
+                    before=None if r.before_json is None else json.loads(r.before_json),
+                    after=None if r.after_json is None else json.loads(r.after_json),
+                )
+                for r in session.scalars(query)
+            ]
+
+    # --- scenarios -----------------------------------------------------------------------------------------------
+
+    def save_scenario(
+        self, municipality_code: str, name: str, body: dict[str, Any], scenario_id: int | None = None
+    ) -> int:
+        with self.storage.session() as session:
+            row = session.get(ScenarioRow, scenario_id) if scenario_id is not None else None
+            if row is None:
+                row = ScenarioRow(municipality_code=municipality_code, name=name, body_json="{}")
+                session.add(row)
+            row.name = name
+            row.body_json = json.dumps(body, ensure_ascii=False, default=str)
+            row.updated_at = _now()
+            session.flush()
+            return row.id
+
+    def scenarios(self, municipality_code: str) -> list[SavedScenario]:
+        with self.storage.session() as session:
+            rows = session.scalars(
+                select(ScenarioRow).where(ScenarioRow.municipality_code == municipality_code).order_by(ScenarioRow.id)
+            )
+            return [SavedScenario(r.id, r.municipality_code, r.name, json.loads(r.body_json)) for r in rows]
+
+    def scenario(self, scenario_id: int) -> SavedScenario | None:
+        with self.storage.session() as session:
+            r = session.get(ScenarioRow, scenario_id)
+            return None if r is None else SavedScenario(r.id, r.municipality_code, r.name, json.loads(r.body_json))
+
+    def delete_scenario(self, scenario_id: int) -> bool:
+        with self.storage.session() as session:
+            row = session.get(ScenarioRow, scenario_id)
+            if row is None:
+                return False
+            session.delete(row)
+            return True
+
+    # --- rota jobs -----------------------------------------------------------------------------------------------
+
+    def save_rota(
+        self, job_id: str, municipality_code: str, created_by: str, status: str, problem_json: str, solution_json: str
+    ) -> None:
+        with self.storage.session() as session:
+            row = session.get(RotaJobRow, job_id)
+            if row is None:
+                row = RotaJobRow(id=job_id, municipality_code=municipality_code, created_by=created_by)
+                session.add(row)
+            row.status = status
+            row.problem_json = problem_json
+            row.solution_json = solution_json
+
+    def rota(self, job_id: str) -> SavedRota | None:
+        with self.storage.session() as session:
+            r = session.get(RotaJobRow, job_id)
+            if r is None:
+                return None
+            return SavedRota(
+                r.id, r.municipality_code, r.created_by, r.created_at, r.status, r.problem_json, r.solution_json
+            )
+
+    def rotas(self, municipality_code: str) -> list[SavedRota]:
+        with self.storage.session() as session:
+            rows = session.scalars(
+                select(RotaJobRow)
+                .where(RotaJobRow.municipality_code == municipality_code)
+                .order_by(RotaJobRow.created_at.desc())
+            )
+            return [
+                SavedRota(
+                    r.id, r.municipality_code, r.created_by, r.created_at, r.status, r.problem_json, r.solution_json
+                )
+                for r in rows
+            ]
