@@ -198,7 +198,8 @@ def _new_figure(spec: _Spec, height: float = HEIGHT_IN, horizontal: bool = False
     (`y_label`) goes there."""
     figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")
     axes = figure.add_subplot()
-    axes.set_title(spec.title, loc="left", fontsize=11, fontweight="bold", pad=10)
+    # Title flush with the figure's left edge (not the axes'), like a table caption, whatever the tick labels' width.
+    figure.suptitle(spec.title, x=0.01, ha="left", fontsize=11, fontweight="bold")
     value_label, category_label = spec.y_label, spec.x_label
     if horizontal:
         axes.set_xlabel(value_label)
