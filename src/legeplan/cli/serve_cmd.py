@@ -1,1 +1,31 @@
-"""CLI commands (serve_cmd)."""
+"""`legeplan serve`: the web application (FastAPI + Jinja2 + htmx) on the embedded SQLite file or PostgreSQL."""
+
+from __future__ import annotations
+
+import typer
+
+from legeplan.cli.app import app
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Adresse å lytte på"),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port"),
+    demo: bool = typer.Option(False, "--demo", help="Legg inn demokommunen og en demo-administrator"),
+    database_url: str | None = typer.Option(
+        None, "--database-url", envvar="LEGEPLAN_DATABASE_URL", help="Database (standard: legeplan.sqlite)"
+    ),
+) -> None:
+    """Start webapplikasjonen."""
+    import uvicorn
+
+    from legeplan.web.app import create_app
+
+    web_app = create_app(database_url, demo=demo)
+    credentials = web_app.state.demo_credentials
+    if credentials is not None:
+        typer.echo(f"Demo-administrator: brukernavn «{credentials.username}», passord «{credentials.password}»")
+    elif demo:
+        typer.echo("Demodata finnes allerede; logg inn med demo-administratoren som ble laget første gang.")
+    typer.echo(f"legeplan kjører på http://{host}:{port}/  (Ctrl+C for å stoppe)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")

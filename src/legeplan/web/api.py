@@ -1,0 +1,223 @@
+"""REST API under /api (OpenAPI at /openapi.json, docs at /docs): the same session login, roles, scope and CSRF as the
+pages, and the same engines. Writes need the X-CSRF-Token header returned by POST /api/login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from legeplan.capacity import DimensioningResult, ScenarioError
+from legeplan.legevakt import example_problem
+from legeplan.register.io import MAX_IMPORT_BYTES
+from legeplan.register.models import Municipality, Register
+from legeplan.storage.web_tables import User
+from legeplan.web import views
+from legeplan.web.auth import (
+    authenticate,
+    can_see,
+    check_csrf,
+    current_user,
+    login_session,
+    require_role,
+    require_scope,
+)
+from legeplan.web.i18n import text
+from legeplan.web.pages import (
+    _rota,
+    _scenario,
+    confirm_import,
+    jobs_of,
+    municipality_register,
+    preview_import,
+    storage_of,
+    update_scenario_body,
+    web_store,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class LoginRequest(BaseModel):
+    username: str
+    password: str
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+    municipality_code: str | None
+
+
+class LoginResponse(BaseModel):
+    csrf_token: str
+    user: UserOut
+
+
+class ScenarioOut(BaseModel):
+    id: int
+    name: str
+    body: dict[str, Any]
+
+
+class RotaRequest(BaseModel):
+    example: str = "small"
+    time_limit_s: float = Field(default=10.0, ge=1, le=600)
+
+
+class RotaJobOut(BaseModel):
+    id: str
+    status: str
+    percent: int
+    tier: int | None = None
+    solutions: int | None = None
+    assignments: int | None = None
+    explanation: list[str] = []
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(username=user.username, role=user.role, municipality_code=user.municipality_code)
+
+
+@router.post("/login", response_model=LoginResponse)
+def api_login(request: Request, body: LoginRequest) -> LoginResponse:
+    user = authenticate(web_store(request), body.username, body.password)
+    if user is None:
+        raise HTTPException(status_code=401, detail=text("login.failed"))
+    return LoginResponse(csrf_token=login_session(request, user), user=_user_out(user))
+
+
+@router.post("/logout", status_code=204)
+def api_logout(request: Request, user: User = Depends(current_user)) -> None:
+    check_csrf(request)
+    request.session.clear()
+
+
+@router.get("/me", response_model=UserOut)
+def me(user: User = Depends(current_user)) -> UserOut:
+    return _user_out(user)
+
+
+@router.get("/municipalities", response_model=list[Municipality])
+def municipalities(request: Request, user: User = Depends(current_user)) -> list[Municipality]:
+    return [m for m in storage_of(request).list_municipalities() if can_see(user, m.code)]
+
+
+@router.get("/municipalities/{code}/register", response_model=Register)
+def register(request: Request, code: str, user: User = Depends(current_user)) -> Register:
+    """The newest register, physicians included: only for users of this municipality (or all municipalities)."""
+    return municipality_register(request, user, code)
+
+
+@router.get("/municipalities/{code}/key-figures")
+def key_figures(request: Request, code: str, user: User = Depends(current_user)) -> dict[str, Any]:
+    reg = municipality_register(request, user, code)
+    return views.key_figures_json(views.dashboard(reg, None)[0])
+
+
+@router.post("/register/import")
+async def import_register(
+    request: Request, file: UploadFile = File(...), user: User = Depends(current_user)
+) -> JSONResponse:
+    """Validate and store a register file in one step; 422 with every issue (source, row, column) and nothing
+    written when anything is wrong."""
+    check_csrf(request)
+    require_role(user, "editor")
+    data = await file.read(MAX_IMPORT_BYTES + 1)
+    token, reg, issues = preview_import(request, user, file.filename or "register.xlsx", data)
+    if token is None or reg is None:
+        return JSONResponse({"detail": text("imp.errors", count=len(issues)), "issues": issues}, status_code=422)
+    saved = confirm_import(request, user, token)
+    assert saved is not None
+    return JSONResponse(
+        {
+            "municipality_code": saved.municipality.code,
+            "as_of": saved.as_of.isoformat(),
+            "offices": len(saved.offices),
+            "positions": len(saved.positions),
+            "physicians": len(saved.physicians),
+            "institutions": len(saved.institutions),
+        }
+    )
+
+
+@router.get("/municipalities/{code}/scenarios", response_model=list[ScenarioOut])
+def scenarios(request: Request, code: str, user: User = Depends(current_user)) -> list[ScenarioOut]:
+    require_scope(user, code)
+    return [ScenarioOut(id=s.id, name=s.name, body=s.body) for s in web_store(request).scenarios(code)]
+
+
+@router.get("/municipalities/{code}/scenarios/{scenario_id}/result", response_model=DimensioningResult)
+def scenario_result(
+    request: Request, code: str, scenario_id: int, user: User = Depends(current_user)
+) -> DimensioningResult:
+    saved = _scenario(request, user, code, scenario_id)
+    try:
+        return views.run_scenario(saved.body, saved.name)[1]
+    except ScenarioError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+
+
+@router.patch("/municipalities/{code}/scenarios/{scenario_id}", response_model=ScenarioOut)
+def scenario_update(
+    request: Request, code: str, scenario_id: int, changes: dict[str, Any], user: User = Depends(current_user)
+) -> ScenarioOut:
+    """Change scenario fields (same fields and checks as the edit form); 422 names each bad field."""
+    check_csrf(request)
+    saved = _scenario(request, user, code, scenario_id, "editor")
+    form = {k: str(v) for k, v in {**saved.body, **changes}.items() if not isinstance(v, dict | list)}
+    updated, errors = update_scenario_body(saved.body, form)
+    if errors:
+        raise HTTPException(status_code=422, detail=errors)
+    web_store(request).save_scenario(code, updated["name"], updated, scenario_id)
+    web_store(request).audit(user.username, code, "endret", f"scenario/{scenario_id}", saved.body, updated)
+    return ScenarioOut(id=scenario_id, name=updated["name"], body=updated)
+
+
+@router.post("/municipalities/{code}/rota", response_model=RotaJobOut, status_code=202)
+def rota_start(request: Request, code: str, body: RotaRequest, user: User = Depends(current_user)) -> RotaJobOut:
+    """Start a solve in the background; poll GET .../rota/{id}."""
+    check_csrf(request)
+    require_scope(user, code, "editor")
+    try:
+        problem = example_problem(body.example)
+    except KeyError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    job = jobs_of(request).start(code, user.username, problem, body.time_limit_s)
+    web_store(request).audit(user.username, code, "startet turnus", f"rota/{job.id}", None, body.model_dump())
+    return RotaJobOut(id=job.id, status=job.status, percent=job.percent)
+
+
+@router.get("/municipalities/{code}/rota/{job_id}", response_model=RotaJobOut)
+def rota_status(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> RotaJobOut:
+    job, _problem, solution = _rota(request, user, code, job_id)
+    status = job.status if job is not None else (solution.status if solution else "unknown")
+    progress = job.progress if job is not None else None
+    return RotaJobOut(
+        id=job_id,
+        status=status,
+        percent=job.percent if job is not None else 100,
+        tier=progress.tier if progress else None,
+        solutions=progress.solutions if progress else None,
+        assignments=len(solution.assignments) if solution else None,
+        explanation=list(solution.explanation) if solution else ([job.error] if job is not None and job.error else []),
+    )
+
+
+@router.get("/audit")
+def audit_log(request: Request, user: User = Depends(current_user)) -> list[dict[str, Any]]:
+    require_role(user, "admin")
+    return [
+        {
+            "at": e.at.isoformat(),
+            "username": e.username,
+            "municipality_code": e.municipality_code,
+            "action": e.action,
+            "entity": e.entity,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in web_store(request).audit_log(user.municipality_code)
+    ]

@@ -1,0 +1,151 @@
+"""The FastAPI application factory: storage, sessions, templates, routers, error pages and the demo seed."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from legeplan.capacity import example_path
+from legeplan.register.demo import demo_register
+from legeplan.storage import Storage
+from legeplan.storage.web_tables import User, WebStore
+from legeplan.web.auth import CSRF_HEADER, LoginRequired, csrf_token, hash_password
+from legeplan.web.i18n import language, text
+from legeplan.web.jobs import RotaJobs
+
+WEB_DIR = Path(str(files("legeplan.web")))
+DEMO_ADMIN = "admin"
+SESSION_MAX_AGE_S = 8 * 3600
+
+
+@dataclass(frozen=True)
+class DemoCredentials:
+    username: str
+    password: str
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or "application/json" in request.headers.get("accept", "")
+
+
+def seed_demo(storage: Storage, store: WebStore, password: str | None = None) -> DemoCredentials | None:
+    """The shipped demo municipality, two scenarios and a demo admin; does nothing if the admin already exists."""
+    register = demo_register()
+    code = register.municipality.code
+    if code not in {m.code for m in storage.list_municipalities()}:
+        storage.save_register(register)
+    if not store.scenarios(code):
+        body = tomllib.loads(example_path("sandefjord").read_text(encoding="utf-8"))
+        store.save_scenario(code, str(body["name"]), body)
+        faster = dict(body, name="Sandefjord, mål 1 000 på lista", target_list_length=1000)
+        faster.pop("target_free_share", None)
+        store.save_scenario(code, str(faster["name"]), faster)
+    if store.user_with_hash(DEMO_ADMIN) is not None:
+        return None
+    password = password or secrets.token_urlsafe(9)
+    store.add_user(DEMO_ADMIN, hash_password(password), "admin", None)
+    store.audit("system", None, "opprettet bruker", f"user/{DEMO_ADMIN}", None, {"role": "admin", "demo": True})
+    return DemoCredentials(DEMO_ADMIN, password)
+
+
+def include_optional_router(app: FastAPI, module_name: str) -> bool:
+    """Routers from other capabilities (e.g. legeplan.web.region_routes) join the app when they exist."""
+    if importlib.util.find_spec(module_name) is None:
+        return False
+    module = importlib.import_module(module_name)
+    router = getattr(module, "router", None)
+    if router is None:
+        return False
+    app.include_router(router)
+    return True
+
+
+def create_app(
+    database_url: str | None = None,
+    *,
+    secret_key: str | None = None,
+    demo: bool = False,
+    demo_password: str | None = None,
+    https_only: bool = False,
+) -> FastAPI:
+    """The whole web app on `database_url` (default: LEGEPLAN_DATABASE_URL or the embedded SQLite file)."""
+    from legeplan.web import api, pages
+
+    storage = Storage(database_url)
+    store = WebStore(storage)
+    app = FastAPI(
+        title="legeplan",
+        description="Plan for legetjenesten: register, nøkkeltall, scenarier og legevaktturnus. "
+        "Logg inn med POST /api/login; skriveoperasjoner krever X-CSRF-Token.",
+        version="0.1.0",
+    )
+    app.state.storage = storage
+    app.state.web_store = store
+    app.state.rota_jobs = RotaJobs(store)
+    app.state.pending_imports = {}
+    app.state.demo_credentials = seed_demo(storage, store, demo_password) if demo else None
+
+    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.globals["t"] = text
+    templates.env.globals["lang"] = language()
+    templates.env.globals["csrf_token"] = csrf_token
+    templates.env.globals["csrf_header"] = CSRF_HEADER
+    app.state.templates = templates
+
+    key = secret_key or os.environ.get("LEGEPLAN_SECRET_KEY") or secrets.token_urlsafe(32)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=key,
+        session_cookie="legeplan_session",
+        max_age=SESSION_MAX_AGE_S,
+        same_site="strict",
+        https_only=https_only,
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": text("login.required")}, status_code=401)
+        if request.headers.get("HX-Request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        user: User | None = getattr(request.state, "user", None)
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"user": user, "municipalities": [], "flash": None, "status": exc.status_code, "message": exc.detail},
+            status_code=exc.status_code,
+        )
+
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    templates.env.globals["has_region"] = include_optional_router(app, "legeplan.web.region_routes")
+
+    return app

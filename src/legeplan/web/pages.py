@@ -1,0 +1,830 @@
+"""Server-rendered pages (Jinja2 + htmx): dashboard, register CRUD and import, scenarios, legevakt, users, audit."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from legeplan.capacity import EXAMPLES, ScenarioError, example_path, parse_scenario
+from legeplan.legevakt import RotaProblem, RotaSolution, example_problem, rota_csv, rota_ics
+from legeplan.legevakt import write_xlsx as write_rota_xlsx
+from legeplan.legevakt.io import problem_from_data
+from legeplan.register.io import MAX_IMPORT_BYTES, RegisterImportError, parse_register
+from legeplan.register.io import write_xlsx as write_register_xlsx
+from legeplan.register.models import Register
+from legeplan.storage import RegisterNotFoundError, Storage
+from legeplan.storage.web_tables import ROLES, User, WebStore
+from legeplan.web import views
+from legeplan.web.auth import (
+    MIN_PASSWORD_LENGTH,
+    authenticate,
+    can_see,
+    checked_form,
+    current_user,
+    hash_password,
+    login_session,
+    require_role,
+    require_scope,
+)
+from legeplan.web.forms import (
+    ENTITY_KINDS,
+    entity_id,
+    form_fields,
+    form_values,
+    parse_entity,
+    reference_errors,
+    replace_entity,
+)
+from legeplan.web.i18n import text
+from legeplan.web.jobs import RotaJobs
+
+router = APIRouter()
+PENDING_IMPORT_TTL_S = 30 * 60
+SCENARIO_FIELDS = (
+    "positions",
+    "average_list_length",
+    "listed_patients",
+    "free_places",
+    "residents_listed_elsewhere",
+    "guest_patients",
+    "target_list_length",
+    "target_free_share",
+    "retirement_age",
+)
+INT_SCENARIO_FIELDS = frozenset(
+    {"positions", "listed_patients", "free_places", "residents_listed_elsewhere", "guest_patients", "retirement_age"}
+)
+
+
+def storage_of(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
+def web_store(request: Request) -> WebStore:
+    store: WebStore = request.app.state.web_store
+    return store
+
+
+def jobs_of(request: Request) -> RotaJobs:
+    jobs: RotaJobs = request.app.state.rota_jobs
+    return jobs
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Every page gets the user, the CSRF token, the string catalogue and the municipalities the user may see."""
+    user: User | None = getattr(request.state, "user", None)
+    municipalities = []
+    if user is not None:
+        municipalities = [m for m in storage_of(request).list_municipalities() if can_see(user, m.code)]
+    flash = request.session.pop("flash", None)
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request,
+        template,
+        {"user": user, "municipalities": municipalities, "flash": flash, **context},
+        status_code=status_code,
+    )
+    return response
+
+
+def redirect(url: str, flash: str | None = None, request: Request | None = None) -> RedirectResponse:
+    if flash and request is not None:
+        request.session["flash"] = flash
+    return RedirectResponse(url, status_code=303)
+
+
+def load_register_or_none(request: Request, code: str) -> Register | None:
+    try:
+        return storage_of(request).load_register(code)
+    except RegisterNotFoundError:
+        return None
+
+
+def municipality_register(request: Request, user: User, code: str, role: str = "viewer") -> Register:
+    require_scope(user, code, role)
+    register = load_register_or_none(request, code)
+    if register is None:
+        raise HTTPException(status_code=404, detail=text("reg.none"))
+    return register
+
+
+def audit(request: Request, user: User, code: str | None, action: str, entity: str, before: Any, after: Any) -> None:
+    web_store(request).audit(user.username, code, action, entity, before, after)
+
+
+# --- login and home --------------------------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return render(request, "login.html", error=None, username="")
+
+
+@router.post("/login", response_model=None)
+async def login(request: Request) -> Response:
+    form = await request.form()
+    username = str(form.get("username", ""))
+    user = authenticate(web_store(request), username, str(form.get("password", "")))
+    if user is None:
+        return render(request, "login.html", status_code=400, error=text("login.failed"), username=username)
+    login_session(request, user)
+    return redirect("/")
+
+
+@router.post("/logout")
+async def logout(request: Request) -> RedirectResponse:
+    await checked_form(request)
+    request.session.clear()
+    return redirect("/login")
+
+
+@router.get("/", response_model=None)
+def home(request: Request, user: User = Depends(current_user)) -> Response:
+    visible = [m for m in storage_of(request).list_municipalities() if can_see(user, m.code)]
+    if len(visible) == 1:
+        return redirect(f"/m/{visible[0].code}")
+    return render(request, "home.html", visible=visible)
+
+
+# --- dashboard -------------------------------------------------------------------------------------------------------
+
+
+@router.get("/m/{code}", response_class=HTMLResponse)
+def dashboard(request: Request, code: str, user: User = Depends(current_user)) -> HTMLResponse:
+    require_scope(user, code)
+    storage = storage_of(request)
+    register = load_register_or_none(request, code)
+    if register is None:
+        return render(request, "empty.html", code=code)
+    dates = storage.snapshot_dates(code)
+    earlier = [d for d in dates if d < register.as_of]
+    previous = storage.load_register(code, earlier[-1]) if earlier else None
+    figures, figure_views = views.dashboard(register, previous)
+    capacity_svg, pyramid_svg = views.register_charts(register)
+    projection_svg = None
+    scenarios = web_store(request).scenarios(code)
+    if scenarios:
+        try:
+            _scenario, result = views.run_scenario(scenarios[0].body, scenarios[0].name)
+            projection_svg = views.projection_chart(result, scenarios[0].name)
+        except (ScenarioError, ValueError):
+            projection_svg = None
+    return render(
+        request,
+        "dashboard.html",
+        code=code,
+        register=register,
+        figures=figures,
+        figure_views=figure_views,
+        has_previous=previous is not None,
+        capacity_svg=capacity_svg,
+        pyramid_svg=pyramid_svg,
+        projection_svg=projection_svg,
+    )
+
+
+# --- register CRUD ---------------------------------------------------------------------------------------------------
+
+
+def _kind(kind: str) -> str:
+    if kind not in ENTITY_KINDS:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return kind
+
+
+@router.get("/m/{code}/register", response_class=HTMLResponse)
+def register_page(
+    request: Request, code: str, kind: str = "positions", user: User = Depends(current_user)
+) -> HTMLResponse:
+    register = municipality_register(request, user, code)
+    kind = _kind(kind)
+    return render(
+        request,
+        "register.html",
+        code=code,
+        register=register,
+        kind=kind,
+        kinds=list(ENTITY_KINDS),
+        fields=form_fields(kind),
+        rows=[form_values(e) for e in getattr(register, kind)],
+    )
+
+
+@router.get("/m/{code}/register.xlsx")
+def register_download(request: Request, code: str, user: User = Depends(current_user)) -> Response:
+    register = municipality_register(request, user, code)
+    return _xlsx_response(lambda path: write_register_xlsx(register, path), f"register-{code}-{register.as_of}.xlsx")
+
+
+def _xlsx_response(write: Any, filename: str) -> Response:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        write(path)
+        data = path.read_bytes()
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _entity_form(
+    request: Request,
+    code: str,
+    kind: str,
+    old_id: str | None,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "entity_form.html",
+        status_code=status_code,
+        code=code,
+        kind=kind,
+        old_id=old_id,
+        fields=form_fields(kind),
+        values=values,
+        errors=errors,
+    )
+
+
+@router.get("/m/{code}/register/{kind}/new", response_class=HTMLResponse)
+def entity_new(request: Request, code: str, kind: str, user: User = Depends(current_user)) -> HTMLResponse:
+    municipality_register(request, user, code, "editor")
+    return _entity_form(request, code, _kind(kind), None, {}, {})
+
+
+@router.get("/m/{code}/register/{kind}/{entity}/edit", response_class=HTMLResponse)
+def entity_edit(
+    request: Request, code: str, kind: str, entity: str, user: User = Depends(current_user)
+) -> HTMLResponse:
+    register = municipality_register(request, user, code, "editor")
+    found = next((e for e in getattr(register, _kind(kind)) if entity_id(e) == entity), None)
+    if found is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return _entity_form(request, code, kind, entity, form_values(found), {})
+
+
+@router.post("/m/{code}/register/{kind}/save", response_model=None)
+async def entity_save(request: Request, code: str, kind: str, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    register = municipality_register(request, user, code, "editor")
+    kind = _kind(kind)
+    old_id = str(form.get("old_id", "")) or None
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    entity, errors = parse_entity(kind, form, code)
+    existing = {entity_id(e): e for e in getattr(register, kind)}
+    if old_id is not None and old_id not in existing:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    if entity is not None and entity_id(entity) != old_id and entity_id(entity) in existing:
+        errors["id"] = text("error.exists")
+    if entity is None or errors:
+        return _entity_form(request, code, kind, old_id, values, errors, status_code=400)
+    updated = replace_entity(register, kind, old_id, entity)
+    problems = reference_errors(updated)
+    if problems:
+        return _entity_form(request, code, kind, old_id, values, {"__all__": "; ".join(problems)}, status_code=400)
+    storage_of(request).save_register(updated)
+    before = existing[old_id].model_dump(mode="json") if old_id else None
+    audit(
+        request,
+        user,
+        code,
+        "endret" if old_id else "opprettet",
+        f"{kind}/{entity_id(entity)}",
+        before,
+        entity.model_dump(mode="json"),
+    )
+    return redirect(f"/m/{code}/register?kind={kind}", text("reg.saved"), request)
+
+
+@router.post("/m/{code}/register/{kind}/{entity}/delete", response_model=None)
+async def entity_delete(
+    request: Request, code: str, kind: str, entity: str, user: User = Depends(current_user)
+) -> Response:
+    await checked_form(request)
+    register = municipality_register(request, user, code, "editor")
+    kind = _kind(kind)
+    existing = {entity_id(e): e for e in getattr(register, kind)}
+    if entity not in existing:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    updated = replace_entity(register, kind, entity, None)
+    problems = reference_errors(updated)
+    if problems:
+        request.session["flash"] = text("error.in_use", users=", ".join(p.split(":")[0] for p in problems))
+        return redirect(f"/m/{code}/register?kind={kind}")
+    storage_of(request).save_register(updated)
+    audit(request, user, code, "slettet", f"{kind}/{entity}", existing[entity].model_dump(mode="json"), None)
+    return redirect(f"/m/{code}/register?kind={kind}", text("reg.deleted"), request)
+
+
+# --- import with preview ---------------------------------------------------------------------------------------------
+
+
+def _pending(request: Request) -> dict[str, tuple[float, int, Register]]:
+    pending: dict[str, tuple[float, int, Register]] = request.app.state.pending_imports
+    now = time.monotonic()
+    for token in [t for t, (at, _u, _r) in pending.items() if now - at > PENDING_IMPORT_TTL_S]:
+        pending.pop(token, None)
+    return pending
+
+
+def preview_import(
+    request: Request, user: User, filename: str, data: bytes
+) -> tuple[str | None, Register | None, list[Any]]:
+    """Parse and check an upload; keep it server-side under a token until confirmed. Nothing is written here."""
+    if len(data) > MAX_IMPORT_BYTES:
+        return (
+            None,
+            None,
+            [
+                {
+                    "source": filename,
+                    "row": None,
+                    "column": None,
+                    "message": f"filen er større enn {MAX_IMPORT_BYTES // 1024 // 1024} MB",
+                }
+            ],
+        )
+    try:
+        register = parse_register(filename, data=data)
+    except RegisterImportError as error:
+        return None, None, [vars(issue) for issue in error.issues]
+    except ValueError as error:
+        return None, None, [{"source": filename, "row": None, "column": None, "message": str(error)}]
+    if not can_see(user, register.municipality.code):
+        message = text("imp.out_of_scope", code=register.municipality.code)
+        return None, None, [{"source": filename, "row": None, "column": None, "message": message}]
+    token = secrets.token_urlsafe(16)
+    _pending(request)[token] = (time.monotonic(), user.id, register)
+    return token, register, []
+
+
+def confirm_import(request: Request, user: User, token: str) -> Register | None:
+    entry = _pending(request).pop(token, None)
+    if entry is None or entry[1] != user.id:
+        return None
+    register = entry[2]
+    storage = storage_of(request)
+    before = None
+    if register.as_of in storage.snapshot_dates(register.municipality.code):
+        before = storage.load_register(register.municipality.code, register.as_of).model_dump(mode="json")
+    storage.save_register(register)
+    audit(
+        request,
+        user,
+        register.municipality.code,
+        "importert",
+        f"register/{register.as_of}",
+        before,
+        register.model_dump(mode="json"),
+    )
+    return register
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    require_role(user, "editor")
+    return render(request, "import.html", issues=[], preview=None, token=None, error=None)
+
+
+@router.get("/import/template.xlsx")
+def import_template(request: Request, user: User = Depends(current_user)) -> Response:
+    return _xlsx_response(lambda path: write_register_xlsx(None, path), "registermal.xlsx")
+
+
+@router.post("/import", response_class=HTMLResponse)
+async def import_upload(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    form = await checked_form(request)
+    require_role(user, "editor")
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return render(
+            request, "import.html", status_code=400, issues=[], preview=None, token=None, error=text("imp.no_file")
+        )
+    data = await upload.read(MAX_IMPORT_BYTES + 1)
+    token, register, issues = preview_import(request, user, upload.filename, data)
+    if register is None:
+        return render(request, "import.html", status_code=400, issues=issues, preview=None, token=None, error=None)
+    replaces = register.as_of in storage_of(request).snapshot_dates(register.municipality.code)
+    return render(
+        request,
+        "import.html",
+        issues=[],
+        preview=register,
+        token=token,
+        replaces=replaces,
+        figure_views=views.dashboard(register, None)[1],
+        error=None,
+    )
+
+
+@router.post("/import/confirm", response_model=None)
+async def import_confirm(request: Request, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    require_role(user, "editor")
+    register = confirm_import(request, user, str(form.get("token", "")))
+    if register is None:
+        return render(
+            request, "import.html", status_code=400, issues=[], preview=None, token=None, error=text("imp.expired")
+        )
+    return redirect(f"/m/{register.municipality.code}", text("imp.saved"), request)
+
+
+# --- scenarios -------------------------------------------------------------------------------------------------------
+
+
+def _scenario(request: Request, user: User, code: str, scenario_id: int, role: str = "viewer") -> Any:
+    require_scope(user, code, role)
+    saved = web_store(request).scenario(scenario_id)
+    if saved is None or saved.municipality_code != code:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return saved
+
+
+@router.get("/m/{code}/scenarios", response_class=HTMLResponse)
+def scenarios_page(request: Request, code: str, user: User = Depends(current_user)) -> HTMLResponse:
+    require_scope(user, code)
+    return render(
+        request,
+        "scenarios.html",
+        code=code,
+        scenarios=web_store(request).scenarios(code),
+        examples=EXAMPLES,
+        error=None,
+    )
+
+
+@router.post("/m/{code}/scenarios", response_model=None)
+async def scenario_create(request: Request, code: str, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    require_scope(user, code, "editor")
+    example = str(form.get("example", ""))
+    name = str(form.get("name", "")).strip()
+    if example not in EXAMPLES or not name:
+        error = text("error.choice") if example not in EXAMPLES else text("error.required")
+        return render(
+            request,
+            "scenarios.html",
+            status_code=400,
+            code=code,
+            scenarios=web_store(request).scenarios(code),
+            examples=EXAMPLES,
+            error=error,
+        )
+    body = tomllib.loads(example_path(example).read_text(encoding="utf-8"))
+    body["name"] = name
+    scenario_id = web_store(request).save_scenario(code, name, body)
+    audit(request, user, code, "opprettet", f"scenario/{scenario_id}", None, body)
+    return redirect(f"/m/{code}/scenarios/{scenario_id}", text("scn.saved"), request)
+
+
+@router.get("/m/{code}/scenarios/compare", response_class=HTMLResponse)
+def scenario_compare(request: Request, code: str, a: int, b: int, user: User = Depends(current_user)) -> HTMLResponse:
+    if a == b:
+        require_scope(user, code)
+        return render(
+            request,
+            "scenarios.html",
+            status_code=400,
+            code=code,
+            scenarios=web_store(request).scenarios(code),
+            examples=EXAMPLES,
+            error=text("scn.same"),
+        )
+    runs = []
+    for scenario_id in (a, b):
+        saved = _scenario(request, user, code, scenario_id)
+        scenario, result = views.run_scenario(saved.body, saved.name)
+        runs.append((saved, scenario, result, views.projection_chart(result, saved.name)))
+    return render(request, "compare.html", code=code, runs=runs)
+
+
+@router.get("/m/{code}/scenarios/{scenario_id}", response_class=HTMLResponse)
+def scenario_result(request: Request, code: str, scenario_id: int, user: User = Depends(current_user)) -> HTMLResponse:
+    saved = _scenario(request, user, code, scenario_id)
+    try:
+        scenario, result = views.run_scenario(saved.body, saved.name)
+    except ScenarioError as error:
+        return render(
+            request,
+            "scenario_edit.html",
+            status_code=400,
+            code=code,
+            saved=saved,
+            fields=SCENARIO_FIELDS,
+            values=_scenario_values(saved.body),
+            errors={"__all__": str(error)},
+        )
+    return render(
+        request,
+        "scenario_result.html",
+        code=code,
+        saved=saved,
+        scenario=scenario,
+        result=result,
+        chart=views.projection_chart(result, saved.name),
+    )
+
+
+def _scenario_values(body: dict[str, Any]) -> dict[str, str]:
+    values = {f: "" if body.get(f) is None else str(body[f]) for f in SCENARIO_FIELDS}
+    values["name"] = str(body.get("name", ""))
+    values["rounding"] = str(body.get("rounding", "nearest"))
+    return values
+
+
+def update_scenario_body(body: dict[str, Any], form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The scenario with the posted fields; errors keyed by field, checked by the capacity engine's own model."""
+    errors: dict[str, str] = {}
+    updated = dict(body)
+    name = str(form.get("name", "")).strip()
+    if not name:
+        errors["name"] = text("error.required")
+    updated["name"] = name
+    for field in SCENARIO_FIELDS:
+        raw = str(form.get(field, "")).strip().replace(",", ".").replace(" ", "")
+        if raw == "":
+            updated.pop(field, None)
+            continue
+        try:
+            updated[field] = int(raw) if field in INT_SCENARIO_FIELDS else float(raw)
+        except ValueError:
+            errors[field] = text("error.integer" if field in INT_SCENARIO_FIELDS else "error.number")
+    rounding = str(form.get("rounding", "nearest"))
+    updated["rounding"] = rounding
+    if not errors:
+        try:
+            parse_scenario(updated, source="skjema")
+        except ScenarioError as error:
+            message = str(error)
+            field = next((f for f in (*SCENARIO_FIELDS, "rounding") if f in message), "__all__")
+            errors[field] = message
+    return updated, errors
+
+
+@router.get("/m/{code}/scenarios/{scenario_id}/edit", response_class=HTMLResponse)
+def scenario_edit(request: Request, code: str, scenario_id: int, user: User = Depends(current_user)) -> HTMLResponse:
+    saved = _scenario(request, user, code, scenario_id, "editor")
+    return render(
+        request,
+        "scenario_edit.html",
+        code=code,
+        saved=saved,
+        fields=SCENARIO_FIELDS,
+        values=_scenario_values(saved.body),
+        errors={},
+    )
+
+
+@router.post("/m/{code}/scenarios/{scenario_id}/edit", response_model=None)
+async def scenario_save(request: Request, code: str, scenario_id: int, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    saved = _scenario(request, user, code, scenario_id, "editor")
+    updated, errors = update_scenario_body(saved.body, form)
+    if errors:
+        values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        return render(
+            request,
+            "scenario_edit.html",
+            status_code=400,
+            code=code,
+            saved=saved,
+            fields=SCENARIO_FIELDS,
+            values=values,
+            errors=errors,
+        )
+    web_store(request).save_scenario(code, updated["name"], updated, scenario_id)
+    audit(request, user, code, "endret", f"scenario/{scenario_id}", saved.body, updated)
+    return redirect(f"/m/{code}/scenarios/{scenario_id}", text("scn.saved"), request)
+
+
+# --- legevakt rota ---------------------------------------------------------------------------------------------------
+
+
+def parse_problem_upload(filename: str, data: bytes) -> RotaProblem:
+    """A rota problem from an uploaded TOML or JSON file; raises ValueError with a Norwegian message."""
+    try:
+        raw = json.loads(data) if filename.lower().endswith(".json") else tomllib.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{filename}: {error}") from error
+    return problem_from_data(raw, filename)
+
+
+def parse_time_limit(raw: str) -> float | None:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if 1 <= value <= 600 else None
+
+
+@router.get("/m/{code}/rota", response_class=HTMLResponse)
+def rota_page(request: Request, code: str, user: User = Depends(current_user)) -> HTMLResponse:
+    require_scope(user, code)
+    return render(
+        request,
+        "rota.html",
+        code=code,
+        rotas=web_store(request).rotas(code),
+        errors={},
+        values={"time_limit": "10", "source": "example"},
+    )
+
+
+@router.post("/m/{code}/rota", response_model=None)
+async def rota_start(request: Request, code: str, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    require_scope(user, code, "editor")
+    errors: dict[str, str] = {}
+    time_limit = parse_time_limit(str(form.get("time_limit", "")))
+    if time_limit is None:
+        errors["time_limit"] = text("rota.time_limit_error")
+    problem: RotaProblem | None = None
+    if str(form.get("source", "example")) == "file":
+        upload = form.get("problem_file")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            errors["problem_file"] = text("imp.no_file")
+        else:
+            try:
+                problem = parse_problem_upload(upload.filename, await upload.read(MAX_IMPORT_BYTES))
+            except (ValueError, ValidationError) as error:
+                errors["problem_file"] = text("rota.file_error", error=str(error))
+    else:
+        problem = example_problem("small")
+    if errors or problem is None or time_limit is None:
+        values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        return render(
+            request,
+            "rota.html",
+            status_code=400,
+            code=code,
+            rotas=web_store(request).rotas(code),
+            errors=errors,
+            values=values,
+        )
+    job = jobs_of(request).start(code, user.username, problem, time_limit)
+    audit(
+        request,
+        user,
+        code,
+        "startet turnus",
+        f"rota/{job.id}",
+        None,
+        {"problem": problem.name, "time_limit_s": time_limit},
+    )
+    return redirect(f"/m/{code}/rota/{job.id}")
+
+
+def _rota(request: Request, user: User, code: str, job_id: str) -> tuple[Any, RotaProblem | None, RotaSolution | None]:
+    """(running job or None, problem, solution) from memory or, after a restart, from the database."""
+    require_scope(user, code)
+    job = jobs_of(request).get(job_id)
+    if job is not None and job.municipality_code == code:
+        return job, job.problem, job.solution
+    saved = web_store(request).rota(job_id)
+    if saved is None or saved.municipality_code != code:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    problem = RotaProblem.model_validate_json(saved.problem_json)
+    solution = RotaSolution.model_validate_json(saved.solution_json) if saved.solution_json else None
+    return None, problem, solution
+
+
+@router.get("/m/{code}/rota/{job_id}", response_class=HTMLResponse)
+def rota_view(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> HTMLResponse:
+    job, problem, solution = _rota(request, user, code, job_id)
+    if job is not None and not job.done.is_set():
+        return render(request, "rota_job.html", code=code, job=job, problem=problem, solution=None, months=[])
+    months = views.month_calendars(problem, solution.assignments) if problem and solution else []
+    return render(
+        request, "rota_job.html", code=code, job=job, job_id=job_id, problem=problem, solution=solution, months=months
+    )
+
+
+@router.get("/m/{code}/rota/{job_id}/progress", response_model=None)
+def rota_progress(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
+    """Polled by htmx every second; when the solve is done it sends the browser to the calendar."""
+    job, _problem, _solution = _rota(request, user, code, job_id)
+    if job is None or job.done.is_set():
+        return Response(status_code=200, headers={"HX-Redirect": f"/m/{code}/rota/{job_id}"})
+    return render(request, "rota_progress.html", code=code, job=job)
+
+
+@router.post("/m/{code}/rota/{job_id}/cancel")
+async def rota_cancel(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> RedirectResponse:
+    await checked_form(request)
+    require_scope(user, code, "editor")
+    job, _p, _s = _rota(request, user, code, job_id)
+    if job is not None:
+        job.cancel.set()
+        job.done.wait(5)
+    return redirect(f"/m/{code}/rota/{job_id}")
+
+
+@router.get("/m/{code}/rota/{job_id}/rota.{fmt}")
+def rota_download(request: Request, code: str, job_id: str, fmt: str, user: User = Depends(current_user)) -> Response:
+    _job, problem, solution = _rota(request, user, code, job_id)
+    if problem is None or solution is None or fmt not in ("csv", "xlsx", "ics"):
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    name = f"legevakt-{code}-{problem.start}"
+    if fmt == "csv":
+        return Response(
+            rota_csv(problem, solution.assignments),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if fmt == "ics":
+        return Response(
+            rota_ics(problem, solution.assignments),
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.ics"'},
+        )
+    return _xlsx_response(lambda path: write_rota_xlsx(problem, list(solution.assignments), path), f"{name}.xlsx")
+
+
+# --- users and audit -------------------------------------------------------------------------------------------------
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    require_role(user, "admin")
+    return render(request, "users.html", users=_visible_users(request, user), roles=ROLES, errors={}, values={})
+
+
+def _visible_users(request: Request, admin: User) -> list[User]:
+    return [
+        u
+        for u in web_store(request).list_users()
+        if can_see(admin, u.municipality_code or "") or admin.municipality_code is None
+    ]
+
+
+def validate_new_user(request: Request, admin: User, form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    username = str(form.get("username", "")).strip()
+    password = str(form.get("password", ""))
+    role = str(form.get("role", ""))
+    code = str(form.get("municipality_code", "")).strip() or None
+    if not username:
+        errors["username"] = text("error.required")
+    elif web_store(request).user_with_hash(username) is not None:
+        errors["username"] = text("error.exists")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = text("users.password_short")
+    if role not in ROLES:
+        errors["role"] = text("error.choice")
+    if admin.municipality_code is not None and code != admin.municipality_code:
+        errors["municipality_code"] = text("error.forbidden")
+    elif code is not None and (len(code) != 4 or not code.isdigit()):
+        errors["municipality_code"] = text("users.municipality_unknown")
+    return {"username": username, "password": password, "role": role, "municipality_code": code}, errors
+
+
+@router.post("/admin/users", response_model=None)
+async def user_create(request: Request, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    require_role(user, "admin")
+    values, errors = validate_new_user(request, user, form)
+    if errors:
+        shown = {k: str(v or "") for k, v in values.items() if k != "password"}
+        return render(
+            request,
+            "users.html",
+            status_code=400,
+            users=_visible_users(request, user),
+            roles=ROLES,
+            errors=errors,
+            values=shown,
+        )
+    created = web_store(request).add_user(
+        values["username"], hash_password(values["password"]), values["role"], values["municipality_code"]
+    )
+    audit(
+        request,
+        user,
+        created.municipality_code,
+        "opprettet bruker",
+        f"user/{created.username}",
+        None,
+        {"username": created.username, "role": created.role, "municipality_code": created.municipality_code},
+    )
+    return redirect("/admin/users", text("users.created"), request)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    require_role(user, "admin")
+    entries = web_store(request).audit_log(user.municipality_code)
+    return render(request, "audit.html", entries=entries)

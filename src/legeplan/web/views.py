@@ -1,0 +1,193 @@
+"""What the pages show, computed by calling the engines: key figures with trends, charts, scenario runs, calendars.
+
+No HTML here and no database queries: functions take domain models and return plain data for templates and the API.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from legeplan.capacity import DimensioningResult, Scenario, dimension, parse_scenario
+from legeplan.legevakt import Assignment, RotaProblem
+from legeplan.register.keyfigures import LABELS, PERCENT_FIELDS, KeyFigures, compute_key_figures, format_value
+from legeplan.register.models import Register
+from legeplan.report.charts import age_group_counts, age_pyramid, line_chart, stacked_bar_chart
+from legeplan.web.i18n import text
+
+REGISTER_SOURCE = "Kommunens fastlegeregister (legeplan)"
+
+
+@dataclass(frozen=True)
+class FigureView:
+    field: str
+    label: str
+    value: str
+    raw: float | int | None
+    trend: str  # "up", "down", "same" or "" when there is no earlier snapshot
+    trend_text: str
+    source: str
+
+
+def _trend(current: float | int | None, previous: float | int | None, field: str) -> tuple[str, str]:
+    if current is None or previous is None:
+        return "", ""
+    if abs(current - previous) < 1e-9:
+        return "same", text("dash.trend_same")
+    direction = "up" if current > previous else "down"
+    return direction, text(f"dash.trend_{direction}", value=format_value(field, previous))
+
+
+def figure_views(current: KeyFigures, previous: KeyFigures | None) -> list[FigureView]:
+    """Each key figure with its trend against the previous snapshot, its source and its date."""
+    source = text("dash.source", date=current.as_of.strftime("%d.%m.%Y"))
+    views = []
+    for field, label, value in current.labelled():
+        before = getattr(previous, field) if previous is not None else None
+        trend, trend_text = _trend(value, before, field)
+        views.append(FigureView(field, label, format_value(field, value), value, trend, trend_text, source))
+    return views
+
+
+def key_figures_json(figures: KeyFigures) -> dict[str, Any]:
+    return {
+        "municipality_code": figures.municipality_code,
+        "as_of": figures.as_of.isoformat(),
+        "source": REGISTER_SOURCE,
+        "figures": [
+            {
+                "field": f,
+                "label": LABELS[f],
+                "value": v,
+                "formatted": format_value(f, v),
+                "percent": f in PERCENT_FIELDS,
+            }
+            for f, _label, v in figures.labelled()
+        ],
+    }
+
+
+def capacity_chart(register: Register) -> str:
+    """Listed patients and free places per office: where the capacity is, at a glance."""
+    offices = {o.id: o.name for o in register.offices}
+    listed: dict[str, int] = {}
+    free: dict[str, int] = {}
+    for p in register.positions:
+        name = offices.get(p.office_id or "", p.office_id or "–")
+        listed[name] = listed.get(name, 0) + p.listed_patients
+        free[name] = free.get(name, 0) + max(0, p.list_ceiling - p.listed_patients)
+    names = list(listed)
+    return stacked_bar_chart(
+        names,
+        {text("dash.listed"): [listed[n] for n in names], text("dash.free"): [free[n] for n in names]},
+        title=text("dash.chart_capacity"),
+        y_label=text("dash.places_axis"),
+        horizontal=True,
+        source=f"{REGISTER_SOURCE}, {register.as_of.strftime('%d.%m.%Y')}",
+    )
+
+
+def pyramid_chart(register: Register) -> str:
+    gps = [p for p in register.physicians if p.role.value in ("gp", "alis") and p.active_at(register.as_of)]
+    labels, women, men = age_group_counts([(p.age_at(register.as_of), p.sex.value) for p in gps])
+    return age_pyramid(
+        labels,
+        women,
+        men,
+        title=text("dash.chart_pyramid"),
+        source=f"{REGISTER_SOURCE}, {register.as_of.strftime('%d.%m.%Y')}",
+    )
+
+
+def projection_chart(result: DimensioningResult, name: str) -> str:
+    years = [row.year for row in result.rows]
+    return line_chart(
+        years,
+        {
+            text("dash.required"): [float(row.positions_required) for row in result.rows],
+            text("dash.existing"): [float(row.positions_existing) for row in result.rows],
+        },
+        title=text("dash.chart_projection", name=name),
+        y_label=text("dash.positions_axis"),
+        projection_from=float(years[0]),
+        source=result.scenario,
+    )
+
+
+@lru_cache(maxsize=64)
+def _cached_register_charts(register_json: str) -> tuple[str, str]:
+    register = Register.model_validate_json(register_json)
+    return capacity_chart(register), pyramid_chart(register)
+
+
+def register_charts(register: Register) -> tuple[str, str]:
+    """Charts take a noticeable fraction of a second (matplotlib): cache them per register content."""
+    return _cached_register_charts(register.model_dump_json())
+
+
+def dashboard(register: Register, previous: Register | None) -> tuple[KeyFigures, list[FigureView]]:
+    current = compute_key_figures(register)
+    before = compute_key_figures(previous) if previous is not None else None
+    return current, figure_views(current, before)
+
+
+def run_scenario(body: dict[str, Any], source: str) -> tuple[Scenario, DimensioningResult]:
+    """Parse (raises ScenarioError naming the field) and dimension a stored scenario."""
+    scenario = parse_scenario(body, source=source)
+    return scenario, dimension(scenario)
+
+
+# --- rota calendar ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    shift: str
+    doctor: str
+    backup: bool
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    in_period: bool
+    entries: tuple[CalendarEntry, ...]
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    title: str
+    weeks: tuple[tuple[CalendarDay, ...], ...]
+
+
+def month_calendars(problem: RotaProblem, assignments: tuple[Assignment, ...]) -> list[CalendarMonth]:
+    """One Monday-first month grid per month the rota covers, each day listing shift and doctor."""
+    names = {d.id: d.name for d in problem.doctors}
+    shifts = {s.id: s.name for s in problem.shift_types}
+    order = {s.id: n for n, s in enumerate(problem.shift_types)}
+    by_day: dict[date, list[Assignment]] = {}
+    for a in assignments:
+        by_day.setdefault(a.date, []).append(a)
+    month_names = text("month.names").split(",")
+    months = []
+    year, month = problem.start.year, problem.start.month
+    while (year, month) <= (problem.end.year, problem.end.month):
+        weeks = []
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            days = []
+            for day in week:
+                entries = tuple(
+                    CalendarEntry(
+                        shifts.get(a.shift_type, a.shift_type), names.get(a.doctor, a.doctor), a.role != "vakt"
+                    )
+                    for a in sorted(by_day.get(day, []), key=lambda a: (order.get(a.shift_type, 99), a.role))
+                )
+                in_period = day.month == month and problem.start <= day <= problem.end
+                days.append(CalendarDay(day, in_period, entries if day.month == month else ()))
+            weeks.append(tuple(days))
+        months.append(CalendarMonth(f"{month_names[month - 1]} {year}", tuple(weeks)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
