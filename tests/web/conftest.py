@@ -1,0 +1,49 @@
+"""Web fixtures: an app on a fresh SQLite file with the demo municipality, and logged-in clients per role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from legeplan.web.app import create_app
+from legeplan.web.auth import hash_password
+
+DEMO_PASSWORD = "demo-passord-123"
+PASSWORD = "riktig-passord-1"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[FastAPI]:
+    web_app = create_app(f"sqlite:///{tmp_path / 'web.sqlite'}", demo=True, demo_password=DEMO_PASSWORD)
+    store = web_app.state.web_store
+    store.add_user("redaktor", hash_password(PASSWORD), "editor", "3804")
+    store.add_user("leser", hash_password(PASSWORD), "viewer", "3804")
+    store.add_user("bodo", hash_password(PASSWORD), "admin", "1804")
+    yield web_app
+    web_app.state.storage.dispose()
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(app: FastAPI) -> Callable[[str], tuple[TestClient, str]]:
+    """A client logged in through the login form, and its CSRF token."""
+
+    def _login(username: str) -> tuple[TestClient, str]:
+        client = TestClient(app, follow_redirects=False)
+        password = DEMO_PASSWORD if username == "admin" else PASSWORD
+        response = client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 303, response.text
+        page = client.get("/import" if username != "leser" else "/m/3804")
+        return client, csrf_of(page.text)
+
+    return _login
