@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from tests.web.conftest import DEMO_PASSWORD
 
 from legeplan.register.demo import demo_register
 from legeplan.register.io import write_xlsx
 from legeplan.web.app import create_app
-from tests.web.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
