@@ -32,7 +32,7 @@ def test_dashboard_shows_the_seed_key_figures_with_source_and_date(login: Login)
     for field in ("positions", "listed_patients", "free_places"):
         block = page.split(f'data-field="{field}"')[1].split("</li>")[0]
         assert format_value(field, getattr(figures, field)) in block
-        assert "per 01.08.2020" in block and "Kilde:" in block
+        assert "01.08.2020" in block and "Kilde: fastlegeregisteret" in block
     assert page.count("<svg") >= 3  # capacity, age pyramid, projection
 
 

@@ -46,7 +46,7 @@ NB: dict[str, str] = {
     "muni.none": "Ingen kommuner er lagret ennå. Importer et register for å komme i gang.",
     "dash.title": "Nøkkeltall for {name}",
     "dash.as_of": "Register per {date}",
-    "dash.source": "Kilde: kommunens fastlegeregister i legeplan, per {date}",
+    "dash.source": "Kilde: fastlegeregisteret, {date}",
     "dash.trend_up": "opp fra {value}",
     "dash.trend_down": "ned fra {value}",
     "dash.trend_same": "uendret",

@@ -187,7 +187,8 @@ def month_calendars(problem: RotaProblem, assignments: tuple[Assignment, ...]) -
                 )
                 in_period = day.month == month and problem.start <= day <= problem.end
                 days.append(CalendarDay(day, in_period, entries if day.month == month else ()))
-            weeks.append(tuple(days))
+            if any(d.in_period for d in days):
+                weeks.append(tuple(days))
         months.append(CalendarMonth(f"{month_names[month - 1]} {year}", tuple(weeks)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
