@@ -32,6 +32,7 @@ from legeplan.web.pages import (
     jobs_of,
     municipality_register,
     preview_import,
+    register_problem,
     storage_of,
     update_scenario_body,
     web_store,
@@ -63,7 +64,9 @@ class ScenarioOut(BaseModel):
 
 
 class RotaRequest(BaseModel):
-    example: str = "small"
+    example: str = Field(
+        default="small", description="A shipped example problem, or 'register' for the register's doctors"
+    )
     time_limit_s: float = Field(default=10.0, ge=1, le=600)
 
 
@@ -182,7 +185,10 @@ def rota_start(request: Request, code: str, body: RotaRequest, user: User = Depe
     check_csrf(request)
     require_scope(user, code, "editor")
     try:
-        problem = example_problem(body.example)
+        if body.example == "register":
+            problem = register_problem(municipality_register(request, user, code, "editor"))
+        else:
+            problem = example_problem(body.example)
     except KeyError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
     job = jobs_of(request).start(code, user.username, problem, body.time_limit_s)

@@ -133,6 +133,7 @@ NB: dict[str, str] = {
     "rota.new": "Lag ny turnus",
     "rota.source": "Problem",
     "rota.source_example": "Eksempel: 9 leger, 4 uker",
+    "rota.source_register": "Legene i registeret (samme periode og vakttyper som eksempelet)",
     "rota.source_file": "Egen fil (TOML eller JSON)",
     "rota.file": "Problemfil",
     "rota.time_limit": "Maks løsetid (sekunder)",

@@ -17,6 +17,7 @@ from legeplan.capacity import EXAMPLES, ScenarioError, example_path, parse_scena
 from legeplan.legevakt import RotaProblem, RotaSolution, example_problem, rota_csv, rota_ics
 from legeplan.legevakt import write_xlsx as write_rota_xlsx
 from legeplan.legevakt.io import problem_from_data
+from legeplan.legevakt.register import doctors_from_register
 from legeplan.register.io import MAX_IMPORT_BYTES, RegisterImportError, parse_register
 from legeplan.register.io import write_xlsx as write_register_xlsx
 from legeplan.register.models import Register
@@ -623,6 +624,21 @@ def parse_problem_upload(filename: str, data: bytes) -> RotaProblem:
     return problem_from_data(raw, filename)
 
 
+def register_problem(register: Register) -> RotaProblem:
+    """The shipped example's period and shift types, staffed by the register's legevakt doctors
+    (`legeplan.legevakt.register.doctors_from_register`)."""
+    example = example_problem("small")
+    doctors = doctors_from_register(register, example.start)
+    return RotaProblem.model_validate(
+        {
+            **example.model_dump(),
+            "name": f"Legevakt {register.municipality.name}",
+            "doctors": [d.model_dump() for d in doctors],
+            "wishes": [],
+        }
+    )
+
+
 def parse_time_limit(raw: str) -> float | None:
     try:
         value = float(raw.replace(",", "."))
@@ -662,6 +678,15 @@ async def rota_start(request: Request, code: str, user: User = Depends(current_u
                 problem = parse_problem_upload(upload.filename, await upload.read(MAX_IMPORT_BYTES))
             except (ValueError, ValidationError) as error:
                 errors["problem_file"] = text("rota.file_error", error=str(error))
+    elif str(form.get("source")) == "register":
+        register = load_register_or_none(request, code)
+        if register is None:
+            errors["source"] = text("reg.none")
+        else:
+            try:
+                problem = register_problem(register)
+            except ValidationError as error:
+                errors["source"] = str(error)
     else:
         problem = example_problem("small")
     if errors or problem is None or time_limit is None:
