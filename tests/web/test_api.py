@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.web.conftest import PASSWORD
 
 from legeplan.legevakt.register import doctors_from_register
 from legeplan.register.demo import demo_register
+from legeplan.web.app import create_app
+from legeplan.web.auth import hash_password
 from legeplan.web.pages import register_problem
 
 
@@ -61,3 +66,16 @@ def test_rota_api_from_register(app: FastAPI) -> None:
     assert len(job.problem.doctors) == len(doctors_from_register(demo_register(), job.problem.start))
     unknown = client.post("/api/municipalities/3804/rota", json={"example": "finnes-ikke"}, headers=headers)
     assert unknown.status_code == 422
+
+
+@pytest.mark.postgres
+def test_the_app_runs_on_postgresql(postgres_url: str) -> None:
+    app = create_app(postgres_url, demo=True)
+    username = f"pg-{uuid.uuid4().hex[:8]}"
+    app.state.web_store.add_user(username, hash_password(PASSWORD), "viewer", "3804")
+    client = TestClient(app)
+    token = client.post("/api/login", json={"username": username, "password": PASSWORD})
+    assert token.status_code == 200
+    figures = client.get("/api/municipalities/3804/key-figures").json()
+    assert {f["field"]: f["value"] for f in figures["figures"]}["positions"] == len(demo_register().positions)
+    app.state.storage.dispose()
