@@ -86,6 +86,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     municipalities = []
     if user is not None:
         municipalities = [m for m in storage_of(request).list_municipalities() if can_see(user, m.code)]
+    if not context.get("code") and municipalities:
+        context["code"] = municipalities[0].code  # keeps the municipality menu on pages like /import
     flash = request.session.pop("flash", None)
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request,
