@@ -86,6 +86,17 @@ def test_log_in_import_run_scenario_and_solve_rota(server: str, chromium_path: s
         expect(page.locator('[data-field="positions"] .value')).to_contain_text("54")
         page.screenshot(path=str(ARTIFACTS / "02-oversikt.png"), full_page=True)
 
+        page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Register").click()
+        page.get_by_role("link", name="Leger (").click()
+        expect(page.locator("table.data tbody tr")).to_have_count(len(register.physicians))
+        page.screenshot(path=str(ARTIFACTS / "02b-register-leger.png"))
+        page.get_by_role("link", name="Ny", exact=True).click()
+        page.get_by_label("Fødselsår *").fill("nitten")
+        page.get_by_role("button", name="Lagre").click()
+        expect(page.locator("#e-birth_year")).to_have_text("Må være et heltall.")
+        expect(page.locator("#e-name")).to_have_text("Må fylles ut.")
+        page.screenshot(path=str(ARTIFACTS / "02c-skjema-feil.png"), full_page=True)
+
         page.get_by_role("link", name="Import").click()
         page.get_by_label("Fil").set_input_files(str(upload))
         page.get_by_role("button", name="Forhåndsvis").click()

@@ -23,7 +23,7 @@ from legeplan.register.demo import demo_register
 from legeplan.storage import Storage
 from legeplan.storage.web_tables import User, WebStore
 from legeplan.web.auth import CSRF_HEADER, LoginRequired, csrf_token, hash_password
-from legeplan.web.i18n import language, text
+from legeplan.web.i18n import choice_label, language, text
 from legeplan.web.jobs import RotaJobs
 
 WEB_DIR = Path(str(files("legeplan.web")))
@@ -101,6 +101,7 @@ def create_app(
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     templates.env.globals["t"] = text
     templates.env.globals["lang"] = language()
+    templates.env.globals["choice_label"] = choice_label
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["csrf_header"] = CSRF_HEADER
     app.state.templates = templates

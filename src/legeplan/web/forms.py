@@ -32,6 +32,7 @@ HIDDEN_FIELDS = frozenset({"municipality_code"})
 class FormField:
     name: str
     label: str
+    help: str
     kind: str  # text, int, float, bool, date, choice
     required: bool
     optional: bool
@@ -69,8 +70,9 @@ def form_fields(kind: str) -> list[FormField]:
             form_kind = "date"
         else:
             form_kind = "text"
-        label = info.description or name.replace("_", " ")
-        fields.append(FormField(name, label, form_kind, info.is_required(), optional, choices))
+        label = text(f"field.{name}")
+        label = name.replace("_", " ") if label == f"field.{name}" else label
+        fields.append(FormField(name, label, info.description or "", form_kind, info.is_required(), optional, choices))
     return fields
 
 
