@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.web.conftest import DEMO_PASSWORD
+from tests.web.conftest import DEMO_PASSWORD, PASSWORD
 
 from legeplan.storage.web_tables import UserRow
 
@@ -129,3 +129,14 @@ def test_municipal_admin_cannot_create_users_elsewhere(login: Login, app: FastAP
     )
     assert response.status_code == 400
     assert app.state.web_store.user_with_hash("snik") is None
+
+
+def test_repeated_wrong_passwords_lock_the_username(app: FastAPI) -> None:
+    client = TestClient(app)
+    for _ in range(5):
+        assert client.post("/login", data={"username": "leser", "password": "gjetning"}).status_code == 400
+    locked = client.post("/login", data={"username": "leser", "password": PASSWORD})
+    assert locked.status_code == 429 and "For mange mislykkede forsøk" in locked.text
+    assert client.post("/api/login", json={"username": "leser", "password": PASSWORD}).status_code == 429
+    # Other users are not affected.
+    assert client.post("/api/login", json={"username": "redaktor", "password": PASSWORD}).status_code == 200

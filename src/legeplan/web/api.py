@@ -16,13 +16,13 @@ from legeplan.register.models import Municipality, Register
 from legeplan.storage.web_tables import User
 from legeplan.web import views
 from legeplan.web.auth import (
-    authenticate,
     can_see,
     check_csrf,
     current_user,
     login_session,
     require_role,
     require_scope,
+    throttled_login,
 )
 from legeplan.web.i18n import text
 from legeplan.web.pages import (
@@ -86,7 +86,7 @@ def _user_out(user: User) -> UserOut:
 
 @router.post("/login", response_model=LoginResponse)
 def api_login(request: Request, body: LoginRequest) -> LoginResponse:
-    user = authenticate(web_store(request), body.username, body.password)
+    user = throttled_login(request, body.username, body.password)
     if user is None:
         raise HTTPException(status_code=401, detail=text("login.failed"))
     return LoginResponse(csrf_token=login_session(request, user), user=_user_out(user))

@@ -22,7 +22,7 @@ from legeplan.capacity import example_path
 from legeplan.register.demo import demo_register
 from legeplan.storage import Storage
 from legeplan.storage.web_tables import User, WebStore
-from legeplan.web.auth import CSRF_HEADER, LoginRequired, csrf_token, hash_password
+from legeplan.web.auth import CSRF_HEADER, LoginRequired, LoginThrottle, csrf_token, hash_password
 from legeplan.web.i18n import choice_label, language, text
 from legeplan.web.jobs import RotaJobs
 
@@ -96,6 +96,7 @@ def create_app(
     app.state.web_store = store
     app.state.rota_jobs = RotaJobs(store)
     app.state.pending_imports = {}
+    app.state.login_throttle = LoginThrottle()
     app.state.demo_credentials = seed_demo(storage, store, demo_password) if demo else None
 
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import hmac
 import secrets
+import threading
+import time
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -22,6 +24,8 @@ ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 MIN_PASSWORD_LENGTH = 10
+MAX_LOGIN_FAILURES = 5
+LOCKOUT_S = 300.0
 
 _hasher = PasswordHasher()
 # A real hash to verify against when the user does not exist, so timing does not reveal valid usernames.
@@ -49,6 +53,45 @@ def authenticate(store: WebStore, username: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(password_hash):
         store.set_password_hash(user.id, _hasher.hash(password))
+    return user
+
+
+class LoginThrottle:
+    """Locks a username for a while after repeated wrong passwords, so passwords cannot be guessed at speed."""
+
+    def __init__(self, max_failures: int = MAX_LOGIN_FAILURES, lockout_s: float = LOCKOUT_S) -> None:
+        self.max_failures = max_failures
+        self.lockout_s = lockout_s
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        return [t for t in self._failures.get(key, []) if now - t < self.lockout_s]
+
+    def locked(self, username: str) -> bool:
+        with self._lock:
+            return len(self._recent(username.strip().lower(), time.monotonic())) >= self.max_failures
+
+    def failed(self, username: str) -> None:
+        key, now = username.strip().lower(), time.monotonic()
+        with self._lock:
+            self._failures[key] = [*self._recent(key, now), now]
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username.strip().lower(), None)
+
+
+def throttled_login(request: Request, username: str, password: str) -> User | None:
+    """`authenticate` behind the app's LoginThrottle; raises 429 while the username is locked."""
+    throttle: LoginThrottle = request.app.state.login_throttle
+    if throttle.locked(username):
+        raise HTTPException(status_code=429, detail=text("login.locked"))
+    user = authenticate(store_of(request), username, password)
+    if user is None:
+        throttle.failed(username)
+    else:
+        throttle.succeeded(username)
     return user
 
 

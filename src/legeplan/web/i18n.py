@@ -28,6 +28,7 @@ NB: dict[str, str] = {
     "login.submit": "Logg inn",
     "login.failed": "Feil brukernavn eller passord.",
     "login.required": "Du må logge inn.",
+    "login.locked": "For mange mislykkede forsøk. Vent fem minutter og prøv igjen.",
     "error.forbidden": "Du har ikke tilgang til dette.",
     "error.not_found": "Fant ikke siden.",
     "error.csrf": "Skjemaet er utløpt eller ugyldig (CSRF). Last siden på nytt og prøv igjen.",

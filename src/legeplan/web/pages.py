@@ -26,7 +26,6 @@ from legeplan.storage.web_tables import ROLES, User, WebStore
 from legeplan.web import views
 from legeplan.web.auth import (
     MIN_PASSWORD_LENGTH,
-    authenticate,
     can_see,
     checked_form,
     current_user,
@@ -34,6 +33,7 @@ from legeplan.web.auth import (
     login_session,
     require_role,
     require_scope,
+    throttled_login,
 )
 from legeplan.web.forms import (
     ENTITY_KINDS,
@@ -135,7 +135,10 @@ def login_page(request: Request) -> HTMLResponse:
 async def login(request: Request) -> Response:
     form = await request.form()
     username = str(form.get("username", ""))
-    user = authenticate(web_store(request), username, str(form.get("password", "")))
+    try:
+        user = throttled_login(request, username, str(form.get("password", "")))
+    except HTTPException as error:
+        return render(request, "login.html", status_code=error.status_code, error=error.detail, username=username)
     if user is None:
         return render(request, "login.html", status_code=400, error=text("login.failed"), username=username)
     login_session(request, user)
