@@ -68,6 +68,12 @@ def artifact_name(node_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", node_name) + ".png"
 
 
+def snapshot(page: Page, node_name: str, step: str) -> None:
+    """A full-page screenshot of an intermediate state (the fixture takes the final one)."""
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / artifact_name(f"{node_name}-{step}")), full_page=True)
+
+
 def log_in(page: Page, username: str, password: str) -> None:
     """Fill and submit the login form the way a user does."""
     page.goto("/login")

@@ -6,17 +6,20 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.support import LiveServer, log_in
+from tests.browser.support import LiveServer, log_in, snapshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_wrong_password_shows_an_error_and_stays_on_login(page: Page, live_server: LiveServer) -> None:
+def test_wrong_password_shows_an_error_and_stays_on_login(
+    page: Page, live_server: LiveServer, request: pytest.FixtureRequest
+) -> None:
     log_in(page, live_server.username, live_server.password + "-feil")
     expect(page.get_by_role("alert")).to_have_text("Feil brukernavn eller passord.")
     expect(page).to_have_url(re.compile(r"/login$"))
     # The form keeps the username so the user only retypes the password.
     expect(page.get_by_label("Brukernavn")).to_have_value(live_server.username)
+    snapshot(page, request.node.name, "error")
     # Not logged in: the dashboard sends us back to the login page.
     page.goto("/m/3804")
     expect(page).to_have_url(re.compile(r"/login$"))

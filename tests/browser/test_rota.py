@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.support import DEMO_CODE, LiveServer
+from tests.browser.support import DEMO_CODE, LiveServer, snapshot
 
 from legeplan.legevakt import RotaProblem, RotaSolution
 
@@ -54,7 +54,9 @@ def shown_duties(page: Page) -> Counter[tuple[date, str]]:
     return shown
 
 
-def test_solve_small_rota_shows_progress_then_calendar(admin_page: Page, live_server: LiveServer) -> None:
+def test_solve_small_rota_shows_progress_then_calendar(
+    admin_page: Page, live_server: LiveServer, request: pytest.FixtureRequest
+) -> None:
     admin_page.get_by_role("navigation").get_by_role("link", name="Legevakt").click()
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("Legevaktturnus")
     admin_page.get_by_label("Eksempel: 9 leger, 4 uker").check()
@@ -66,9 +68,11 @@ def test_solve_small_rota_shows_progress_then_calendar(admin_page: Page, live_se
     progress = admin_page.locator("#progress")
     expect(progress).to_be_visible()
     expect(progress.locator("progress")).to_be_attached()
+    snapshot(admin_page, request.node.name, "progress")
     # htmx polls every second and is sent to the calendar when the solve is done.
     expect(progress).to_have_count(0, timeout=SOLVE_TIMEOUT_MS)
     expect(admin_page.locator("table.calendar").first).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+    snapshot(admin_page, request.node.name, "calendar")
 
     saved = live_server.app.state.web_store.rota(job_id)
     assert saved is not None and saved.solution_json, "the finished solve was not stored"
