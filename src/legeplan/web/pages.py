@@ -179,8 +179,7 @@ def dashboard(request: Request, code: str, user: User = Depends(current_user)) -
     scenarios = web_store(request).scenarios(code)
     if scenarios:
         try:
-            _scenario, result = views.run_scenario(scenarios[0].body, scenarios[0].name)
-            projection_svg = views.projection_chart(result, scenarios[0].name)
+            projection_svg = views.scenario_chart(scenarios[0].body, scenarios[0].name)
         except (ScenarioError, ValueError):
             projection_svg = None
     return render(
@@ -514,7 +513,7 @@ def scenario_compare(request: Request, code: str, a: int, b: int, user: User = D
     for scenario_id in (a, b):
         saved = _scenario(request, user, code, scenario_id)
         scenario, result = views.run_scenario(saved.body, saved.name)
-        runs.append((saved, scenario, result, views.projection_chart(result, saved.name)))
+        runs.append((saved, scenario, result, views.scenario_chart(saved.body, saved.name)))
     return render(request, "compare.html", code=code, runs=runs)
 
 
@@ -541,7 +540,7 @@ def scenario_result(request: Request, code: str, scenario_id: int, user: User = 
         saved=saved,
         scenario=scenario,
         result=result,
-        chart=views.projection_chart(result, saved.name),
+        chart=views.scenario_chart(saved.body, saved.name),
     )
 
 

@@ -6,6 +6,7 @@ No HTML here and no database queries: functions take domain models and return pl
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -138,6 +139,17 @@ def run_scenario(body: dict[str, Any], source: str) -> tuple[Scenario, Dimension
     """Parse (raises ScenarioError naming the field) and dimension a stored scenario."""
     scenario = parse_scenario(body, source=source)
     return scenario, dimension(scenario)
+
+
+@lru_cache(maxsize=64)
+def _cached_projection(body_json: str, name: str) -> str:
+    _scenario, result = run_scenario(json.loads(body_json), name)
+    return projection_chart(result, name)
+
+
+def scenario_chart(body: dict[str, Any], name: str) -> str:
+    """The projection chart of a scenario, cached per scenario content (matplotlib is the slow part)."""
+    return _cached_projection(json.dumps(body, sort_keys=True, default=str), name)
 
 
 # --- rota calendar ---------------------------------------------------------------------------------------------------
