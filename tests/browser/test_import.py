@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 
 HJEMLER_SHEET = "hjemler"
 LISTED_HEADER = "listeinnbyggere"
+NEW_ADDRESS = "Testveien 1, 3210 Sandefjord"
 
 
 def stored_register(live_server: LiveServer) -> Register:
@@ -28,22 +29,22 @@ def stored_register(live_server: LiveServer) -> Register:
     return register
 
 
-def listed_by_position(register: Register) -> dict[str, int]:
-    return {p.id: p.listed_patients for p in register.positions}
-
-
-def set_listed_patients(path: Path, position_id: str, value: int) -> int:
-    """Overwrite one position's list size in the workbook; returns the 1-based sheet row that was edited."""
+def set_cell(path: Path, sheet_name: str, row_id: str, header: str, value: str | int) -> int:
+    """Overwrite one cell, found by the row's id and the column's header; returns the 1-based sheet row edited."""
     workbook = openpyxl.load_workbook(path)
-    sheet = workbook[HJEMLER_SHEET]
+    sheet = workbook[sheet_name]
     headers = [cell.value for cell in sheet[1]]
-    column = headers.index(LISTED_HEADER) + 1
+    column = headers.index(header) + 1
     for row in range(2, sheet.max_row + 1):
-        if sheet.cell(row=row, column=1).value == position_id:
+        if sheet.cell(row=row, column=1).value == row_id:
             sheet.cell(row=row, column=column).value = value
             workbook.save(path)
             return row
-    raise AssertionError(f"{position_id} is not in the {HJEMLER_SHEET} sheet of {path}")
+    raise AssertionError(f"{row_id} is not in the {sheet_name} sheet of {path}")
+
+
+def office_addresses(register: Register) -> dict[str, str | None]:
+    return {office.id: office.address for office in register.offices}
 
 
 def upload(page: Page, path: Path) -> None:
@@ -54,11 +55,12 @@ def upload(page: Page, path: Path) -> None:
 
 
 def test_import_preview_then_save(admin_page: Page, live_server: LiveServer, tmp_path: Path) -> None:
+    # The change is an office address, so the dashboard's figures (checked against seed 001) stay as they are.
     register = demo_register()
-    position = register.positions[0]
-    assert position.listed_patients < position.list_ceiling, "the demo's first list must have room to grow"
+    office = register.offices[0]
+    assert office.address != NEW_ADDRESS
     workbook = write_xlsx(register, tmp_path / "register.xlsx")
-    set_listed_patients(workbook, position.id, position.list_ceiling)
+    set_cell(workbook, "legekontor", office.id, "adresse", NEW_ADDRESS)
 
     upload(admin_page, workbook)
 
@@ -73,13 +75,13 @@ def test_import_preview_then_save(admin_page: Page, live_server: LiveServer, tmp
     expect(preview.get_by_text("Erstatter registerversjonen per 01.08.2020.")).to_be_visible()
     expect(preview.locator("li.figure").first).to_be_visible()
     # Preview only: nothing is stored until the user confirms.
-    assert listed_by_position(stored_register(live_server))[position.id] == position.listed_patients
+    assert office_addresses(stored_register(live_server))[office.id] == office.address
 
     admin_page.get_by_role("button", name="Lagre registeret").click()
 
     expect(admin_page).to_have_url(re.compile(rf"/m/{DEMO_CODE}$"))
     expect(admin_page.get_by_role("status")).to_have_text("Registeret er lagret.")
-    assert listed_by_position(stored_register(live_server))[position.id] == position.list_ceiling
+    assert office_addresses(stored_register(live_server))[office.id] == NEW_ADDRESS
 
 
 def test_broken_import_shows_the_row_and_changes_nothing(
@@ -88,7 +90,7 @@ def test_broken_import_shows_the_row_and_changes_nothing(
     register = demo_register()
     position_id = register.positions[2].id
     workbook = write_xlsx(register, tmp_path / "broken.xlsx")
-    row = set_listed_patients(workbook, position_id, -12)
+    row = set_cell(workbook, HJEMLER_SHEET, position_id, LISTED_HEADER, -12)
     before = stored_register(live_server)
 
     upload(admin_page, workbook)

@@ -10,6 +10,16 @@ from tests.browser.support import LiveServer, log_in, snapshot
 
 pytestmark = pytest.mark.browser
 
+# Seed 001 (Sandefjord): 54 fastlegehjemler with an average list of 1 143, 1 013 free places (1,6 %), and 40 of the
+# 54 fastleger specialists in allmennmedisin. The demo municipality is built on these figures.
+SEED_FIGURES = {
+    "positions": "54",
+    "average_list_length": "1 143,0",
+    "free_places": "1 013",
+    "free_capacity_share": "1,6 %",
+    "specialist_share": "74,1 %",
+}
+
 
 def test_wrong_password_shows_an_error_and_stays_on_login(
     page: Page, live_server: LiveServer, request: pytest.FixtureRequest
@@ -38,6 +48,8 @@ def test_login_lands_on_the_demo_dashboard_with_figures_and_charts(page: Page, l
         figure = figures.nth(index)
         expect(figure.locator(".label")).not_to_be_empty()
         expect(figure.locator(".value")).not_to_be_empty()
+    for field, value in SEED_FIGURES.items():
+        expect(page.locator(f'li.figure[data-field="{field}"] .value')).to_have_text(value)
     # Charts are inline SVG that the browser actually lays out with a real size.
     charts = page.locator("figure.chart svg")
     expect(charts.first).to_be_visible()
