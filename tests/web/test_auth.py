@@ -140,3 +140,15 @@ def test_repeated_wrong_passwords_lock_the_username(app: FastAPI) -> None:
     assert client.post("/api/login", json={"username": "leser", "password": PASSWORD}).status_code == 429
     # Other users are not affected.
     assert client.post("/api/login", json={"username": "redaktor", "password": PASSWORD}).status_code == 200
+
+
+def test_admin_deletes_users_of_own_municipality_only(login: Login, app: FastAPI) -> None:
+    store = app.state.web_store
+    leser = store.user_with_hash("leser")[0]
+    bodo_admin, bodo_token = login("bodo")
+    assert bodo_admin.post(f"/admin/users/{leser.id}/delete", data={"csrf_token": bodo_token}).status_code == 404
+    assert store.get_user(leser.id) is not None
+    admin, token = login("admin")
+    assert admin.post(f"/admin/users/{leser.id}/delete", data={"csrf_token": token}).status_code == 303
+    assert store.get_user(leser.id) is None
+    assert any(e.entity == "user/leser" and e.after is None for e in store.audit_log())

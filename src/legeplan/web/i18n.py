@@ -166,6 +166,8 @@ NB: dict[str, str] = {
     "users.municipality": "Kommune",
     "users.create": "Opprett bruker",
     "users.created": "Brukeren er opprettet.",
+    "users.deleted": "Brukeren er slettet.",
+    "users.not_self": "Du kan ikke slette deg selv.",
     "users.password_short": "Passordet må ha minst 10 tegn.",
     "users.municipality_unknown": "Ukjent kommunenummer.",
     "audit.title": "Endringslogg",

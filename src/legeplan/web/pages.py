@@ -852,6 +852,28 @@ async def user_create(request: Request, user: User = Depends(current_user)) -> R
     return redirect("/admin/users", text("users.created"), request)
 
 
+@router.post("/admin/users/{user_id}/delete", response_model=None)
+async def user_delete(request: Request, user_id: int, user: User = Depends(current_user)) -> Response:
+    await checked_form(request)
+    require_role(user, "admin")
+    target = web_store(request).get_user(user_id)
+    if target is None or target not in _visible_users(request, user):
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    if target.id == user.id:
+        return redirect("/admin/users", text("users.not_self"), request)
+    web_store(request).delete_user(user_id)
+    audit(
+        request,
+        user,
+        target.municipality_code,
+        "slettet bruker",
+        f"user/{target.username}",
+        {"username": target.username, "role": target.role, "municipality_code": target.municipality_code},
+        None,
+    )
+    return redirect("/admin/users", text("users.deleted"), request)
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
     require_role(user, "admin")
