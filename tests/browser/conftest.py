@@ -22,6 +22,7 @@ from tests.browser.support import (
     SERVER_START_TIMEOUT_S,
     LiveServer,
     artifact_name,
+    broken_resource,
     free_port,
     log_in,
     wait_until_answering,
@@ -72,6 +73,9 @@ def page(browser: Browser, live_server: LiveServer, request: pytest.FixtureReque
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     expect.set_options(timeout=ACTION_TIMEOUT_MS)
     browser_page = context.new_page()
+    broken: list[str] = []
+    browser_page.on("pageerror", lambda error: broken.append(f"JavaScript error: {error}"))
+    browser_page.on("response", lambda response: broken.extend(broken_resource(response)))
     try:
         yield browser_page
     finally:
@@ -80,6 +84,8 @@ def page(browser: Browser, live_server: LiveServer, request: pytest.FixtureReque
             browser_page.screenshot(path=str(ARTIFACTS_DIR / artifact_name(request.node.name)), full_page=True)
         finally:
             context.close()
+    # Every page the test visited loaded its scripts, styles and images, and ran without a JavaScript error.
+    assert not broken, "\n".join(broken)
 
 
 @pytest.fixture

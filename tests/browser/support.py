@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Response
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
@@ -61,6 +61,16 @@ def wait_until_answering(url: str, server_thread: threading.Thread, timeout_s: f
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
     raise RuntimeError(f"the web app did not answer on {url} within {timeout_s:.0f} s")
+
+
+PAGE_RESOURCES = frozenset({"script", "stylesheet", "image", "font"})
+
+
+def broken_resource(response: Response) -> list[str]:
+    """A script, style sheet, image or font the page asked for and did not get (e.g. a missing htmx.min.js)."""
+    if response.request.resource_type in PAGE_RESOURCES and response.status >= 400:
+        return [f"{response.request.resource_type} {response.url} answered {response.status}"]
+    return []
 
 
 def artifact_name(node_name: str) -> str:
