@@ -97,3 +97,16 @@ def test_solve_small_rota_shows_progress_then_calendar(
     # The finished rota is listed on the rota page.
     admin_page.goto(f"/m/{DEMO_CODE}/rota")
     expect(admin_page.locator(f'a[href="/m/{DEMO_CODE}/rota/{job_id}"]')).to_be_visible()
+
+
+def test_bad_time_limit_is_refused_and_no_solve_starts(admin_page: Page, live_server: LiveServer) -> None:
+    jobs_before = len(live_server.app.state.web_store.rotas(DEMO_CODE))
+    admin_page.goto(f"/m/{DEMO_CODE}/rota")
+    admin_page.get_by_label("Maks løsetid (sekunder)").fill("0")
+    admin_page.get_by_role("button", name="Løs").click()
+
+    field = admin_page.locator(".field.invalid").filter(has=admin_page.get_by_label("Maks løsetid (sekunder)"))
+    expect(field.locator(".field-error")).to_have_text("Må være mellom 1 og 600 sekunder.")
+    expect(admin_page.get_by_label("Maks løsetid (sekunder)")).to_have_value("0")
+    expect(admin_page.locator("#progress")).to_have_count(0)
+    assert len(live_server.app.state.web_store.rotas(DEMO_CODE)) == jobs_before

@@ -97,3 +97,20 @@ def test_edit_target_list_length_changes_the_result(admin_page: Page, live_serve
     # Longer lists need fewer hjemler.
     assert all(after[year] <= before[year] for year in before)
     assert after[2028] < before[2028]
+
+
+def test_compare_two_scenarios_side_by_side(admin_page: Page, live_server: LiveServer) -> None:
+    admin_page.goto(f"/m/{DEMO_CODE}/scenarios")
+    admin_page.get_by_label("A", exact=True).select_option(label=BASE_SCENARIO)
+    admin_page.get_by_label("B", exact=True).select_option(label=TARGET_SCENARIO)
+    admin_page.get_by_role("button", name="Sammenlign", exact=True).click()
+
+    expect(admin_page.get_by_role("heading", level=1)).to_have_text("Sammenlign to scenarier")
+    for name in (BASE_SCENARIO, TARGET_SCENARIO):
+        card = admin_page.locator("section.card").filter(
+            has=admin_page.get_by_role("heading", level=2, name=name, exact=True)
+        )
+        expect(card.locator("svg")).to_be_visible()
+        rows = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in card.locator("tbody tr").all()]
+        expected = expected_result(stored_body(live_server, name))
+        assert [(int(r[0]), int(r[2])) for r in rows] == [(r.year, r.positions_required) for r in expected.rows]
