@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,13 +18,24 @@ DEMO_PASSWORD = "demo-passord-123"
 PASSWORD = "riktig-passord-1"
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[FastAPI]:
-    web_app = create_app(f"sqlite:///{tmp_path / 'web.sqlite'}", demo=True, demo_password=DEMO_PASSWORD)
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo municipality, demo admin and three users, built once; each test gets its own copy."""
+    path = tmp_path_factory.mktemp("web-template") / "web.sqlite"
+    web_app = create_app(f"sqlite:///{path}", demo=True, demo_password=DEMO_PASSWORD)
     store = web_app.state.web_store
     store.add_user("redaktor", hash_password(PASSWORD), "editor", "3804")
     store.add_user("leser", hash_password(PASSWORD), "viewer", "3804")
     store.add_user("bodo", hash_password(PASSWORD), "admin", "1804")
+    web_app.state.storage.dispose()
+    return path
+
+
+@pytest.fixture
+def app(seeded_database: Path, tmp_path: Path) -> Iterator[FastAPI]:
+    copy = tmp_path / "web.sqlite"
+    shutil.copyfile(seeded_database, copy)
+    web_app = create_app(f"sqlite:///{copy}", demo=True, demo_password=DEMO_PASSWORD)
     yield web_app
     web_app.state.storage.dispose()
 
