@@ -13,7 +13,10 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
-from tests.browser.support import (
+
+from legeplan.web.app import DEMO_ADMIN, create_app
+
+from .support import (
     ACTION_TIMEOUT_MS,
     ARTIFACTS_DIR,
     CHROMIUM_ARGS,
@@ -27,8 +30,6 @@ from tests.browser.support import (
     log_in,
     wait_until_answering,
 )
-
-from legeplan.web.app import DEMO_ADMIN, create_app
 
 
 @pytest.fixture(scope="session")

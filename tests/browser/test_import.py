@@ -8,11 +8,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.support import DEMO_CODE, LiveServer
 
 from legeplan.register.demo import demo_register
 from legeplan.register.io import write_xlsx
 from legeplan.register.models import Register
+
+from .support import DEMO_CODE, LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.support import LiveServer, log_in, snapshot
+
+from .support import LiveServer, log_in, snapshot
 
 pytestmark = pytest.mark.browser
 

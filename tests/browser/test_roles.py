@@ -6,7 +6,8 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.support import DEMO_CODE, LiveServer, log_in
+
+from .support import DEMO_CODE, LiveServer, log_in
 
 pytestmark = pytest.mark.browser
 

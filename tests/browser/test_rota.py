@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.support import DEMO_CODE, LiveServer, snapshot
 
 from legeplan.legevakt import RotaProblem, RotaSolution
+
+from .support import DEMO_CODE, LiveServer, snapshot
 
 pytestmark = pytest.mark.browser
 

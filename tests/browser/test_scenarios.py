@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from tests.browser.support import DEMO_CODE, LiveServer
 
 from legeplan.capacity import dimension, parse_scenario
 from legeplan.capacity.models import DimensioningResult
+
+from .support import DEMO_CODE, LiveServer
 
 pytestmark = pytest.mark.browser
 
