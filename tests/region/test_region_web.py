@@ -2,42 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
-from starlette.middleware.sessions import SessionMiddleware
 
-from legeplan.storage.web_tables import User
 from legeplan.web import region_routes
-from legeplan.web.auth import LoginRequired, current_user
+from legeplan.web.app import create_app
 
-VIEWER = User(id=1, username="ks-radgiver", role="viewer", municipality_code=None)
-
-
-class _NoUsers:
-    def get_user(self, user_id: int) -> User | None:
-        return None
-
-
-def _app(logged_in: bool) -> FastAPI:
-    app = FastAPI()
-    app.add_middleware(SessionMiddleware, secret_key="test")
-    app.state.web_store = _NoUsers()
-    app.include_router(region_routes.router)
-
-    @app.exception_handler(LoginRequired)
-    async def _login(_request: Request, _exc: LoginRequired) -> JSONResponse:
-        return JSONResponse({"detail": "login"}, status_code=401)
-
-    if logged_in:
-        app.dependency_overrides[current_user] = lambda: VIEWER
-    return app
+PASSWORD = "region-passord-123"
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(_app(logged_in=True))
+def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("region-web") / "web.sqlite"
+
+
+@pytest.fixture(scope="module")
+def client(database: Path) -> Iterator[TestClient]:
+    """The real app with the demo data, logged in through the login form as the demo admin."""
+    app = create_app(f"sqlite:///{database}", demo=True, demo_password=PASSWORD)
+    client = TestClient(app, follow_redirects=False)
+    response = client.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert response.status_code == 303, response.text
+    yield client
+    app.state.storage.dispose()
 
 
 def test_region_json_gives_464_of_552(client: TestClient) -> None:
@@ -55,6 +45,7 @@ def test_region_page_shows_tables_and_charts(client: TestClient) -> None:
     assert "<svg" in response.text
     assert "464" in response.text and "552" in response.text
     assert "Hele datasettet" in response.text
+    assert 'href="/region"' in response.text and "/static/style.css" in response.text  # the app's own layout
 
 
 def test_region_selection_restricts_the_figures(client: TestClient) -> None:
@@ -66,12 +57,16 @@ def test_region_selection_restricts_the_figures(client: TestClient) -> None:
 
 def test_bad_region_and_period_are_named(client: TestClient) -> None:
     unknown = client.get("/region/data.json", params={"region": "finnes-ikke"})
-    assert unknown.status_code == 404 and "region" in unknown.json()["detail"]
+    assert unknown.status_code == 404 and "ukjent region" in unknown.text
     backwards = client.get("/region/data.json", params={"from": "2019-03-01", "to": "2017-10-01"})
-    assert backwards.status_code == 422 and "to" in backwards.json()["detail"]
+    assert backwards.status_code == 422 and "periodeslutt" in backwards.text
 
 
-def test_region_page_needs_login() -> None:
-    anonymous = TestClient(_app(logged_in=False))
-    assert anonymous.get("/region").status_code == 401
-    assert anonymous.get("/region/data.json").status_code == 401
+def test_region_page_needs_login(database: Path) -> None:
+    app = create_app(f"sqlite:///{database}")
+    anonymous = TestClient(app, follow_redirects=False)
+    for path in ("/region", "/region/data.json"):
+        response = anonymous.get(path)
+        assert response.status_code in (303, 401), path
+        assert response.status_code == 401 or response.headers["location"].startswith("/login")
+    app.state.storage.dispose()

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from legeplan.region.analysis import (
@@ -30,13 +29,10 @@ from legeplan.report.charts import to_svg
 from legeplan.report.document import Figure, PlanDocument
 from legeplan.storage.web_tables import User
 from legeplan.web.auth import current_user
+from legeplan.web.pages import render
 
 router = APIRouter(prefix="/region", tags=["region"])
 GENERATED_SOURCE = "Generert datasett med Helse Nords publiserte tall (2020)"
-
-_templates = Environment(
-    loader=PackageLoader("legeplan.web", "templates"), autoescape=select_autoescape(["html"]), auto_reload=False
-)
 
 
 def _full_dataset(request: Request) -> tuple[RegionalDataset, str]:
@@ -91,16 +87,16 @@ def region_page(
     dataset, source = _full_dataset(request)
     start, end = _period(period_from, period_to)
     document: PlanDocument = build_regional_report(_selected(dataset, region), start, end, source=source)
-    page = _templates.get_template("region.html").render(
+    return render(
+        request,
+        "region.html",
         document=document,
         regions=[(r.id, f"{REGION_KIND_LABELS[r.kind]}: {r.name}") for r in dataset.regions],
         selected=region or "",
         start=start,
         end=end,
         svg=_svg,
-        user=user,
     )
-    return HTMLResponse(page)
 
 
 @router.get("/data.json")
