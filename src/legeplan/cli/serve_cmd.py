@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from legeplan.cli.app import app
@@ -28,4 +30,5 @@ def serve(
     elif demo:
         typer.echo("Demodata finnes allerede; logg inn med demo-administratoren som ble laget første gang.")
     typer.echo(f"legeplan kjører på http://{host}:{port}/  (Ctrl+C for å stoppe)")
+    sys.stdout.flush()  # the demo password must reach a log file before the server blocks
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
