@@ -7,13 +7,14 @@ import uuid
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.web.conftest import PASSWORD
 
 from legeplan.legevakt.register import doctors_from_register
 from legeplan.register.demo import demo_register
 from legeplan.web.app import create_app
 from legeplan.web.auth import hash_password
 from legeplan.web.pages import register_problem
+
+from .conftest import PASSWORD
 
 
 def _api(app: FastAPI, username: str) -> tuple[TestClient, dict[str, str]]:

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.web.conftest import DEMO_PASSWORD, PASSWORD
 
 from legeplan.storage.web_tables import UserRow
+
+from .conftest import DEMO_PASSWORD, PASSWORD
 
 Login = Callable[[str], tuple[TestClient, str]]
 
