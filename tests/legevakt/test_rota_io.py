@@ -56,7 +56,7 @@ def test_bad_problem_names_file_and_field(tmp_path: Path) -> None:
     reversed_period.write_text(SMALL_TOML.replace("end = 2026-01-11", "end = 2025-12-01"), encoding="utf-8")
     with pytest.raises(RotaFileError, match="before start"):
         load_problem(reversed_period)
-    with pytest.raises(RotaFileError, match="finner ikke"):
+    with pytest.raises(RotaFileError, match="finnes ikke"):
         load_problem(tmp_path / "missing.toml")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -13,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from legeplan.actions.model import ActionPlan
+from legeplan.documents import read_document
 
 
 class ActionPlanError(ValueError):
@@ -40,21 +40,11 @@ def parse_action_plan(data: Any, origin: str = "tiltaksplan") -> ActionPlan:
 def load_action_plan(path: Path) -> ActionPlan:
     """Read .toml, .json or .xlsx; nothing is returned on bad input, the error says where it is."""
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise ActionPlanError(f"{path}: filen finnes ikke")
     if suffix == ".xlsx":
+        if not path.is_file():
+            raise ActionPlanError(f"{path}: filen finnes ikke")
         return _load_xlsx(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        if suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif suffix == ".json":
-            data = json.loads(text)
-        else:
-            raise ActionPlanError(f"{path}: ukjent filtype «{suffix}», bruk .toml, .json eller .xlsx")
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-        raise ActionPlanError(f"{path}: ugyldig {suffix[1:].upper()}: {error}") from error
-    return _validate(data, str(path))
+    return _validate(read_document(path, ActionPlanError, other_suffixes=(".xlsx",)), str(path))
 
 
 def _plain(plan: ActionPlan) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,6 +10,7 @@ from pydantic import ValidationError
 
 from legeplan.capacity.models import Scenario
 from legeplan.capacity.ssb import JsonStatError, read_projection_14288
+from legeplan.documents import read_document
 
 EXAMPLES = ("sandefjord", "bodo")
 
@@ -87,23 +86,7 @@ def parse_scenario(raw: Any, *, source: str = "scenario", base_dir: Path | None 
 def load_scenario(path: str | Path) -> Scenario:
     """A Scenario from a .toml or .json file."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError(f"kan ikke lese scenariofilen {file}: {error}") from error
-    suffix = file.suffix.lower()
-    try:
-        if suffix == ".toml":
-            raw: Any = tomllib.loads(text)
-        elif suffix == ".json":
-            raw = json.loads(text)
-        else:
-            raise ScenarioError(f"{file}: scenariofilen må være .toml eller .json, ikke {suffix or 'uten endelse'}")
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{file}: ugyldig TOML: {error}") from error
-    except json.JSONDecodeError as error:
-        raise ScenarioError(f"{file}: ugyldig JSON (linje {error.lineno}): {error.msg}") from error
-    return parse_scenario(raw, source=str(file), base_dir=file.parent)
+    return parse_scenario(read_document(file, ScenarioError), source=str(file), base_dir=file.parent)
 
 
 def example_path(name: str) -> Path:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from legeplan.documents import read_document
 from legeplan.register.models import Institution
 
 
@@ -44,21 +44,7 @@ def parse_institutions(data: Any, origin: str) -> tuple[Institution, ...]:
 
 def load_institutions(path: Path) -> tuple[Institution, ...]:
     """Institutions from a .toml or .json file."""
-    suffix = path.suffix.lower()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DutiesInputError(f"{path}: kan ikke leses ({error.strerror})") from error
-    try:
-        if suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif suffix == ".json":
-            data = json.loads(text)
-        else:
-            raise DutiesInputError(f"{path}: ukjent filtype «{suffix}», bruk .toml eller .json")
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-        raise DutiesInputError(f"{path}: ugyldig {suffix[1:].upper()}: {error}") from error
-    return parse_institutions(data, str(path))
+    return parse_institutions(read_document(path, DutiesInputError), str(path))
 
 
 DEMO_SOURCE = "Plan for legetjenesten, Bodø kommune (seed 003)"

@@ -7,15 +7,13 @@ agency locums, the legevakt district grant capped at 1.5 MNOK).
 
 from __future__ import annotations
 
-import json
-import tomllib
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from legeplan.documents import read_document
 from legeplan.register.models import Municipality, OperatingModel, PositionStatus, Register
 
 
@@ -261,16 +259,7 @@ def legevakt_grant_award(applied_nok: float) -> float:
 
 def load_assumptions(path: Path) -> EconomicsAssumptions:
     """Assumptions from a .toml or .json file; unknown or bad fields are named in the error."""
-    suffix = path.suffix.lower()
-    try:
-        text = path.read_text(encoding="utf-8")
-        data: Any = tomllib.loads(text) if suffix == ".toml" else json.loads(text) if suffix == ".json" else None
-    except OSError as error:
-        raise EconomicsInputError(f"{path}: kan ikke leses ({error.strerror})") from error
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-        raise EconomicsInputError(f"{path}: ugyldig {suffix[1:].upper()}: {error}") from error
-    if data is None:
-        raise EconomicsInputError(f"{path}: ukjent filtype «{suffix}», bruk .toml eller .json")
+    data = read_document(path, EconomicsInputError)
     try:
         return EconomicsAssumptions.model_validate(data)
     except ValidationError as error:

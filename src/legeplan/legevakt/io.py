@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import tomllib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -19,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
+from legeplan.documents import read_document
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Role, RotaProblem, RotaSolution
 
@@ -59,19 +59,9 @@ def problem_from_data(data: dict[str, Any], source: str = "<data>") -> RotaProbl
 
 def load_problem(path: Path | str) -> RotaProblem:
     """A rota problem from a .toml or .json file; errors name the file and the field."""
-    path = Path(path)
-    if not path.is_file():
-        raise RotaFileError(f"{path}: finner ikke filen")
-    text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix.lower() == ".toml":
-            data = tomllib.loads(text)
-        elif path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            raise RotaFileError(f"{path}: ukjent filtype {path.suffix!r}; bruk .toml eller .json")
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise RotaFileError(f"{path}: ugyldig innhold: {exc}") from exc
+    data = read_document(path, RotaFileError)
+    if not isinstance(data, dict):
+        raise RotaFileError(f"{path}: innholdet må være et objekt/tabell, ikke {type(data).__name__}")
     return problem_from_data(data, str(path))
 
 

@@ -9,14 +9,14 @@ Norwegian message for the report. Two shipped check sets reproduce what the Bod�
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from legeplan.documents import read_document
 
 HOURS_PER_FTE = 37.5
 
@@ -374,20 +374,7 @@ class CheckSetError(ValueError):
 
 def load_check_set(path: Path) -> CheckSet:
     """A check set from .json or .toml (`name`, `title`, `source`, `[[checks]]` with a `kind`)."""
-    suffix = path.suffix.lower()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise CheckSetError(f"{path}: kan ikke leses ({error.strerror})") from error
-    try:
-        if suffix == ".json":
-            data: Any = json.loads(text)
-        elif suffix == ".toml":
-            data = tomllib.loads(text)
-        else:
-            raise CheckSetError(f"{path}: ukjent filtype «{suffix}», bruk .json eller .toml")
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
-        raise CheckSetError(f"{path}: ugyldig {suffix[1:].upper()}: {error}") from error
+    data = read_document(path, CheckSetError)
     try:
         return CheckSet.model_validate(data)
     except ValidationError as error:
