@@ -20,7 +20,6 @@ matplotlib.use("Agg")
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -211,10 +210,8 @@ def _new_figure(spec: _Spec, height: float = HEIGHT_IN, horizontal: bool = False
         axes.spines[side].set_visible(False)
     axes.set_axisbelow(True)
     if spec.source:
-        layout = figure.get_layout_engine()
-        if isinstance(layout, ConstrainedLayoutEngine):
-            layout.set(rect=(0, 0.05, 1, 0.95))
-        figure.text(0.01, 0.01, f"Kilde: {spec.source}", fontsize=7.5, color="#52606d", ha="left", va="bottom")
+        # As the figure's x super-label, so constrained layout keeps it clear of tick labels and legends.
+        figure.supxlabel(f"Kilde: {spec.source}", x=0.01, ha="left", fontsize=7.5, color="#52606d")
     return figure, axes
 
 
@@ -252,7 +249,14 @@ def _draw_bar(spec: BarChart) -> Figure:
             line.set_label(spec.reference_label)
             handles.append(line)
     if handles:
-        figure.legend(handles=handles, frameon=False, loc="outside lower center", ncols=len(handles), fontsize=8.5)
+        axes.legend(
+            handles=handles,
+            frameon=False,
+            loc="lower right",
+            bbox_to_anchor=(1.0, 1.0),
+            ncols=len(handles),
+            fontsize=8.5,
+        )
     axes.margins(x=0.02, y=0.12) if not spec.horizontal else axes.margins(x=0.12, y=0.02)
     return figure
 
@@ -358,7 +362,10 @@ def _draw_stacked(spec: StackedBarChart) -> Figure:
                     label, (position, total), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=8
                 )
     axes.margins(x=0.1, y=0.02) if spec.horizontal else axes.margins(y=0.1)
-    figure.legend(frameon=False, fontsize=8.5, loc="outside lower center", ncols=min(4, len(spec.segments)))
+    # Above the plot, like the age pyramid's: below it the legend would collide with the source line.
+    axes.legend(
+        frameon=False, fontsize=8.5, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=min(4, len(spec.segments))
+    )
     return figure
 
 
