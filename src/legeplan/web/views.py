@@ -14,6 +14,7 @@ from typing import Any
 
 from legeplan.capacity import DimensioningResult, Scenario, dimension, parse_scenario
 from legeplan.legevakt import Assignment, RotaProblem
+from legeplan.legevakt.calendar import holidays_between
 from legeplan.register.keyfigures import LABELS, PERCENT_FIELDS, KeyFigures, compute_key_figures, format_value
 from legeplan.register.models import Register
 from legeplan.report.charts import age_group_counts, age_pyramid, line_chart, stacked_bar_chart
@@ -167,6 +168,7 @@ class CalendarDay:
     day: date
     in_period: bool
     entries: tuple[CalendarEntry, ...]
+    holiday: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,7 @@ def month_calendars(problem: RotaProblem, assignments: tuple[Assignment, ...]) -
     for a in assignments:
         by_day.setdefault(a.date, []).append(a)
     month_names = text("month.names").split(",")
+    holidays = holidays_between(problem.start, problem.end, problem.extra_holidays)
     months = []
     year, month = problem.start.year, problem.start.month
     while (year, month) <= (problem.end.year, problem.end.month):
@@ -198,7 +201,14 @@ def month_calendars(problem: RotaProblem, assignments: tuple[Assignment, ...]) -
                     for a in sorted(by_day.get(day, []), key=lambda a: (order.get(a.shift_type, 99), a.role))
                 )
                 in_period = day.month == month and problem.start <= day <= problem.end
-                days.append(CalendarDay(day, in_period, entries if day.month == month else ()))
+                days.append(
+                    CalendarDay(
+                        day,
+                        in_period,
+                        entries if day.month == month else (),
+                        holidays.get(day, "") if in_period else "",
+                    )
+                )
             if any(d.in_period for d in days):
                 weeks.append(tuple(days))
         months.append(CalendarMonth(f"{month_names[month - 1]} {year}", tuple(weeks)))
