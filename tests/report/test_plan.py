@@ -403,3 +403,11 @@ def test_table_widths_are_validated_and_scaled() -> None:
     assert table.width_percent() == [25.0, 75.0]
     with pytest.raises(ValidationError, match="widths needs 2 positive numbers"):
         Table(caption="t", columns=["a", "b"], rows=[], widths=[1, 0], source="s", as_of=date(2024, 1, 1))
+
+
+def test_kommune_is_added_before_a_parenthesised_label() -> None:
+    from legeplan.report.build import kommune_name
+
+    assert kommune_name("Sandefjord (demo)") == "Sandefjord kommune (demo)"
+    assert kommune_name("Bodø") == "Bodø kommune"
+    assert kommune_name("Vefsn kommune") == "Vefsn kommune"

@@ -23,7 +23,7 @@ def test_demo_report_html(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "9 kapitler" in " ".join(result.output.split())
-    assert "Sandefjord (demo) kommune" in html
+    assert "Sandefjord kommune (demo)" in html
     assert "1,6 %" in html  # free capacity, seed 001
     assert "Ledige hjemler framover (simulering)" in html
     assert "Dimensjonering av fastlegehjemler per år" in html

@@ -98,6 +98,14 @@ class PlanInputs:
     legevakt_norm: sources.LegevaktNorm = field(default_factory=sources.LegevaktNorm)
 
 
+def kommune_name(name: str) -> str:
+    """«Sandefjord kommune», keeping a parenthesised label last: «Sandefjord kommune (demo)», not «… (demo) kommune»."""
+    base, bracket, rest = name.partition(" (")
+    if base.lower().endswith("kommune"):
+        return name
+    return f"{base} kommune ({rest}" if bracket else f"{name} kommune"
+
+
 def _number(value: float, decimals: int = 0) -> str:
     return norwegian_number(value, decimals)
 
@@ -116,7 +124,7 @@ def _register_table(caption: str, columns: list[str], rows: list[list[str]], as_
 def _introduction(inputs: PlanInputs) -> Chapter:
     municipality = inputs.register.municipality
     paragraphs = list(inputs.introduction) or [
-        f"Denne planen beskriver legetjenesten i {municipality.name} kommune: fastlegeordningen, legevakt, "
+        f"Denne planen beskriver legetjenesten i {kommune_name(municipality.name)}: fastlegeordningen, legevakt, "
         "allmennmedisinske oppgaver i institusjoner og helsestasjon, fraværsdekning, rekruttering og utdanning, "
         "økonomi og en tiltaksplan.",
         "Rammeavtalen mellom KS og Legeforeningen (ASA 4310) punkt 6.2 pålegger kommunen å utarbeide en plan for "
@@ -127,7 +135,7 @@ def _introduction(inputs: PlanInputs) -> Chapter:
     population_date = municipality.population_date or inputs.register.as_of
     blocks.append(
         Table(
-            caption=f"Om {municipality.name} kommune",
+            caption=f"Om {kommune_name(municipality.name)}",
             columns=["", "Verdi"],
             rows=[
                 ["Kommunenummer", municipality.code],
@@ -546,7 +554,7 @@ def build_plan(inputs: PlanInputs) -> PlanDocument:
     return PlanDocument(
         title=inputs.title,
         subtitle=inputs.subtitle or f"Datagrunnlag per {inputs.register.as_of.strftime('%d.%m.%Y')}",
-        organisation=f"{municipality.name} kommune",
+        organisation=f"{kommune_name(municipality.name)}",
         organisation_code=municipality.code,
         as_of=inputs.register.as_of,
         generated=inputs.generated,
