@@ -11,12 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from legeplan.actions import example_action_plan
-from legeplan.capacity import example_scenario, simulate_workforce, workforce_from_scenario
+from legeplan.capacity import example_scenario
 from legeplan.cli.app import app
 from legeplan.register.demo import demo_register
 from legeplan.report.build import PlanInputs, build_plan
 from legeplan.report.consistency import example_check_set, run_check_set
 from legeplan.report.render import ReportRenderError, render
+from legeplan.report.sources import simulate_from_register
 from legeplan.storage import open_storage
 
 FORMATS = (".html", ".htm", ".pdf", ".docx")
@@ -28,10 +29,8 @@ def _demo_inputs(generated: date) -> PlanInputs:
     register = demo_register()
     scenario = example_scenario("sandefjord")
     checks = run_check_set(example_check_set("sandefjord"))
-    base_year = scenario.as_of.year if scenario.as_of else register.as_of.year
-    simulation = simulate_workforce(
-        workforce_from_scenario(scenario), runs=1000, years=10, start_year=base_year, seed=DEMO_SEED
-    )
+    # From the register's state on its date (its hjemler, vacancies and GP ages); the scenario adds new hjemler.
+    simulation = simulate_from_register(register, scenario, runs=1000, years=10, seed=DEMO_SEED)
     return PlanInputs(
         register=register,
         generated=generated,

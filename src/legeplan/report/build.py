@@ -468,9 +468,17 @@ def _absence(inputs: PlanInputs) -> Chapter:
         blocks.append(Paragraph(text="Alle hjemler er besatt av fast lege på datagrunnlagets dato."))
     blocks.extend(sources.locum_cost_blocks(register, inputs.economics))
     if inputs.simulation is not None:
-        source = str(getattr(inputs.scenario, "source", "") or "Kommunens scenario")
-        as_of = getattr(inputs.scenario, "as_of", None) or register.as_of
-        blocks.extend(sources.simulation_blocks(inputs.simulation, source, as_of))
+        scenario_source = str(getattr(inputs.scenario, "source", "") or "")
+        source = REGISTER_SOURCE + (f"; nye hjemler etter {scenario_source}" if scenario_source else "")
+        start = None
+        if getattr(inputs.simulation, "start_year", None) == register.as_of.year + 1:
+            # The simulation starts after the register date: its first point is the register's own state.
+            from legeplan.economics import EconomicsAssumptions, locum_cost
+
+            assumptions = inputs.economics or EconomicsAssumptions()
+            today = locum_cost(register, assumptions.locum_cost_per_vacancy)
+            start = (register.as_of.year, float(today.vacant_positions), float(today.total))
+        blocks.extend(sources.simulation_blocks(inputs.simulation, source, register.as_of, start))
     return Chapter(id="fravaersdekning", title="Fraværsdekning", blocks=blocks)
 
 

@@ -261,6 +261,17 @@ def _draw_bar(spec: BarChart) -> Figure:
     return figure
 
 
+def _line_y_range(spec: LineChart) -> tuple[float, float]:
+    """The y-axis covers every line and band with headroom above, so a band's top is never cut flat by the plot's
+    edge; counts and amounts (nothing negative) start at 0."""
+    values = [v for series in spec.series for part in (series.values, series.lower, series.upper) for v in part or []]
+    low, high = min(values), max(values)
+    if low >= 0 and any(series.lower is not None for series in spec.series):
+        low = 0.0
+    span = (high - low) or abs(high) or 1.0
+    return (low if low == 0 else low - 0.05 * span), high + 0.1 * span
+
+
 def _draw_line(spec: LineChart) -> Figure:
     figure, axes = _new_figure(spec)
     for number, series in enumerate(spec.series):
@@ -299,6 +310,7 @@ def _draw_line(spec: LineChart) -> Figure:
         )
     axes.grid(axis="y", color=GRID_COLOUR)
     axes.yaxis.set_major_formatter(FuncFormatter(_axis_number))
+    axes.set_ylim(*_line_y_range(spec))
     if spec.x_is_year:
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))

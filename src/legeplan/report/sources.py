@@ -394,32 +394,135 @@ def duties_blocks(register: Register) -> list[Block]:
 # --- Fraværsdekning and Økonomi -------------------------------------------------------------------------------
 
 
-def simulation_blocks(simulation: Any, source: str, as_of: date) -> list[Block]:
-    """Percentile bands of vacant positions and locum cost (legeplan.capacity.simulate_workforce)."""
+#: County prefixes of municipality numbers in Nord-Norge (Nordland, Troms, Finnmark; before and after 2020 and 2024),
+#: where the Helse Nord report's higher GP turnover applies.
+NORD_NORGE_COUNTIES = ("18", "19", "20", "54", "55", "56")
+
+
+def is_nord_norge(code: str) -> bool:
+    return code[:2] in NORD_NORGE_COUNTIES
+
+
+def workforce_from_register(
+    register: Register, scenario: Any = None, assumptions: EconomicsAssumptions | None = None, years: int = 10
+) -> Any:
+    """Simulation parameters from the register's actual state on its date: its hjemler, the vacant or locum-served
+    ones, the GPs' ages and the ALIS in training. New hjemler come from the dimensioning scenario (if any) and open
+    from the year after the register date; turnover is Helse Nord's rate for Nord-Norge and the national rate
+    elsewhere; the locum cost per vacancy is the economics assumption's, as in the locum cost table."""
+    from legeplan.capacity import TURNOVER_NATIONAL, TURNOVER_NORD_NORGE, WorkforceParameters
+    from legeplan.economics import EconomicsAssumptions
+
+    a = assumptions or EconomicsAssumptions()
+    when = register.as_of
+    holders = {
+        p.position_id: p
+        for p in register.physicians
+        if p.position_id is not None and p.active_at(when) and p.role in (PhysicianRole.GP, PhysicianRole.ALIS)
+    }
+    training_years = 5
+    gp_ages: list[int] = []
+    alis = [0] * training_years
+    vacant = 0
+    for position in register.positions:
+        if position.status is not PositionStatus.FILLED:
+            vacant += 1
+            continue
+        doctor = holders.get(position.id)
+        if doctor is None:
+            continue  # filled, doctor not in the register: counted as a specialist without age
+        if doctor.role is PhysicianRole.ALIS:
+            alis[min(training_years - 1, max(0, when.year - doctor.start_date.year))] += 1
+        else:
+            gp_ages.append(doctor.age_at(when))
+    growth: list[int] = []
+    opened = len(register.positions)
+    if scenario is not None and opened:
+        from legeplan.capacity import dimension
+
+        rows = dimension(scenario).rows
+        for year in range(when.year + 1, when.year + 1 + years):
+            required = max((row.positions_required for row in rows if row.year <= year), default=0)
+            target = max(opened, required)
+            growth.append(target - opened)
+            opened = target
+    while alis and alis[-1] == 0:
+        alis.pop()
+    return WorkforceParameters(
+        positions=max(1, len(register.positions)),
+        gp_ages=gp_ages,
+        alis_in_training=alis,
+        vacant=vacant,
+        turnover_rate=TURNOVER_NORD_NORGE if is_nord_norge(register.municipality.code) else TURNOVER_NATIONAL,
+        locum_cost_nok=a.locum_cost_per_vacancy,
+        new_positions_per_year=growth,
+    )
+
+
+def simulate_from_register(
+    register: Register,
+    scenario: Any = None,
+    assumptions: EconomicsAssumptions | None = None,
+    *,
+    runs: int = 1000,
+    years: int = 10,
+    seed: int | None = None,
+) -> Any:
+    """The workforce simulation for the plan: from the year after the register date, starting in its state."""
+    from legeplan.capacity import simulate_workforce
+
+    if not register.positions:
+        return None
+    params = workforce_from_register(register, scenario, assumptions, years)
+    return simulate_workforce(params, runs=runs, years=years, start_year=register.as_of.year + 1, seed=seed)
+
+
+def simulation_blocks(
+    simulation: Any, source: str, as_of: date, start: tuple[int, float, float] | None = None
+) -> list[Block]:
+    """Percentile bands of vacant positions and locum cost (legeplan.capacity.simulate_workforce). `start` is the
+    observed (year, vacant hjemler, locum cost) on the register date, drawn as the first point of each curve, so the
+    figures begin where the register's tables are."""
     bands = list(getattr(simulation, "bands", []) or [])
     percentiles = sorted(getattr(simulation, "percentiles", []) or [])
     if not bands or len(percentiles) < 3:
         return []
     low, mid, high = percentiles[0], percentiles[len(percentiles) // 2], percentiles[-1]
     years = [float(band.year) for band in bands]
+    if start is not None:
+        years.insert(0, float(start[0]))
     band_label = f"P{low}–P{high}"
     runs = int(getattr(simulation, "runs", 0))
-    full_source = f"{source}; simulert med legeplan.capacity ({runs} kjøringer)"
+    full_source = f"{source}; simulert med {_number(runs)} kjøringer"
+
+    def values(field: str, level: int, scale: float) -> list[float]:
+        simulated = [getattr(band, field)[level] / scale for band in bands]
+        if start is None:
+            return simulated
+        return [(start[1] if field == "vacant" else start[2]) / scale, *simulated]
 
     def series(field: str, scale: float = 1.0) -> Series:
         return Series(
             name=f"Median (P{mid})",
-            values=[getattr(band, field)[mid] / scale for band in bands],
-            lower=[getattr(band, field)[low] / scale for band in bands],
-            upper=[getattr(band, field)[high] / scale for band in bands],
+            values=values(field, mid, scale),
+            lower=values(field, low, scale),
+            upper=values(field, high, scale),
             band_label=band_label,
         )
 
     total = getattr(simulation, "total_locum_cost_nok", {}) or {}
+    turnover = getattr(simulation, "turnover_rate", None)
     text = (
-        f"Simuleringen trekker tilfeldig avgang, pensjonering og rekrutteringstid {runs} ganger. Båndet viser "
-        f"{band_label}: i {high - low} % av kjøringene ligger antallet ledige hjemler innenfor båndet."
+        f"Simuleringen trekker tilfeldig avgang, pensjonering og rekrutteringstid {_number(runs)} ganger"
+        + (f", med {_share(turnover)} avgang per år" if turnover is not None else "")
+        + ". "
     )
+    if start is not None:
+        text += (
+            f"Den starter fra registeret per {as_of.strftime('%d.%m.%Y')} ({_number(start[1])} ledige hjemler) "
+            f"og simulerer {years[1]:.0f}–{years[-1]:.0f}. "
+        )
+    text += f"Båndet viser {band_label}: i {high - low} % av kjøringene ligger antallet ledige hjemler innenfor båndet."
     if mid in total:
         text += (
             f" Samlet vikarkostnad over perioden er {_money(total[mid])} i median "
