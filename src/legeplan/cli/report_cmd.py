@@ -2,40 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from legeplan.actions import example_action_plan
-from legeplan.capacity import example_scenario
+from legeplan.actions import ActionPlanError, example_action_plan, load_action_plan
+from legeplan.capacity import ScenarioError, example_scenario, load_scenario
 from legeplan.cli.app import app
+from legeplan.duties import DutiesInputError, load_institutions
+from legeplan.economics import EconomicsInputError, load_assumptions
+from legeplan.legevakt.io import RotaFileError, load_problem, read_rota
+from legeplan.legevakt.load import analyse_load
+from legeplan.legevakt.model import Assignment, RotaSolution
 from legeplan.register.demo import demo_register
 from legeplan.report.build import PlanInputs, build_plan
-from legeplan.report.consistency import example_check_set, run_check_set
+from legeplan.report.consistency import CheckSetError, example_check_set, load_check_set, run_check_set
 from legeplan.report.render import ReportRenderError, render
-from legeplan.report.sources import simulate_from_register
+from legeplan.report.sources import LegevaktNorm, simulate_from_register
 from legeplan.storage import open_storage
 
 FORMATS = (".html", ".htm", ".pdf", ".docx")
-#: Fixed seed so the demo plan's simulation is the same on every run.
+#: Fixed seed so the plan's simulation is the same on every run.
 DEMO_SEED = 2020
+T = TypeVar("T")
 
 
 def _demo_inputs(generated: date) -> PlanInputs:
     register = demo_register()
-    scenario = example_scenario("sandefjord")
     checks = run_check_set(example_check_set("sandefjord"))
-    # From the register's state on its date (its hjemler, vacancies and GP ages); the scenario adds new hjemler.
-    simulation = simulate_from_register(register, scenario, runs=1000, years=10, seed=DEMO_SEED)
     return PlanInputs(
         register=register,
         generated=generated,
-        scenario=scenario,
-        simulation=simulation,
+        scenario=example_scenario("sandefjord"),
         action_plan=example_action_plan(),
         consistency_findings=checks.findings,
         consistency_checked=checks.checked,
@@ -65,6 +69,42 @@ def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs
     )
 
 
+def _read(path: Path, option: str, loader: Callable[[Path], T], errors: tuple[type[Exception], ...]) -> T:
+    """One input file through its engine's loader; a bad file is a usage error that names it."""
+    try:
+        return loader(path)
+    except errors as error:
+        message = str(error)
+        raise typer.BadParameter(
+            message if str(path) in message else f"{path}: {message}", param_hint=option
+        ) from error
+
+
+def _rota_load(problem_file: Path, rota_file: Path, norm: LegevaktNorm) -> Any:
+    """The per-doctor load of a solved rota (problem .toml/.json and rota .csv/.xlsx/.json)."""
+    problem = _read(problem_file, "--rota-problem", load_problem, (RotaFileError,))
+
+    def assignments(path: Path) -> list[Assignment]:
+        if path.suffix.lower() == ".json":
+            try:
+                return list(RotaSolution.model_validate_json(path.read_text(encoding="utf-8")).assignments)
+            except OSError as error:
+                raise RotaFileError(f"{path}: kan ikke leses ({error.strerror})") from error
+        return read_rota(path)
+
+    rota = _read(rota_file, "--rota", assignments, (RotaFileError, ValueError))
+    try:
+        return analyse_load(
+            problem, rota, every_nth_weekday=norm.every_nth_weekday, every_mth_weekend=norm.every_mth_weekend
+        )
+    except (ValueError, KeyError) as error:
+        raise typer.BadParameter(f"{rota_file} passer ikke til {problem_file}: {error}", param_hint="--rota") from error
+
+
+def _file_option(flag: str, help: str) -> Any:
+    return typer.Option(None, flag, help=help, dir_okay=False)
+
+
 @app.command("report")
 def report(
     out: Path = typer.Option(..., "--out", "-o", help="Utfil: plan.html, plan.pdf eller plan.docx"),
@@ -72,6 +112,18 @@ def report(
     demo: bool = typer.Option(False, "--demo", help="Bruk demokommunen med eksempel på scenario og tiltaksplan"),
     as_of: str | None = typer.Option(None, "--as-of", help="Registeret per dato (ÅÅÅÅ-MM-DD); standard er siste"),
     title: str = typer.Option("Plan for legetjenesten", "--title", help="Tittel på forsiden"),
+    actions: Path | None = _file_option("--actions", "Tiltaksplan (.toml, .json eller .xlsx)"),
+    assumptions: Path | None = _file_option("--assumptions", "Økonomiske satser og forutsetninger (.toml/.json)"),
+    institutions: Path | None = _file_option(
+        "--institutions", "Institusjoner og enheter med legetimer (.toml/.json); erstatter registerets"
+    ),
+    checks: Path | None = _file_option("--checks", "Kontroll av tallene i forrige plan (.toml/.json)"),
+    scenario: Path | None = _file_option("--scenario", "Dimensjoneringsscenario (.toml/.json)"),
+    rota_problem: Path | None = _file_option("--rota-problem", "Vaktplanproblem (.toml/.json), brukes med --rota"),
+    rota: Path | None = _file_option("--rota", "Løst vaktplan (.csv, .xlsx eller .json) for vaktbelastning"),
+    simulation_runs: int = typer.Option(
+        1000, "--simulation-runs", min=0, max=100_000, help="Kjøringer i simuleringen av ledige hjemler (0: ingen)"
+    ),
 ) -> None:
     """Lag Plan for legetjenesten som HTML, PDF eller Word (DOCX)."""
     console = Console(stderr=True)
@@ -81,6 +133,10 @@ def report(
         raise typer.BadParameter(f"mappen {out.parent} finnes ikke", param_hint="--out")
     if demo == (municipality is not None):
         raise typer.BadParameter("oppgi enten --municipality KODE eller --demo")
+    if (rota is None) != (rota_problem is None):
+        raise typer.BadParameter("--rota og --rota-problem må oppgis sammen", param_hint="--rota")
+    if not title.strip():
+        raise typer.BadParameter("tittelen kan ikke være tom", param_hint="--title")
     try:
         as_of_date = date.fromisoformat(as_of) if as_of else None
     except ValueError as error:
@@ -91,6 +147,32 @@ def report(
     else:
         assert municipality is not None
         inputs = _stored_inputs(municipality, as_of_date, today)
+    changes: dict[str, Any] = {}
+    if actions is not None:
+        changes["action_plan"] = _read(actions, "--actions", load_action_plan, (ActionPlanError,))
+    if assumptions is not None:
+        changes["economics"] = _read(assumptions, "--assumptions", load_assumptions, (EconomicsInputError,))
+    if institutions is not None:
+        units = _read(institutions, "--institutions", load_institutions, (DutiesInputError,))
+        changes["register"] = inputs.register.model_copy(update={"institutions": units})
+    if checks is not None:
+        result = run_check_set(_read(checks, "--checks", load_check_set, (CheckSetError,)))
+        changes |= {
+            "consistency_findings": result.findings,
+            "consistency_checked": result.checked,
+            "consistency_subject": result.source,
+        }
+    if scenario is not None:
+        changes["scenario"] = _read(scenario, "--scenario", load_scenario, (ScenarioError,))
+    if rota is not None and rota_problem is not None:
+        changes["legevakt_load"] = _rota_load(rota_problem, rota, inputs.legevakt_norm)
+    inputs = replace(inputs, **changes)
+    if simulation_runs:
+        # From the register's state on its date (hjemler, vacancies, GP ages); a scenario adds new hjemler.
+        simulation = simulate_from_register(
+            inputs.register, inputs.scenario, inputs.economics, runs=simulation_runs, years=10, seed=DEMO_SEED
+        )
+        inputs = replace(inputs, simulation=simulation)
     inputs = replace(inputs, title=title)
 
     with Progress(
