@@ -4,6 +4,7 @@ and rota go into the plan; bad files are usage errors that name the file."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,19 @@ def test_rota_needs_its_problem(stored: str, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--rota-problem" in result.output
+
+
+#: The project's seeds and module paths («legeplan.report.consistency»); «Generert med legeplan.» is fine.
+JARGON = re.compile(r"seed|legeplan\.[a-z_]")
+
+
+def test_no_internal_jargon_in_the_plan(stored: str, tmp_path: Path) -> None:
+    """The plan cites documents a municipality would cite, not the project's seeds or module paths."""
+    for args in (["--demo"], ["--municipality", stored, "--simulation-runs", "50"]):
+        out = tmp_path / "plan.html"
+        result = runner.invoke(app, ["report", *args, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        html = out.read_text(encoding="utf-8").lower()
+        found = JARGON.search(html)
+        assert found is None, f"{args}: …{html[max(0, found.start() - 80) : found.end() + 80]}…"
+    assert "plan for legetjenesten 2021–2024, sandefjord kommune" in html

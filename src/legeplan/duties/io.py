@@ -47,7 +47,7 @@ def load_institutions(path: Path) -> tuple[Institution, ...]:
     return parse_institutions(read_document(path, DutiesInputError), str(path))
 
 
-DEMO_SOURCE = "Plan for legetjenesten, Bodø kommune (seed 003)"
+DEMO_SOURCE = "Plan for legetjenesten i Bodø 2022–2025, Bodø kommune"
 
 
 def demo_institutions() -> tuple[Institution, ...]:

@@ -109,8 +109,9 @@ class EconomicsAssumptions(_Frozen):
         default=1_000_000.0, ge=0, description="Extra cost per vacant hjemmel per year with agency locums"
     )
     source: str = (
-        "Basistilskudd 577/499 kr (Sandefjord kommune, seed 001); fastlønn 1,1 mill. kr (Helse Nord, seed 004); "
-        "vikarkostnad over 1 mill. kr per ledig hjemmel (Vefsn kommune, seed 000); øvrige tall er forutsetninger"
+        "Basistilskudd 577/499 kr (Plan for legetjenesten 2021–2024, Sandefjord kommune); fastlønn 1,1 mill. kr "
+        "(Fastlegetjenesten i Nord-Norge, arbeidsgrupperapport, Helse Nord RHF 2019); vikarkostnad over 1 mill. kr "
+        "per ledig hjemmel (Plan for legetjenesten i Vefsn kommune, 2020); øvrige tall er forutsetninger"
     )
     as_of: date = date(2021, 5, 1)
 

@@ -228,7 +228,7 @@ def _consistency_section(inputs: PlanInputs) -> Section:
                 numeric=[False, False, True, True, False],
                 source=inputs.consistency_subject[:1].upper()
                 + inputs.consistency_subject[1:]
-                + "; kontrollert med legeplan.report.consistency",
+                + "; summer, prosenter og gjennomsnitt regnet etter",
                 as_of=inputs.generated,
             )
         )

@@ -385,8 +385,8 @@ def load_check_set(path: Path) -> CheckSet:
         raise CheckSetError(f"{path}: felt «{'.'.join(loc)}»: {first['msg']}") from error
 
 
-_BODO_SOURCE = "Plan for legetjenesten, Bodø kommune (seed 003)"
-_SANDEFJORD_SOURCE = "Plan for legetjenesten 2021–2024, Sandefjord kommune (seed 001)"
+_BODO_SOURCE = "Plan for legetjenesten i Bodø 2022–2025, Bodø kommune"
+_SANDEFJORD_SOURCE = "Plan for legetjenesten 2021–2024, Sandefjord kommune"
 
 _BODO_NURSING_PLACES = {
     "Stadiontunet": 56,

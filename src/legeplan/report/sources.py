@@ -35,10 +35,10 @@ def _engine(module: str) -> ModuleType | None:
         return None
 
 
-def _missing(what: str, module: str) -> Callout:
+def _missing(what: str) -> Callout:
     return Callout(
         title="Mangler grunnlag",
-        text=f"{what} er ikke beregnet: modulen {module} er ikke tilgjengelig i denne installasjonen.",
+        text=f"{what} er ikke beregnet: beregningsdelen for dette er ikke installert sammen med planverktøyet.",
         tone="warning",
     )
 
@@ -129,7 +129,7 @@ def capacity_section(scenario: Any) -> Section | None:
         return None
     engine = _engine("legeplan.capacity")
     if engine is None or not hasattr(engine, "dimension"):
-        return Section(title="Dimensjonering", blocks=[_missing("Dimensjoneringen", "legeplan.capacity")])
+        return Section(title="Dimensjonering", blocks=[_missing("Dimensjoneringen")])
     result = engine.dimension(scenario)
     blocks: list[Block] = []
     for text in getattr(result, "explanations", None) or []:
@@ -205,7 +205,7 @@ def legevakt_staffing_blocks(register: Register, norm: LegevaktNorm) -> list[Blo
     engine = _engine("legeplan.legevakt")
     from_register = _engine("legeplan.legevakt.register")
     if engine is None or from_register is None:
-        return [_missing("Bemanningsbehovet i legevakt", "legeplan.legevakt")]
+        return [_missing("Bemanningsbehovet i legevakt")]
     doctors = from_register.doctors_from_register(register, register.as_of)
     needed = int(
         engine.doctors_needed(
@@ -231,7 +231,7 @@ def legevakt_staffing_blocks(register: Register, norm: LegevaktNorm) -> list[Blo
                 f"helg, ingen oftere enn hver {_number(norm.every_nth_weekday)}. hverdag og hver "
                 f"{_number(norm.every_mth_weekend)}. helg. Kilde for normen: {norm.source}."
             ),
-            source=f"{REGISTER_SOURCE}; beregnet med legeplan.legevakt",
+            source=f"{REGISTER_SOURCE}; leger som trengs er regnet ut fra normen",
             as_of=register.as_of,
         )
     ]
@@ -266,7 +266,7 @@ def legevakt_load_blocks(load: Any) -> list[Block]:
         ]
         for d in doctors
     ]
-    source = f"Vaktplan for {period}, belastning beregnet med legeplan.legevakt"
+    source = f"Kommunens vaktplan for {period}; belastningen er talt opp per lege"
     return [
         Table(
             caption=f"Vaktbelastning per lege, {period}",
