@@ -41,6 +41,8 @@ FONT_FAMILY = ["DejaVu Sans", "Liberation Sans", "Arial", "sans-serif"]
 WIDTH_IN = 7.0
 #: Bars are labelled with their values only up to this many bars.
 MAX_VALUE_LABELS = 20
+#: A vertical bar chart names at most this many bars on the category axis; beyond it every n-th bar is named.
+MAX_TICK_LABELS = 15
 HEIGHT_IN = 3.6
 
 _RC: Any = {
@@ -215,6 +217,24 @@ def _new_figure(spec: _Spec, height: float = HEIGHT_IN, horizontal: bool = False
     return figure, axes
 
 
+def _tick_step(count: int) -> int:
+    """Name every n-th category when there are more than MAX_TICK_LABELS: 54 hjemler -> every 5th (11 names)."""
+    return 1 if count <= MAX_TICK_LABELS else -(-count // (MAX_TICK_LABELS - 3))
+
+
+def _category_ticks(axes: Axes, categories: list[str], x_label: str) -> None:
+    """Category names under vertical bars, readable however many bars: every n-th name when there are many (the
+    axis label says so), rotated only when the names shown would not fit side by side."""
+    step = _tick_step(len(categories))
+    shown = list(range(0, len(categories), step))
+    names = [categories[i] for i in shown]
+    rotate = max(len(name) for name in names) * len(names) > 70
+    axes.set_xticks(shown, names, rotation=30 if rotate else 0, ha="right" if rotate else "center")
+    if step > 1:
+        note = f"hver {step}. av {len(categories)} er navngitt"
+        axes.set_xlabel(f"{x_label} ({note})" if x_label else note[:1].upper() + note[1:])
+
+
 def _draw_bar(spec: BarChart) -> Figure:
     figure, axes = _new_figure(
         spec,
@@ -231,8 +251,7 @@ def _draw_bar(spec: BarChart) -> Figure:
         axes.xaxis.set_major_formatter(FuncFormatter(_axis_number))
     else:
         bars = axes.bar(positions, spec.values, color=colours)
-        rotate = max(len(category) for category in spec.categories) * len(spec.categories) > 70
-        axes.set_xticks(positions, spec.categories, rotation=30 if rotate else 0, ha="right" if rotate else "center")
+        _category_ticks(axes, spec.categories, spec.x_label)
         axes.grid(axis="y", color=GRID_COLOUR)
         axes.yaxis.set_major_formatter(FuncFormatter(_axis_number))
     if len(spec.values) <= MAX_VALUE_LABELS:  # beyond that the labels overlap, and text layout dominates the cost
@@ -358,8 +377,7 @@ def _draw_stacked(spec: StackedBarChart) -> Figure:
         axes.grid(axis="x", color=GRID_COLOUR)
         axes.xaxis.set_major_formatter(FuncFormatter(_axis_number))
     else:
-        rotate = max(len(category) for category in spec.categories) * len(spec.categories) > 70
-        axes.set_xticks(positions, spec.categories, rotation=30 if rotate else 0, ha="right" if rotate else "center")
+        _category_ticks(axes, spec.categories, spec.x_label)
         axes.grid(axis="y", color=GRID_COLOUR)
         axes.yaxis.set_major_formatter(FuncFormatter(_axis_number))
     if spec.show_totals:

@@ -64,6 +64,8 @@ class Table(_Block):
     numeric: list[bool] | None = None
     #: Relative column widths (any positive numbers, scaled to the page); None lets the renderer decide.
     widths: list[float] | None = None
+    #: Per column: never wrap (short codes such as «10.1» that must stay on one line). None: only numeric columns.
+    nowrap: list[bool] | None = None
     #: Rows drawn bold at the bottom (totals).
     total_rows: list[list[str]] = Field(default_factory=list)
     source: str = Field(min_length=1)
@@ -78,6 +80,8 @@ class Table(_Block):
                 raise ValueError(f"table {self.caption!r}, row {number}: {len(row)} cells for {width} columns")
         if self.numeric is not None and len(self.numeric) != width:
             raise ValueError(f"table {self.caption!r}: numeric has {len(self.numeric)} flags for {width} columns")
+        if self.nowrap is not None and len(self.nowrap) != width:
+            raise ValueError(f"table {self.caption!r}: nowrap has {len(self.nowrap)} flags for {width} columns")
         if self.widths is not None and (len(self.widths) != width or any(w <= 0 for w in self.widths)):
             raise ValueError(f"table {self.caption!r}: widths needs {width} positive numbers")
         return self
@@ -92,6 +96,14 @@ class Table(_Block):
     def alignment(self) -> list[bool]:
         """True where a column is numeric (right-aligned)."""
         return self.numeric if self.numeric is not None else [index > 0 for index in range(len(self.columns))]
+
+    def cell_classes(self) -> list[str]:
+        """The HTML class of each column's cells: «num» (right-aligned, no wrap), «nowrap» or nothing."""
+        nowrap = self.nowrap or [False] * len(self.columns)
+        return [
+            "num" if numeric else "nowrap" if keep else ""
+            for numeric, keep in zip(self.alignment(), nowrap, strict=True)
+        ]
 
 
 class Figure(_Block):

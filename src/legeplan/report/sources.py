@@ -678,7 +678,8 @@ def action_plan_blocks(action_plan: ActionPlan | None, generated: date) -> list[
             Table(
                 caption="Styringsmål",
                 columns=["Nr.", "Styringsmål", "Tiltak"],
-                widths=[6, 84, 10],
+                widths=[7, 83, 10],
+                nowrap=[True, False, False],
                 rows=[
                     [str(goal.id), goal.text, str(len(action_plan.measures_for(goal.id)))] for goal in action_plan.goals
                 ],
@@ -704,7 +705,7 @@ def action_plan_blocks(action_plan: ActionPlan | None, generated: date) -> list[
                 ]
             )
         columns = ["Nr.", "Tiltak", "Ansvar", "Frist", "Kostnad", "Status", "Oppfølging"]
-        widths = [5.0, 35, 12, 13, 20, 14, 14]
+        widths = [7.0, 35, 12, 14, 20, 14, 14]
         always = {0, 1, 5}  # an empty Ansvar or Oppfølging column gives its space to the measures
         keep = [i for i in range(len(columns)) if i in always or any(row[i] for row in rows)]
         columns = [columns[i] for i in keep]
@@ -716,6 +717,7 @@ def action_plan_blocks(action_plan: ActionPlan | None, generated: date) -> list[
                 columns=columns,
                 rows=rows,
                 numeric=[False] * len(columns),
+                nowrap=[column == "Nr." for column in columns],
                 widths=widths,
                 source=source,
                 as_of=as_of,
