@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from legeplan.cli import app
@@ -94,3 +95,28 @@ def test_solve_writes_xlsx_and_ics(tmp_path: Path) -> None:
         assert out.stat().st_size > 1000
     checked = runner.invoke(app, ["rota", "check", str(tmp_path / "rota.xlsx"), "-p", "example:small"])
     assert checked.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["load", "--preset", "vefsn", "--every-weekday", "-3", "--every-weekend", "6"],
+        ["load", "--preset", "vefsn", "--every-weekday", "12", "--every-weekend", "0"],
+        ["load", "--preset", "vefsn", "--every-weekday", "nan", "--every-weekend", "6"],
+        ["load", "--preset", "vefsn", "--every-weekday", "12", "--every-weekend", "inf"],
+        ["load", "--preset", "vefsn", "--ordinary-week", "-47.5"],
+        ["load", "--preset", "vefsn", "--year", "0"],
+        ["solve", "example:small", "--out", "x.csv", "--time-limit", "-5"],
+        ["solve", "example:small", "--out", "x.csv", "--time-limit", "nan"],
+        ["solve", "example:small", "--out", "x.csv", "--workers", "0"],
+        ["helligdager", "0"],
+    ],
+)
+def test_bad_numbers_exit_2_with_norwegian_message(args: list[str], tmp_path: Path) -> None:
+    """Negative, zero or non-finite limits are input errors (exit 2, «Feil: … må være …»), not tracebacks."""
+    args = [str(tmp_path / a) if a == "x.csv" else a for a in args]
+    result = runner.invoke(app, ["rota", *args])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "må være et tall fra" in result.output
+    assert not (tmp_path / "x.csv").exists()

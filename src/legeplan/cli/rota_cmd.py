@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -42,6 +43,14 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+def _number(option: str, value: float | None, low: float, high: float) -> None:
+    """Reject non-finite and out-of-range numbers with a Norwegian message (exit code 2), not a traceback."""
+    if value is None:
+        return
+    if not math.isfinite(value) or not low <= value <= high:
+        raise _fail(f"{option} må være et tall fra {low:g} til {high:g}, ikke {value:g}")
+
+
 def _problem(source: str) -> RotaProblem:
     """A problem file, or ``example:NAME`` for a shipped example."""
     try:
@@ -65,10 +74,12 @@ def _rota(path: Path) -> list[Assignment]:
 def solve(
     problem_file: Annotated[str, typer.Argument(help="Problem (.toml/.json) eller example:small")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Turnusfil: .csv, .xlsx, .ics eller .json")],
-    time_limit: Annotated[float, typer.Option("--time-limit", "-t", min=1, help="Sekunder totalt")] = 30.0,
-    workers: Annotated[int, typer.Option(min=1, max=16, help="CP-SAT-tråder")] = 2,
+    time_limit: Annotated[float, typer.Option("--time-limit", "-t", help="Sekunder totalt (1–86400)")] = 30.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT-tråder (1–16)")] = 2,
 ) -> None:
     """Lag en legevaktturnus med CP-SAT: alle harde regler, deretter rettferdighet, spredning og ønsker."""
+    _number("--time-limit", time_limit, 1, 86_400)
+    _number("--workers", workers, 1, 16)
     if out.suffix.lower() not in (".csv", ".xlsx", ".ics", ".json"):
         raise _fail(f"{out}: ukjent filtype {out.suffix!r}; bruk .csv, .xlsx, .ics eller .json")
     problem = _problem(problem_file)
@@ -129,13 +140,17 @@ def load(
     rota_file: Annotated[Path | None, typer.Argument(help="Turnus (.csv/.xlsx/.json); utelates med --preset")] = None,
     problem_file: Annotated[str | None, typer.Option("--problem", "-p", help="Problemfil eller example:NAME")] = None,
     model: Annotated[str | None, typer.Option("--preset", help=f"Ferdig modell: {', '.join(PRESETS)}")] = None,
-    year: Annotated[int, typer.Option(help="År for --preset")] = 2026,
-    every_weekday: Annotated[float | None, typer.Option(help="Grense: høyst hver N. hverdag")] = None,
-    every_weekend: Annotated[float | None, typer.Option(help="Grense: høyst hver M. helg")] = None,
-    ordinary_week: Annotated[float | None, typer.Option(min=0, help="Vanlig arbeidsuke i timer, f.eks. 47.5")] = None,
+    year: Annotated[int, typer.Option(help="År for --preset (1900–2200)")] = 2026,
+    every_weekday: Annotated[float | None, typer.Option(help="Grense: høyst hver N. hverdag (N ≥ 1)")] = None,
+    every_weekend: Annotated[float | None, typer.Option(help="Grense: høyst hver M. helg (M ≥ 1)")] = None,
+    ordinary_week: Annotated[float | None, typer.Option(help="Vanlig arbeidsuke i timer, f.eks. 47.5")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv rapporten som JSON")] = False,
 ) -> None:
     """Vaktbelastning per lege: vakter og timer per måned, hyppighet og timer utover vanlig uke."""
+    _number("--year", year, 1900, 2200)
+    _number("--every-weekday", every_weekday, 1, 366)
+    _number("--every-weekend", every_weekend, 1, 53)
+    _number("--ordinary-week", ordinary_week, 0, 168)
     if model is not None:
         try:
             problem, assignments = preset(model, year)
@@ -207,7 +222,8 @@ def example(
 
 
 @rota_app.command("helligdager")
-def holidays(year: Annotated[int, typer.Argument(min=1900, max=2200)]) -> None:
+def holidays(year: Annotated[int, typer.Argument(help="År (1900–2200)")]) -> None:
     """Norske helligdager og høytidsdager for et år."""
+    _number("ÅR", year, 1900, 2200)
     for day, name in norwegian_holidays(year).items():
         typer.echo(f"{day.isoformat()}  {name}")
