@@ -62,16 +62,23 @@ def _plain(plan: ActionPlan) -> dict[str, Any]:
 
 
 def save_action_plan(plan: ActionPlan, path: Path) -> None:
-    """Write .json, .toml or .xlsx, chosen by the suffix."""
+    """Write .json, .toml or .xlsx, chosen by the suffix; a missing folder or unwritable file is an ActionPlanError."""
     suffix = path.suffix.lower()
-    if suffix == ".json":
-        path.write_text(json.dumps(_plain(plan), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    elif suffix == ".toml":
-        path.write_text(_to_toml(_plain(plan)), encoding="utf-8")
-    elif suffix == ".xlsx":
-        _save_xlsx(plan, path)
-    else:
+    if suffix not in (".json", ".toml", ".xlsx"):
         raise ActionPlanError(f"{path}: ukjent filtype «{suffix}», bruk .toml, .json eller .xlsx")
+    if not path.parent.is_dir():
+        raise ActionPlanError(f"{path}: mappen {path.parent} finnes ikke")
+    if path.is_dir():
+        raise ActionPlanError(f"{path}: er en mappe, ikke en fil")
+    try:
+        if suffix == ".json":
+            path.write_text(json.dumps(_plain(plan), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        elif suffix == ".toml":
+            path.write_text(_to_toml(_plain(plan)), encoding="utf-8")
+        else:
+            _save_xlsx(plan, path)
+    except OSError as error:
+        raise ActionPlanError(f"{path}: kan ikke skrives ({error.strerror})") from error
 
 
 def _toml_value(value: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -53,6 +54,20 @@ def _number(value: float, decimals: int = 0) -> str:
 def _fail(message: str) -> typer.Exit:
     console.print(f"[red]Feil:[/red] {message}")
     return typer.Exit(1)
+
+
+def _share_option(value: float) -> float:
+    """A share between 0 and 1 (0,5 is 50 %); NaN and infinity are rejected too, not only negative numbers."""
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise typer.BadParameter(f"må være en andel mellom 0 og 1 (0,5 er 50 %), ikke {value}")
+    return value
+
+
+def _amount_option(value: float | None) -> float | None:
+    """An amount in kroner: zero or more and finite."""
+    if value is not None and (not math.isfinite(value) or value < 0):
+        raise typer.BadParameter(f"må være et beløp på 0 kr eller mer, ikke {value}")
+    return value
 
 
 def _echo_json(data: object) -> None:
@@ -138,23 +153,42 @@ def duties(
 
 @app.command("economics")
 def economics(
-    listed: Annotated[int, typer.Option("--listed", min=0, help="Listelengde per hjemmel")] = 1000,
+    listed: Annotated[int, typer.Option("--listed", min=0, max=10_000, help="Listelengde per hjemmel")] = 1000,
     assumptions_file: Annotated[
         Path | None, typer.Option("--assumptions", help="Satser og forutsetninger (.toml eller .json)")
     ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Bruk demoregisteret (Sandefjord)")] = False,
     municipality: Annotated[str | None, typer.Option("--municipality", help="Kommunenummer i lagret register")] = None,
-    top_up_share: Annotated[float, typer.Option(help="Kommunalt tillegg som andel av basistilskuddet")] = 0.5,
-    top_up_positions: Annotated[int, typer.Option(min=0, help="Hjemler som får tillegget")] = 50,
+    top_up_share: Annotated[
+        float,
+        typer.Option(callback=_share_option, help="Kommunalt tillegg som andel av basistilskuddet (0–1, 0,5 er 50 %)"),
+    ] = 0.5,
+    top_up_positions: Annotated[int, typer.Option(min=0, max=10_000, help="Hjemler som får tillegget")] = 50,
     vacancies: Annotated[
-        int | None, typer.Option(min=0, help="Ledige hjemler dekket av vikarbyrå (standard: fra registeret)")
+        int | None,
+        typer.Option(min=0, max=10_000, help="Ledige hjemler dekket av vikarbyrå (standard: fra registeret)"),
     ] = None,
-    population: Annotated[int | None, typer.Option(min=0, help="Innbyggere (for legevakttilskuddet)")] = None,
-    centrality: Annotated[int | None, typer.Option(min=1, max=6, help="Sentralitetsklasse 1–6")] = None,
-    applied: Annotated[float | None, typer.Option(min=0, help="Omsøkt legevakttilskudd (kr)")] = None,
+    population: Annotated[
+        int | None, typer.Option(min=0, max=10_000_000, help="Innbyggere (for legevakttilskuddet, med --centrality)")
+    ] = None,
+    centrality: Annotated[
+        int | None, typer.Option(min=1, max=6, help="Sentralitetsklasse 1–6 (for legevakttilskuddet, med --population)")
+    ] = None,
+    applied: Annotated[float | None, typer.Option(callback=_amount_option, help="Omsøkt legevakttilskudd (kr)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
 ) -> None:
     """Kostnad for kommunen og inntekt for legen per driftsform, basistilskudd, vikarkostnad og legevakttilskudd."""
+    if (population is None) != (centrality is None):
+        given, missing = ("--population", "--centrality") if centrality is None else ("--centrality", "--population")
+        raise typer.BadParameter(
+            f"legevakttilskuddet trenger både innbyggertall og sentralitetsklasse: oppgi {missing} sammen med {given}",
+            param_hint=missing,
+        )
+    if applied is not None and population is None and not demo and municipality is None:
+        raise typer.BadParameter(
+            "omsøkt beløp vurderes mot vilkårene: oppgi --population og --centrality, --demo eller --municipality",
+            param_hint="--applied",
+        )
     try:
         assumptions = load_assumptions(assumptions_file) if assumptions_file else EconomicsAssumptions()
     except EconomicsInputError as error:

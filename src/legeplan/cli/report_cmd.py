@@ -133,6 +133,8 @@ def report(
         raise typer.BadParameter(f"mappen {out.parent} finnes ikke", param_hint="--out")
     if demo == (municipality is not None):
         raise typer.BadParameter("oppgi enten --municipality KODE eller --demo")
+    if demo and as_of is not None:
+        raise typer.BadParameter("--as-of gjelder et lagret register (--municipality); demoregisteret har én dato")
     if (rota is None) != (rota_problem is None):
         raise typer.BadParameter("--rota og --rota-problem må oppgis sammen", param_hint="--rota")
     if not title.strip():
