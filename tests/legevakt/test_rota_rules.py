@@ -68,6 +68,8 @@ def test_checker_reports_every_rule_with_date_and_doctor() -> None:
     )
     rota = _full_rota(("a", "b"))
     rota = [r for r in rota if not (r.date == date(2026, 1, 5) and r.shift_type == "kveld")]  # dekning
+    # lis and ung take a's kveld on the 10th and 11th alone (a competent co-worker on the shift would cover them)
+    rota = [r for r in rota if not (r.date.day in (10, 11) and r.shift_type == "kveld")]
     rota += [
         _a(6, "natt", "a"),  # hviletid: kveld ends 23:00, natt starts 23:00
         _a(8, "kveld", "old"),  # alder_60
@@ -158,3 +160,36 @@ def test_conflict_cliques_match_pairwise_rest_rule(
 def test_kveld_and_natt_conflict_by_rest() -> None:
     p = problem(specialist("a"), shift_types=(KVELD, NATT), days=1)
     assert conflict_cliques(p, expand_shifts(p)) == [[0, 1]]
+
+
+KVELD2 = ShiftType(id="kveld", name="Kveld, to leger", start=time(15, 30), end=time(23), doctors=2)
+
+
+def test_competent_co_worker_on_the_same_shift_covers_lis1_and_non_competent() -> None:
+    """Akuttmedisinforskriften § 7: a LIS1 or a doctor without § 7 competence needs a competent doctor available on
+    the shift; a specialist on vakt on the same two-doctor shift is that doctor, so no separate bakvakt is needed."""
+    ung = Doctor(id="ung", name="Ung", age=31, clinical_months=18, legevakter=20)
+    lis = Doctor(id="lis", name="LIS", age=27, lis1=True, clinical_months=6)
+    p = problem(specialist("a"), lis, ung, shift_types=(KVELD2,), days=2)
+    together = [_a(5, "kveld", "a"), _a(5, "kveld", "lis"), _a(6, "kveld", "a"), _a(6, "kveld", "ung")]
+    assert check_rota(p, together) == []
+    # Two doctors without § 7 competence on the same shift cover nobody: both are reported, with the exact message.
+    alone = [_a(5, "kveld", "lis"), _a(5, "kveld", "ung"), _a(6, "kveld", "a"), _a(6, "kveld", "ung")]
+    found = {(v.rule, v.doctor, v.message) for v in check_rota(p, alone)}
+    assert found == {
+        (
+            "lis1_alene",
+            "lis",
+            "LIS uten bakvakt (LIS1 har aldri vakt alene: det må være kompetent bakvakt på samme vakt)",
+        ),
+        (
+            "kompetanse_bakvakt",
+            "ung",
+            "Ung uten bakvakt (leger som ikke oppfyller akuttmedisinforskriften § 7 må ha kompetent bakvakt på samme "
+            "vakt)",
+        ),
+    }
+    # A separate competent bakvakt still covers them.
+    b = specialist("b")
+    p2 = problem(specialist("a"), lis, ung, b, shift_types=(KVELD2,), days=1)
+    assert check_rota(p2, [_a(5, "kveld", "lis"), _a(5, "kveld", "ung"), _a(5, "kveld", "b", Role.BAKVAKT)]) == []

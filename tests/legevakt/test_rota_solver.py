@@ -201,3 +201,26 @@ def test_checker_catches_any_removed_or_moved_duty(small_solution, data: st.Data
         extra = removed.model_copy(update={"shift_type": follow})
         found = {v.rule for v in check_rota(p, [*duties, extra]) if v.doctor == removed.doctor}
         assert found & {"hviletid", "overlapp", "dobbel", "natt_55"}
+
+
+def test_lis1_works_with_a_competent_co_worker_without_separate_bakvakt() -> None:
+    """A small legevakt with two doctors on every kveld: one specialist and one LIS1 (or a doctor short of § 7).
+
+    Nobody else can be bakvakt, so the rota exists only because the specialist on the same shift covers them
+    (akuttmedisinforskriften § 7); the checker agrees with the solver.
+    """
+    kveld2 = ShiftType(id="kveld", name="Kveld, to leger", start=time(15, 30), end=time(23), doctors=2)
+    lis = Doctor(id="lis", name="LIS", age=27, lis1=True, clinical_months=6)
+    p = problem(specialist("a"), lis, shift_types=(kveld2,), days=7)
+    solution = solve_rota(p, time_limit_s=5, num_workers=1)
+    assert solution.status in ("optimal", "feasible")
+    assert check_rota(p, solution.assignments) == []
+    assert len(solution.assignments) == 14
+    assert all(a.role is Role.VAKT for a in solution.assignments)
+
+    # With a second specialist the solver still adds no bakvakt beside a competent co-worker.
+    p3 = problem(specialist("a"), specialist("b"), lis, shift_types=(kveld2,), days=7)
+    solution3 = solve_rota(p3, time_limit_s=5, num_workers=1)
+    assert check_rota(p3, solution3.assignments) == []
+    assert not [a for a in solution3.assignments if a.role is Role.BAKVAKT]
+    assert any(a.doctor == "lis" for a in solution3.assignments)

@@ -1,7 +1,8 @@
 """A simple round-robin rota: the baseline the CP-SAT engine is compared with in benchmarks/rota_year.py.
 
 Shifts are taken in time order and given to the next doctor in a fixed rotation who may take it (age, night
-exemption, absence, rest); a doctor who does not meet § 7 gets the next competent doctor as bakvakt. Employment
+exemption, absence, rest); a doctor who does not meet § 7 and has no competent co-worker on the shift gets the next
+competent doctor as bakvakt (:func:`legeplan.legevakt.rules.uncovered`). Employment
 fractions, wishes and spread are ignored, which is what a hand-made "neste på lista" rota typically does.
 """
 
@@ -11,12 +12,12 @@ from datetime import datetime
 
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Doctor, Role, RotaProblem, ShiftInstance
-from legeplan.legevakt.rules import blocking_rules, rest_after
+from legeplan.legevakt.rules import blocking_rules, gives_cover, rest_after, uncovered
 
 
 def round_robin_rota(problem: RotaProblem) -> list[Assignment]:
     doctors = [d for d in problem.doctors if not d.age_exempt]
-    competent = [d for d in doctors if d.meets_section7]
+    competent = [d for d in doctors if gives_cover(d)]
     free_from: dict[str, datetime] = {d.id: datetime.min for d in doctors}
     assignments: list[Assignment] = []
     pointers = {"vakt": 0, "bakvakt": 0}
@@ -32,16 +33,16 @@ def round_robin_rota(problem: RotaProblem) -> list[Assignment]:
 
     for inst in expand_shifts(problem):
         taken: set[str] = set()
-        needs_backup = False
+        on_duty: list[Doctor] = []
         for _ in range(inst.doctors):
             doctor = pick(doctors, inst, taken, "vakt")
             if doctor is None:
                 break
             taken.add(doctor.id)
+            on_duty.append(doctor)
             free_from[doctor.id] = inst.end + rest_after(problem, inst)
             assignments.append(Assignment(date=inst.date, shift_type=inst.shift_type, doctor=doctor.id))
-            needs_backup = needs_backup or not doctor.meets_section7
-        if needs_backup and competent:
+        if uncovered(on_duty, []) and competent:
             backup = pick(competent, inst, taken, "bakvakt")
             if backup is not None:
                 free_from[backup.id] = inst.end + rest_after(problem, inst)

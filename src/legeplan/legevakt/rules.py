@@ -9,7 +9,8 @@ Rule ids (used in violations and infeasibility explanations) and their sources:
 * ``natt_55`` — 55+ may be exempted from nights (SFS 2305, seeds 000 and 003).
 * ``fravær`` — no duty on a doctor's unavailable dates.
 * ``kompetanse_bakvakt`` / ``lis1_alene`` — a doctor who does not meet akuttmedisinforskriften § 7 (and every LIS1)
-  works only with a competent bakvakt on the same shift (seeds 001 and 002).
+  works only with a competent doctor available on the same shift: a bakvakt, or a colleague on vakt on the same
+  shift who meets § 7 (seeds 001 and 002; see :func:`uncovered`).
 * ``bakvakt_ukvalifisert`` — the bakvakt must itself meet § 7 ("Bakvaktlegen skal være vaktkompetent", seed 001).
 """
 
@@ -46,6 +47,23 @@ RULE_TEXT: dict[str, str] = {
 }
 
 FAIRNESS_CATEGORIES: tuple[str, ...] = ("alle", "natt", "helg", "helligdag")
+
+
+def gives_cover(doctor: Doctor) -> bool:
+    """May cover a colleague who does not meet § 7, as bakvakt or as co-worker on the same shift."""
+    return doctor.meets_section7
+
+
+def uncovered(on_duty: Sequence[Doctor], backups: Sequence[Doctor]) -> list[Doctor]:
+    """Doctors on vakt on one shift who lack a competent doctor available (akuttmedisinforskriften § 7).
+
+    A doctor who does not meet § 7 (every LIS1 among them) is covered by a competent bakvakt on the shift or by a
+    competent colleague on vakt on the same shift. The solver states the same predicate linearly: for every such
+    doctor's vakt variable ``x``, ``x <= Σ competent vakt + Σ bakvakt`` on that shift.
+    """
+    if any(gives_cover(d) for d in (*on_duty, *backups)):
+        return []
+    return [d for d in on_duty if not gives_cover(d)]
 
 
 def rest_after(problem: RotaProblem, inst: ShiftInstance) -> timedelta:
@@ -214,14 +232,10 @@ def check_rota(problem: RotaProblem, assignments: Iterable[Assignment]) -> list[
                     f"{len(on_duty)} av {inst.doctors} leger satt opp",
                 )
             )
-        competent_backup = [d for d in bakvakt.get(inst.index, []) if doctors[d].meets_section7]
-        for doctor_id in on_duty:
-            doctor = doctors[doctor_id]
-            if not doctor.meets_section7 and not competent_backup:
-                rule = "lis1_alene" if doctor.lis1 else "kompetanse_bakvakt"
-                violations.append(
-                    _violation(rule, inst.date, doctor_id, inst.shift_type, f"{doctor.name} uten bakvakt")
-                )
+        backups = [doctors[d] for d in bakvakt.get(inst.index, [])]
+        for doctor in uncovered([doctors[d] for d in on_duty], backups):
+            rule = "lis1_alene" if doctor.lis1 else "kompetanse_bakvakt"
+            violations.append(_violation(rule, inst.date, doctor.id, inst.shift_type, f"{doctor.name} uten bakvakt"))
 
     for doctor_id, items in duties.items():
         items.sort(key=lambda pair: pair[0].start)

@@ -45,6 +45,7 @@ from legeplan.legevakt.rules import (
     conflict_cliques,
     fairness_figures,
     fairness_targets,
+    gives_cover,
     in_category,
 )
 
@@ -105,7 +106,7 @@ def _build_hard_model(
     if assumptions is not None:
         assumptions.update(lits)
 
-    competent = {d.id for d in problem.doctors if d.meets_section7}
+    competent = {d.id for d in problem.doctors if gives_cover(d)}
     for inst in instances:
         for doctor in problem.doctors:
             blocked = blocking_rules(doctor, inst)
@@ -116,7 +117,8 @@ def _build_hard_model(
             for rule in blocked:
                 model.add(var == 0).only_enforce_if(lits[rule])
 
-    # Bakvakt: a competent doctor on the same shift whenever a doctor who does not meet § 7 is on duty.
+    # Cover (rules.uncovered): whenever a doctor who does not meet § 7 is on vakt, a competent doctor is on the same
+    # shift, as bakvakt or as a co-worker on vakt. A bakvakt is set only when no competent co-worker is on vakt.
     for inst in instances:
         needs = [
             variables.vakt[(d.id, inst.index)]
@@ -125,6 +127,15 @@ def _build_hard_model(
         ]
         if not needs:
             continue
+        co_workers = (
+            [
+                variables.vakt[(d.id, inst.index)]
+                for d in problem.doctors
+                if d.id in competent and (d.id, inst.index) in variables.vakt
+            ]
+            if inst.doctors > 1
+            else []
+        )
         backups = []
         for doctor in problem.doctors:
             if doctor.id not in competent:
@@ -140,11 +151,14 @@ def _build_hard_model(
         backup_count = sum(backups)
         model.add(backup_count <= 1)
         model.add(backup_count <= sum(needs))
+        for co_worker in co_workers:
+            model.add(backup_count + co_worker <= 1)
+        cover = backup_count + sum(co_workers)
         for need in needs:
             if diagnostic:
-                model.add(backup_count >= need).only_enforce_if(lits["kompetanse_bakvakt"])
+                model.add(cover >= need).only_enforce_if(lits["kompetanse_bakvakt"])
             else:
-                model.add(backup_count >= need)
+                model.add(cover >= need)
 
     for inst in instances:
         on_duty = [variables.vakt[(d.id, inst.index)] for d in problem.doctors if (d.id, inst.index) in variables.vakt]
