@@ -20,6 +20,7 @@ from legeplan.report.document import (
     norwegian_date,
     numbering,
 )
+from legeplan.report.sources import LegevaktNorm
 
 
 def _table(doc: PlanDocument, caption: str) -> Table:
@@ -155,18 +156,46 @@ def test_norwegian_date() -> None:
     assert norwegian_date(date(2022, 12, 24)) == "24. desember 2022"
 
 
+def _small_town(plan_inputs: PlanInputs, population: int = 9_000) -> PlanInputs:
+    municipality = plan_inputs.register.municipality.model_copy(update={"population": population})
+    return replace(plan_inputs, register=plan_inputs.register.model_copy(update={"municipality": municipality}))
+
+
 def test_legevakt_staffing_against_vefsn_norm(plan_inputs: PlanInputs) -> None:
     """Seed 000 (Vefsn): every 12th weekday and every 6th weekend with 1 + 2 slots needs 12 doctors."""
-    table = _table(build_plan(plan_inputs), "Bemanning av legevakt mot belastningsnorm")
+    doc = build_plan(_small_town(plan_inputs))
+    table = _table(doc, "Bemanning av legevakt etter Vefsn-modellen")
     values = dict(row for row in table.rows)  # type: ignore[misc]
     # seven active doctors take part: six GP/ALIS (L01 is exempt, H05 is vacant) and the LIS1
     assert values == {
         "Leger som kan gå legevakt": "7",
-        "Leger som trengs etter normen": "12",
-        "Differanse": "−5",
+        "Leger som trengs etter Vefsn-modellen": "12",
+        "Leger som mangler for å holde normen": "5",
     }
-    chapter = next(c for c in build_plan(plan_inputs).chapters if c.id == "legevakt")
+    assert "Vefsn-modellen (1 lege hverdag, 2 helg)" in table.note
+    assert "hver 12. hverdag og hver 6. helg" in table.note
+    chapter = next(c for c in doc.chapters if c.id == "legevakt")
     assert any(getattr(block, "title", "") == "For få leger i vaktordningen" for block in chapter.blocks)
+
+
+def test_vefsn_norm_is_not_applied_to_a_large_town() -> None:
+    """Sandefjord (64 500 inhabitants) has several doctors on duty: no «39 too many» against a one-doctor model."""
+    from legeplan.register.demo import demo_register
+
+    doc = build_plan(PlanInputs(register=demo_register()))
+    assert not [t for t in doc.tables() if t.caption.startswith("Bemanning av legevakt")]
+    chapter = next(c for c in doc.chapters if c.id == "legevakt")
+    text = " ".join(getattr(block, "text", "") for block in chapter.blocks)
+    assert "passer ikke for Sandefjord (demo) med 64 500 innbyggere" in text
+    assert "Differanse" not in text
+
+
+def test_municipality_sets_its_own_legevakt_norm(plan_inputs: PlanInputs) -> None:
+    norm = LegevaktNorm(name="Bodø-normen", weekday_slots=3, weekend_slots=4, max_population=0, source="Bodø kommune")
+    table = _table(build_plan(replace(plan_inputs, legevakt_norm=norm)), "Bemanning av legevakt etter Bodø-normen")
+    values = dict(row for row in table.rows)  # type: ignore[misc]
+    assert int(values["Leger som trengs etter Bodø-normen"]) > 12
+    assert "Bodø-normen (3 leger hverdag, 4 helg)" in table.note
 
 
 def test_a_solved_rota_adds_per_doctor_load(plan_inputs: PlanInputs) -> None:
@@ -245,7 +274,7 @@ def test_missing_engine_is_said_not_invented(plan_inputs: PlanInputs, monkeypatc
     doc = build_plan(plan_inputs)
     legevakt = next(c for c in doc.chapters if c.id == "legevakt")
     assert any(getattr(block, "title", "") == "Mangler grunnlag" for block in legevakt.blocks)
-    assert not [t for t in doc.tables() if t.caption == "Bemanning av legevakt mot belastningsnorm"]
+    assert not [t for t in doc.tables() if t.caption.startswith("Bemanning av legevakt")]
 
 
 def test_sandefjord_scenario_through_the_capacity_engine(plan_inputs: PlanInputs) -> None:

@@ -157,3 +157,23 @@ def test_no_internal_jargon_in_the_plan(stored: str, tmp_path: Path) -> None:
         found = JARGON.search(html)
         assert found is None, f"{args}: …{html[max(0, found.start() - 80) : found.end() + 80]}…"
     assert "plan for legetjenesten 2021–2024, sandefjord kommune" in html
+
+
+def test_own_legevakt_norm_from_file(stored: str, tmp_path: Path) -> None:
+    norm = tmp_path / "norm.toml"
+    norm.write_text(
+        'name = "Sandefjord-normen"\nweekday_slots = 4\nweekend_slots = 6\nmax_population = 0\n'
+        'source = "Sandefjord legevakt"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "m.html"
+    args = ["report", "--municipality", stored, "--out", str(out), "--simulation-runs", "0"]
+    result = runner.invoke(app, [*args, "--legevakt-norm", str(norm)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Bemanning av legevakt etter Sandefjord-normen" in html
+    assert "Sandefjord-normen (4 leger hverdag, 6 helg)" in html
+    norm.write_text("weekday_slots = -1\n", encoding="utf-8")
+    result = runner.invoke(app, [*args, "--legevakt-norm", str(norm)])
+    assert result.exit_code == 2
+    assert "weekday_slots" in result.output

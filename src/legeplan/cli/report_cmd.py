@@ -24,7 +24,7 @@ from legeplan.register.demo import demo_register
 from legeplan.report.build import PlanInputs, build_plan
 from legeplan.report.consistency import CheckSetError, example_check_set, load_check_set, run_check_set
 from legeplan.report.render import ReportRenderError, render
-from legeplan.report.sources import LegevaktNorm, simulate_from_register
+from legeplan.report.sources import LegevaktNorm, LegevaktNormError, load_legevakt_norm, simulate_from_register
 from legeplan.storage import open_storage
 
 FORMATS = (".html", ".htm", ".pdf", ".docx")
@@ -121,6 +121,9 @@ def report(
     scenario: Path | None = _file_option("--scenario", "Dimensjoneringsscenario (.toml/.json)"),
     rota_problem: Path | None = _file_option("--rota-problem", "Vaktplanproblem (.toml/.json), brukes med --rota"),
     rota: Path | None = _file_option("--rota", "Løst vaktplan (.csv, .xlsx eller .json) for vaktbelastning"),
+    legevakt_norm: Path | None = _file_option(
+        "--legevakt-norm", "Kommunens egen legevaktnorm (.toml/.json); standard er Vefsn-modellen for små kommuner"
+    ),
     simulation_runs: int = typer.Option(
         1000, "--simulation-runs", min=0, max=100_000, help="Kjøringer i simuleringen av ledige hjemler (0: ingen)"
     ),
@@ -166,8 +169,10 @@ def report(
         }
     if scenario is not None:
         changes["scenario"] = _read(scenario, "--scenario", load_scenario, (ScenarioError,))
+    if legevakt_norm is not None:
+        changes["legevakt_norm"] = _read(legevakt_norm, "--legevakt-norm", load_legevakt_norm, (LegevaktNormError,))
     if rota is not None and rota_problem is not None:
-        changes["legevakt_load"] = _rota_load(rota_problem, rota, inputs.legevakt_norm)
+        changes["legevakt_load"] = _rota_load(rota_problem, rota, changes.get("legevakt_norm", inputs.legevakt_norm))
     inputs = replace(inputs, **changes)
     if simulation_runs:
         # From the register's state on its date (hjemler, vacancies, GP ages); a scenario adds new hjemler.

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import importlib
 from datetime import date
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 if TYPE_CHECKING:
     from legeplan.actions import ActionPlan
@@ -188,25 +189,78 @@ def capacity_section(scenario: Any) -> Section | None:
 
 
 class LegevaktNorm(BaseModel):
-    """The rota burden the municipality accepts; default Vefsn (seed 000): every 12th weekday and every 6th weekend,
-    one doctor a weekday and two (24-hour shifts) a weekend."""
+    """The rota burden the municipality accepts, and how many doctors are on duty per weekday and weekend.
 
-    model_config = ConfigDict(frozen=True)
+    The default is the Vefsn model (Plan for legetjenesten i Vefsn kommune): one doctor a weekday and two 24-hour
+    shifts a weekend, no doctor more often than every 12th weekday and every 6th weekend. It describes a small
+    town's legevakt (Vefsn: about 13 000 inhabitants); above `max_population` one doctor on duty is not the
+    municipality's real staffing, so the plan does not compare against it (a municipality sets its own norm, e.g.
+    `legeplan report --legevakt-norm norm.toml`, and `max_population = 0` for no limit)."""
 
-    weekday_slots: float = 1.0
-    weekend_slots: float = 2.0
-    every_nth_weekday: float = 12.0
-    every_mth_weekend: float = 6.0
-    source: str = "Plan for legetjenesten i Vefsn: «hvert 12. hverdag og hver sjette helg»"
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    name: str = Field(default="Vefsn-modellen", min_length=1)
+    weekday_slots: float = Field(default=1.0, gt=0, le=50)
+    weekend_slots: float = Field(default=2.0, gt=0, le=50)
+    every_nth_weekday: float = Field(default=12.0, ge=1, le=365)
+    every_mth_weekend: float = Field(default=6.0, ge=1, le=52)
+    #: Largest population the norm is meant for; 0 for any size.
+    max_population: int = Field(default=20_000, ge=0)
+    source: str = "Plan for legetjenesten i Vefsn kommune: «hvert 12. hverdag og hver sjette helg»"
+
+    def fits(self, population: int) -> bool:
+        return self.max_population == 0 or population <= self.max_population
+
+    def describe(self) -> str:
+        weekday = _number(self.weekday_slots, 1).removesuffix(",0")
+        doctors = f"{weekday} {'lege' if self.weekday_slots == 1 else 'leger'} hverdag, "
+        doctors += f"{_number(self.weekend_slots, 1).removesuffix(',0')} helg"
+        return (
+            f"{self.name} ({doctors}): hvor mange leger som trengs for at ingen går vakt oftere enn hver "
+            f"{_number(self.every_nth_weekday)}. hverdag og hver {_number(self.every_mth_weekend)}. helg"
+        )
+
+
+class LegevaktNormError(ValueError):
+    """A legevakt norm file that cannot be read; the message names the file and field."""
+
+
+def load_legevakt_norm(path: Path) -> LegevaktNorm:
+    """A municipality's own norm from .toml or .json (the fields of LegevaktNorm)."""
+    from legeplan.documents import read_document
+
+    data = read_document(path, LegevaktNormError)
+    try:
+        return LegevaktNorm.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"felt «{'.'.join(str(part) for part in item['loc']) or '(hele filen)'}»: {item['msg']}"
+            for item in error.errors()
+        )
+        raise LegevaktNormError(f"{path}: {problems}") from error
 
 
 def legevakt_staffing_blocks(register: Register, norm: LegevaktNorm) -> list[Block]:
-    """Rota-eligible doctors (legeplan.legevakt) against the doctors the norm needs."""
+    """Rota-eligible doctors (legeplan.legevakt) against the doctors the norm needs, when the norm fits the
+    municipality's size; otherwise only the eligible doctors and why there is no comparison."""
     engine = _engine("legeplan.legevakt")
     from_register = _engine("legeplan.legevakt.register")
     if engine is None or from_register is None:
         return [_missing("Bemanningsbehovet i legevakt")]
     doctors = from_register.doctors_from_register(register, register.as_of)
+    available = len(doctors)
+    municipality = register.municipality
+    if not norm.fits(municipality.population):
+        return [
+            Paragraph(
+                text=f"{_number(available)} leger kan gå legevakt. {norm.name} "
+                f"({_number(norm.weekday_slots, 1).removesuffix(',0')} lege på vakt på hverdager, "
+                f"{_number(norm.weekend_slots, 1).removesuffix(',0')} i helgene) er laget for en kommune av Vefsns "
+                f"størrelse og passer ikke for {municipality.name} med {_number(municipality.population)} "
+                "innbyggere, der flere leger er på vakt samtidig. Planen regner derfor ikke ut et behov etter "
+                "den; kommunen kan legge inn sin egen bemanning per vakt og grense for hvor ofte hver lege går vakt."
+            )
+        ]
     needed = int(
         engine.doctors_needed(
             norm.weekday_slots,
@@ -215,22 +269,20 @@ def legevakt_staffing_blocks(register: Register, norm: LegevaktNorm) -> list[Blo
             every_mth_weekend=norm.every_mth_weekend,
         )
     )
-    available = len(doctors)
     rows = [
         ["Leger som kan gå legevakt", _number(available)],
-        ["Leger som trengs etter normen", _number(needed)],
-        ["Differanse", f"{available - needed:+d}".replace("-", "−")],
+        [f"Leger som trengs etter {norm.name}", _number(needed)],
     ]
+    if available >= needed:
+        rows.append(["Leger i vaktordningen ut over det normen krever", _number(available - needed)])
+    else:
+        rows.append(["Leger som mangler for å holde normen", _number(needed - available)])
     blocks: list[Block] = [
         Table(
-            caption="Bemanning av legevakt mot belastningsnorm",
+            caption=f"Bemanning av legevakt etter {norm.name}",
             columns=["", "Antall"],
             rows=rows,
-            note=(
-                f"Normen: {_number(norm.weekday_slots, 1)} lege per hverdag og {_number(norm.weekend_slots, 1)} per "
-                f"helg, ingen oftere enn hver {_number(norm.every_nth_weekday)}. hverdag og hver "
-                f"{_number(norm.every_mth_weekend)}. helg. Kilde for normen: {norm.source}."
-            ),
+            note=f"{norm.describe()}. Kilde for normen: {norm.source}.",
             source=f"{REGISTER_SOURCE}; leger som trengs er regnet ut fra normen",
             as_of=register.as_of,
         )
