@@ -138,7 +138,7 @@ def duties(
     table.add_section()
     table.add_row(
         "Sum",
-        "",
+        "Timer per plass: sykehjem og ØHD" if summary.nursing_hours_per_place is not None else "",
         _number(summary.total_places),
         _number(summary.total_hours_per_week, 2),
         total_ratio,
@@ -300,11 +300,19 @@ def actions_show(
         table.add_column("Ansvarlig", ratio=1)
     for header in ("Frist", "Kostnad", "Status"):
         table.add_column(header, ratio=1)
+    with_follow_up = any(m.follow_up for m in plan.measures)
+    if with_follow_up:
+        table.add_column("Siste oppfølging", ratio=2)
+    blank = 3 + with_responsible + with_follow_up
     for goal in plan.goals:
-        table.add_row(f"[bold]{goal.id}[/bold]", f"[bold]{goal.text}[/bold]", *[""] * (4 if with_responsible else 3))
+        table.add_row(f"[bold]{goal.id}[/bold]", f"[bold]{goal.text}[/bold]", *[""] * blank)
         for m in plan.measures_for(goal.id):
             cells = [m.number, m.title, *([m.responsible or ""] if with_responsible else [])]
-            table.add_row(*cells, m.deadline or "", str(m.cost), str(m.status))
+            cells += [m.deadline or "", str(m.cost), str(m.status)]
+            if with_follow_up:
+                latest = max(m.follow_up, key=lambda note: note.date) if m.follow_up else None
+                cells.append(f"{latest.date.strftime('%d.%m.%Y')}: {latest.note}" if latest else "")
+            table.add_row(*cells)
     console.print(table)
     console.print(
         f"Kostnader med beløp: {_number(total.known)} kr; med intervaller {_number(total.low)}–{_number(total.high)} "

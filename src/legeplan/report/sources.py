@@ -383,7 +383,7 @@ def duties_blocks(register: Register) -> list[Block]:
             total_rows=[
                 [
                     "Sum",
-                    "",
+                    "Timer per plass: sykehjem og ØHD" if indicator is not None else "",
                     _number(summary.total_places),
                     _number(summary.total_hours_per_week, 1),
                     _number(indicator, 2) if indicator is not None else "–",
