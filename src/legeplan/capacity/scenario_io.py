@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from legeplan.capacity.models import Scenario
-from legeplan.capacity.ssb import JsonStatError, read_projection_14288
+from legeplan.capacity.ssb import JsonStatError, parse_age_group, read_projection_14288
 from legeplan.documents import read_document
 
 EXAMPLES = ("sandefjord", "bodo")
@@ -37,24 +38,69 @@ def _describe(error: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
+PROJECTION_FILE_KEYS = ("file", "region", "alternative", "age_groups", "years")
+
+
+def _projection_file_options(spec: dict[str, Any], base_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """Check the keys of a `[projection]` table with `file`; every error names the field."""
+    unknown = sorted(set(spec) - set(PROJECTION_FILE_KEYS))
+    if unknown:
+        raise ScenarioError(
+            f"projection: ukjent(e) felt {', '.join(unknown)}; tillatt med file er {', '.join(PROJECTION_FILE_KEYS)}"
+        )
+    if not isinstance(spec["file"], str) or not spec["file"].strip():
+        raise ScenarioError(f"projection.file: må være et filnavn (tekst), ikke {spec['file']!r}")
+    file = Path(spec["file"])
+    if not file.is_absolute():
+        file = base_dir / file
+    if "region" not in spec:
+        raise ScenarioError("projection.region: feltet mangler (kommunenummer i tabell 14288)")
+    region = spec["region"]
+    if isinstance(region, bool) or not isinstance(region, str | int) or not str(region).strip():
+        raise ScenarioError(f'projection.region: må være et kommunenummer, f.eks. "1804", ikke {region!r}')
+    alternative = spec.get("alternative", "MMMM")
+    if not isinstance(alternative, str) or not alternative.strip():
+        raise ScenarioError(f"projection.alternative: må være en kode som MMMM, LLML, HHMH, ikke {alternative!r}")
+    options: dict[str, Any] = {"region": str(region).strip(), "alternative": alternative.strip()}
+    if "age_groups" in spec:
+        groups = spec["age_groups"]
+        if not isinstance(groups, list) or not groups or not all(isinstance(group, str) for group in groups):
+            raise ScenarioError(
+                f'projection.age_groups: må være en liste med aldersgrupper som "0-17", "90+", ikke {groups!r}'
+            )
+        for group in groups:
+            try:
+                parse_age_group(group)
+            except JsonStatError as error:
+                raise ScenarioError(f"projection.age_groups: {error}") from error
+        options["age_groups"] = groups
+    if "years" in spec:
+        years = spec["years"]
+        if not isinstance(years, list) or not years:
+            raise ScenarioError(f"projection.years: må være en liste med årstall, f.eks. [2022, 2030], ikke {years!r}")
+        for year in years:
+            if isinstance(year, bool) or not isinstance(year, int):
+                raise ScenarioError(f"projection.years: {year!r} er ikke et årstall (heltall)")
+        for previous, current in itertools.pairwise(years):
+            if current <= previous:
+                raise ScenarioError(
+                    f"projection.years: årene må være ulike og i stigende rekkefølge: {current} kommer etter {previous}"
+                )
+        options["years"] = years
+    return file, options
+
+
 def _projection_table(raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
     """`projection` may be given inline or as `projection_file` (SSB 14288 JSON-stat) + `region`."""
     spec = raw.get("projection")
     if isinstance(spec, dict) and "file" in spec:
-        file = Path(spec["file"])
-        if not file.is_absolute():
-            file = base_dir / file
-        if "region" not in spec:
-            raise ScenarioError("projection.region: feltet mangler (kommunenummer i tabell 14288)")
-        options: dict[str, Any] = {"region": str(spec["region"]), "alternative": spec.get("alternative", "MMMM")}
-        if "age_groups" in spec:
-            options["age_groups"] = spec["age_groups"]
-        if "years" in spec:
-            options["years"] = [int(year) for year in spec["years"]]
+        file, options = _projection_file_options(spec, base_dir)
         try:
             projection = read_projection_14288(file, **options)
         except JsonStatError as error:
             raise ScenarioError(f"projection.file: {error}") from error
+        except ValidationError as error:
+            raise ScenarioError(_describe(error, f"{file}: projection")) from error
         return {**raw, "projection": projection.model_dump()}
     if isinstance(spec, list):  # [[projection]] tables in TOML: a list of years
         return {**raw, "projection": {"years": spec}}

@@ -7,6 +7,7 @@ into a `Projection` by year and age group. Nothing here goes on the network.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -72,6 +73,33 @@ def parse_age_group(label: str) -> tuple[int, int | None]:
 DEFAULT_AGE_GROUPS: tuple[str, ...] = ("0-17", "18-49", "50-66", "67-79", "80-89", "90+")
 
 
+def _choose_alternative(frame: pd.DataFrame, alternative: str, path: str | Path) -> str:
+    """The ContentsCode of `alternative`: the code itself (any case), else the one alternative whose label contains
+    it. Text matching several alternatives (e.g. 'M' or 'vekst') is an error, never a sum of alternatives."""
+    labels: dict[str, str] = {}
+    for code, label in zip(frame["ContentsCode"].astype(str), frame["_contents_label"].astype(str), strict=True):
+        labels.setdefault(code, label)
+    wanted = alternative.strip().upper()
+    if not wanted:
+        raise JsonStatError(f"{path}: alternativet er tomt; filen har {_alternatives_text(labels)}")
+    exact = [code for code in labels if code.upper() == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    matches = [code for code, label in labels.items() if wanted in label.upper()]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise JsonStatError(f"{path}: fant ikke alternativ {alternative!r}; filen har {_alternatives_text(labels)}")
+    hits = "; ".join(f"{code} «{labels[code]}»" for code in matches)
+    raise JsonStatError(
+        f"{path}: tvetydig alternativ {alternative!r} (treff: {hits}); oppgi koden, f.eks. {matches[0]}"
+    )
+
+
+def _alternatives_text(labels: Mapping[str, str]) -> str:
+    return "; ".join(f"{code} «{label}»" for code, label in labels.items())
+
+
 def read_projection_14288(
     path: str | Path,
     *,
@@ -82,8 +110,9 @@ def read_projection_14288(
 ) -> Projection:
     """SSB table 14288 (framskrevet folkemengde) for one municipality and alternative, summed by sex into age groups.
 
-    `alternative` matches either the ContentsCode id or a label containing it, e.g. 'MMMM' matches
-    'Hovedalternativet (MMMM)'. Ages are single years in the table and are summed into `age_groups`.
+    `alternative` is the ContentsCode id (e.g. 'MMMM', any case) or text found in exactly one alternative's label
+    (e.g. 'Hovedalternativet'); text found in several labels is refused as ambiguous.
+    Ages are single years in the table and are summed into `age_groups`.
     """
     by_id = read_jsonstat(path, naming="id")
     by_label = read_jsonstat(path, naming="label")
@@ -94,14 +123,8 @@ def read_projection_14288(
     label_columns = list(by_label.columns)
     contents_label = by_label[label_columns[list(by_id.columns).index("ContentsCode")]]
     frame = by_id.assign(_contents_label=contents_label.values)
-    wanted = alternative.upper()
-    chosen = frame[
-        (frame["ContentsCode"].astype(str).str.upper() == wanted)
-        | frame["_contents_label"].astype(str).str.upper().str.contains(re.escape(wanted))
-    ]
-    if chosen.empty:
-        alternatives = sorted(set(frame["_contents_label"].astype(str)))
-        raise JsonStatError(f"{path}: fant ikke alternativ {alternative!r}; filen har {alternatives}")
+    code = _choose_alternative(frame, alternative, path)
+    chosen = frame[frame["ContentsCode"].astype(str) == code]
     chosen = chosen[chosen["Region"].astype(str) == str(region)]
     if chosen.empty:
         raise JsonStatError(f"{path}: fant ikke region {region!r} (dimensjonen Region)")
@@ -123,6 +146,11 @@ def read_projection_14288(
     totals = chosen.groupby(["Tid", "_group"])["value"].sum()
     available = sorted({int(year) for year in chosen["Tid"]})
     selected = list(years) if years is not None else available
+    if not selected:
+        raise JsonStatError(f"{path}: ingen år valgt (years er tom)")
+    for previous, current in itertools.pairwise(selected):
+        if current <= previous:
+            raise JsonStatError(f"årene må være ulike og i stigende rekkefølge: {current} kommer etter {previous}")
     for year in selected:
         if year not in available:
             raise JsonStatError(f"{path}: året {year} finnes ikke i tabellen (har {available[0]}-{available[-1]})")
@@ -130,7 +158,7 @@ def read_projection_14288(
         AgeGroupPopulation(year=year, by_age={group: float(totals.get((year, group), 0.0)) for group in age_groups})
         for year in selected
     ]
-    return Projection(region=str(region), alternative=alternative, source="SSB tabell 14288", years=rows)
+    return Projection(region=str(region), alternative=code, source="SSB tabell 14288", years=rows)
 
 
 def projection_from_mapping(table: Mapping[int, Mapping[str, float]], **extra: Any) -> Projection:
