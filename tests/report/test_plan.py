@@ -186,7 +186,7 @@ def test_vefsn_norm_is_not_applied_to_a_large_town() -> None:
     assert not [t for t in doc.tables() if t.caption.startswith("Bemanning av legevakt")]
     chapter = next(c for c in doc.chapters if c.id == "legevakt")
     text = " ".join(getattr(block, "text", "") for block in chapter.blocks)
-    assert "passer ikke for Sandefjord (demo) med 64 500 innbyggere" in text
+    assert "passer ikke for Sandefjord (demo) med 64\u00a0500 innbyggere" in text
     assert "Differanse" not in text
 
 

@@ -26,6 +26,8 @@ from legeplan.report.charts import BarChart, LineChart, Series, age_group_counts
 from legeplan.report.document import Block, Callout, Figure, KeyFigure, Paragraph, Section, Table
 
 REGISTER_SOURCE = "Kommunens legeregister (legeplan)"
+#: Non-breaking space, so «64 500» is not split over two lines.
+NBSP = "\u00a0"
 
 
 def _engine(module: str) -> ModuleType | None:
@@ -256,7 +258,8 @@ def legevakt_staffing_blocks(register: Register, norm: LegevaktNorm) -> list[Blo
                 text=f"{_number(available)} leger kan gå legevakt. {norm.name} "
                 f"({_number(norm.weekday_slots, 1).removesuffix(',0')} lege på vakt på hverdager, "
                 f"{_number(norm.weekend_slots, 1).removesuffix(',0')} i helgene) er laget for en kommune av Vefsns "
-                f"størrelse og passer ikke for {municipality.name} med {_number(municipality.population)} "
+                f"størrelse og passer ikke for {municipality.name} med "
+                f"{_number(municipality.population).replace(' ', NBSP)} "
                 "innbyggere, der flere leger er på vakt samtidig. Planen regner derfor ikke ut et behov etter "
                 "den; kommunen kan legge inn sin egen bemanning per vakt og grense for hvor ofte hver lege går vakt."
             )
