@@ -22,6 +22,14 @@ MunicipalityCode = Annotated[str, Field(pattern=r"^\d{4}$", description="SSB kom
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 
 
+class FieldError(ValueError):
+    """A model-validator error about one field: `field` says which, so forms and imports can show it there."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class DomainModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -103,7 +111,10 @@ class Position(DomainModel):
     @model_validator(mode="after")
     def _listed_within_ceiling(self) -> Self:
         if self.listed_patients > self.list_ceiling:
-            raise ValueError(f"listed_patients ({self.listed_patients}) is above list_ceiling ({self.list_ceiling})")
+            raise FieldError(
+                "listed_patients",
+                f"pasienter på lista ({self.listed_patients}) er flere enn listetaket ({self.list_ceiling})",
+            )
         return self
 
     @property
@@ -134,13 +145,15 @@ class Physician(DomainModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.birth_year > date.today().year:
-            raise ValueError(f"birth_year {self.birth_year} is in the future")
+            raise FieldError("birth_year", f"fødselsåret {self.birth_year} er fram i tid")
         if self.end_date is not None and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise FieldError("end_date", "sluttdatoen er før startdatoen")
         if self.role in (PhysicianRole.GP, PhysicianRole.ALIS) and (self.municipal_duty_hours > MAX_GP_MUNICIPAL_HOURS):
-            raise ValueError(
-                f"municipal_duty_hours {self.municipal_duty_hours} exceeds {MAX_GP_MUNICIPAL_HOURS} "
-                "h/week for a GP (ASA 4310 § 10.1)"
+            hours = f"{self.municipal_duty_hours:g}".replace(".", ",")
+            limit = f"{MAX_GP_MUNICIPAL_HOURS:g}".replace(".", ",")
+            raise FieldError(
+                "municipal_duty_hours",
+                f"{hours} timer per uke er mer enn {limit} for en fastlege (ASA 4310 § 10.1)",
             )
         return self
 
@@ -163,7 +176,7 @@ class Agreement(DomainModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end_date is not None and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise FieldError("end_date", "sluttdatoen er før startdatoen")
         return self
 
     def active_at(self, when: date) -> bool:

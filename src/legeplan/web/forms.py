@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from legeplan.register.models import Institution, Office, Physician, Position, Register
-from legeplan.web.i18n import text
+from legeplan.register.models import FieldError, Institution, Office, Physician, Position, Register
+from legeplan.web.i18n import text, validation_message
 
 ENTITY_KINDS: dict[str, type[BaseModel]] = {
     "offices": Office,
@@ -72,7 +72,9 @@ def form_fields(kind: str) -> list[FormField]:
             form_kind = "text"
         label = text(f"field.{name}")
         label = name.replace("_", " ") if label == f"field.{name}" else label
-        fields.append(FormField(name, label, info.description or "", form_kind, info.is_required(), optional, choices))
+        help_text = text(f"help.{name}")  # from the catalogue, never the model's (English) description
+        help_text = "" if help_text == f"help.{name}" else help_text
+        fields.append(FormField(name, label, help_text, form_kind, info.is_required(), optional, choices))
     return fields
 
 
@@ -134,24 +136,51 @@ def parse_entity(
     try:
         return ENTITY_KINDS[kind].model_validate(data), {}
     except ValidationError as error:
+        names = {f.name for f in form_fields(kind)}
         for item in error.errors():
-            where = str(item["loc"][0]) if item["loc"] else "__all__"
-            message = str(item["msg"]).removeprefix("Value error, ")
-            errors.setdefault(where, message)
+            errors.setdefault(error_field(item, names), sentence(validation_message(item)))
         return None, errors
 
 
-def reference_errors(register: Register) -> list[str]:
+def error_field(item: typing.Mapping[str, Any], names: typing.Collection[str]) -> str:
+    """The form field a Pydantic error belongs to: its location, or the field a model validator named."""
+    cause = (item.get("ctx") or {}).get("error")
+    location = item.get("loc") or ()
+    where = str(location[0]) if location else (cause.field if isinstance(cause, FieldError) else "")
+    return where if where in names else "__all__"
+
+
+def sentence(message: str) -> str:
+    """A message as a sentence: capital first letter and a full stop."""
+    message = message.strip()
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message.endswith((".", "!", "?")) else message + "."
+
+
+@dataclass(frozen=True)
+class ReferenceProblem:
+    kind: str  # entity kind holding the reference
+    id: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.id}: {self.message}"
+
+
+def reference_errors(register: Register) -> list[ReferenceProblem]:
     """References the register model does not check itself: position -> office, physician -> position."""
     office_ids = {o.id for o in register.offices}
     position_ids = {p.id for p in register.positions}
     problems = [
-        f"{p.id}: " + text("error.unknown_reference", value=p.office_id)
+        ReferenceProblem("positions", p.id, "office_id", text("error.unknown_reference", value=p.office_id))
         for p in register.positions
         if p.office_id is not None and p.office_id not in office_ids
     ]
     problems += [
-        f"{d.id}: " + text("error.unknown_reference", value=d.position_id)
+        ReferenceProblem("physicians", d.id, "position_id", text("error.unknown_reference", value=d.position_id))
         for d in register.physicians
         if d.position_id is not None and d.position_id not in position_ids
     ]

@@ -7,6 +7,8 @@ key itself, so a half-finished translation never breaks a page.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 NB: dict[str, str] = {
     "app.name": "legeplan",
@@ -40,6 +42,39 @@ NB: dict[str, str] = {
     "error.exists": "Finnes allerede.",
     "error.unknown_reference": "Finnes ikke i registeret: {value}",
     "error.in_use": "Brukes av {users} og kan ikke slettes.",
+    "error.too_large": "Filen er større enn {limit} MB.",
+    "error.bad_parameter": "Ugyldig verdi for «{name}»: {message}",
+    "error.bad_request": "Ugyldig forespørsel.",
+    "val.invalid": "Ugyldig verdi.",
+    "val.missing": "Må fylles ut.",
+    "val.greater_than": "Må være større enn {gt}.",
+    "val.greater_than_equal": "Må være {ge} eller mer.",
+    "val.less_than": "Må være mindre enn {lt}.",
+    "val.less_than_equal": "Må være {le} eller mindre.",
+    "val.multiple_of": "Må være et multiplum av {multiple_of}.",
+    "val.int_parsing": "Må være et heltall.",
+    "val.int_type": "Må være et heltall.",
+    "val.int_from_float": "Må være et heltall (uten desimaler).",
+    "val.float_parsing": "Må være et tall.",
+    "val.float_type": "Må være et tall.",
+    "val.finite_number": "Må være et endelig tall.",
+    "val.bool_parsing": "Må være ja eller nei.",
+    "val.bool_type": "Må være ja eller nei.",
+    "val.date_parsing": "Må være en gyldig dato (ÅÅÅÅ-MM-DD).",
+    "val.date_from_datetime_parsing": "Må være en gyldig dato (ÅÅÅÅ-MM-DD).",
+    "val.date_from_datetime_inexact": "Må være en dato uten klokkeslett (ÅÅÅÅ-MM-DD).",
+    "val.date_type": "Må være en gyldig dato (ÅÅÅÅ-MM-DD).",
+    "val.datetime_parsing": "Må være et gyldig tidspunkt.",
+    "val.literal_error": "Må være en av: {expected}.",
+    "val.enum": "Må være en av: {expected}.",
+    "val.string_type": "Må være tekst.",
+    "val.string_too_short": "Må ha minst {min_length} tegn.",
+    "val.string_too_long": "Kan ha høyst {max_length} tegn.",
+    "val.string_pattern_mismatch": "Har ugyldig format.",
+    "val.too_short": "Må ha minst {min_length} elementer.",
+    "val.too_long": "Kan ha høyst {max_length} elementer.",
+    "val.extra_forbidden": "Ukjent felt.",
+    "val.or": "eller",
     "role.admin": "Administrator",
     "role.editor": "Redaktør",
     "role.viewer": "Leser",
@@ -130,6 +165,9 @@ NB: dict[str, str] = {
     "scn.field.target_free_share": "Mål for ledig kapasitet (andel, f.eks. 0,07)",
     "scn.field.retirement_age": "Pensjonsalder",
     "scn.field.rounding": "Avrunding",
+    "scn.rounding.nearest": "nærmeste",
+    "scn.rounding.up": "opp",
+    "scn.rounding.down": "ned",
     "rota.title": "Legevaktturnus",
     "rota.new": "Lag ny turnus",
     "rota.source": "Problem",
@@ -201,6 +239,15 @@ NB: dict[str, str] = {
     "field.kind": "Type",
     "field.places": "Plasser",
     "field.doctor_hours_per_week": "Legetimer per uke",
+    "help.list_ceiling": "Høyeste antall pasienter legen har avtalt å ha på lista.",
+    "help.listed_patients": "Antall pasienter på lista i dag (høyst listetaket).",
+    "help.open_list": "Tom: åpen når det er ledige plasser på lista.",
+    "help.office_id": "Id for legekontoret hjemmelen hører til.",
+    "help.position_id": "Hjemmelen legen har i dag (for fastleger).",
+    "help.employment_fraction": "1 = hel stilling, 0,5 = halv.",
+    "help.municipal_duty_hours": "Timer per uke; høyst 7,5 for fastleger med full liste (ASA 4310 § 10.1).",
+    "help.end_date": "Tom: fortsatt aktiv.",
+    "help.birth_year": "Fra 1900 til i år.",
     "choice.naeringsdrift": "Næringsdrift",
     "choice.8.2": "8.2-avtale",
     "choice.fastlonn": "Fastlønn",
@@ -250,3 +297,39 @@ def choice_label(value: str, lang: str | None = None) -> str:
     """Readable name of an enum value (driftsform, status, rolle …); the value itself when none is catalogued."""
     label = text(f"choice.{value}", lang)
     return value if label == f"choice.{value}" else label
+
+
+def number(value: object) -> str:
+    """A number as Norwegian text: decimal comma, no trailing .0, thin groups of thousands."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
+    return f"{value:g}".replace(".", ",")
+
+
+def validation_message(error: Mapping[str, Any], lang: str | None = None) -> str:
+    """One Pydantic error (an item of `ValidationError.errors()`) as a Norwegian sentence with its limit.
+
+    Model-validator errors raised as `ValueError` keep their own (Norwegian) message. The register import, the
+    register forms and the scenario form all use this one function.
+    """
+    kind = str(error.get("type", ""))
+    ctx = dict(error.get("ctx") or {})
+    if kind in ("value_error", "assertion_error"):
+        cause = ctx.get("error")
+        message = str(cause) if isinstance(cause, Exception) else str(error.get("msg", ""))
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ") or text("val.invalid", lang)
+    catalogue = CATALOGUES.get(lang or language(), NB)
+    template = catalogue.get(f"val.{kind}") or NB.get(f"val.{kind}")
+    if template is None:
+        return text("val.invalid", lang)
+    values = {key: number(value) for key, value in ctx.items()}
+    if "expected" in values:
+        values["expected"] = values["expected"].replace(" or ", f" {text('val.or', lang)} ")
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return text("val.invalid", lang)

@@ -38,13 +38,15 @@ from legeplan.web.auth import (
 from legeplan.web.forms import (
     ENTITY_KINDS,
     entity_id,
+    error_field,
     form_fields,
     form_values,
     parse_entity,
     reference_errors,
     replace_entity,
+    sentence,
 )
-from legeplan.web.i18n import text
+from legeplan.web.i18n import text, validation_message
 from legeplan.web.jobs import RotaJobs
 
 router = APIRouter()
@@ -300,7 +302,12 @@ async def entity_save(request: Request, code: str, kind: str, user: User = Depen
     updated = replace_entity(register, kind, old_id, entity)
     problems = reference_errors(updated)
     if problems:
-        return _entity_form(request, code, kind, old_id, values, {"__all__": "; ".join(problems)}, status_code=400)
+        own = [p for p in problems if p.kind == kind and p.id == entity_id(entity)]
+        field_errors = {p.field: p.message for p in own}
+        others = [str(p) for p in problems if p not in own]
+        if others:
+            field_errors["__all__"] = "; ".join(others)
+        return _entity_form(request, code, kind, old_id, values, field_errors, status_code=400)
     storage_of(request).save_register(updated)
     before = existing[old_id].model_dump(mode="json") if old_id else None
     audit(
@@ -328,7 +335,7 @@ async def entity_delete(
     updated = replace_entity(register, kind, entity, None)
     problems = reference_errors(updated)
     if problems:
-        request.session["flash"] = text("error.in_use", users=", ".join(p.split(":")[0] for p in problems))
+        request.session["flash"] = text("error.in_use", users=", ".join(p.id for p in problems))
         return redirect(f"/m/{code}/register?kind={kind}")
     storage_of(request).save_register(updated)
     audit(request, user, code, "slettet", f"{kind}/{entity}", existing[entity].model_dump(mode="json"), None)
@@ -531,7 +538,7 @@ def scenario_result(request: Request, code: str, scenario_id: int, user: User = 
             saved=saved,
             fields=SCENARIO_FIELDS,
             values=_scenario_values(saved.body),
-            errors={"__all__": str(error)},
+            errors=scenario_errors(error),
         )
     return render(
         request,
@@ -574,10 +581,22 @@ def update_scenario_body(body: dict[str, Any], form: Any) -> tuple[dict[str, Any
         try:
             parse_scenario(updated, source="skjema")
         except ScenarioError as error:
-            message = str(error)
-            field = next((f for f in (*SCENARIO_FIELDS, "rounding") if f in message), "__all__")
-            errors[field] = message
+            errors.update(scenario_errors(error))
     return updated, errors
+
+
+def scenario_errors(error: ScenarioError) -> dict[str, str]:
+    """The capacity engine's complaint as Norwegian messages under the scenario form's fields."""
+    names = {*SCENARIO_FIELDS, "rounding", "name"}
+    cause = error.__cause__
+    if not isinstance(cause, ValidationError):
+        message = str(error).removeprefix("skjema: ")
+        field = next((f for f in names if f in message), "__all__")
+        return {field: sentence(message)}
+    errors: dict[str, str] = {}
+    for item in cause.errors():
+        errors.setdefault(error_field(item, names), sentence(validation_message(item)))
+    return errors
 
 
 @router.get("/m/{code}/scenarios/{scenario_id}/edit", response_class=HTMLResponse)

@@ -1,0 +1,153 @@
+"""Every message the forms show is bokmål and sits under the field it is about (audit 57)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field, ValidationError
+
+from legeplan.web.forms import ENTITY_KINDS, form_fields, parse_entity
+from legeplan.web.i18n import validation_message
+
+Login = Callable[[str], tuple[TestClient, str]]
+ENGLISH = re.compile(r"Input should|should be|is in the future|is before|Value error|Field required|Current hjemmel")
+
+
+def field_error(html: str, field: str) -> str:
+    match = re.search(rf'id="e-{field}">([^<]*)</span>', html)
+    assert match, f"no error under {field}"
+    return match.group(1)
+
+
+class _Limits(BaseModel):
+    share: float = Field(ge=0, le=1)
+    count: int = Field(gt=0)
+    name: str = Field(min_length=2)
+    sex: str = Field(pattern="^[FM]$")
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "expected"),
+    [
+        ({"share": -1}, "share", "Må være 0 eller mer."),
+        ({"share": 1.7}, "share", "Må være 1 eller mindre."),
+        ({"share": "mye"}, "share", "Må være et tall."),
+        ({"count": 0}, "count", "Må være større enn 0."),
+        ({"count": "tre"}, "count", "Må være et heltall."),
+        ({"name": "A"}, "name", "Må ha minst 2 tegn."),
+        ({}, "share", "Må fylles ut."),
+    ],
+)
+def test_pydantic_errors_become_norwegian_with_the_limit(data: dict[str, object], field: str, expected: str) -> None:
+    full = {"share": 0.5, "count": 1, "name": "AB", "sex": "F"} | data
+    if not data:
+        full.pop("share")
+    with pytest.raises(ValidationError) as caught:
+        _Limits.model_validate(full)
+    item = next(e for e in caught.value.errors() if e["loc"] == (field,))
+    assert validation_message(item) == expected
+
+
+def test_physician_form_errors_are_norwegian_and_under_their_fields() -> None:
+    form = {
+        "id": "L001",
+        "name": "Anne Hansen",
+        "birth_year": "3000",
+        "sex": "F",
+        "position_id": "H001",
+        "employment_fraction": "1,7",
+        "start_date": "2001-01-01",
+        "end_date": "1990-01-01",
+    }
+    _entity, errors = parse_entity("physicians", form, "3804")
+    assert errors == {"employment_fraction": "Må være 1 eller mindre."}
+    form["employment_fraction"] = "0,5"
+    _entity, errors = parse_entity("physicians", form, "3804")
+    assert errors == {"birth_year": "Fødselsåret 3000 er fram i tid."}
+    form["birth_year"] = "1970"
+    _entity, errors = parse_entity("physicians", form, "3804")
+    assert errors == {"end_date": "Sluttdatoen er før startdatoen."}
+    form |= {"end_date": "", "municipal_duty_hours": "10"}
+    _entity, errors = parse_entity("physicians", form, "3804")
+    assert list(errors) == ["municipal_duty_hours"] and "7,5" in errors["municipal_duty_hours"]
+
+
+def test_position_over_its_ceiling_is_reported_at_listed_patients() -> None:
+    form = {"id": "H99", "list_ceiling": "1000", "listed_patients": "1100"}
+    _entity, errors = parse_entity("positions", form, "3804")
+    assert errors == {"listed_patients": "Pasienter på lista (1100) er flere enn listetaket (1000)."}
+
+
+def test_help_texts_come_from_the_catalogue_not_the_models() -> None:
+    helps = {f.name: f.help for kind in ENTITY_KINDS for f in form_fields(kind)}
+    assert helps["position_id"] == "Hjemmelen legen har i dag (for fastleger)."
+    assert helps["listed_patients"].startswith("Antall pasienter")
+    for help_text in helps.values():
+        assert not re.search(r"\b(the|if|is|for GPs|hours|Patients|None)\b", help_text), help_text
+
+
+def test_unknown_reference_is_shown_under_the_field(login: Login, app: FastAPI) -> None:
+    client, token = login("redaktor")
+    response = client.post(
+        "/m/3804/register/positions/save",
+        data={
+            "csrf_token": token,
+            "old_id": "H001",
+            "id": "H001",
+            "office_id": "K99",
+            "list_ceiling": "1200",
+            "listed_patients": "1100",
+            "operating_model": "naeringsdrift",
+            "status": "filled",
+        },
+    )
+    assert response.status_code == 400
+    assert field_error(response.text, "office_id") == "Finnes ikke i registeret: K99"
+    assert 'role="alert"' not in response.text
+
+
+def test_physician_page_shows_bokmal_under_each_field(login: Login) -> None:
+    client, token = login("redaktor")
+    response = client.post(
+        "/m/3804/register/physicians/save",
+        data={
+            "csrf_token": token,
+            "id": "L999",
+            "name": "Test Lege",
+            "birth_year": "1970",
+            "sex": "F",
+            "start_date": "2001-01-01",
+            "end_date": "1990-01-01",
+            "employment_fraction": "1",
+        },
+    )
+    assert response.status_code == 400
+    assert field_error(response.text, "end_date") == "Sluttdatoen er før startdatoen."
+    assert not ENGLISH.search(response.text)
+
+
+def test_scenario_errors_are_norwegian_under_the_field(login: Login, app: FastAPI) -> None:
+    client, token = login("redaktor")
+    first = app.state.web_store.scenarios("3804")[0]
+    page = client.get(f"/m/3804/scenarios/{first.id}/edit").text
+    assert re.search(r'<option value="nearest"[^>]*>nærmeste</option>', page)
+    assert '<option value="up">opp</option>' in page and '<option value="down">ned</option>' in page
+    bad = client.post(
+        f"/m/3804/scenarios/{first.id}/edit",
+        data={
+            "csrf_token": token,
+            "name": first.name,
+            "positions": "54",
+            "target_list_length": "0",
+            "target_free_share": "1,5",
+            "rounding": "up",
+        },
+    )
+    assert bad.status_code == 400
+    assert field_error(bad.text, "target_list_length") == "Må være 1 eller mer."
+    assert field_error(bad.text, "target_free_share") == "Må være mindre enn 1."
+    assert "skjema:" not in bad.text and not ENGLISH.search(bad.text)
