@@ -22,7 +22,6 @@ from pydantic import BaseModel, ValidationError
 
 from legeplan.register.models import (
     Agreement,
-    FieldError,
     Institution,
     InstitutionKind,
     Municipality,
@@ -36,7 +35,6 @@ from legeplan.register.models import (
     Sex,
     SpecialistStatus,
 )
-from legeplan.web.i18n import text, validation_message
 
 #: Uploads larger than this are refused before parsing (the web app and the CLI share the limit).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -230,7 +228,7 @@ def _read_xlsx(data: bytes, label: str) -> dict[str, tuple[str, list[str], list[
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or non-xlsx file
         raise RegisterImportError(
-            [ImportIssue(label, None, None, "filen er ikke en gyldig Excel-fil (.xlsx)")]
+            [ImportIssue(label, None, None, f"kan ikke leses som Excel-fil (xlsx): {exc}")]
         ) from exc
     tables: dict[str, tuple[str, list[str], list[RawRow]]] = {}
     for worksheet in workbook.worksheets:
@@ -252,8 +250,12 @@ def _read_xlsx(data: bytes, label: str) -> dict[str, tuple[str, list[str], list[
 def _read_csv_text(text: str, label: str) -> tuple[str, list[str], list[RawRow]]:
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)  # universal newlines: \r, \r\n, \n
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        issue = ImportIssue(label, reader.line_num or None, None, f"kan ikke lese CSV-filen: {exc}")
+        raise RegisterImportError([issue]) from exc
     headers = [h.strip().lower().lstrip("\ufeff") for h in (rows[0] if rows else [])]
     body = [
         (i + 2, {h: v for h, v in zip(headers, r, strict=False) if h})
@@ -312,8 +314,7 @@ def read_tables(path: Path | str, data: bytes | None = None) -> dict[str, tuple[
 def _check_size(size: int, label: str) -> None:
     if size > MAX_IMPORT_BYTES:
         limit = MAX_IMPORT_BYTES // (1024 * 1024)
-        message = text("error.too_large", limit=limit)
-        raise RegisterImportError([ImportIssue(label, None, None, message[0].lower() + message[1:].rstrip("."))])
+        raise RegisterImportError([ImportIssue(label, None, None, f"filen er større enn {limit} MB")])
 
 
 # --- validating ------------------------------------------------------------------------------------------------------
@@ -352,23 +353,17 @@ def _column_of(sheet: Sheet, error: Mapping[str, Any]) -> str | None:
     loc = error.get("loc") or ()
     if loc:
         return sheet.column_for_field(str(loc[0])) or str(loc[0])
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, FieldError):  # a model validator naming the field it is about
-        return sheet.column_for_field(cause.field) or cause.field
-    return None
+    message = str(error.get("msg", ""))
+    mentioned = [(message.index(c.field), c.header) for c in sheet.columns if c.field in message]
+    return min(mentioned)[1] if mentioned else None  # the field the message is about comes first
 
 
-def _message(sheet: Sheet, error: Mapping[str, Any]) -> str:
-    """A Norwegian message (shared with the web forms); for a choice column it lists what the file may say."""
-    loc = error.get("loc") or ()
-    column = next((c for c in sheet.columns if loc and c.field == str(loc[0])), None)
-    if error.get("type") in ("enum", "literal_error") and column is not None:
-        message = f"ugyldig verdi; tillatt: {column.description}"
-    else:
-        message = validation_message(error).rstrip(".")
-        message = message[0].lower() + message[1:] if message[:2] != message[:2].upper() else message
+def _message(error: Mapping[str, Any]) -> str:
+    message = str(error.get("msg", "ugyldig verdi"))
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
     value = error.get("input")
-    if loc and not isinstance(value, dict) and value is not None:
+    if error.get("loc") and not isinstance(value, dict) and value is not None:
         message += f" (verdi: {value!r})"
     return message
 
@@ -401,7 +396,7 @@ def _validate_rows(
             model = sheet.model.model_validate(model_fields)
         except ValidationError as exc:
             for error in exc.errors():
-                issues.append(ImportIssue(source, row_number, _column_of(sheet, error), _message(sheet, error)))
+                issues.append(ImportIssue(source, row_number, _column_of(sheet, error), _message(error)))
             continue
         identifier = getattr(model, "id", None)
         if isinstance(identifier, str):
@@ -436,6 +431,24 @@ def _raw_ids(table: tuple[str, list[str], list[RawRow]] | None) -> set[str]:
     if table is None:
         return set()
     return {str(raw.get("id")).strip() for _, raw in table[2] if raw.get("id") not in (None, "")}
+
+
+def _check_overlaps(rows: list[tuple[int, Any]], source: str, issues: list[ImportIssue]) -> None:
+    """Agreements on one hjemmel may not overlap; dates are end-inclusive (sluttdato is the last day)."""
+    by_position: dict[str, list[tuple[int, Agreement]]] = {}
+    for row_number, agreement in rows:
+        by_position.setdefault(agreement.position_id, []).append((row_number, agreement))
+    for position, items in by_position.items():
+        items.sort(key=lambda item: item[1].start_date)
+        for index in range(1, len(items)):
+            (row_a, a), (row_b, b) = items[index - 1], items[index]
+            if a.end_date is None or b.start_date <= a.end_date:
+                until = "pågår" if a.end_date is None else f"til og med {a.end_date}"
+                message = (
+                    f"avtalen overlapper med rad {row_a} på samme hjemmel {position!r} ({a.start_date}, {until}); "
+                    "neste avtale må starte dagen etter sluttdatoen"
+                )
+                issues.append(ImportIssue(source, row_b, "startdato", message))
 
 
 def parse_register(path: Path | str, data: bytes | None = None) -> Register:
@@ -491,6 +504,7 @@ def parse_register(path: Path | str, data: bytes | None = None) -> Register:
             parsed["avtaler"], "position_id", position_ids, source_of["avtaler"], "hjemmel", "hjemmel", issues
         )
         _check_reference(parsed["avtaler"], "physician_id", physician_ids, source_of["avtaler"], "lege", "lege", issues)
+        _check_overlaps(parsed["avtaler"], source_of["avtaler"], issues)
     if issues:
         raise RegisterImportError(issues)
     return Register(
