@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from legeplan.register.models import (
     Agreement,
+    FieldError,
     Institution,
     InstitutionKind,
     Municipality,
@@ -35,6 +36,7 @@ from legeplan.register.models import (
     Sex,
     SpecialistStatus,
 )
+from legeplan.web.i18n import text, validation_message
 
 #: Uploads larger than this are refused before parsing (the web app and the CLI share the limit).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -228,7 +230,7 @@ def _read_xlsx(data: bytes, label: str) -> dict[str, tuple[str, list[str], list[
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or non-xlsx file
         raise RegisterImportError(
-            [ImportIssue(label, None, None, f"kan ikke leses som Excel-fil (xlsx): {exc}")]
+            [ImportIssue(label, None, None, "filen er ikke en gyldig Excel-fil (.xlsx)")]
         ) from exc
     tables: dict[str, tuple[str, list[str], list[RawRow]]] = {}
     for worksheet in workbook.worksheets:
@@ -314,7 +316,8 @@ def read_tables(path: Path | str, data: bytes | None = None) -> dict[str, tuple[
 def _check_size(size: int, label: str) -> None:
     if size > MAX_IMPORT_BYTES:
         limit = MAX_IMPORT_BYTES // (1024 * 1024)
-        raise RegisterImportError([ImportIssue(label, None, None, f"filen er større enn {limit} MB")])
+        message = text("error.too_large", limit=limit)
+        raise RegisterImportError([ImportIssue(label, None, None, message[0].lower() + message[1:].rstrip("."))])
 
 
 # --- validating ------------------------------------------------------------------------------------------------------
@@ -353,17 +356,23 @@ def _column_of(sheet: Sheet, error: Mapping[str, Any]) -> str | None:
     loc = error.get("loc") or ()
     if loc:
         return sheet.column_for_field(str(loc[0])) or str(loc[0])
-    message = str(error.get("msg", ""))
-    mentioned = [(message.index(c.field), c.header) for c in sheet.columns if c.field in message]
-    return min(mentioned)[1] if mentioned else None  # the field the message is about comes first
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldError):  # a model validator naming the field it is about
+        return sheet.column_for_field(cause.field) or cause.field
+    return None
 
 
-def _message(error: Mapping[str, Any]) -> str:
-    message = str(error.get("msg", "ugyldig verdi"))
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
+def _message(sheet: Sheet, error: Mapping[str, Any]) -> str:
+    """A Norwegian message (shared with the web forms); for a choice column it lists what the file may say."""
+    loc = error.get("loc") or ()
+    column = next((c for c in sheet.columns if loc and c.field == str(loc[0])), None)
+    if error.get("type") in ("enum", "literal_error") and column is not None:
+        message = f"ugyldig verdi; tillatt: {column.description}"
+    else:
+        message = validation_message(error).rstrip(".")
+        message = message[0].lower() + message[1:] if message[:2] != message[:2].upper() else message
     value = error.get("input")
-    if error.get("loc") and not isinstance(value, dict) and value is not None:
+    if loc and not isinstance(value, dict) and value is not None:
         message += f" (verdi: {value!r})"
     return message
 
@@ -396,7 +405,7 @@ def _validate_rows(
             model = sheet.model.model_validate(model_fields)
         except ValidationError as exc:
             for error in exc.errors():
-                issues.append(ImportIssue(source, row_number, _column_of(sheet, error), _message(error)))
+                issues.append(ImportIssue(source, row_number, _column_of(sheet, error), _message(sheet, error)))
             continue
         identifier = getattr(model, "id", None)
         if isinstance(identifier, str):
