@@ -127,3 +127,15 @@ def test_render_dispatches_on_extension_and_rejects_unknown(doc: PlanDocument, t
     with pytest.raises(ReportRenderError, match="does not exist"):
         render(doc, tmp_path / "missing" / "plan.pdf")
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_figure_says_its_title_once_in_the_caption_not_again_in_the_image(doc: PlanDocument) -> None:
+    from legeplan.report.document import Figure
+
+    html = render_html(doc)
+    figures = [b for c in doc.chapters for s in [c, *c.sections] for b in s.blocks if isinstance(b, Figure)]
+    assert figures
+    for figure in figures:
+        assert figure.chart.title, "the chart keeps its own title for use outside the plan"
+        svg_texts = re.findall(r"<text[^>]*>([^<]*)</text>", html)
+        assert figure.chart.title not in svg_texts

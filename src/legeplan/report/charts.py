@@ -66,7 +66,8 @@ class ChartError(ValueError):
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = Field(min_length=1)
+    #: Drawn above the chart; empty inside the plan document, where the figure caption already says it.
+    title: str = ""
     y_label: str = ""
     x_label: str = ""
     #: Shown under the chart inside the image, so the figure keeps its source when copied out of the document.
@@ -200,7 +201,8 @@ def _new_figure(spec: _Spec, height: float = HEIGHT_IN, horizontal: bool = False
     figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")
     axes = figure.add_subplot()
     # Title flush with the figure's left edge (not the axes'), like a table caption, whatever the tick labels' width.
-    figure.suptitle(spec.title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    if spec.title:
+        figure.suptitle(spec.title, x=0.01, ha="left", fontsize=11, fontweight="bold")
     value_label, category_label = spec.y_label, spec.x_label
     if horizontal:
         axes.set_xlabel(value_label)

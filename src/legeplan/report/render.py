@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
-from legeplan.report.charts import to_png, to_svg
+from legeplan.report.charts import ChartSpec, to_png, to_svg
 from legeplan.report.document import (
     Block,
     BulletList,
@@ -57,7 +57,12 @@ def render_html(doc: PlanDocument) -> str:
 
 
 def _figure_svg(figure: Figure) -> str:
-    return to_svg(figure.chart)
+    return to_svg(_untitled(figure))
+
+
+def _untitled(figure: Figure) -> ChartSpec:
+    """The chart without its own title: in the plan the numbered caption above it says the same."""
+    return figure.chart.model_copy(update={"title": ""})
 
 
 def _noop(_step: int, _total: int, _text: str) -> None:
@@ -210,7 +215,7 @@ def _docx_block(document: Any, block: Block, labels: dict[int, str]) -> None:
     elif isinstance(block, Figure):
         caption = add_paragraph(f"{labels[id(block)]}: {block.caption}", style="Caption")
         caption.paragraph_format.keep_with_next = True
-        document.add_picture(io.BytesIO(to_png(block.chart)), width=Cm(16))
+        document.add_picture(io.BytesIO(to_png(_untitled(block))), width=Cm(16))
         _source_line(document, f"Kilde: {block.source}, per {norwegian_date(block.as_of)}.")
 
 
