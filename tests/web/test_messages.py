@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -11,7 +13,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field, ValidationError
 
 from legeplan.web.forms import ENTITY_KINDS, form_fields, parse_entity
-from legeplan.web.i18n import validation_message
+from legeplan.web.i18n import decimal, tier_label, validation_message
 
 Login = Callable[[str], tuple[TestClient, str]]
 ENGLISH = re.compile(r"Input should|should be|is in the future|is before|Value error|Field required|Current hjemmel")
@@ -151,3 +153,83 @@ def test_scenario_errors_are_norwegian_under_the_field(login: Login, app: FastAP
     assert field_error(bad.text, "target_list_length") == "Må være 1 eller mer."
     assert field_error(bad.text, "target_free_share") == "Må være mindre enn 1."
     assert "skjema:" not in bad.text and not ENGLISH.search(bad.text)
+
+
+# --- no hard-coded text outside the catalogue ------------------------------------------------------------------------
+
+#: Text a template may show literally: brand and file-format names, and the A/B of the comparison form.
+ALLOWED_LITERALS = {"legeplan", "CSV", "Excel", "iCalendar", "JSON", "A", "B"}
+#: Owned by the region engineer and checked there; not part of this test (audit 57, item 5).
+NOT_CHECKED = {"region.html"}
+
+
+class _TextNodes(HTMLParser):
+    """Literal text nodes and human-readable attributes of a template, with every Jinja tag removed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip += tag in ("script", "style")
+        self.found += [v for k, v in attrs if k in ("aria-label", "title", "placeholder", "alt") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.found.append(data)
+
+
+def literal_texts(source: str) -> list[str]:
+    parser = _TextNodes()
+    parser.feed(re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", " ", source, flags=re.S))
+    words = []
+    for chunk in parser.found:
+        words += [w for w in re.findall(r"[A-Za-zÆØÅæøåÉé]+", chunk) if w not in ALLOWED_LITERALS]
+    return words
+
+
+def test_the_scanner_catches_hard_coded_text() -> None:
+    assert literal_texts('<nav aria-label="Hovedmeny">{{ t("x") }}</nav>') == ["Hovedmeny"]
+    assert literal_texts("<p>{{ n }} vakter · {{ s }} s</p>") == ["vakter", "s"]
+    assert literal_texts("<p>{{ t('x') }} <a>CSV</a></p><script>var a = 1;</script>") == []
+
+
+def test_templates_have_no_text_outside_the_catalogue() -> None:
+    templates = Path(__file__).resolve().parents[2] / "src" / "legeplan" / "web" / "templates"
+    found = {
+        path.name: words
+        for path in sorted(templates.glob("*.html"))
+        if path.name not in NOT_CHECKED and (words := literal_texts(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_python_code_of_the_web_app_takes_its_words_from_the_catalogue() -> None:
+    web = Path(__file__).resolve().parents[2] / "src" / "legeplan" / "web"
+    for name in ("pages.py", "app.py"):
+        source = web.joinpath(name).read_text(encoding="utf-8")
+        for phrase in ("filen er større", '"endret"', '"opprettet"', '"slettet"', '"importert"', 'f"Legevakt '):
+            assert phrase not in source, (name, phrase)
+
+
+def test_progress_names_the_tier_in_norwegian_with_a_decimal_comma() -> None:
+    assert tier_label("rettferdighet_sum") == "jevn fordeling totalt"
+    assert decimal(1.74) == "1,7"
+
+
+# --- bad query parameters ------------------------------------------------------------------------------------------
+
+
+def test_bad_query_parameter_gives_the_error_page_on_html_and_json_on_the_api(login: Login, app: FastAPI) -> None:
+    client, _ = login("redaktor")
+    page = client.get("/m/3804/scenarios/compare?a=1&b=abc")
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "Ugyldig verdi for «b»: Må være et heltall." in page.text
+    assert '"detail"' not in page.text
+    api = client.get("/api/municipalities/3804/scenarios/abc/result")
+    assert api.status_code == 422 and api.headers["content-type"].startswith("application/json")
+    assert api.json()["detail"][0]["loc"][-1] == "scenario_id"

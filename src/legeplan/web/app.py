@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -23,7 +25,7 @@ from legeplan.register.demo import demo_register
 from legeplan.storage import Storage
 from legeplan.storage.web_tables import User, WebStore
 from legeplan.web.auth import CSRF_HEADER, LoginRequired, LoginThrottle, csrf_token, hash_password
-from legeplan.web.i18n import choice_label, language, text
+from legeplan.web.i18n import choice_label, decimal, language, text, tier_label, validation_message
 from legeplan.web.jobs import RotaJobs
 
 WEB_DIR = Path(str(files("legeplan.web")))
@@ -39,6 +41,16 @@ class DemoCredentials:
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api") or "application/json" in request.headers.get("accept", "")
+
+
+def bad_parameters(exc: RequestValidationError) -> str:
+    """'Ugyldig verdi for «b»: Må være et heltall.' for each bad parameter of a request."""
+    messages = []
+    for item in exc.errors():
+        location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path", "body", "header")]
+        name = ".".join(location) or "?"
+        messages.append(text("error.bad_parameter", name=name, message=validation_message(item)))
+    return " ".join(messages) or text("error.bad_request")
 
 
 def seed_demo(storage: Storage, store: WebStore, password: str | None = None) -> DemoCredentials | None:
@@ -57,7 +69,9 @@ def seed_demo(storage: Storage, store: WebStore, password: str | None = None) ->
         return None
     password = password or secrets.token_urlsafe(9)
     store.add_user(DEMO_ADMIN, hash_password(password), "admin", None)
-    store.audit("system", None, "opprettet bruker", f"user/{DEMO_ADMIN}", None, {"role": "admin", "demo": True})
+    store.audit(
+        "system", None, text("audit.action.user_created"), f"user/{DEMO_ADMIN}", None, {"role": "admin", "demo": True}
+    )
     return DemoCredentials(DEMO_ADMIN, password)
 
 
@@ -103,6 +117,8 @@ def create_app(
     templates.env.globals["t"] = text
     templates.env.globals["lang"] = language()
     templates.env.globals["choice_label"] = choice_label
+    templates.env.globals["decimal"] = decimal
+    templates.env.globals["tier_label"] = tier_label
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["csrf_header"] = CSRF_HEADER
     app.state.templates = templates
@@ -137,12 +153,22 @@ def create_app(
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return _error_page(request, exc.status_code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        """Bad query or path parameters: the API keeps FastAPI's JSON, pages get the error page in Norwegian."""
+        if _wants_json(request):
+            return await request_validation_exception_handler(request, exc)
+        return _error_page(request, 422, bad_parameters(exc))
+
+    def _error_page(request: Request, status: int, message: Any) -> Response:
         user: User | None = getattr(request.state, "user", None)
         return templates.TemplateResponse(
             request,
             "error.html",
-            {"user": user, "municipalities": [], "flash": None, "status": exc.status_code, "message": exc.detail},
-            status_code=exc.status_code,
+            {"user": user, "municipalities": [], "flash": None, "status": status, "message": message},
+            status_code=status,
         )
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")

@@ -24,6 +24,7 @@ NB: dict[str, str] = {
     "nav.municipalities": "Kommuner",
     "nav.region": "Region",
     "nav.skip": "Hopp til innhold",
+    "nav.main": "Hovedmeny",
     "login.title": "Logg inn",
     "login.username": "Brukernavn",
     "login.password": "Passord",
@@ -188,6 +189,12 @@ NB: dict[str, str] = {
     "rota.status.failed": "Feilet",
     "rota.status.unknown": "Ukjent",
     "rota.progress": "Nivå {tier} ({tier_name}), {solutions} løsninger, {elapsed} s",
+    "rota.tier.rettferdighet_sum": "jevn fordeling totalt",
+    "rota.tier.rettferdighet": "største skjevhet",
+    "rota.tier.spredning": "spredning av vakter",
+    "rota.tier.ønsker": "ønsker",
+    "rota.register_problem": "Legevakt {name}",
+    "rota.summary": "{shifts} vakter · {seconds} s · {start}–{end}",
     "rota.cancel": "Avbryt",
     "rota.download": "Last ned",
     "rota.calendar": "Kalender",
@@ -216,6 +223,13 @@ NB: dict[str, str] = {
     "audit.before": "Før",
     "audit.after": "Etter",
     "audit.empty": "Ingen endringer er logget.",
+    "audit.action.created": "opprettet",
+    "audit.action.changed": "endret",
+    "audit.action.deleted": "slettet",
+    "audit.action.imported": "importert",
+    "audit.action.rota_started": "startet turnus",
+    "audit.action.user_created": "opprettet bruker",
+    "audit.action.user_deleted": "slettet bruker",
     "field.id": "Id",
     "field.name": "Navn",
     "field.address": "Adresse",
@@ -308,6 +322,17 @@ def number(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
     return f"{value:g}".replace(".", ",")
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A measured value with a fixed number of decimals and a decimal comma: 1.74 -> '1,7'."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def tier_label(name: str, lang: str | None = None) -> str:
+    """Readable name of a rota solver tier; the internal name when none is catalogued."""
+    label = text(f"rota.tier.{name}", lang)
+    return name if label == f"rota.tier.{name}" else label
 
 
 def validation_message(error: Mapping[str, Any], lang: str | None = None) -> str:

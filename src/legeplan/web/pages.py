@@ -314,7 +314,7 @@ async def entity_save(request: Request, code: str, kind: str, user: User = Depen
         request,
         user,
         code,
-        "endret" if old_id else "opprettet",
+        text("audit.action.changed" if old_id else "audit.action.created"),
         f"{kind}/{entity_id(entity)}",
         before,
         entity.model_dump(mode="json"),
@@ -338,7 +338,15 @@ async def entity_delete(
         request.session["flash"] = text("error.in_use", users=", ".join(p.id for p in problems))
         return redirect(f"/m/{code}/register?kind={kind}")
     storage_of(request).save_register(updated)
-    audit(request, user, code, "slettet", f"{kind}/{entity}", existing[entity].model_dump(mode="json"), None)
+    audit(
+        request,
+        user,
+        code,
+        text("audit.action.deleted"),
+        f"{kind}/{entity}",
+        existing[entity].model_dump(mode="json"),
+        None,
+    )
     return redirect(f"/m/{code}/register?kind={kind}", text("reg.deleted"), request)
 
 
@@ -366,7 +374,7 @@ def preview_import(
                     "source": filename,
                     "row": None,
                     "column": None,
-                    "message": f"filen er større enn {MAX_IMPORT_BYTES // 1024 // 1024} MB",
+                    "message": text("error.too_large", limit=MAX_IMPORT_BYTES // 1024 // 1024),
                 }
             ],
         )
@@ -398,7 +406,7 @@ def confirm_import(request: Request, user: User, token: str) -> Register | None:
         request,
         user,
         register.municipality.code,
-        "importert",
+        text("audit.action.imported"),
         f"register/{register.as_of}",
         before,
         register.model_dump(mode="json"),
@@ -499,7 +507,7 @@ async def scenario_create(request: Request, code: str, user: User = Depends(curr
     body = tomllib.loads(example_path(example).read_text(encoding="utf-8"))
     body["name"] = name
     scenario_id = web_store(request).save_scenario(code, name, body)
-    audit(request, user, code, "opprettet", f"scenario/{scenario_id}", None, body)
+    audit(request, user, code, text("audit.action.created"), f"scenario/{scenario_id}", None, body)
     return redirect(f"/m/{code}/scenarios/{scenario_id}", text("scn.saved"), request)
 
 
@@ -631,7 +639,7 @@ async def scenario_save(request: Request, code: str, scenario_id: int, user: Use
             errors=errors,
         )
     web_store(request).save_scenario(code, updated["name"], updated, scenario_id)
-    audit(request, user, code, "endret", f"scenario/{scenario_id}", saved.body, updated)
+    audit(request, user, code, text("audit.action.changed"), f"scenario/{scenario_id}", saved.body, updated)
     return redirect(f"/m/{code}/scenarios/{scenario_id}", text("scn.saved"), request)
 
 
@@ -655,7 +663,7 @@ def register_problem(register: Register) -> RotaProblem:
     return RotaProblem.model_validate(
         {
             **example.model_dump(),
-            "name": f"Legevakt {register.municipality.name}",
+            "name": text("rota.register_problem", name=register.municipality.name),
             "doctors": [d.model_dump() for d in doctors],
             "wishes": [],
         }
@@ -728,7 +736,7 @@ async def rota_start(request: Request, code: str, user: User = Depends(current_u
         request,
         user,
         code,
-        "startet turnus",
+        text("audit.action.rota_started"),
         f"rota/{job.id}",
         None,
         {"problem": problem.name, "time_limit_s": time_limit},
@@ -863,7 +871,7 @@ async def user_create(request: Request, user: User = Depends(current_user)) -> R
         request,
         user,
         created.municipality_code,
-        "opprettet bruker",
+        text("audit.action.user_created"),
         f"user/{created.username}",
         None,
         {"username": created.username, "role": created.role, "municipality_code": created.municipality_code},
@@ -885,7 +893,7 @@ async def user_delete(request: Request, user_id: int, user: User = Depends(curre
         request,
         user,
         target.municipality_code,
-        "slettet bruker",
+        text("audit.action.user_deleted"),
         f"user/{target.username}",
         {"username": target.username, "role": target.role, "municipality_code": target.municipality_code},
         None,
