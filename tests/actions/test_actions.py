@@ -49,9 +49,11 @@ def test_sandefjord_costs_as_in_the_table() -> None:
 
 def test_cost_total_adds_only_figures() -> None:
     total = example_action_plan().cost_total()
-    # 275 000 + 40 000 + 140 000 + 1 115 000 known; the 5-6 MNOK office adds to the span only.
-    assert total.known == 1_570_000
-    assert (total.low, total.high) == (6_570_000, 7_570_000)
+    # One-off: 275 000 + 140 000 + 1 115 000 known; the 5-6 MNOK office adds to the span only.
+    assert total.known == 1_530_000
+    assert (total.low, total.high) == (6_530_000, 7_530_000)
+    # 9.2's "40 000 kr per år" is a yearly cost, summed apart.
+    assert (total.per_year_known, total.per_year_low, total.per_year_high) == (40_000, 40_000, 40_000)
     assert total.uncosted > 0
 
 

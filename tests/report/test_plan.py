@@ -115,8 +115,9 @@ def test_sandefjord_action_plan_becomes_tables_and_a_chart(plan_inputs: PlanInpu
     assert measures.source.startswith("Plan for legetjenesten 2021–2024, Sandefjord kommune")
     chapter = next(c for c in doc.chapters if c.id == "tiltaksplan")
     total = plan.cost_total()
-    summary = next(b for b in chapter.blocks if isinstance(b, Paragraph) and b.text.startswith("Tiltak med beløp"))
+    summary = next(b for b in chapter.blocks if isinstance(b, Paragraph) and b.text.startswith("Engangskostnader"))
     assert f"{total.uncosted} tiltak har ingen beregnet kostnad" in summary.text
+    assert "1 530 000 kr" in summary.text and "Årlige kostnader kommer i tillegg: 40 000 kr per år" in summary.text
     status_chart = next(f for f in doc.figures() if f.caption == "Tiltak etter status").chart
     assert sum(status_chart.values) == len(plan.measures)  # type: ignore[union-attr]
 

@@ -131,12 +131,18 @@ class Measure(_Model):
 
 
 class CostTotal(_Model):
-    """Sum of the measures' costs; `uncosted` counts those without a figure."""
+    """Sum of the measures' costs; `uncosted` counts those without a figure.
+
+    One-off costs and yearly costs are summed apart: adding 40 000 kr a year to a 275 000 kr purchase means nothing.
+    """
 
     known: float
     low: float
     high: float
     uncosted: int
+    per_year_known: float = 0.0
+    per_year_low: float = 0.0
+    per_year_high: float = 0.0
 
 
 class ActionPlan(_Model):
@@ -168,18 +174,27 @@ class ActionPlan(_Model):
         return tuple(m for m in self.measures if m.goal == goal_id)
 
     def cost_total(self) -> CostTotal:
-        """Known amounts, the low-high span with ranges, and how many measures still lack a figure."""
-        known = low = high = 0.0
+        """Known amounts, the low-high span with ranges (one-off and yearly apart), and measures lacking a figure."""
+        sums = {False: [0.0, 0.0, 0.0], True: [0.0, 0.0, 0.0]}  # per_year -> known, low, high
         uncosted = 0
         for measure in self.measures:
             cost = measure.cost
+            known_low_high = sums[cost.per_year]
             if cost.kind == CostKind.AMOUNT and cost.amount is not None:
-                known += cost.amount
-                low += cost.amount
-                high += cost.amount
+                for index in range(3):
+                    known_low_high[index] += cost.amount
             elif cost.kind == CostKind.RANGE and cost.low is not None and cost.high is not None:
-                low += cost.low
-                high += cost.high
+                known_low_high[1] += cost.low
+                known_low_high[2] += cost.high
             elif cost.kind in (CostKind.TO_BE_CALCULATED, CostKind.TO_BE_ASSESSED):
                 uncosted += 1
-        return CostTotal(known=known, low=low, high=high, uncosted=uncosted)
+        (known, low, high), (yearly, yearly_low, yearly_high) = sums[False], sums[True]
+        return CostTotal(
+            known=known,
+            low=low,
+            high=high,
+            uncosted=uncosted,
+            per_year_known=yearly,
+            per_year_low=yearly_low,
+            per_year_high=yearly_high,
+        )

@@ -314,9 +314,20 @@ def actions_show(
                 cells.append(f"{latest.date.strftime('%d.%m.%Y')}: {latest.note}" if latest else "")
             table.add_row(*cells)
     console.print(table)
+    yearly = (
+        f" Årlige kostnader i tillegg: {_number(total.per_year_known)} kr"
+        + (
+            f" (med intervaller {_number(total.per_year_low)}–{_number(total.per_year_high)} kr)"
+            if total.per_year_high != total.per_year_known
+            else ""
+        )
+        + " per år."
+        if total.per_year_high
+        else ""
+    )
     console.print(
-        f"Kostnader med beløp: {_number(total.known)} kr; med intervaller {_number(total.low)}–{_number(total.high)} "
-        f"kr. {total.uncosted} tiltak er ikke beregnet ennå."
+        f"Engangskostnader med beløp: {_number(total.known)} kr; med intervaller {_number(total.low)}–"
+        f"{_number(total.high)} kr.{yearly} {total.uncosted} tiltak er ikke beregnet ennå."
     )
 
 

@@ -781,9 +781,20 @@ def action_plan_blocks(action_plan: ActionPlan | None, generated: date) -> list[
         total = action_plan.cost_total()
         blocks.append(
             Paragraph(
-                text=f"Tiltak med beløp summerer seg til {_money(total.known)}; med spennene i kostnadsoverslagene "
-                f"{_money(total.low)}–{_money(total.high)}. {total.uncosted} tiltak har ingen beregnet kostnad ennå "
-                "(«Må beregnes» eller «Utredes»)."
+                text=f"Engangskostnader med beløp summerer seg til {_money(total.known)}; med spennene i "
+                f"kostnadsoverslagene {_money(total.low)}–{_money(total.high)}."
+                + (
+                    f" Årlige kostnader kommer i tillegg: {_money(total.per_year_known)}"
+                    + (
+                        f" ({_money(total.per_year_low)}–{_money(total.per_year_high)})"
+                        if total.per_year_high != total.per_year_known
+                        else ""
+                    )
+                    + " per år."
+                    if total.per_year_high
+                    else ""
+                )
+                + f" {total.uncosted} tiltak har ingen beregnet kostnad ennå («Må beregnes» eller «Utredes»)."
             )
         )
         counts: dict[str, int] = {}
