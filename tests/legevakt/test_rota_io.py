@@ -1,9 +1,9 @@
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from legeplan.legevakt import (
     Assignment,
@@ -126,3 +126,44 @@ def test_row_numbers_count_blank_lines(tmp_path: Path) -> None:
     path.write_text("dato,vakt,lege\n2026-03-30,kveld,aas\n,,\n2026-13-01,natt,berg\n", encoding="utf-8")
     with pytest.raises(RotaFileError, match="rad 4"):
         read_rota(path)
+
+
+def test_ics_defines_europe_oslo_with_cet_cest_rules(tmp_path: Path) -> None:
+    """Every TZID used is defined in a VTIMEZONE whose rules give Oslo's offsets, also around the DST changes."""
+    from zoneinfo import ZoneInfo
+
+    from dateutil.tz import tzical
+
+    problem = example_problem("small")  # 30.03.-26.04.2026: summer time began 29.03.2026
+    text = rota_ics(problem, round_robin_rota(problem))
+    assert text.count("BEGIN:VTIMEZONE") == 1 and "TZID:Europe/Oslo\r\n" in text
+    assert text.index("END:VTIMEZONE") < text.index("BEGIN:VEVENT")
+    path = tmp_path / "rota.ics"
+    path.write_text(text, encoding="utf-8", newline="")
+    zone = tzical(str(path)).get("Europe/Oslo")
+    oslo = ZoneInfo("Europe/Oslo")
+    for moment in (
+        datetime(2026, 1, 15, 12),
+        datetime(2026, 3, 29, 1, 30),
+        datetime(2026, 3, 29, 3, 30),
+        datetime(2026, 4, 1, 23),
+        datetime(2026, 10, 25, 1, 30),
+        datetime(2026, 10, 25, 4),
+        datetime(2027, 3, 28, 12),
+        datetime(2030, 12, 24, 18),
+    ):
+        assert zone.utcoffset(moment) == moment.replace(tzinfo=oslo).utcoffset(), moment
+
+
+def test_xlsx_rota_stores_real_excel_dates_and_reads_back(tmp_path: Path) -> None:
+    problem = example_problem("small")
+    rota = round_robin_rota(problem)
+    path = tmp_path / "rota.xlsx"
+    write_rota(problem, rota, path)
+    sheet = load_workbook(path).worksheets[0]
+    first = list(sheet[2])
+    assert first[0].is_date and first[0].value == datetime(2026, 3, 30)
+    assert first[1].value == "kveld"
+    assert first[2].is_date and first[2].value == datetime(2026, 3, 30, 15, 30)
+    assert first[3].is_date and first[3].value == datetime(2026, 3, 30, 23)
+    assert read_rota(path) == rota

@@ -107,13 +107,25 @@ def rota_csv(problem: RotaProblem, assignments: Iterable[Assignment]) -> str:
 
 
 def write_xlsx(problem: RotaProblem, assignments: Iterable[Assignment], path: Path) -> None:
+    """The rota as an Excel sheet; ``dato`` holds real Excel dates and ``start``/``slutt`` date-times."""
+    items = list(assignments)
+    by_key = {i.key: i for i in expand_shifts(problem)}
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Turnus"
     sheet.append(list(ROTA_COLUMNS))
-    for row in _rows(problem, assignments):
-        sheet.append([row[c] for c in ROTA_COLUMNS])
+    for a, row in zip(items, _rows(problem, items), strict=True):
+        inst = by_key.get((a.date, a.shift_type))
+        cells: dict[str, object] = {**row, "dato": a.date}
+        if inst is not None:
+            cells["start"], cells["slutt"] = inst.start, inst.end
+        sheet.append([cells[c] for c in ROTA_COLUMNS])
+        excel_row = sheet.max_row
+        sheet.cell(excel_row, 1).number_format = "yyyy-mm-dd"
+        for time_column in (3, 4):
+            if inst is not None:
+                sheet.cell(excel_row, time_column).number_format = "yyyy-mm-dd hh:mm"
     for column, width in zip("ABCDEFG", (12, 12, 18, 18, 10, 24, 10), strict=True):
         sheet.column_dimensions[column].width = width
     workbook.save(path)
@@ -137,13 +149,37 @@ def _fold(line: str) -> list[str]:
     return [out[0], *(" " + part for part in out[1:])]
 
 
+#: RFC 5545 VTIMEZONE for Europe/Oslo (CET/CEST, EU rules since 1996: summer time from the last Sunday of March at
+#: 02:00 to the last Sunday of October at 03:00 local time), so calendar clients can resolve ``TZID=Europe/Oslo``.
+VTIMEZONE_EUROPE_OSLO = (
+    "BEGIN:VTIMEZONE",
+    "TZID:Europe/Oslo",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0200",
+    "TZNAME:CEST",
+    "DTSTART:19700329T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0100",
+    "TZNAME:CET",
+    "DTSTART:19701025T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+)
+
+
 def rota_ics(problem: RotaProblem, assignments: Iterable[Assignment]) -> str:
-    """An iCalendar file with one event per duty, in local time (Europe/Oslo)."""
+    """An iCalendar file with one event per duty, in local time (Europe/Oslo, defined in a VTIMEZONE)."""
     by_key = {i.key: i for i in expand_shifts(problem)}
     names = {d.id: d.name for d in problem.doctors}
     types = {s.id: s.name for s in problem.shift_types}
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//legeplan//legevakt//NO", "CALSCALE:GREGORIAN"]
+    lines += VTIMEZONE_EUROPE_OSLO
     for a in assignments:
         inst = by_key.get((a.date, a.shift_type))
         if inst is None:
