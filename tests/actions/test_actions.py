@@ -154,3 +154,20 @@ def test_any_plan_survives_json_and_toml(tmp_path: Path, rows: list[tuple[str, C
         assert load_action_plan(path) == plan
     total = plan.cost_total()
     assert total.low <= total.high
+
+
+def test_excel_cost_kind_is_norwegian_and_english_codes_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "tiltak.xlsx"
+    save_action_plan(example_action_plan(), path)
+    sheet = load_workbook(path)["Tiltak"]
+    header = [cell.value for cell in sheet[1]]
+    kinds = {row[header.index("Kostnadstype")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"Intervall", "Beløp", "Må beregnes"} <= kinds
+    assert not kinds & {"range", "amount", "to_be_calculated"}
+    book = load_workbook(path)
+    measures = book["Tiltak"]
+    for row in measures.iter_rows(min_row=2):
+        cell = row[header.index("Kostnadstype")]
+        cell.value = {"Intervall": "range", "Beløp": "amount"}.get(str(cell.value), cell.value)
+    book.save(path)
+    assert load_action_plan(path) == example_action_plan()

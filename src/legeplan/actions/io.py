@@ -11,7 +11,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
-from legeplan.actions.model import ActionPlan
+from legeplan.actions.model import ActionPlan, CostKind
 from legeplan.documents import read_document
 
 
@@ -123,6 +123,19 @@ MEASURE_COLUMNS = {
     "Status": "status",
     "Oppfølging": "follow_up",
 }
+#: The «Kostnadstype» column in Norwegian; the English codes are accepted on import too.
+COST_KIND_LABELS: dict[CostKind, str] = {
+    CostKind.AMOUNT: "Beløp",
+    CostKind.RANGE: "Intervall",
+    CostKind.TO_BE_CALCULATED: "Må beregnes",
+    CostKind.TO_BE_ASSESSED: "Utredes",
+    CostKind.SELF_FINANCING: "Selvfinansierende",
+    CostKind.STATE_FUNDED: "Statlig finansiering",
+    CostKind.WITHIN_BUDGET: "Innarbeidet i budsjettrammen",
+    CostKind.NONE: "Ingen",
+    CostKind.OTHER: "Annet",
+}
+_COST_KIND_BY_LABEL = {label.casefold(): kind.value for kind, label in COST_KIND_LABELS.items()}
 
 
 def _save_xlsx(plan: ActionPlan, path: Path) -> None:
@@ -150,7 +163,7 @@ def _save_xlsx(plan: ActionPlan, path: Path) -> None:
                 m.title,
                 m.responsible,
                 m.deadline,
-                str(m.cost.kind),
+                COST_KIND_LABELS[m.cost.kind],
                 m.cost.amount,
                 m.cost.low,
                 m.cost.high,
@@ -209,6 +222,8 @@ def _load_xlsx(path: Path) -> ActionPlan:
         cost: dict[str, Any] = {}
         for key in [k for k in measure if k.startswith("cost.")]:
             cost[key.removeprefix("cost.")] = measure.pop(key)
+        if isinstance(cost.get("kind"), str):
+            cost["kind"] = _COST_KIND_BY_LABEL.get(cost["kind"].strip().casefold(), cost["kind"])
         if isinstance(cost.get("per_year"), str):
             cost["per_year"] = cost["per_year"].lower() in ("ja", "yes", "true", "x")
         measure["cost"] = {k: v for k, v in cost.items() if v is not None}
