@@ -19,6 +19,7 @@ from legeplan.legevakt.baseline import round_robin_rota
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import DaySelector
 from legeplan.legevakt.rules import fairness_figures
+from legeplan.legevakt.solver import unreached_tiers_text
 
 
 def year_problem(doctors: int, year: int, seed: int) -> RotaProblem:
@@ -117,6 +118,9 @@ def main() -> None:
             f"  {tier.name:18s} verdi {tier.objective:9.2f}  grense {tier.bound:9.2f}  gap {tier.gap:6.1%}  "
             f"{tier.seconds:6.1f} s  ({tier.status})"
         )
+    unreached = unreached_tiers_text(solution)
+    if unreached:
+        print(f"  {unreached}")
     print(
         f"Round-robin: {baseline_s:.2f} s, regelbrudd {len(baseline_violations)} "
         f"({', '.join(sorted({v.rule for v in baseline_violations})) or 'ingen'})"

@@ -9,19 +9,27 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from legeplan.legevakt import (
+    Assignment,
     DateRange,
     Doctor,
     RotaInfeasibleError,
     RotaProblem,
+    RotaSolution,
     ShiftType,
     SolveProgress,
+    TierResult,
     Wish,
+    analyse_load,
     check_rota,
     example_problem,
+    fairness_figures,
+    load_problem,
     solve_rota,
 )
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Role
+from legeplan.legevakt.rules import fairness_targets
+from legeplan.legevakt.solver import unreached_tiers, unreached_tiers_text
 
 from .helpers import KVELD, NATT, problem, specialist
 
@@ -114,6 +122,28 @@ def test_infeasible_shift_capacity_is_explained_per_date() -> None:
         solve_rota(p, time_limit_s=5, num_workers=1)
     assert info.value.reasons[0].startswith("Vakt natt 2026-01-05 trenger 3 leger, men bare 2")
     assert "alder_60" in info.value.reasons[-1]
+
+
+def test_capacity_reason_has_no_empty_parentheses_when_no_rule_excludes_anyone() -> None:
+    natt3 = ShiftType(id="natt", name="Natt", start=time(23), end=time(8), doctors=3)
+    p = problem(specialist("a"), specialist("b"), shift_types=(natt3,), days=1)
+    with pytest.raises(RotaInfeasibleError) as info:
+        solve_rota(p, time_limit_s=5, num_workers=1)
+    assert info.value.reasons[0] == "Vakt natt 2026-01-05 trenger 3 leger, men bare 2 kan ta den"
+
+
+def test_unreached_tiers_are_named() -> None:
+    """A run that reached only tier 1 within its time limit says tiers 2–4 were not reached."""
+    tier = TierResult(
+        name="rettferdighet_sum", description="", status="feasible", objective=149.0, bound=64.0, gap=0.57, seconds=9
+    )
+    assignment = Assignment(date=date(2026, 1, 5), shift_type="natt", doctor="a")
+    only_first = RotaSolution(problem_name="p", status="feasible", assignments=(assignment,), tiers=(tier,))
+    assert unreached_tiers(only_first) == ["rettferdighet", "spredning", "ønsker"]
+    text = unreached_tiers_text(only_first)
+    assert text is not None and text.startswith("Nivå 2–4 (rettferdighet, spredning, ønsker) ble ikke nådd")
+    complete = solve_rota(problem(specialist("a"), specialist("b"), shift_types=(NATT,), days=3), time_limit_s=5)
+    assert unreached_tiers(complete) == [] and unreached_tiers_text(complete) is None
 
 
 def test_bad_input_is_rejected_with_field_names() -> None:
@@ -224,3 +254,57 @@ def test_lis1_works_with_a_competent_co_worker_without_separate_bakvakt() -> Non
     assert check_rota(p3, solution3.assignments) == []
     assert not [a for a in solution3.assignments if a.role is Role.BAKVAKT]
     assert any(a.doctor == "lis" for a in solution3.assignments)
+
+
+def test_bakvakt_counts_toward_pro_rata_fairness_in_the_small_example(small_solution) -> None:  # type: ignore[no-untyped-def]
+    """Ingrid Dahl (50 %) may be bakvakt for Gran (LIS1) and Fosse (short of § 7): counting her bakvakter, she gets
+    about half the hours and nights of a full-time doctor (the old vakt-only fairness gave her 75–90 %)."""
+    p, solution, _ = small_solution
+    assert p.bakvakt_weight == 1.0
+    report = {d.doctor: d for d in analyse_load(p, solution.assignments).doctors}
+    full_time = [report[d.id] for d in p.doctors if d.employment_fraction == 1 and not (d.age_exempt or d.night_exempt)]
+    full_time = [d for d in full_time if d.doctor != "moe"]  # away a week
+    assert len(full_time) == 5
+    mean_hours = sum(d.hours for d in full_time) / len(full_time)
+    mean_nights = sum(d.nights for d in full_time) / len(full_time)
+    assert 0.4 <= report["dahl"].hours / mean_hours <= 0.6
+    assert 0.3 <= report["dahl"].nights / mean_nights <= 0.7
+    assert any(a.doctor == "dahl" and a.role is Role.BAKVAKT for a in solution.assignments)
+
+
+def test_bakvakt_weight_is_read_from_the_problem_and_weights_the_fairness(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """bakvakt_weight = 0.5: a bakvakt counts half a vakt in the pro-rata share and in each doctor's load."""
+    text = (
+        'start = 2026-01-05\nend = 2026-01-08\nbakvakt_weight = 0.5\n[[shift_types]]\nid = "kveld"\nname = "Kveld"\n'
+        'start = "15:30"\nend = "23:00"\n'
+        '[[doctors]]\nid = "a"\nname = "A"\nage = 45\nspecialist = true\n'
+        '[[doctors]]\nid = "lis"\nname = "LIS"\nage = 27\nlis1 = true\n'
+    )
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    p = load_problem(path)
+    assert p.bakvakt_weight == 0.5
+    days = [date(2026, 1, d) for d in range(5, 9)]
+    # a: vakt 5-6, bakvakt for lis 7-8 -> load 2 + 2 × 0.5 = 3; lis: 2; share of 4 vakter + 2 × 0.5 = 5 -> 2.5 each.
+    rota = [Assignment(date=d, shift_type="kveld", doctor="a") for d in days[:2]]
+    rota += [Assignment(date=d, shift_type="kveld", doctor="lis") for d in days[2:]]
+    rota += [Assignment(date=d, shift_type="kveld", doctor="a", role=Role.BAKVAKT) for d in days[2:]]
+    assert check_rota(p, rota) == []
+    alle = {f.category: f for f in fairness_figures(p, rota)}["alle"]
+    assert alle.max_deviation == pytest.approx(0.5) and alle.mean_deviation == pytest.approx(0.5)
+    with pytest.raises(ValidationError, match="bakvakt_weight"):
+        RotaProblem.model_validate({**p.model_dump(), "bakvakt_weight": 1.5})
+
+
+def test_fairness_shares_only_doctors_eligible_for_the_category() -> None:
+    """A doctor away over every Easter holiday has no share of the holiday shifts (and no deviation reported)."""
+    p = example_problem("small")
+    away = DateRange(start=date(2026, 4, 1), end=date(2026, 4, 7))
+    doctors = tuple(d.model_copy(update={"unavailable": (away,)}) if d.id == "aas" else d for d in p.doctors)
+    p = p.model_copy(update={"doctors": doctors})
+    instances = expand_shifts(p)
+    targets = fairness_targets(p, instances)
+    assert "aas" not in targets["helligdag"] and "eide" not in targets["natt"]
+    assert targets["alle"]["aas"] > 0
+    holiday_total = sum(i.doctors for i in instances if i.holiday)
+    assert sum(targets["helligdag"].values()) >= holiday_total

@@ -30,6 +30,7 @@ from legeplan.legevakt import (
 )
 from legeplan.legevakt.load import analyse_load
 from legeplan.legevakt.presets import PRESETS, preset
+from legeplan.legevakt.solver import unreached_tiers_text
 
 rota_app = typer.Typer(help="Legevaktturnus: lag, kontroller og analyser vaktbelastning.", no_args_is_help=True)
 app.add_typer(rota_app, name="rota")
@@ -112,6 +113,9 @@ def solve(
         console.print(
             f"Rettferdighet {figure.category}: største avvik {figure.max_deviation:g}, snitt {figure.mean_deviation:g}"
         )
+    unreached = unreached_tiers_text(solution)
+    if unreached:
+        console.print(f"[yellow]{unreached}[/]", highlight=False)
     console.print(f"Første gyldige turnus etter {solution.first_feasible_s} s; skrevet til {out}")
 
 

@@ -12,7 +12,15 @@ from datetime import datetime
 
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Doctor, Role, RotaProblem, ShiftInstance
-from legeplan.legevakt.rules import blocking_rules, gives_cover, rest_after, uncovered
+from legeplan.legevakt.rules import (
+    FAIRNESS_CATEGORIES,
+    blocking_rules,
+    fairness_targets,
+    gives_cover,
+    in_category,
+    rest_after,
+    uncovered,
+)
 
 
 def round_robin_rota(problem: RotaProblem) -> list[Assignment]:
@@ -46,6 +54,60 @@ def round_robin_rota(problem: RotaProblem) -> list[Assignment]:
             backup = pick(competent, inst, taken, "bakvakt")
             if backup is not None:
                 free_from[backup.id] = inst.end + rest_after(problem, inst)
+                assignments.append(
+                    Assignment(date=inst.date, shift_type=inst.shift_type, doctor=backup.id, role=Role.BAKVAKT)
+                )
+    return assignments
+
+
+def pro_rata_rota(problem: RotaProblem) -> list[Assignment]:
+    """A greedy rota that follows the pro-rata targets: the solver's warm start (not the benchmark's baseline).
+
+    Shifts are taken in time order; each slot goes to the doctor who may take it (age, night exemption, absence,
+    rest) and is furthest behind their target in the shift's categories, counting a bakvakt ``bakvakt_weight`` of a
+    vakt as the fairness tiers do. A doctor short of § 7 without a competent co-worker gets a competent bakvakt.
+    """
+    instances = expand_shifts(problem)
+    targets = fairness_targets(problem, instances)
+    free_from: dict[str, datetime] = {d.id: datetime.min for d in problem.doctors}
+    load: dict[str, dict[str, float]] = {c: dict.fromkeys(t, 0.0) for c, t in targets.items()}
+    assignments: list[Assignment] = []
+
+    def behind(doctor: Doctor, inst: ShiftInstance, step: float) -> float:
+        ratios = [
+            (load[c][doctor.id] + step) / targets[c][doctor.id]
+            for c in FAIRNESS_CATEGORIES
+            if in_category(inst, c) and targets[c].get(doctor.id)
+        ]
+        return max(ratios, default=float("inf"))
+
+    def pick(pool: list[Doctor], inst: ShiftInstance, taken: set[str], step: float) -> Doctor | None:
+        candidates = [
+            d for d in pool if d.id not in taken and not blocking_rules(d, inst) and free_from[d.id] <= inst.start
+        ]
+        if not candidates:
+            return None
+        chosen = min(candidates, key=lambda d: behind(d, inst, step))
+        free_from[chosen.id] = inst.end + rest_after(problem, inst)
+        taken.add(chosen.id)
+        for c in FAIRNESS_CATEGORIES:
+            if in_category(inst, c) and chosen.id in load[c]:
+                load[c][chosen.id] += step
+        return chosen
+
+    competent = [d for d in problem.doctors if gives_cover(d)]
+    for inst in instances:
+        taken: set[str] = set()
+        on_duty: list[Doctor] = []
+        for _ in range(inst.doctors):
+            doctor = pick(list(problem.doctors), inst, taken, 1.0)
+            if doctor is None:
+                break
+            on_duty.append(doctor)
+            assignments.append(Assignment(date=inst.date, shift_type=inst.shift_type, doctor=doctor.id))
+        if uncovered(on_duty, []):
+            backup = pick(competent, inst, taken, problem.bakvakt_weight)
+            if backup is not None:
                 assignments.append(
                     Assignment(date=inst.date, shift_type=inst.shift_type, doctor=backup.id, role=Role.BAKVAKT)
                 )

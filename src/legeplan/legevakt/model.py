@@ -36,6 +36,9 @@ AGE_EXEMPT = 60
 AGE_NIGHT_EXEMPT_ALLOWED = 55
 #: SFS 2305 (seed 002): as a rule at least 8 hours off between work periods.
 DEFAULT_MIN_REST_HOURS = 8.0
+#: A bakvakt counts fully in the pro-rata fairness by default: it is a work period (rest rules) and the load report
+#: counts its hours; a municipality that values standby less can set e.g. ``bakvakt_weight = 0.5``.
+DEFAULT_BAKVAKT_WEIGHT = 1.0
 
 
 class RotaModel(BaseModel):
@@ -176,6 +179,12 @@ class RotaProblem(RotaModel):
     rest_after_night_hours: float = Field(default=DEFAULT_MIN_REST_HOURS, ge=0, le=72)
     spread_days: int = Field(default=3, ge=1, le=14, description="Soft: at most one duty in any window of this size")
     extra_holidays: tuple[date, ...] = Field(default=(), description="Local days treated like public holidays")
+    bakvakt_weight: float = Field(
+        default=DEFAULT_BAKVAKT_WEIGHT,
+        ge=0,
+        le=1,
+        description="How much a bakvakt counts in the fairness measure, relative to a vakt (1 = fully, 0 = not at all)",
+    )
 
     @field_validator("shift_types", "doctors")
     @classmethod

@@ -107,22 +107,6 @@ def conflict_cliques(problem: RotaProblem, instances: Sequence[ShiftInstance]) -
     return cliques
 
 
-def fairness_weights(problem: RotaProblem, instances: Sequence[ShiftInstance]) -> dict[str, dict[str, float]]:
-    """Each doctor's weight per category: employment fraction times the share of the period they are available."""
-    period_days = days_in(problem.start, problem.end)
-    weights: dict[str, dict[str, float]] = {c: {} for c in FAIRNESS_CATEGORIES}
-    for doctor in problem.doctors:
-        if doctor.age_exempt:
-            continue
-        available = sum(1 for d in period_days if not doctor.is_unavailable(d)) / len(period_days)
-        weight = doctor.employment_fraction * available
-        for category in FAIRNESS_CATEGORIES:
-            if category == "natt" and doctor.night_exempt:
-                continue
-            weights[category][doctor.id] = weight
-    return weights
-
-
 def in_category(inst: ShiftInstance, category: str) -> bool:
     if category == "natt":
         return inst.night
@@ -133,12 +117,68 @@ def in_category(inst: ShiftInstance, category: str) -> bool:
     return True
 
 
-def fairness_targets(problem: RotaProblem, instances: Sequence[ShiftInstance]) -> dict[str, dict[str, float]]:
-    """Pro-rata target number of vakter per doctor and category (employment fraction and availability)."""
+def fairness_weights(problem: RotaProblem, instances: Sequence[ShiftInstance]) -> dict[str, dict[str, float]]:
+    """Each doctor's weight per category: employment fraction times the share of the period they are available.
+
+    Only doctors who may take at least one of the category's shifts (age, night exemption, absence) share it: a
+    night-exempt doctor has no share of the nights, nor a doctor away over every holiday of the holidays.
+    """
+    period_days = days_in(problem.start, problem.end)
+    weights: dict[str, dict[str, float]] = {c: {} for c in FAIRNESS_CATEGORIES}
+    for doctor in problem.doctors:
+        if doctor.age_exempt:
+            continue
+        available = sum(1 for d in period_days if not doctor.is_unavailable(d)) / len(period_days)
+        weight = doctor.employment_fraction * available
+        eligible = {
+            c for i in instances if not blocking_rules(doctor, i) for c in FAIRNESS_CATEGORIES if in_category(i, c)
+        }
+        for category in FAIRNESS_CATEGORIES:
+            if category in eligible and weight > 0:
+                weights[category][doctor.id] = weight
+    return weights
+
+
+def expected_bakvakter(
+    problem: RotaProblem, instances: Sequence[ShiftInstance], weights: dict[str, dict[str, float]]
+) -> dict[str, float]:
+    """Bakvakter per category in a rota where everyone has exactly the pro-rata share (used as the solver's total).
+
+    Doctors who do not meet § 7 (weight ``w_n`` of ``w``) take ``w_n / w`` of the load ``V + k·B`` (``V`` vakt slots,
+    ``B`` bakvakter, ``k`` = ``bakvakt_weight``) and each of their vakter on a one-doctor shift (share ``V1 / V``)
+    needs a bakvakt; on larger shifts a competent co-worker covers them. So ``B = a·(V + k·B)`` with
+    ``a = (V1 / V)·(w_n / w)``, i.e. ``B = a·V / (1 − a·k)``.
+    """
+    competent = {d.id for d in problem.doctors if gives_cover(d)}
+    expected: dict[str, float] = {}
+    for category, per_doctor in weights.items():
+        slots = sum(i.doctors for i in instances if in_category(i, category))
+        single = sum(1 for i in instances if in_category(i, category) and i.doctors == 1)
+        total_weight = sum(per_doctor.values())
+        needing = sum(w for d, w in per_doctor.items() if d not in competent)
+        if not slots or not total_weight or needing >= total_weight:
+            expected[category] = 0.0
+            continue
+        share = single / slots * needing / total_weight
+        expected[category] = share * slots / (1 - share * problem.bakvakt_weight)
+    return expected
+
+
+def fairness_targets(
+    problem: RotaProblem, instances: Sequence[ShiftInstance], bakvakter: dict[str, float] | None = None
+) -> dict[str, dict[str, float]]:
+    """Pro-rata target load per doctor and category, in vakter: a bakvakt counts ``bakvakt_weight`` of a vakt.
+
+    The load to share is the vakt slots plus the weighted bakvakter: ``bakvakter`` (per category) as counted in a
+    rota, or by default the number expected when everyone has their share (:func:`expected_bakvakter`).
+    """
     weights = fairness_weights(problem, instances)
+    if bakvakter is None:
+        bakvakter = expected_bakvakter(problem, instances, weights)
     targets: dict[str, dict[str, float]] = {}
     for category, per_doctor in weights.items():
-        total = sum(i.doctors for i in instances if in_category(i, category))
+        total: float = sum(i.doctors for i in instances if in_category(i, category))
+        total += problem.bakvakt_weight * bakvakter.get(category, 0.0)
         weight_sum = sum(per_doctor.values())
         targets[category] = {d: (total * w / weight_sum if weight_sum else 0.0) for d, w in per_doctor.items()}
     return targets
@@ -147,18 +187,24 @@ def fairness_targets(problem: RotaProblem, instances: Sequence[ShiftInstance]) -
 def fairness_figures(
     problem: RotaProblem, assignments: Iterable[Assignment], instances: Sequence[ShiftInstance] | None = None
 ) -> tuple[FairnessFigure, ...]:
-    """Deviation of each doctor's vakter from the pro-rata target, per category (largest and mean, in shifts)."""
+    """Deviation of each doctor's load (vakter, plus bakvakter weighted by ``bakvakt_weight``) from the pro-rata
+    share of the rota's load, per category (largest and mean, in vakter), over the doctors who may take that
+    category's shifts."""
     instances = list(instances) if instances is not None else expand_shifts(problem)
     by_key = {i.key: i for i in instances}
-    targets = fairness_targets(problem, instances)
-    counts: dict[str, dict[str, int]] = {c: defaultdict(int) for c in FAIRNESS_CATEGORIES}
+    counts: dict[str, dict[str, float]] = {c: defaultdict(float) for c in FAIRNESS_CATEGORIES}
+    bakvakter: dict[str, float] = defaultdict(float)
     for a in assignments:
         inst = by_key.get((a.date, a.shift_type))
-        if inst is None or a.role is not Role.VAKT:
+        if inst is None:
             continue
+        weight = 1.0 if a.role is Role.VAKT else problem.bakvakt_weight
         for category in FAIRNESS_CATEGORIES:
             if in_category(inst, category):
-                counts[category][a.doctor] += 1
+                counts[category][a.doctor] += weight
+                if a.role is Role.BAKVAKT:
+                    bakvakter[category] += 1
+    targets = fairness_targets(problem, instances, bakvakter)
     figures = []
     for category in FAIRNESS_CATEGORIES:
         deviations = [abs(counts[category][d] - t) for d, t in targets[category].items()]

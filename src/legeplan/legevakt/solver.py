@@ -3,8 +3,9 @@
 Hard rules are those of :mod:`legeplan.legevakt.rules`. Soft goals are solved in priority tiers: each tier is
 minimised, its value is then fixed as a constraint and the next tier is solved from the previous solution (hint):
 
-1. ``rettferdighet_sum`` — the total deviation from the pro-rata share (employment fraction × availability) of all
-   vakter, nights, weekends and holidays, over all doctors. Solved first because a sum gives large-neighbourhood
+1. ``rettferdighet_sum`` — the total deviation from the pro-rata share (employment fraction × share of the category's
+   shifts the doctor may take) of all duties, nights, weekends and holidays, over all doctors; a bakvakt counts
+   ``bakvakt_weight`` (default 1) of a vakt. Solved first because a sum gives large-neighbourhood
    search a gradient; with the maximum first, the one-year benchmark ended with a 7× larger largest deviation.
 2. ``rettferdighet`` — the largest deviation per category (summed over the four categories), within that total.
 3. ``spredning`` — duties beyond one in any window of ``spread_days`` days (no clustering).
@@ -17,6 +18,7 @@ demand impossible.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import defaultdict
@@ -26,7 +28,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from legeplan.legevakt.baseline import round_robin_rota
+from legeplan.legevakt.baseline import pro_rata_rota, round_robin_rota
 from legeplan.legevakt.calendar import days_in, expand_shifts
 from legeplan.legevakt.model import (
     Assignment,
@@ -58,11 +60,31 @@ FAIRNESS_SCALE = 100
 LARGE_MODEL_VARIABLES = 20_000
 
 TIER_DESCRIPTIONS = {
-    "rettferdighet_sum": "samlet avvik fra forholdsmessig andel over alle leger og kategorier, i vakter",
+    "rettferdighet_sum": "samlet avvik fra forholdsmessig andel over alle leger og kategorier, i vakter (bakvakt med "
+    "bakvakt_weight)",
     "rettferdighet": "største avvik fra forholdsmessig andel (alle vakter, natt, helg, helligdag), i vakter",
     "spredning": "vakter utover én per vindu på spread_days dager (opphoping)",
     "ønsker": "ønsker som ikke er oppfylt",
 }
+
+
+def unreached_tiers(solution: RotaSolution) -> list[str]:
+    """Soft-goal tiers the solver did not reach within the time limit (in tier order); empty for a complete run."""
+    if not solution.assignments:
+        return []
+    done = {t.name for t in solution.tiers}
+    return [name for name in TIER_DESCRIPTIONS if name not in done]
+
+
+def unreached_tiers_text(solution: RotaSolution) -> str | None:
+    """E.g. «Nivå 2–4 (rettferdighet, spredning, ønsker) ble ikke nådd innen tidsgrensen», or None."""
+    missing = unreached_tiers(solution)
+    if not missing:
+        return None
+    names = list(TIER_DESCRIPTIONS)
+    first, last = names.index(missing[0]) + 1, names.index(missing[-1]) + 1
+    span = f"Nivå {first}" if first == last else f"Nivå {first}–{last}"
+    return f"{span} ({', '.join(missing)}) ble ikke nådd innen tidsgrensen; øk tidsgrensen for å optimere dem"
 
 
 class RotaInfeasibleError(ValueError):
@@ -205,8 +227,8 @@ def _capacity_reasons(problem: RotaProblem, instances: Sequence[ShiftInstance]) 
         if free < inst.doctors:
             detail = ", ".join(f"{n} utelukket av {rule}" for rule, n in sorted(excluded.items()))
             reasons.append(
-                f"Vakt {inst.shift_type} {inst.date} trenger {inst.doctors} leger, men bare {free} kan ta den "
-                f"({detail})"
+                f"Vakt {inst.shift_type} {inst.date} trenger {inst.doctors} leger, men bare {free} kan ta den"
+                + (f" ({detail})" if detail else "")
             )
     if len(reasons) > 10:
         reasons = [*reasons[:10], f"… og {len(reasons) - 10} vakter til med samme problem"]
@@ -282,28 +304,38 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 def _soft_objectives(
     problem: RotaProblem, instances: Sequence[ShiftInstance], model: cp_model.CpModel, variables: _Variables
 ) -> list[tuple[str, cp_model.LinearExpr, int]]:
+    # Targets share the vakt slots plus the bakvakter expected in a fair rota (rules.expected_bakvakter); a bakvakt
+    # counts bakvakt_weight of a vakt, in steps of 1 / FAIRNESS_SCALE.
     targets = fairness_targets(problem, instances)
-    by_doctor: dict[str, list[tuple[ShiftInstance, cp_model.IntVar]]] = defaultdict(list)
+    bakvakt_scale = round(FAIRNESS_SCALE * problem.bakvakt_weight)
+    by_doctor: dict[str, list[tuple[ShiftInstance, int, cp_model.IntVar]]] = defaultdict(list)
     for (doc, idx), var in variables.vakt.items():
-        by_doctor[doc].append((instances[idx], var))
+        by_doctor[doc].append((instances[idx], FAIRNESS_SCALE, var))
+    if bakvakt_scale:
+        for (doc, idx), var in variables.bakvakt.items():
+            by_doctor[doc].append((instances[idx], bakvakt_scale, var))
     max_terms = []
     sum_terms = []
     for category in FAIRNESS_CATEGORIES:
-        total = sum(i.doctors for i in instances if in_category(i, category))
-        if not total or not targets[category]:
+        members = [i for i in instances if in_category(i, category)]
+        upper = FAIRNESS_SCALE * (sum(i.doctors for i in members) + len(members))
+        if not members or not targets[category]:
             continue
-        worst = model.new_int_var(0, FAIRNESS_SCALE * total, f"maxdev_{category}")
+        worst = model.new_int_var(0, upper, f"maxdev_{category}")
         max_terms.append(worst)
         for doctor_id, target in targets[category].items():
-            count = sum(var for inst, var in by_doctor[doctor_id] if in_category(inst, category))
+            terms = [(scale, var) for inst, scale, var in by_doctor[doctor_id] if in_category(inst, category)]
+            count = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
             scaled_target = round(FAIRNESS_SCALE * target)
-            dev = model.new_int_var(0, FAIRNESS_SCALE * total, f"dev_{category}_{doctor_id}")
-            # A count is an integer, so the deviation is at least the target's distance to the nearest integer:
-            # stating it lets CP-SAT prove a useful bound (the LP relaxation alone proves almost nothing).
-            remainder = scaled_target % FAIRNESS_SCALE
-            model.add(dev >= min(remainder, FAIRNESS_SCALE - remainder))
-            model.add(dev >= FAIRNESS_SCALE * count - scaled_target)
-            model.add(dev >= scaled_target - FAIRNESS_SCALE * count)
+            dev = model.new_int_var(0, upper, f"dev_{category}_{doctor_id}")
+            # The scaled load is a sum of the step sizes (FAIRNESS_SCALE per vakt, bakvakt_scale per bakvakt), so it
+            # is a multiple of their gcd and the deviation is at least the target's distance to the nearest such
+            # multiple: stating it lets CP-SAT prove a useful bound (the LP relaxation alone proves almost nothing).
+            step = math.gcd(*{scale for scale, _ in terms}) if terms else FAIRNESS_SCALE
+            remainder = scaled_target % step
+            model.add(dev >= min(remainder, step - remainder))
+            model.add(dev >= count - scaled_target)
+            model.add(dev >= scaled_target - count)
             model.add(worst >= dev)
             sum_terms.append(dev)
 
@@ -354,13 +386,15 @@ def _soft_objectives(
 def _hint_round_robin(
     problem: RotaProblem, instances: Sequence[ShiftInstance], model: cp_model.CpModel, variables: _Variables
 ) -> bool:
-    """Hint the round-robin rota when it is valid, so CP-SAT starts from a feasible rota.
+    """Hint a valid rota, so CP-SAT starts from a feasible one: the greedy pro-rata rota, else the round-robin rota.
 
     The auxiliary objective variables are completed by solving a copy of the model with the rota fixed (pure
     propagation), because CP-SAT only uses a hint directly when it is complete.
     """
-    rota = round_robin_rota(problem)
-    if check_rota(problem, rota):
+    for rota in (pro_rata_rota(problem), round_robin_rota(problem)):
+        if not check_rota(problem, rota):
+            break
+    else:
         return False
     index_of = {i.key: i.index for i in instances}
     chosen = {(a.doctor, index_of[(a.date, a.shift_type)], a.role) for a in rota}
