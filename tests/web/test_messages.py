@@ -233,3 +233,25 @@ def test_bad_query_parameter_gives_the_error_page_on_html_and_json_on_the_api(lo
     api = client.get("/api/municipalities/3804/scenarios/abc/result")
     assert api.status_code == 422 and api.headers["content-type"].startswith("application/json")
     assert api.json()["detail"][0]["loc"][-1] == "scenario_id"
+
+
+# --- offline assets ---------------------------------------------------------------------------------------------------
+
+
+def test_docs_use_only_local_assets(app: FastAPI) -> None:
+    client = TestClient(app)
+    page = client.get("/docs")
+    assert page.status_code == 200
+    urls = re.findall(r"""(?:src|href|url)\s*[:=]\s*['"]([^'"]+)['"]""", page.text)
+    assert "/static/swagger/swagger-ui-bundle.js" in urls and "/static/swagger/swagger-ui.css" in urls
+    assert all(u.startswith("/") for u in urls), urls
+    assert "http://" not in page.text and "https://" not in page.text
+    for url in ("/static/swagger/swagger-ui-bundle.js", "/static/swagger/swagger-ui.css", "/static/favicon.svg"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/redoc").status_code == 404  # ReDoc would load from a CDN
+
+
+def test_every_page_links_the_favicon(login: Login) -> None:
+    client, _ = login("leser")
+    page = client.get("/m/3804").text
+    assert '<link rel="icon" href="/static/favicon.svg"' in page

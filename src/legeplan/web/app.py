@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -105,6 +106,8 @@ def create_app(
         description="Plan for legetjenesten: register, nøkkeltall, scenarier og legevaktturnus. "
         "Logg inn med POST /api/login; skriveoperasjoner krever X-CSRF-Token.",
         version="0.1.0",
+        docs_url=None,  # served below with Swagger UI from /static, so /docs works without internet
+        redoc_url=None,
     )
     app.state.storage = storage
     app.state.web_store = store
@@ -169,6 +172,17 @@ def create_app(
             "error.html",
             {"user": user, "municipalities": [], "flash": None, "status": status, "message": message},
             status_code=status,
+        )
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} – API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
