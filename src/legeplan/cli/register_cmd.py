@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,7 +17,26 @@ from legeplan.register.io import RegisterImportError, parse_register, write_csv,
 from legeplan.register.keyfigures import KeyFigures, compute_key_figures, format_value
 from legeplan.register.models import Register
 
+if TYPE_CHECKING:
+    from legeplan.storage import Storage
+
 console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    """One Norwegian error line on stderr and the exit code; never a traceback."""
+    errors.print(f"[red]Feil:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _open_storage() -> Storage:
+    from legeplan.storage import StorageError, open_storage
+
+    try:
+        return open_storage()
+    except StorageError as exc:
+        _fail(str(exc))
 
 
 def _percent(value: float | None) -> str:
@@ -27,17 +47,23 @@ def _load_register(demo: bool, municipality: str | None, as_of: date | None) -> 
     if demo:
         from legeplan.register.demo import demo_register
 
-        return demo_register()
+        register = demo_register()
+        if as_of is not None and as_of != register.as_of:
+            _fail(
+                f"demokommunen har bare registeret per {register.as_of}, ikke per {as_of}; "
+                "ta bort --as-of, eller importer et register med historikk og bruk --municipality",
+                2,
+            )
+        return register
     if municipality is None:
         raise typer.BadParameter("oppgi --municipality KODE eller --demo")
-    from legeplan.storage import RegisterNotFoundError, open_storage
+    from legeplan.storage import RegisterNotFoundError
 
-    storage = open_storage()
+    storage = _open_storage()
     try:
         return storage.load_register(municipality, as_of=as_of)
     except RegisterNotFoundError as exc:
-        console.print(f"[red]Feil:[/red] {exc}. Importer registeret først (legeplan register import FIL).")
-        raise typer.Exit(1) from exc
+        _fail(f"{exc}. Importer registeret først (legeplan register import FIL).")
     finally:
         storage.dispose()
 
@@ -76,11 +102,19 @@ def keyfigures(
         raise typer.BadParameter(f"ugyldig dato: {exc}") from exc
     if (start is None) != (end is None):
         raise typer.BadParameter("--from og --to må oppgis sammen")
+    if start is not None and end is not None and end <= start:
+        raise typer.BadParameter("--to må være etter --from")
     register = _load_register(demo, municipality, when)
+    if when is not None and register.as_of != when and not as_json:
+        console.print(f"Nærmeste lagrede register før {when} er per {register.as_of}.", highlight=False)
     period: tuple[date, date] | None = None
     if start is not None and end is not None:
-        if end <= start:
-            raise typer.BadParameter("--to må være etter --from")
+        if end > register.as_of:
+            _fail(
+                f"--to ({end}) er etter registerdatoen ({register.as_of}); registeret vet ikke hvem som har "
+                f"hjemlene etter {register.as_of}, så velg --to senest {register.as_of}",
+                2,
+            )
         period = (start, end)
     elif demo:
         from legeplan.register.demo import DEMO_PERIOD
@@ -126,9 +160,7 @@ def register_import(
             f"[green]Gyldig[/green]: {register.municipality.name} per {register.as_of}: {counts}. Ikke lagret."
         )
         return
-    from legeplan.storage import open_storage
-
-    storage = open_storage()
+    storage = _open_storage()
     try:
         storage.save_register(register)
     finally:
@@ -136,9 +168,44 @@ def register_import(
     console.print(f"[green]Importert[/green]: {register.municipality.name} per {register.as_of}: {counts}.")
 
 
+def _export_kind(out: Path) -> str:
+    """xlsx, zip (CSV files) or folder (CSV files, a name without suffix or an existing folder); else exit 2."""
+    suffix = out.suffix.lower()
+    if suffix in (".xlsx", ".zip"):
+        _check_parent(out)
+        return suffix[1:]
+    if out.is_dir() or not suffix:
+        if out.exists() and not out.is_dir():
+            _fail(f"{out} finnes og er ikke en mappe", 2)
+        return "folder"
+    _fail(
+        f"ukjent filtype {suffix!r} for --out: bruk .xlsx (Excel), .zip (CSV-filer i en zip) eller et mappenavn "
+        "uten filendelse (CSV-filer i mappen)",
+        2,
+    )
+
+
+def _check_parent(out: Path) -> None:
+    parent = out.parent
+    if not parent.is_dir():
+        _fail(f"kan ikke skrive {out}: mappen {parent} finnes ikke", 2)
+    if out.is_dir():
+        _fail(f"kan ikke skrive {out}: det er en mappe", 2)
+
+
+def _write(write: Callable[[], Path], out: Path) -> Path:
+    try:
+        return write()
+    except OSError as exc:
+        _fail(f"kan ikke skrive {out}: {exc.strerror or exc}")
+
+
 @register_app.command("export")
 def register_export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Fil: .xlsx, .zip (CSV) eller en mappe (CSV)")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Fil: .xlsx, .zip (CSV-filer) eller en mappe uten filendelse (CSV-filer)"),
+    ],
     municipality: Annotated[str | None, typer.Option("--municipality", "-m", help="Kommunenummer")] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Eksporter demokommunen")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Dato (ÅÅÅÅ-MM-DD)")] = None,
@@ -148,27 +215,31 @@ def register_export(
         when = date.fromisoformat(as_of) if as_of else None
     except ValueError as exc:
         raise typer.BadParameter(f"ugyldig dato: {exc}") from exc
+    kind = _export_kind(out)
     register = _load_register(demo, municipality, when)
-    path = write_xlsx(register, out) if out.suffix.lower() == ".xlsx" else write_csv(register, out)
-    console.print(f"Skrev {path}")
+    path = _write(lambda: write_xlsx(register, out) if kind == "xlsx" else write_csv(register, out), out)
+    what = {"xlsx": "Excel-fil", "zip": "zip med CSV-filer", "folder": "mappe med CSV-filer"}[kind]
+    console.print(f"Skrev {path} ({what})")
 
 
 @register_app.command("template")
 def register_template(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Excel-fil for malen")] = Path("legeplan-mal.xlsx"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Excel-fil (.xlsx) for malen")] = Path("legeplan-mal.xlsx"),
 ) -> None:
     """Lag en tom Excel-mal med veiledning for import."""
-    console.print(f"Skrev mal til {write_xlsx(None, out)}")
+    if out.suffix.lower() != ".xlsx":
+        _fail(f"malen er en Excel-fil: --out må slutte på .xlsx, ikke {out.name!r}", 2)
+    _check_parent(out)
+    console.print(f"Skrev mal til {_write(lambda: write_xlsx(None, out), out)}")
 
 
 @register_app.command("demo")
 def register_demo() -> None:
     """Lagre demokommunen (bygd på Sandefjords tall) i databasen."""
     from legeplan.register.demo import demo_register
-    from legeplan.storage import open_storage
 
     register = demo_register()
-    storage = open_storage()
+    storage = _open_storage()
     try:
         storage.save_register(register)
     finally:

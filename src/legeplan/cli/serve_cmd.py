@@ -21,9 +21,14 @@ def serve(
     """Start webapplikasjonen."""
     import uvicorn
 
+    from legeplan.storage import StorageError
     from legeplan.web.app import create_app
 
-    web_app = create_app(database_url, demo=demo)
+    try:
+        web_app = create_app(database_url, demo=demo)
+    except StorageError as exc:
+        typer.echo(f"Feil: {exc}", err=True)
+        raise typer.Exit(1) from exc
     credentials = web_app.state.demo_credentials
     if credentials is not None:
         typer.echo(f"Demo-administrator: brukernavn «{credentials.username}», passord «{credentials.password}»")

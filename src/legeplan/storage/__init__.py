@@ -8,9 +8,16 @@ from typing import TYPE_CHECKING
 DEFAULT_DATABASE_URL = "sqlite:///legeplan.sqlite"
 
 if TYPE_CHECKING:
-    from legeplan.storage.repository import RegisterNotFoundError, Storage
+    from legeplan.storage.repository import RegisterNotFoundError, Storage, StorageError
 
-__all__ = ["DEFAULT_DATABASE_URL", "RegisterNotFoundError", "Storage", "database_url", "open_storage"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "RegisterNotFoundError",
+    "Storage",
+    "StorageError",
+    "database_url",
+    "open_storage",
+]
 
 
 def database_url() -> str:
@@ -19,7 +26,9 @@ def database_url() -> str:
 
 
 def open_storage(url: str | None = None) -> Storage:
-    """Open the database at `url` (default: `database_url()`), creating and migrating it on first use."""
+    """Open the database at `url` (default: `database_url()`), creating and migrating it on first use.
+
+    Raises `StorageError` (one Norwegian line naming the URL, password hidden, and the reason) if it cannot."""
     from legeplan.storage.repository import Storage
 
     return Storage(url)
@@ -27,7 +36,7 @@ def open_storage(url: str | None = None) -> Storage:
 
 def __getattr__(name: str) -> object:
     # Lazy re-exports keep `import legeplan.storage` cheap for callers that only need the URL.
-    if name in ("Storage", "RegisterNotFoundError"):
+    if name in ("Storage", "RegisterNotFoundError", "StorageError"):
         from legeplan.storage import repository
 
         return getattr(repository, name)

@@ -10,7 +10,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, select
+from sqlalchemy import Engine, create_engine, delete, event, make_url, select
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from legeplan.register.models import (
@@ -35,6 +36,42 @@ from legeplan.storage.tables import (
 
 class RegisterNotFoundError(LookupError):
     """No stored register for that municipality (at or before that date)."""
+
+
+class StorageError(RuntimeError):
+    """The database cannot be opened: a bad URL, a missing driver, a file that cannot be created, no server.
+
+    The message is one Norwegian line, «kan ikke åpne databasen URL: årsak», with any password in the URL hidden."""
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparseable URL is shown as given (it cannot hold a parsed password)
+        return url
+
+
+def _reason(error: BaseException, *, sqlite: bool) -> str:
+    """A short Norwegian reason for an error while opening the database, with the driver's own first line."""
+    if isinstance(error, NoSuchModuleError):
+        return f"ukjent databasetype ({error})"
+    if isinstance(error, ArgumentError):
+        return (
+            "ugyldig database-adresse; bruk f.eks. sqlite:///legeplan.sqlite eller postgresql+psycopg://bruker@vert/db"
+        )
+    if isinstance(error, ModuleNotFoundError):
+        return f"databasedriveren {error.name or ''} er ikke installert".replace("  ", " ")
+    original = getattr(error, "orig", None) or error
+    detail = " ".join(str(original).split()) or type(original).__name__
+    if isinstance(error, OperationalError | InterfaceError):
+        problem = "databasefilen kan ikke åpnes eller opprettes" if sqlite else "databaseserveren kan ikke nås"
+        return f"{problem} ({detail})"
+    return detail
+
+
+def storage_error(url: str, error: BaseException) -> StorageError:
+    reason = _reason(error, sqlite=url.lower().startswith("sqlite"))
+    return StorageError(f"kan ikke åpne databasen {_safe_url(url)}: {reason}")
 
 
 def alembic_config(url: str) -> Config:
@@ -62,11 +99,18 @@ class Storage:
         from legeplan.storage import database_url
 
         self.url = url or database_url()
-        self.engine = create_engine(self.url, future=True)
+        try:
+            self.engine = create_engine(self.url, future=True)
+        except (ArgumentError, ModuleNotFoundError, ValueError) as error:
+            raise storage_error(self.url, error) from error
         _enable_sqlite_foreign_keys(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if migrate:
-            self.migrate()
+            try:
+                self.migrate()
+            except (DBAPIError, OSError) as error:
+                self.engine.dispose()
+                raise storage_error(self.url, error) from error
 
     def migrate(self) -> None:
         """Bring the schema to the newest Alembic revision (creates the database on first use)."""
