@@ -70,3 +70,16 @@ def test_region_page_needs_login(database: Path) -> None:
         assert response.status_code in (303, 401), path
         assert response.status_code == 401 or response.headers["location"].startswith("/login")
     app.state.storage.dispose()
+
+
+def test_region_page_shows_helse_nords_figure_beside_ours(client: TestClient) -> None:
+    page = client.get("/region").text
+    assert "Helse Nord (avtaler/stabile)" in page and "186/171 (92 %) *" in page and "97/78" in page
+    assert "Samme kommune" in page
+    body = client.get("/region/data.json").json()["stability"]["by_population"]
+    assert body["published"]["10 000 – 19 999 innb."] == {
+        "agreements_at_end": 186,
+        "stable": 171,
+        "printed_percent": 92,
+    }
+    assert "641" in body["note"]

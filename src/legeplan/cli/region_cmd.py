@@ -23,9 +23,9 @@ from legeplan.region.analysis import (
     stability_table,
     vacancy_table,
 )
-from legeplan.region.helse_nord import PERIOD, helse_nord_dataset
+from legeplan.region.helse_nord import PERIOD, helse_nord_dataset, with_published
 from legeplan.region.models import REGION_KIND_LABELS, RegionalDataset
-from legeplan.region.report import percent
+from legeplan.region.report import percent, published_cell
 
 console = Console()
 region_app = typer.Typer(
@@ -37,11 +37,21 @@ DatasetOption = Annotated[
     Path | None,
     typer.Option("--dataset", help="Regionalt datasett (JSON); standard: det genererte Helse Nord-datasettet"),
 ]
+StatisticsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--statistics",
+        help="SSB-fil (JSON-stat 2.0) som overstyrer datasettet: 07459 folketall, 12005 fastlegelister; kan gjentas",
+    ),
+]
 RegionOption = Annotated[str | None, typer.Option("--region", help="Begrens til én region (id, se 'region list')")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")]
 
 
-def _dataset(path: Path | None, region: str | None) -> RegionalDataset:
+def _dataset(path: Path | None, region: str | None, statistics: list[Path] | None = None) -> RegionalDataset:
+    from legeplan.capacity.ssb import JsonStatError
+    from legeplan.region.statistics import apply_statistics
+
     if path is None:
         dataset = helse_nord_dataset()
     else:
@@ -52,6 +62,11 @@ def _dataset(path: Path | None, region: str | None) -> RegionalDataset:
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
             raise typer.BadParameter(f"{path}: ugyldig datasett: {problems}") from exc
+    if statistics:
+        try:
+            dataset = apply_statistics(dataset, statistics)
+        except JsonStatError as exc:
+            raise typer.BadParameter(f"--statistics: {exc}") from exc
     if region is None:
         return dataset
     match = next((r for r in dataset.regions if r.id == region), None)
@@ -108,6 +123,7 @@ def region_stability(
     by: Annotated[GroupBy | None, typer.Option("--by", help="Grupper etter sentralitet eller folketall")] = None,
     dataset_path: DatasetOption = None,
     region: RegionOption = None,
+    statistics: StatisticsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Stabile fastlegeavtaler og turnover (Helse Nord tabell 8.3)."""
@@ -115,12 +131,14 @@ def region_stability(
     end = _date(period_to, PERIOD[1], "--to")
     if end <= start:
         raise typer.BadParameter("--to må være etter --from")
-    result = stability_table(_dataset(dataset_path, region), start, end, by)
+    dataset = _dataset(dataset_path, region, statistics)
+    result = with_published(dataset, stability_table(dataset, start, end, by))
     if as_json:
         _emit_json(result)
         return
-    rows = [
-        [
+    rows = []
+    for r in [*result.rows, result.total]:
+        row = [
             r.group,
             str(r.agreements_at_end),
             str(r.stable),
@@ -128,21 +146,32 @@ def region_stability(
             str(r.ended),
             percent(r.turnover_share, 1),
         ]
-        for r in [*result.rows, result.total]
-    ]
-    _table(
-        f"Stabilitet {start:%d.%m.%Y}–{end:%d.%m.%Y}",
-        ["", "Avtaler ved slutt", "Stabile", "Andel stabile", "Avsluttet", "Turnover"],
-        rows,
-    )
+        if result.published:
+            figure = result.published.get(r.group)
+            printed = "–" if figure is None else published_cell(figure)
+            row.append(f"[bold]{printed} *[/bold]" if result.differs(r) else printed)
+        rows.append(row)
+    columns = ["", "Avtaler ved slutt", "Stabile", "Andel stabile", "Avsluttet", "Turnover"]
+    if result.published:
+        columns.append("Helse Nord")
+    _table(f"Stabilitet {start:%d.%m.%Y}–{end:%d.%m.%Y}", columns, rows)
+    if result.published:
+        console.print(
+            f"Beregnet fra de genererte avtalene; «Helse Nord» er {result.published_source} (avtaler/stabile)."
+        )
+    if result.note:
+        console.print(f"* Avvik fra Helse Nord: {result.note}")
 
 
 @region_app.command("vacancies")
 def region_vacancies(
-    dataset_path: DatasetOption = None, region: RegionOption = None, as_json: JsonOption = False
+    dataset_path: DatasetOption = None,
+    region: RegionOption = None,
+    statistics: StatisticsOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Ledige hjemler over tid og kronisk legemangel (Helse Nord tabell 10.1)."""
-    dataset = _dataset(dataset_path, region)
+    dataset = _dataset(dataset_path, region, statistics)
     rows, chronic = vacancy_table(dataset), chronic_shortage(dataset)
     if as_json:
         _emit_json({"vacancies": rows, "chronic_shortage": chronic})
@@ -162,6 +191,8 @@ def region_vacancies(
         ],
     )
     names = ", ".join(dataset.municipality(code).name for code in chronic.at_every_date) or "ingen"
+    if dataset.generated and chronic.at_every_date:
+        names += " (generert eksempel: hvilke kommuner er oppdiktet, bare antallet er fra Helse Nord)"
     console.print(f"Ledig ved alle {len(chronic.survey_dates)} målinger (kronisk mangel): {names}")
     for k, n in sorted(chronic.by_number_of_dates.items(), reverse=True):
         console.print(f"  ledig ved {k} måling(er): {n} kommuner")
@@ -174,35 +205,43 @@ def region_mobility(
     ] = GroupBy.POPULATION,
     dataset_path: DatasetOption = None,
     region: RegionOption = None,
+    statistics: StatisticsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Hvor legene som sluttet bor og jobber nå (Helse Nord tabell 9.2 og 9.3)."""
-    result = mobility_table(_dataset(dataset_path, region).departures, by)
+    result = mobility_table(_dataset(dataset_path, region, statistics).departures, by)
     if as_json:
         _emit_json(result)
         return
     _table(
         "Tidligere og nåværende bosted for leger som sluttet",
-        ["", "Tidligere", "Andel", "Nå", "Andel"],
+        ["Sentralitet" if by is GroupBy.CENTRALITY else "Folketall", "Tidligere", "Andel", "Nå", "Andel"],
         [
             [r.group, str(r.before), percent(r.before_share, 1), str(r.now), percent(r.now_share, 1)]
-            for r in result.rows
+            for r in [*result.rows, result.total]
         ],
+    )
+    _table(
+        "Hvor de gikk",
+        ["", "Leger", "Andel av alle"],
+        [[d.group, str(d.count), percent(d.share, 1)] for d in result.destinations],
     )
     staying = result.still_in_health_service
     console.print(
-        f"{result.departures} sluttet; {staying} jobber fortsatt i norsk helsetjeneste: "
-        f"{result.moved_up} til større/mer sentral, {result.moved_same} lik, "
-        f"{result.moved_down} til mindre/mindre sentral."
+        f"{result.departures} sluttet; {staying} jobber fortsatt i norsk helsetjeneste, "
+        f"{result.same_municipality} av dem i samme kommune."
     )
 
 
 @region_app.command("operating-models")
 def region_operating_models(
-    dataset_path: DatasetOption = None, region: RegionOption = None, as_json: JsonOption = False
+    dataset_path: DatasetOption = None,
+    region: RegionOption = None,
+    statistics: StatisticsOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Fastlegehjemler etter driftsform og år (Helse Nord tabell 10.6)."""
-    columns = operating_model_distribution(_dataset(dataset_path, region))
+    columns = operating_model_distribution(_dataset(dataset_path, region, statistics))
     if as_json:
         _emit_json(columns)
         return
@@ -216,10 +255,11 @@ def region_competence(
     by: Annotated[GroupBy | None, typer.Option("--by", help="Grupper etter sentralitet eller folketall")] = None,
     dataset_path: DatasetOption = None,
     region: RegionOption = None,
+    statistics: StatisticsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Spesialister, leger i spesialisering og leger uten LIS1 (Helse Nord tabell 10.11)."""
-    rows, total = competence_table(_dataset(dataset_path, region), by)
+    rows, total = competence_table(_dataset(dataset_path, region, statistics), by)
     if as_json:
         _emit_json({"rows": rows, "total": total})
         return
@@ -241,33 +281,43 @@ def region_competence(
 
 @region_app.command("statistics")
 def region_statistics(
-    file: Annotated[Path, typer.Argument(help="JSON-stat 2.0-fil fra SSB (tabell 12005 eller 07459)")],
+    file: Annotated[Path, typer.Argument(help="JSON-stat 2.0-fil fra SSB (tabell 12005, 07459 eller 14288)")],
+    alternative: Annotated[str, typer.Option("--alternative", help="Alternativ i 14288")] = "MMMM",
     as_json: JsonOption = False,
 ) -> None:
     """Les offentlig statistikk fra SSB (lokal fil, aldri nedlasting)."""
     from legeplan.capacity.ssb import JsonStatError
-    from legeplan.region.statistics import read_gp_lists_12005, read_population_07459
+    from legeplan.region.statistics import (
+        read_gp_lists_12005,
+        read_population_07459,
+        read_projection_totals_14288,
+        table_id,
+        unsupported,
+    )
 
-    try:
-        table_id = str(
-            json.loads(file.read_text(encoding="utf-8")).get("extension", {}).get("px", {}).get("tableid", "")
-        )
-    except (OSError, json.JSONDecodeError) as exc:
-        raise typer.BadParameter(f"{file}: ikke en lesbar JSON-stat-fil: {exc}") from exc
-    try:
-        if table_id == "07459" or "07459" in file.name:
-            population = read_population_07459(file)
-            if as_json:
-                _emit_json(
-                    [{"municipality_code": c, "year": y, "population": p} for (c, y), p in sorted(population.items())]
-                )
-                return
-            _table(
-                "Folketall (07459)",
-                ["Kommune", "År", "Folketall"],
-                [[c, str(y), f"{p:,}".replace(",", " ")] for (c, y), p in sorted(population.items())],
+    def show_population(title: str, population: dict[tuple[str, int], int]) -> None:
+        if as_json:
+            _emit_json(
+                [{"municipality_code": c, "year": y, "population": p} for (c, y), p in sorted(population.items())]
             )
             return
+        _table(
+            title,
+            ["Kommune", "År", "Folketall"],
+            [[c, str(y), f"{p:,}".replace(",", " ")] for (c, y), p in sorted(population.items())],
+        )
+
+    try:
+        found = table_id(file)
+        if found == "07459":
+            show_population("Folketall (07459)", read_population_07459(file))
+            return
+        if found == "14288":
+            projection = read_projection_totals_14288(file, alternative)
+            show_population(f"Framskrevet folketall (14288, {alternative.upper()})", projection)
+            return
+        if found not in (None, "12005"):
+            raise unsupported(file, found)
         stats = read_gp_lists_12005(file)
     except JsonStatError as exc:
         raise typer.BadParameter(str(exc)) from exc
@@ -302,6 +352,7 @@ def region_report(
     period_to: Annotated[str | None, typer.Option("--to")] = None,
     dataset_path: DatasetOption = None,
     region: RegionOption = None,
+    statistics: StatisticsOption = None,
 ) -> None:
     """Regional rapport (HTML, PDF eller Word) med tabeller og figurer."""
     from legeplan.region.report import build_regional_report
@@ -310,6 +361,6 @@ def region_report(
     start = _date(period_from, PERIOD[0], "--from")
     end = _date(period_to, PERIOD[1], "--to")
     source = "Generert datasett med Helse Nords publiserte tall (2020)" if dataset_path is None else str(dataset_path)
-    document = build_regional_report(_dataset(dataset_path, region), start, end, source=source)
+    document = build_regional_report(_dataset(dataset_path, region, statistics), start, end, source=source)
     render(document, out)
     console.print(f"Skrev {out}")

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from legeplan.region.models import (
+    LEFT_SERVICE_LABELS,
     MOBILITY_BANDS,
     POPULATION_BANDS,
     Departure,
@@ -59,12 +60,36 @@ class StabilityRow(_Result):
     turnover_share: float | None
 
 
+class PublishedFigure(_Result):
+    """A row as a published source prints it: agreements at the end and stable ones."""
+
+    agreements_at_end: int
+    stable: int
+    #: The share as printed (whole per cent), which need not be stable / agreements rounded (70/88: printed 79 %).
+    printed_percent: int | None = None
+
+    @property
+    def stability_share(self) -> float | None:
+        if self.printed_percent is not None:
+            return self.printed_percent / 100
+        return share(self.stable, self.agreements_at_end)
+
+
 class StabilityTable(_Result):
     start: date
     end: date
     by: GroupBy | None
     rows: list[StabilityRow]
     total: StabilityRow
+    #: The published figures per group (and "Alle kommuner") when the dataset reproduces a published table, with a
+    #: note on where and why the computed rows differ from them.
+    published: dict[str, PublishedFigure] = {}
+    published_source: str | None = None
+    note: str | None = None
+
+    def differs(self, row: StabilityRow) -> bool:
+        figure = self.published.get(row.group)
+        return figure is not None and (figure.agreements_at_end, figure.stable) != (row.agreements_at_end, row.stable)
 
 
 def _stability_row(group: str, agreements: Iterable[Agreement], start: date, end: date) -> StabilityRow:
@@ -163,15 +188,27 @@ class MobilityRow(_Result):
     now_share: float | None
 
 
+class DestinationRow(_Result):
+    group: str
+    count: int
+    share: float | None  # of all departures
+
+
 class MobilityTable(_Result):
     by: GroupBy
     rows: list[MobilityRow]
+    total: MobilityRow
     departures: int
     still_in_health_service: int
-    #: Among those still working: moved to a more/equally/less populous (or central) municipality.
+    #: Among those still working: moved to a more/equally/less populous (or central) municipality. `moved_same`
+    #: includes those who stayed in the same municipality (`same_municipality`).
     moved_up: int
     moved_same: int
     moved_down: int
+    same_municipality: int
+    left_health_service: int
+    #: Where they went, every departure once: same municipality, another larger/equal/smaller one, out of service.
+    destinations: list[DestinationRow]
 
 
 def _mobility_key(by: GroupBy) -> tuple[Callable[[Place], int], list[str]]:
@@ -203,14 +240,40 @@ def mobility_table(departures: Iterable[Departure], by: GroupBy) -> MobilityTabl
         )
         for i, label in enumerate(labels)
     ]
+    total = MobilityRow(
+        group="Alle",
+        before=len(records),
+        before_share=share(len(records), len(records)),
+        now=len(staying),
+        now_share=share(len(staying), len(staying)),
+    )
+    same_place = sum(1 for d in staying if d.same_municipality)
+    down = len(staying) - up - same
+    larger, smaller = ("mer sentral", "mindre sentral") if by is GroupBy.CENTRALITY else ("større", "mindre")
+    equal = "like sentral" if by is GroupBy.CENTRALITY else "samme størrelse"
+    reasons = Counter(d.left_reason for d in records if d.now is None)
+    why = ", ".join(f"{reasons[r]} {label}" for r, label in LEFT_SERVICE_LABELS.items() if reasons[r])
+    out = len(records) - len(staying)
+    destinations = [
+        ("Samme kommune", same_place),
+        (f"Annen kommune, {larger}", up),
+        (f"Annen kommune, {equal}", same - same_place),
+        (f"Annen kommune, {smaller}", down),
+        ("Ikke lenger i norsk helsetjeneste" + (f" ({why})" if why else ""), out),
+        ("Alle", len(records)),
+    ]
     return MobilityTable(
         by=by,
         rows=rows,
+        total=total,
         departures=len(records),
         still_in_health_service=len(staying),
         moved_up=up,
         moved_same=same,
-        moved_down=len(staying) - up - same,
+        moved_down=down,
+        same_municipality=same_place,
+        left_health_service=out,
+        destinations=[DestinationRow(group=g, count=n, share=share(n, len(records))) for g, n in destinations],
     )
 
 

@@ -136,15 +136,53 @@ class Place(_Model):
     centrality: int = Field(ge=1, le=6)
 
 
+class LeftServiceReason(StrEnum):
+    """Why a departed GP is no longer in Norwegian health services (Helse Nord section 9.2: 10, 2 and 8 of 90)."""
+
+    RETIRED = "retired"
+    LONG_TERM_SICK = "long_term_sick"
+    ABROAD = "abroad"
+
+
+LEFT_SERVICE_LABELS = {
+    LeftServiceReason.RETIRED: "pensjonist",
+    LeftServiceReason.LONG_TERM_SICK: "langtidssykmeldt",
+    LeftServiceReason.ABROAD: "i utlandet",
+}
+
+
 class Departure(_Model):
     """A GP who ended a fastlegeavtale, and where they are now (Helse Nord tables 9.2 and 9.3).
 
-    `now` is None when the physician no longer works in Norwegian health services (abroad, retired, other work)."""
+    `now` is None when the physician no longer works in Norwegian health services (`left_reason` may say why).
+    `same_municipality` marks a GP who still lives in the municipality they left the agreement in (Helse Nord: 13 of
+    90, most of them now LIS at the local hospital); `now` is then that municipality's size and centrality."""
 
     physician_id: Identifier
     from_municipality: MunicipalityCode
     before: Place
     now: Place | None = None
+    same_municipality: bool = False
+    left_reason: LeftServiceReason | None = None
+
+    @model_validator(mode="after")
+    def _consistent_destination(self) -> Self:
+        if self.same_municipality and (self.now is None or self.now.centrality != self.before.centrality):
+            raise ValueError("same_municipality needs `now` with the same centrality as `before`")
+        if self.left_reason is not None and self.now is not None:
+            raise ValueError("left_reason is only for a physician no longer in Norwegian health services (now=None)")
+        return self
+
+
+class GpListStatistic(_Model):
+    """SSB table 12005 for one municipality and year: fastlegelister, average list length, reserve capacity."""
+
+    municipality_code: str
+    year: int
+    lists: float | None = None
+    average_list_length: float | None = None
+    reserve_capacity_percent: float | None = None
+    open_lists: float | None = None
 
 
 class RegionalDataset(_Model):
@@ -159,6 +197,13 @@ class RegionalDataset(_Model):
     operating_models: tuple[OperatingModelCount, ...] = ()
     competence: tuple[CompetenceCount, ...] = ()
     departures: tuple[Departure, ...] = ()
+    #: Imported public statistics (SSB 12005) for municipalities in the dataset, and which files were applied.
+    list_statistics: tuple[GpListStatistic, ...] = ()
+    statistics_sources: tuple[str, ...] = ()
+    #: Municipalities whose population comes from an imported SSB 07459 file.
+    imported_population: tuple[MunicipalityCode, ...] = ()
+    #: True for a generated record set: municipality names are then examples, not findings about those places.
+    generated: bool = False
 
     @model_validator(mode="after")
     def _known_municipalities(self) -> Self:
@@ -169,6 +214,7 @@ class RegionalDataset(_Model):
         for field in ("agreements", "vacancy_surveys", "operating_models", "competence"):
             named += [(field, record.municipality_code) for record in getattr(self, field)]
         named += [("departures", d.from_municipality) for d in self.departures]
+        named += [("list_statistics", s.municipality_code) for s in self.list_statistics]
         for field, code in named:
             if code not in codes:
                 raise ValueError(f"{field}: unknown municipality {code}")
@@ -190,4 +236,8 @@ class RegionalDataset(_Model):
             operating_models=tuple(o for o in self.operating_models if o.municipality_code in keep),
             competence=tuple(c for c in self.competence if c.municipality_code in keep),
             departures=tuple(d for d in self.departures if d.from_municipality in keep),
+            list_statistics=tuple(s for s in self.list_statistics if s.municipality_code in keep),
+            statistics_sources=self.statistics_sources,
+            imported_population=tuple(c for c in self.imported_population if c in keep),
+            generated=self.generated,
         )

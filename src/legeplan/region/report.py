@@ -9,6 +9,9 @@ from legeplan.region.analysis import (
     CompetenceRow,
     GroupBy,
     MobilityTable,
+    PublishedFigure,
+    StabilityRow,
+    StabilityTable,
     chronic_shortage,
     competence_table,
     mobility_table,
@@ -16,7 +19,8 @@ from legeplan.region.analysis import (
     stability_table,
     vacancy_table,
 )
-from legeplan.region.models import RegionalDataset
+from legeplan.region.helse_nord import with_published
+from legeplan.region.models import RegionalDataset, band_of
 from legeplan.register.models import OperatingModel
 from legeplan.report.charts import BarChart, LineChart, Series, StackedBarChart
 from legeplan.report.document import Callout, Chapter, Figure, Paragraph, PlanDocument, Table
@@ -26,16 +30,72 @@ def percent(value: float | None, decimals: int = 0) -> str:
     return "–" if value is None else f"{value * 100:.{decimals}f} %".replace(".", ",")
 
 
-def _stability_rows(dataset: RegionalDataset, start: date, end: date, by: GroupBy) -> list[list[str]]:
-    table = stability_table(dataset, start, end, by)
-    return [[r.group, str(r.agreements_at_end), str(r.stable), percent(r.stability_share)] for r in table.rows]
+def published_cell(figure: PublishedFigure) -> str:
+    """A published row as «187/172 (92 %)»."""
+    return f"{figure.agreements_at_end}/{figure.stable} ({percent(figure.stability_share)})"
+
+
+def _stability_row(table: StabilityTable, r: StabilityRow) -> list[str]:
+    row = [r.group, str(r.agreements_at_end), str(r.stable), percent(r.stability_share)]
+    if table.published:
+        figure = table.published.get(r.group)
+        printed = "–" if figure is None else published_cell(figure)
+        row.append(f"{printed} *" if table.differs(r) else printed)
+    return row
+
+
+def _number(value: float | None, decimals: int = 0) -> str:
+    return "–" if value is None else f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+def _statistics_chapter(dataset: RegionalDataset, end: date) -> Chapter:
+    """Municipalities with imported SSB figures: population (07459) and list figures (12005)."""
+    lists = {s.municipality_code: s for s in dataset.list_statistics}
+    chosen = set(lists) | set(dataset.imported_population)
+    imported = sorted((m for m in dataset.municipalities if m.code in chosen), key=lambda m: m.code)
+    rows = []
+    for m in imported:
+        stat = lists.get(m.code)
+        rows.append(
+            [
+                f"{m.name} ({m.code})",
+                f"{_number(m.population)} ({m.population_date:%Y})"
+                if m.code in dataset.imported_population
+                else f"{_number(m.population)} (datasett)",
+                band_of(m.population).label,
+                _number(stat.average_list_length if stat else None),
+                _number(stat.reserve_capacity_percent if stat else None, 1),
+            ]
+        )
+    return Chapter(
+        id="statistikk",
+        title="Offentlig statistikk (SSB)",
+        blocks=[
+            Paragraph(text="Importert: " + "; ".join(dataset.statistics_sources) + "."),
+            Table(
+                caption="Kommuner med importerte tall",
+                columns=["Kommune", "Folketall (år)", "Folketallsgruppe", "Snittliste", "Reservekapasitet %"],
+                rows=rows or [["Ingen av kommunene i datasettet", "", "", "", ""]],
+                source="SSB tabell 07459 og 12005",
+                as_of=end,
+            ),
+        ],
+    )
 
 
 def build_regional_report(dataset: RegionalDataset, start: date, end: date, *, source: str) -> PlanDocument:
     """A PlanDocument for a region; `source` names where the records come from (shown on every table)."""
-    total = stability_table(dataset, start, end).total
-    by_centrality = stability_table(dataset, start, end, GroupBy.CENTRALITY)
+    by_centrality = with_published(dataset, stability_table(dataset, start, end, GroupBy.CENTRALITY))
+    by_population = with_published(dataset, stability_table(dataset, start, end, GroupBy.POPULATION))
+    total = by_centrality.total
     columns = ["", "Fastlegeavtaler ved slutt", "Stabile", "Andel stabile"]
+    compared = bool(by_centrality.published)
+    if compared:
+        columns.append("Helse Nord (avtaler/stabile)")
+    blank = [""] * (len(columns) - 1)
+    notes = [f"«Helse Nord» er {by_centrality.published_source}; de andre kolonnene er beregnet."] if compared else []
+    if by_population.note:
+        notes.append(f"* {by_population.note}")
     stability = Chapter(
         id="stabilitet",
         title="Stabilitet og turnover",
@@ -52,16 +112,15 @@ def build_regional_report(dataset: RegionalDataset, start: date, end: date, *, s
                 caption="Stabile fastlegeavtaler etter sentralitet og folketall",
                 columns=columns,
                 rows=[
-                    ["Sentralitet", "", "", ""],
-                    *_stability_rows(dataset, start, end, GroupBy.CENTRALITY),
-                    ["Folketall", "", "", ""],
-                    *_stability_rows(dataset, start, end, GroupBy.POPULATION),
+                    ["Sentralitet", *blank],
+                    *(_stability_row(by_centrality, r) for r in by_centrality.rows),
+                    ["Folketall", *blank],
+                    *(_stability_row(by_population, r) for r in by_population.rows),
                 ],
-                total_rows=[
-                    [total.group, str(total.agreements_at_end), str(total.stable), percent(total.stability_share)]
-                ],
+                total_rows=[_stability_row(by_centrality, total)],
                 source=source,
                 as_of=end,
+                note=" ".join(notes),
             ),
             Figure(
                 caption="Andel stabile fastlegeavtaler etter sentralitet",
@@ -134,6 +193,10 @@ def build_regional_report(dataset: RegionalDataset, start: date, end: date, *, s
                 for r in table.rows
             ]
 
+        def mobility_total(table: MobilityTable) -> list[list[str]]:
+            r = table.total
+            return [[r.group, str(r.before), percent(r.before_share, 1), str(r.now), percent(r.now_share, 1)]]
+
         staying = by_size.still_in_health_service
 
         def of_staying(count: int) -> str:
@@ -147,16 +210,25 @@ def build_regional_report(dataset: RegionalDataset, start: date, end: date, *, s
                     Paragraph(
                         text=(
                             f"Av {by_size.departures} fastleger som sluttet, jobber {staying} fortsatt i norsk "
-                            f"helsetjeneste. Av disse flyttet {of_staying(by_size.moved_up)} "
-                            f"til en mer folkerik kommune, {of_staying(by_size.moved_same)} "
-                            f"til en kommune av samme størrelse og "
-                            f"{of_staying(by_size.moved_down)} til en mindre."
+                            f"helsetjeneste, {by_size.same_municipality} av dem i samme kommune. Av de {staying} "
+                            f"bor {of_staying(by_size.moved_up)} nå i en mer folkerik kommune, "
+                            f"{of_staying(by_size.moved_same)} i en kommune av samme størrelse (også samme kommune) "
+                            f"og {of_staying(by_size.moved_down)} i en mindre."
                         )
+                    ),
+                    Table(
+                        caption="Hvor legene som sluttet gikk",
+                        columns=["", "Leger", "Andel av alle"],
+                        rows=[[d.group, str(d.count), percent(d.share, 1)] for d in by_size.destinations[:-1]],
+                        total_rows=[[d.group, str(d.count), percent(d.share, 1)] for d in by_size.destinations[-1:]],
+                        source=source,
+                        as_of=end,
                     ),
                     Table(
                         caption="Kommunestørrelse for tidligere og nåværende bosted",
                         columns=mobility_columns,
                         rows=mobility_rows(by_size),
+                        total_rows=mobility_total(by_size),
                         source=source,
                         as_of=end,
                     ),
@@ -164,6 +236,7 @@ def build_regional_report(dataset: RegionalDataset, start: date, end: date, *, s
                         caption="Sentralitet for tidligere og nåværende bosted",
                         columns=mobility_columns,
                         rows=mobility_rows(by_central),
+                        total_rows=mobility_total(by_central),
                         source=source,
                         as_of=end,
                     ),
@@ -239,6 +312,8 @@ def build_regional_report(dataset: RegionalDataset, start: date, end: date, *, s
                 ],
             )
         )
+    if dataset.statistics_sources:
+        chapters.append(_statistics_chapter(dataset, end))
     return PlanDocument(
         title="Fastlegetjenesten i regionen",
         subtitle="Stabilitet, rekruttering, driftsformer og kompetanse",

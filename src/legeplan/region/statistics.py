@@ -1,18 +1,24 @@
-"""Public statistics from local JSON-stat 2.0 files: SSB table 12005 (fastlegelister) and 07459 (population).
+"""Public statistics from local JSON-stat 2.0 files: SSB tables 12005 (fastlegelister), 07459 (population) and 14288
+(population projection).
 
 legeplan never fetches from SSB at run time: download the table yourself (SSB's API, response format json-stat2)
 and point legeplan at the file. Content codes are matched by id first and by label words second, so a table
-downloaded with SSB's labels instead of codes still reads."""
+downloaded with SSB's labels instead of codes still reads. `apply_statistics` lets imported 07459 populations and
+12005 list figures replace the generated ones in a `RegionalDataset`, so population bands follow the imported numbers.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from legeplan.capacity.ssb import JsonStatError, read_jsonstat
+from legeplan.region.models import GpListStatistic, RegionalDataset
 from legeplan.register.models import Municipality
 
 #: 12005 content code -> (our field, words that identify it in a label)
@@ -22,22 +28,56 @@ GP_LIST_CONTENTS = {
     "ReservekapFastlege": ("reserve_capacity_percent", ("reservekapasitet",)),
     "ApneLister": ("open_lists", ("åpne", "apne")),
 }
+#: The SSB tables legeplan reads, with what they hold.
+SUPPORTED_TABLES = {
+    "12005": "fastlegelister (listelengde, reservekapasitet)",
+    "07459": "folkemengde",
+    "14288": "framskrevet folkemengde",
+}
 
-
-class GpListStatistic(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    municipality_code: str
-    year: int
-    lists: float | None = None
-    average_list_length: float | None = None
-    reserve_capacity_percent: float | None = None
-    open_lists: float | None = None
+__all__ = [
+    "SUPPORTED_TABLES",
+    "GpListStatistic",
+    "apply_statistics",
+    "read_gp_lists_12005",
+    "read_population_07459",
+    "read_projection_totals_14288",
+    "table_id",
+]
 
 
 def sample_path(table: str) -> Path:
     """The small real-shaped fixture shipped for a table ("12005" or "07459")."""
     return Path(str(files("legeplan.region") / "data" / f"ssb_{table}_sample.json"))
+
+
+def table_id(path: Path | str) -> str | None:
+    """The SSB table id of a JSON-stat file: extension.px.tableid, else the label's leading "NNNNN:", else a
+    five-digit number in the file name; None when none of them names one."""
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise JsonStatError(f"kan ikke lese {path}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise JsonStatError(f"{path}: ikke gyldig JSON (linje {exc.lineno}): {exc.msg}") from exc
+    if not isinstance(document, dict):
+        raise JsonStatError(f"{path}: ikke et JSON-stat 2.0-datasett")
+    extension = document.get("extension")
+    px = extension.get("px") if isinstance(extension, dict) else None
+    if isinstance(px, dict) and px.get("tableid"):
+        return str(px["tableid"])
+    if match := re.match(r"\s*(\d{5})\s*:", str(document.get("label", ""))):
+        return match.group(1)
+    if match := re.search(r"(?<!\d)(\d{5})(?!\d)", path.name):
+        return match.group(1)
+    return None
+
+
+def unsupported(path: Path | str, found: str | None) -> JsonStatError:
+    known = ", ".join(f"{t} ({what})" for t, what in SUPPORTED_TABLES.items())
+    named = f"tabell {found}" if found else "ingen tabell-id (extension.px.tableid eller «NNNNN:» i label)"
+    return JsonStatError(f"{path}: fant {named}; støttet er {known}")
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], path: Path) -> None:
@@ -72,6 +112,11 @@ def read_gp_lists_12005(path: Path | str) -> list[GpListStatistic]:
         value = None if pd.isna(record["value"]) else float(record["value"])
         rows.setdefault((str(record["Region"]), year), {})[field] = value
     if not rows:
+        found = table_id(path)
+        if found in SUPPORTED_TABLES and found != "12005":
+            raise JsonStatError(f"{path}: fant tabell {found} ({SUPPORTED_TABLES[found]}), ikke 12005 (fastlegelister)")
+        if found not in (None, "12005"):
+            raise unsupported(path, found)
         raise JsonStatError(f"{path}: fant ingen kjente statistikkvariabler fra tabell 12005")
     return [
         GpListStatistic(municipality_code=code, year=year, **values) for (code, year), values in sorted(rows.items())
@@ -91,15 +136,78 @@ def read_population_07459(path: Path | str) -> dict[tuple[str, int], int]:
     }
 
 
+def read_projection_totals_14288(path: Path | str, alternative: str = "MMMM") -> dict[tuple[str, int], int]:
+    """Projected population per (municipality code, year) for one alternative, summed over sex and age."""
+    path = Path(path)
+    frame = read_jsonstat(path, naming="id")
+    _require(frame, ("Region", "ContentsCode", "Tid", "value"), path)
+    chosen = frame[frame["ContentsCode"].astype(str).str.upper() == alternative.upper()]
+    if chosen.empty:
+        have = ", ".join(sorted(set(frame["ContentsCode"].astype(str))))
+        raise JsonStatError(f"{path}: fant ikke alternativ {alternative!r}; filen har {have}")
+    chosen = chosen.assign(year=chosen["Tid"].astype(str).str[:4].astype(int))
+    totals = chosen.groupby(["Region", "year"], as_index=False)["value"].sum()
+    return {
+        (str(code), int(year)): round(float(value))
+        for code, year, value in zip(totals["Region"], totals["year"], totals["value"], strict=True)
+    }
+
+
 def with_population(
     municipalities: tuple[Municipality, ...], population: dict[tuple[str, int], int], year: int
 ) -> tuple[Municipality, ...]:
     """Municipalities with population updated from 07459 where the table has them for `year`."""
-    from datetime import date
-
     return tuple(
         m.model_copy(update={"population": population[(m.code, year)], "population_date": date(year, 1, 1)})
         if (m.code, year) in population
         else m
         for m in municipalities
+    )
+
+
+def _year_for(years: set[int], as_of: date) -> int:
+    """The latest year in the table at or before the dataset's date, else the earliest year the table has."""
+    earlier = [y for y in years if y <= as_of.year]
+    return max(earlier) if earlier else min(years)
+
+
+def apply_statistics(dataset: RegionalDataset, paths: list[Path]) -> RegionalDataset:
+    """`dataset` with imported statistics: 07459 populations replace the municipalities' populations (so bands
+    follow them) and 12005 list figures are attached, both for the year nearest `dataset.as_of` and only for the
+    municipalities in the dataset. 14288 is a projection, not a count, and is refused here."""
+    municipalities = dataset.municipalities
+    list_statistics = list(dataset.list_statistics)
+    codes = {m.code for m in municipalities}
+    sources = list(dataset.statistics_sources)
+    imported = set(dataset.imported_population)
+    for path in paths:
+        found = table_id(path)
+        if found == "07459":
+            population = read_population_07459(path)
+            year = _year_for({y for _, y in population}, dataset.as_of)
+            municipalities = with_population(municipalities, population, year)
+            matched = {c for c in codes if (c, year) in population}
+            imported |= matched
+            sources.append(f"SSB tabell 07459 ({path.name}): folketall 1.1.{year} for {len(matched)} kommuner")
+        elif found == "12005":
+            stats = read_gp_lists_12005(path)
+            year = _year_for({s.year for s in stats}, dataset.as_of)
+            chosen = [s for s in stats if s.year == year and s.municipality_code in codes]
+            replaced = {s.municipality_code for s in chosen}
+            list_statistics = [s for s in list_statistics if s.municipality_code not in replaced] + chosen
+            sources.append(f"SSB tabell 12005 ({path.name}): fastlegelister {year} for {len(chosen)} kommuner")
+        elif found == "14288":
+            raise JsonStatError(
+                f"{path}: tabell 14288 er en framskriving, ikke folketall; bruk 07459 for kommunenes folketall "
+                "(14288 kan vises med 'legeplan region statistics')"
+            )
+        else:
+            raise unsupported(path, found)
+    return dataset.model_copy(
+        update={
+            "municipalities": municipalities,
+            "list_statistics": tuple(sorted(list_statistics, key=lambda s: s.municipality_code)),
+            "statistics_sources": tuple(sources),
+            "imported_population": tuple(sorted(imported)),
+        }
     )

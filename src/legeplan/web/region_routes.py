@@ -22,7 +22,7 @@ from legeplan.region.analysis import (
     stability_table,
     vacancy_table,
 )
-from legeplan.region.helse_nord import PERIOD, helse_nord_dataset
+from legeplan.region.helse_nord import PERIOD, helse_nord_dataset, with_published
 from legeplan.region.models import REGION_KIND_LABELS, RegionalDataset
 from legeplan.region.report import build_regional_report
 from legeplan.report.charts import to_svg
@@ -119,8 +119,12 @@ def region_data(
         "to": end.isoformat(),
         "stability": {
             "total": stability_table(selected, start, end).total.model_dump(mode="json"),
-            "by_centrality": stability_table(selected, start, end, GroupBy.CENTRALITY).model_dump(mode="json"),
-            "by_population": stability_table(selected, start, end, GroupBy.POPULATION).model_dump(mode="json"),
+            "by_centrality": with_published(
+                selected, stability_table(selected, start, end, GroupBy.CENTRALITY)
+            ).model_dump(mode="json"),
+            "by_population": with_published(
+                selected, stability_table(selected, start, end, GroupBy.POPULATION)
+            ).model_dump(mode="json"),
         },
         "vacancies": [row.model_dump(mode="json") for row in vacancy_table(selected)],
         "chronic_shortage": chronic_shortage(selected).model_dump(mode="json"),
