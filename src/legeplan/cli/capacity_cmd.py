@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -23,7 +25,16 @@ from legeplan.capacity import (
     simulate_workforce,
     workforce_from_scenario,
 )
+from legeplan.capacity.scenario_io import norwegian_message
 from legeplan.cli.app import app
+
+#: Simulation parameters and the options that set them, for error messages.
+OPTION_OF = {
+    "turnover_rate": "--turnover",
+    "recruitment_lag_years": "--recruitment-lag",
+    "lis1_per_year": "--lis1-per-year",
+    "locum_cost_nok": "--locum-cost",
+}
 
 
 def _number(value: float, decimals: int = 0) -> str:
@@ -87,6 +98,38 @@ def _simulation_table(result: SimulationResult) -> Table:
     return table
 
 
+#: (option, lowest, highest) for the numeric options of `dimension`.
+OPTION_BOUNDS: dict[str, tuple[str, float, float]] = {
+    "runs": ("--runs", 1, 1_000_000),
+    "years": ("--years", 1, 60),
+    "turnover": ("--turnover", 0.0, 1.0),
+    "recruitment_lag": ("--recruitment-lag", 0.1, 20.0),
+    "lis1_per_year": ("--lis1-per-year", 0, 1000),
+    "locum_cost": ("--locum-cost", 0.0, 1e9),
+    "seed": ("--seed", 0, 2**63 - 1),
+}
+
+
+def _option_problems(**values: float | None) -> list[str]:
+    """Norwegian messages for option values outside their bounds (or not finite); empty when all are fine."""
+    problems = []
+    for name, value in values.items():
+        option, low, high = OPTION_BOUNDS[name]
+        if value is None:
+            continue
+        if not math.isfinite(value) or not low <= value <= high:
+            shown = f"{value:g}".replace(".", ",")
+            if name == "seed":
+                problems.append(f"--seed må være et heltall 0 eller større, ikke {shown}")
+                continue
+            hint = "; oppgi som andel, f.eks. 0,128 for 12,8 %" if name == "turnover" and 1 < value <= 100 else ""
+            problems.append(
+                f"{option} må være mellom {_number(low, 1 if low and low < 1 else 0)} og {_number(high)}, "
+                f"ikke {shown}{hint}"
+            )
+    return problems
+
+
 @app.command("dimension")
 def dimension_command(
     scenario_file: str = typer.Argument(
@@ -94,21 +137,37 @@ def dimension_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON"),
     simulate: bool = typer.Option(False, "--simulate", help="Kjør også stokastisk simulering av legedekningen"),
-    runs: int = typer.Option(2000, "--runs", min=1, help="Antall simuleringer"),
-    years: int = typer.Option(20, "--years", min=1, max=60, help="År å simulere"),
+    runs: int = typer.Option(2000, "--runs", help="Antall simuleringer"),
+    years: int = typer.Option(20, "--years", help="År å simulere"),
     turnover: float = typer.Option(
-        TURNOVER_NORD_NORGE, "--turnover", min=0.0, max=1.0, help="Årlig turnover (Nord-Norge 0,128; landet 0,073)"
+        TURNOVER_NORD_NORGE, "--turnover", help="Årlig turnover (Nord-Norge 0,128; landet 0,073)"
     ),
-    recruitment_lag: float = typer.Option(1.0, "--recruitment-lag", min=0.1, help="Gjennomsnittlig tid å besette (år)"),
-    lis1_per_year: int = typer.Option(0, "--lis1-per-year", min=0, help="LIS1-stillinger i kommunen per år"),
+    recruitment_lag: float = typer.Option(1.0, "--recruitment-lag", help="Gjennomsnittlig tid å besette (år, 0,1-20)"),
+    lis1_per_year: int = typer.Option(0, "--lis1-per-year", help="LIS1-stillinger i kommunen per år"),
     locum_cost: float = typer.Option(
-        LOCUM_COST_PER_VACANCY_NOK, "--locum-cost", min=0.0, help="Vikarkostnad per ledig hjemmel per år (kr)"
+        LOCUM_COST_PER_VACANCY_NOK,
+        "--locum-cost",
+        help="Vikarkostnad per ledig hjemmel per år (kr)",
     ),
-    seed: int | None = typer.Option(None, "--seed", help="Frø for tilfeldige tall (gjentakbar simulering)"),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Frø for tilfeldige tall, et heltall 0 eller større (gjentakbar)"
+    ),
 ) -> None:
     """Beregn hvor mange fastlegehjemler kommunen trenger år for år, og hvorfor."""
     console = Console()
     errors = Console(stderr=True)
+    problems = _option_problems(
+        runs=runs,
+        years=years,
+        turnover=turnover,
+        recruitment_lag=recruitment_lag,
+        lis1_per_year=lis1_per_year,
+        locum_cost=locum_cost,
+        seed=seed,
+    )
+    if problems:
+        errors.print(f"[red]Feil:[/red] {'; '.join(problems)}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
     path = Path(scenario_file)
     try:
         if not path.exists() and scenario_file.lower().replace("ø", "o") in EXAMPLES:
@@ -116,18 +175,26 @@ def dimension_command(
         else:
             scenario = load_scenario(path)
     except ScenarioError as error:
-        errors.print(f"[red]Feil:[/red] {error}", markup=True, highlight=False)
+        errors.print(f"[red]Feil:[/red] {error}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
     result = dimension(scenario)
     simulation: SimulationResult | None = None
     if simulate:
-        params = workforce_from_scenario(
-            scenario,
-            turnover_rate=turnover,
-            recruitment_lag_years=recruitment_lag,
-            lis1_per_year=lis1_per_year,
-            locum_cost_nok=locum_cost,
-        )
+        try:
+            params = workforce_from_scenario(
+                scenario,
+                turnover_rate=turnover,
+                recruitment_lag_years=recruitment_lag,
+                lis1_per_year=lis1_per_year,
+                locum_cost_nok=locum_cost,
+            )
+        except ValidationError as error:
+            lines = [
+                f"{OPTION_OF.get(str(item['loc'][-1]) if item['loc'] else '', 'simulering')}: {norwegian_message(item)}"
+                for item in error.errors()
+            ]
+            errors.print(f"[red]Feil:[/red] {'; '.join(lines)}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from error
         with Progress(
             TextColumn("Simulerer legedekningen"),
             BarColumn(),
