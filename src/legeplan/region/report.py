@@ -25,6 +25,14 @@ from legeplan.register.models import OperatingModel
 from legeplan.report.charts import BarChart, LineChart, Series, StackedBarChart
 from legeplan.report.document import Callout, Chapter, Figure, Paragraph, PlanDocument, Table
 
+#: Short legend labels: the full ones made one legend row wider than the chart, which cut off its left end.
+CHART_LABELS = {
+    OperatingModel.NAERINGSDRIFT: "Næringsdrift",
+    OperatingModel.SUBSIDISED_8_2: "Næringsdrift, 8.2",
+    OperatingModel.FASTLONN_BONUS: "Fastlønn m/bonus",
+    OperatingModel.FASTLONN: "Fastlønn",
+}
+
 
 def percent(value: float | None, decimals: int = 0) -> str:
     return "–" if value is None else f"{value * 100:.{decimals}f} %".replace(".", ",")
@@ -267,13 +275,7 @@ def build_regional_report(dataset: RegionalDataset, start: date, end: date, *, s
                             title="Hjemler etter driftsform",
                             categories=[str(c.count_date.year) for c in models],
                             segments={
-                                OPERATING_MODEL_LABELS[m]: [float(c.positions[m]) for c in models]
-                                for m in (
-                                    OperatingModel.NAERINGSDRIFT,
-                                    OperatingModel.SUBSIDISED_8_2,
-                                    OperatingModel.FASTLONN_BONUS,
-                                    OperatingModel.FASTLONN,
-                                )
+                                label: [float(c.positions[m]) for c in models] for m, label in CHART_LABELS.items()
                             },
                             y_label="Hjemler",
                         ),
