@@ -105,3 +105,14 @@ def test_any_non_negative_bar_data_gives_valid_svg(values: list[float]) -> None:
 
 def test_chart_error_is_a_value_error() -> None:
     assert issubclass(ChartError, ValueError)
+
+
+def test_long_legend_labels_wrap_onto_rows_that_fit_the_figure() -> None:
+    from legeplan.report.charts import WIDTH_IN, _legend_columns
+
+    short = ["Næringsdrift", "8.2", "Fastlønn", "Bonus"]
+    long = ["Privat næringsdrift (hovedmodellen)", "Næringsdrift med 8.2-avtale", "Fastlønn med bonus", "Fast lønn"]
+    assert _legend_columns(short) == 4
+    columns = _legend_columns(long)
+    assert 1 <= columns < 4
+    assert sum(0.065 * len(label) + 0.45 for label in long[:columns]) <= WIDTH_IN

@@ -237,6 +237,18 @@ def _category_ticks(axes: Axes, categories: list[str], x_label: str) -> None:
         axes.set_xlabel(f"{x_label} ({note})" if x_label else note[:1].upper() + note[1:])
 
 
+def _legend_columns(labels: Sequence[str]) -> int:
+    """As many legend entries per row as fit the figure's width (about 0.065 in per character at 8.5 pt plus the
+    swatch), so long labels wrap onto more rows instead of running off the left edge."""
+    widths = [0.065 * len(label) + 0.45 for label in labels]
+    for columns in range(min(4, len(labels)), 1, -1):
+        rows = [widths[start : start + columns] for start in range(0, len(widths), columns)]
+        column_widths = [max(row[c] for row in rows if c < len(row)) for c in range(columns)]
+        if sum(column_widths) <= WIDTH_IN * 0.95:
+            return columns
+    return 1
+
+
 def _draw_bar(spec: BarChart) -> Figure:
     figure, axes = _new_figure(
         spec,
@@ -275,7 +287,7 @@ def _draw_bar(spec: BarChart) -> Figure:
             frameon=False,
             loc="lower right",
             bbox_to_anchor=(1.0, 1.0),
-            ncols=len(handles),
+            ncols=_legend_columns([str(handle.get_label()) for handle in handles]),
             fontsize=8.5,
         )
     axes.margins(x=0.02, y=0.12) if not spec.horizontal else axes.margins(x=0.12, y=0.02)
@@ -396,7 +408,11 @@ def _draw_stacked(spec: StackedBarChart) -> Figure:
     axes.margins(x=0.1, y=0.02) if spec.horizontal else axes.margins(y=0.1)
     # Above the plot, like the age pyramid's: below it the legend would collide with the source line.
     axes.legend(
-        frameon=False, fontsize=8.5, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=min(4, len(spec.segments))
+        frameon=False,
+        fontsize=8.5,
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        ncols=_legend_columns(list(spec.segments)),
     )
     return figure
 
