@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import typer
 from pydantic import ValidationError
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -19,6 +21,7 @@ from legeplan.capacity import (
     DimensioningResult,
     ScenarioError,
     SimulationResult,
+    YearRow,
     dimension,
     example_scenario,
     load_scenario,
@@ -42,42 +45,60 @@ def _number(value: float, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
 
 
-def _table(result: DimensioningResult) -> Table:
-    table = Table(title=f"Dimensjonering av fastlegehjemler: {result.scenario}", show_lines=False)
-    for header in (
-        "År",
-        "Innbyggere",
-        "Behov",
-        "Hjemler",
-        "Planlagt",
-        "Vekst",
-        "Kapasitetsmål",
-        "Kortere lister",
-        "Pensjon",
-        "Nye",
-        "Rekruttere",
-        "Snittliste",
-        "Ledig",
-    ):
-        table.add_column(header, justify="right")
+def _free(share: float | None) -> str:
+    """Free capacity with the planned hjemler; negative (lists over their capacity) with a real minus sign."""
+    if share is None:
+        return "–"
+    value = round(share * 100, 1) + 0.0
+    return f"−{_number(-value, 1)} %" if value < 0 else f"{_number(value, 1)} %"
+
+
+#: (header, value) of every column; the default table shows MAIN, the reasons table REASONS, --wide all of them.
+_COLUMNS: dict[str, tuple[str, Callable[[YearRow], str]]] = {
+    "year": ("År", lambda row: str(row.year)),
+    "population": ("Innb.", lambda row: _number(row.population)),
+    "needed": ("Behov", lambda row: _number(row.positions_needed, 2)),
+    "required": ("Hjemler", lambda row: str(row.positions_required)),
+    "existing": ("Planlagt", lambda row: str(row.positions_existing)),
+    "growth": ("Vekst", lambda row: _number(row.growth_positions, 2)),
+    "capacity": ("Kapasitetsmål", lambda row: _number(row.capacity_positions, 2)),
+    "shorter": ("Kortere lister", lambda row: _number(row.shorter_list_positions, 2)),
+    "retirements": ("Pensjon", lambda row: str(row.retirements)),
+    "new": ("Nye", lambda row: str(row.new_positions)),
+    "recruit": ("Rekrutt.", lambda row: str(row.to_recruit)),
+    "average": ("Snittliste", lambda row: _number(row.average_list_length)),
+    "free": ("Ledig*", lambda row: _free(row.free_capacity_share)),
+}
+MAIN_COLUMNS = ("year", "population", "needed", "required", "existing", "retirements", "new", "recruit", "free")
+REASON_COLUMNS = ("year", "needed", "growth", "capacity", "shorter", "average")
+ALL_COLUMNS = tuple(_COLUMNS)
+
+FREE_NOTE = (
+    "Innb. = innbyggere; Behov = hjemler som trengs (desimaler), Hjemler = avrundet; Planlagt = dagens + ALIS.\n"
+    "* Ledig kapasitet med planlagte hjemler; negativ (−) = listene er over kapasiteten (over listetaket)."
+)
+
+
+def _table(result: DimensioningResult, columns: Sequence[str] = MAIN_COLUMNS, title: str | None = None) -> Table:
+    """The dimensioning year by year. The default columns fit an 80-column terminal; `ALL_COLUMNS` is --wide."""
+    table = Table(
+        title=title or f"Dimensjonering av fastlegehjemler: {result.scenario}",
+        caption=FREE_NOTE if "free" in columns else None,
+        show_lines=False,
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        caption_justify="left",
+    )
+    for key in columns:
+        table.add_column(_COLUMNS[key][0], justify="right", no_wrap=True)
     for row in result.rows:
-        free = "–" if row.free_capacity_share is None else f"{_number(row.free_capacity_share * 100, 1)} %"
-        table.add_row(
-            str(row.year),
-            _number(row.population),
-            _number(row.positions_needed, 2),
-            str(row.positions_required),
-            str(row.positions_existing),
-            _number(row.growth_positions, 2),
-            _number(row.capacity_positions, 2),
-            _number(row.shorter_list_positions, 2),
-            str(row.retirements),
-            str(row.new_positions),
-            str(row.to_recruit),
-            _number(row.average_list_length),
-            free,
-        )
+        table.add_row(*(_COLUMNS[key][1](row) for key in columns))
     return table
+
+
+def _reasons_table(result: DimensioningResult) -> Table:
+    return _table(result, REASON_COLUMNS, "Hvorfor: nye hjemler etter årsak (ved dagens snittliste)")
 
 
 def _simulation_table(result: SimulationResult) -> Table:
@@ -136,6 +157,9 @@ def dimension_command(
         ..., metavar="SCENARIO", help=f"Scenariofil (.toml/.json) eller et eksempel: {', '.join(EXAMPLES)}"
     ),
     as_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON"),
+    wide: bool = typer.Option(
+        False, "--wide", help="Én bred tabell med alle kolonner (trenger omtrent 130 tegn), i stedet for to smale"
+    ),
     simulate: bool = typer.Option(False, "--simulate", help="Kjør også stokastisk simulering av legedekningen"),
     runs: int = typer.Option(2000, "--runs", help="Antall simuleringer"),
     years: int = typer.Option(20, "--years", help="År å simulere"),
@@ -219,7 +243,11 @@ def dimension_command(
             document["simulation"] = simulation.model_dump(mode="json")
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    console.print(_table(result))
+    if wide:
+        console.print(_table(result, ALL_COLUMNS))
+    else:
+        console.print(_table(result))
+        console.print(_reasons_table(result))
     for line in result.explanations:
         console.print(f"• {line}", highlight=False)
     if simulation is not None:
