@@ -5,6 +5,7 @@ Pure engine: takes and returns Pydantic models, never touches the web or the dat
 
 from legeplan.capacity.dimension import dimension, retirements_by_year, round_positions, years_per_new_position
 from legeplan.capacity.models import (
+    AgeGroupGrowth,
     AgeGroupPopulation,
     DimensioningResult,
     Projection,
@@ -39,6 +40,7 @@ __all__ = [
     "LOCUM_COST_PER_VACANCY_NOK",
     "TURNOVER_NATIONAL",
     "TURNOVER_NORD_NORGE",
+    "AgeGroupGrowth",
     "AgeGroupPopulation",
     "DimensioningResult",
     "JsonStatError",

@@ -18,7 +18,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from legeplan.capacity.models import DimensioningResult, RoundingRule, Scenario, YearRow
+from legeplan.capacity.models import (
+    AgeGroupGrowth,
+    DimensioningResult,
+    Projection,
+    RoundingRule,
+    Scenario,
+    YearRow,
+)
 
 
 def round_positions(value: float, rule: RoundingRule) -> int:
@@ -148,8 +155,27 @@ def dimension(scenario: Scenario) -> DimensioningResult:
         annual_population_growth=annual_growth,
         years_per_new_position=None if math.isinf(every) else every,
         rows=rows,
+        age_groups=age_group_growth(scenario.projection),
         explanations=_summary(scenario, rows, average_today, current_free_share, target_list, every),
     )
+
+
+def age_group_growth(projection: Projection) -> list[AgeGroupGrowth]:
+    """Every age group's persons by projection year and change from the first year (total row "Alle" last)."""
+    base = projection.years[0]
+    groups: list[AgeGroupGrowth] = []
+    for group in [*projection.age_groups, None]:
+        persons = {row.year: (row.by_age[group] if group else row.total) for row in projection.years}
+        start = base.by_age[group] if group else base.total
+        groups.append(
+            AgeGroupGrowth(
+                group=group or "Alle",
+                persons=persons,
+                change={year: value - start for year, value in persons.items()},
+                change_share={year: (value - start) / start if start else None for year, value in persons.items()},
+            )
+        )
+    return groups
 
 
 _ROUNDING_TEXT = {
@@ -217,7 +243,7 @@ def _summary(
             f"Befolkningen endres med {_number(growth)} personer fram til {last.year}; vektet etter hvor ofte hver "
             f"aldersgruppe bruker fastlegen tilsvarer det {_number(last.weighted_population - first.population)} "
             f"gjennomsnittspasienter, og med dagens gjennomsnittlige listelengde behov for "
-            f"{_number(last.growth_positions, 1)} nye hjemler."
+            f"{_number(last.growth_positions, 1)} nye hjemler (aldersvektet; det er dette tallet tabellen bruker)."
         )
     else:
         lines.append(
@@ -232,8 +258,9 @@ def _summary(
             )
         else:
             lines.append(
-                f"Med {_number(growth_per_year)} flere innbyggere per år og snittliste {_number(average_today)} trengs "
-                f"en ny hjemmel omtrent hvert {_number(every, 1)} år (uendret listelengde og aldersfordeling)."
+                f"Regnet bare på antall innbyggere (uten aldersvekter): med {_number(growth_per_year)} flere "
+                f"innbyggere per år og snittliste {_number(average_today)} trengs en ny hjemmel omtrent hvert "
+                f"{_number(every, 1)} år (uendret listelengde)."
             )
     if scenario.residents_listed_elsewhere or scenario.guest_patients:
         lines.append(
@@ -243,8 +270,8 @@ def _summary(
         )
     if scenario.target_free_share is not None:
         lines.append(
-            f"Et mål om {_percent(scenario.target_free_share)} ledig kapasitet på listene gir behov for "
-            f"{_number(first.capacity_positions, 2)} hjemler til allerede i dag "
+            f"Et mål om {_percent(scenario.target_free_share)} ledig kapasitet på listene betyr at kommunen allerede "
+            f"i dag trenger {_number(first.capacity_positions, 2)} hjemler flere "
             f"({_ROUNDING_TEXT[scenario.rounding]}: {round_positions(first.capacity_positions, scenario.rounding)})."
         )
     if abs(target_list - average_today) > 1e-9:

@@ -212,6 +212,18 @@ class YearRow(BaseModel):
     explanation: str
 
 
+class AgeGroupGrowth(BaseModel):
+    """One age group's persons in each projection year and its change from the base year (e.g. Bodø 80-89 år
+    2022->2025: +17,6 %)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group: str
+    persons: dict[int, float]
+    change: dict[int, float]
+    change_share: dict[int, float | None]
+
+
 class DimensioningResult(BaseModel):
     """Year-by-year answer to «how many hjemler, when and why», with plain-language Norwegian explanations."""
 
@@ -231,6 +243,9 @@ class DimensioningResult(BaseModel):
     years_per_new_position: float | None
     rows: list[YearRow]
     explanations: list[str]
+    age_groups: list[AgeGroupGrowth] = Field(
+        default_factory=list, description="Per aldersgruppe, alle år i framskrivingen, endring fra grunnåret"
+    )
 
     def row(self, year: int) -> YearRow:
         for row in self.rows:

@@ -101,6 +101,29 @@ def _reasons_table(result: DimensioningResult) -> Table:
     return _table(result, REASON_COLUMNS, "Hvorfor: nye hjemler etter årsak (ved dagens snittliste)")
 
 
+def _age_table(result: DimensioningResult) -> Table:
+    """Persons by age group in each projection year, and the change from the base year to the next and last year."""
+    years = sorted(result.age_groups[0].persons)
+    base, steps = years[0], [year for year in (years[1], years[-1]) if year != years[0]] if len(years) > 1 else []
+    table = Table(title="Befolkning etter aldersgruppe (framskriving)", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Alder")
+    for year in years:
+        table.add_column(str(year), justify="right", no_wrap=True)
+    for year in dict.fromkeys(steps):
+        table.add_column(f"{base}→{year}", justify="right", no_wrap=True)
+    for growth in result.age_groups:
+        shares = [growth.change_share[year] for year in dict.fromkeys(steps)]
+        table.add_row(
+            growth.group,
+            *(_number(growth.persons[year]) for year in years),
+            *(
+                "–" if share is None else f"{'+' if share >= 0 else '−'}{_number(abs(share) * 100, 1)} %"
+                for share in shares
+            ),
+        )
+    return table
+
+
 def _simulation_table(result: SimulationResult) -> Table:
     low, mid, high = result.percentiles[0], result.percentiles[len(result.percentiles) // 2], result.percentiles[-1]
     turnover = _number(result.turnover_rate * 100, 1)
@@ -248,6 +271,8 @@ def dimension_command(
     else:
         console.print(_table(result))
         console.print(_reasons_table(result))
+    if len(result.age_groups) > 2:  # more than one age group besides the total
+        console.print(_age_table(result))
     for line in result.explanations:
         console.print(f"• {line}", highlight=False)
     if simulation is not None:
