@@ -72,6 +72,25 @@ def test_alis_become_specialists_after_five_years() -> None:
     assert vacant[0, 0].min() > 0  # all six ALIS left in year 0
 
 
+@pytest.mark.parametrize("completed", [0, 2, 4])
+def test_alis_turn_into_specialists_exactly_when_training_ends(completed: int) -> None:
+    """ALIS never leave (ALIS turnover 0) but specialists always do (turnover 1): the hjemler stay filled while the
+    six are in training and empty the year after they finish, 5 - completed years on. Fails if ALIS never became
+    specialists (no vacancy ever) or became them too early or late (vacancy in another year)."""
+    params = WorkforceParameters(
+        positions=6,
+        alis_in_training=[0] * completed + [6],
+        turnover_rate=1.0,
+        alis_turnover_rate=0.0,
+        recruitment_lag_years=20,
+        alis_share_of_recruits=0.0,
+    )
+    vacant, _ = simulate_batch([params], runs=50, years=8, seed=0)
+    finished = 5 - completed  # the first year they are specialists (and leave)
+    assert vacant[0, :finished].max() == 0
+    assert vacant[0, finished:].min() >= 5  # all six left; a slow recruit may fill one part of the year
+
+
 def test_own_lis1_doctors_fill_vacancies() -> None:
     slow = WorkforceParameters(positions=30, vacant=6, turnover_rate=0.0, recruitment_lag_years=10)
     with_lis1 = slow.model_copy(update={"lis1_per_year": 4, "lis1_to_alis_share": 1.0})
