@@ -50,7 +50,12 @@ def test_login_lands_on_the_demo_dashboard_with_figures_and_charts(page: Page, l
         expect(figure.locator(".label")).not_to_be_empty()
         expect(figure.locator(".value")).not_to_be_empty()
     for field, value in SEED_FIGURES.items():
-        expect(page.locator(f'li.figure[data-field="{field}"] .value')).to_have_text(value)
+        # The value, then the trend arrow against the demo's earlier register version (2019-02-01).
+        pattern = r"\s".join(re.escape(part) for part in value.split(" "))  # the page groups with a no-break space
+        expected = re.compile(rf"^{pattern}\s[▲▼▶]$")
+        expect(page.locator(f'li.figure[data-field="{field}"] .value')).to_have_text(expected)
+    expect(page.locator('li.figure[data-field="positions"] .trend-text')).to_have_text("uendret")
+    expect(page.locator(".trend-up").first).to_be_visible()
     # Charts are inline SVG that the browser actually lays out with a real size.
     charts = page.locator("figure.chart svg")
     expect(charts.first).to_be_visible()

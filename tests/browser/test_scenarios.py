@@ -112,6 +112,18 @@ def test_compare_two_scenarios_side_by_side(admin_page: Page, live_server: LiveS
             has=admin_page.get_by_role("heading", level=2, name=name, exact=True)
         )
         expect(card.locator("svg")).to_be_visible()
-        rows = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in card.locator("tbody tr").all()]
-        expected = expected_result(stored_body(live_server, name))
-        assert [(int(r[0]), int(r[2])) for r in rows] == [(r.year, r.positions_required) for r in expected.rows]
+    # One full-width table, year by year: hjemler A, B and B − A, then snittliste A, B and B − A.
+    table = admin_page.locator("table.compare")
+    expect(table).to_be_visible()
+    rows = [[c.strip() for c in r.locator("td").all_inner_texts()] for r in table.locator("tbody tr").all()]
+    base = expected_result(stored_body(live_server, BASE_SCENARIO)).rows
+    target = expected_result(stored_body(live_server, TARGET_SCENARIO)).rows
+    assert [(int(r[0]), int(r[1]), int(r[2])) for r in rows] == [
+        (a.year, a.positions_required, b.positions_required) for a, b in zip(base, target, strict=True)
+    ]
+    assert [int(r[3].replace("+", "").replace("−", "-")) for r in rows] == [
+        b.positions_required - a.positions_required for a, b in zip(base, target, strict=True)
+    ]
+    last = table.locator("tbody tr").last.locator("td").last
+    box, wrapper = last.bounding_box(), admin_page.locator("section.card .scroll").last.bounding_box()
+    assert box and wrapper and box["x"] + box["width"] <= wrapper["x"] + wrapper["width"] + 1  # not clipped

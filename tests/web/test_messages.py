@@ -255,3 +255,39 @@ def test_every_page_links_the_favicon(login: Login) -> None:
     client, _ = login("leser")
     page = client.get("/m/3804").text
     assert '<link rel="icon" href="/static/favicon.svg"' in page
+
+
+# --- admin, comparison and demo (audit 57, item 8) -------------------------------------------------------------------
+
+
+def test_admin_cannot_create_a_user_for_an_unknown_municipality(login: Login, app: FastAPI) -> None:
+    client, _ = login("admin")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin/users").text)
+    assert token
+    response = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token.group(1),
+            "username": "ny",
+            "password": "langt-passord-1",
+            "role": "viewer",
+            "municipality_code": "9999",
+        },
+    )
+    assert response.status_code == 400 and "Ukjent kommunenummer." in response.text
+    assert app.state.web_store.user_with_hash("ny") is None
+
+
+def test_compare_has_a_difference_column(login: Login, app: FastAPI) -> None:
+    client, _ = login("leser")
+    first, second = app.state.web_store.scenarios("3804")[:2]
+    page = client.get(f"/m/3804/scenarios/compare?a={first.id}&b={second.id}").text
+    assert "Forskjell (B − A)" in page and 'class="data numbers compare"' in page
+    assert re.search(r'<td class="diff">[+−]\d+</td>', page)
+
+
+def test_the_demo_has_an_earlier_version_so_trend_arrows_show(login: Login, app: FastAPI) -> None:
+    assert app.state.storage.snapshot_dates("3804")[0] < app.state.storage.snapshot_dates("3804")[-1]
+    page = login("leser")[0].get("/m/3804").text
+    assert "Ingen tidligere registerversjon" not in page
+    assert "trend-up" in page and "uendret" in page

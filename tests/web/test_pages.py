@@ -55,12 +55,12 @@ def test_import_previews_then_saves_and_the_dashboard_shows_trends(login: Login,
             "/import", data={"csrf_token": token}, files={"file": (path.name, handle, "application/octet-stream")}
         )
     assert preview.status_code == 200 and "Forhåndsvisning" in preview.text
-    assert app.state.storage.snapshot_dates("3804") == [date(2020, 8, 1)]  # nothing written before confirming
+    assert app.state.storage.snapshot_dates("3804") == [date(2019, 2, 1), date(2020, 8, 1)]  # nothing written yet
     import_token = re.search(r'name="token" value="([^"]+)"', preview.text)
     assert import_token
     saved = client.post("/import/confirm", data={"csrf_token": token, "token": import_token.group(1)})
     assert saved.status_code == 303
-    assert app.state.storage.snapshot_dates("3804") == [date(2019, 8, 1), date(2020, 8, 1)]
+    assert app.state.storage.snapshot_dates("3804") == [date(2019, 2, 1), date(2019, 8, 1), date(2020, 8, 1)]
     page = client.get("/m/3804").text
     block = page.split('data-field="inhabitants_per_gp"')[1].split("</li>")[0]
     # 64 500 / 54 today against 63 000 / 54 a year earlier: up.
@@ -82,7 +82,7 @@ def test_failed_import_lists_row_errors_and_writes_nothing(login: Login, app: Fa
     assert "Ingenting er lagret" in response.text
     row = re.search(r"<tr><td>[^<]*hjemler[^<]*</td><td>3</td><td>listetak</td>", response.text)
     assert row, response.text[-3000:]
-    assert app.state.storage.snapshot_dates("3804") == [date(2020, 8, 1)]
+    assert app.state.storage.snapshot_dates("3804") == [date(2019, 2, 1), date(2020, 8, 1)]
 
 
 def test_api_import_reports_issues_as_json(app: FastAPI, tmp_path: Path) -> None:

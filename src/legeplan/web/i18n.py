@@ -155,6 +155,8 @@ NB: dict[str, str] = {
     "scn.explanations": "Forklaring",
     "scn.saved": "Scenarioet er lagret.",
     "scn.same": "Velg to forskjellige scenarier.",
+    "scn.difference": "Forskjell (B − A)",
+    "scn.compare_table": "År for år",
     "scn.source": "Kilde: {source}",
     "scn.field.positions": "Fastlegehjemler i dag",
     "scn.field.average_list_length": "Snittliste i dag",

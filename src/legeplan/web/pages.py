@@ -529,7 +529,9 @@ def scenario_compare(request: Request, code: str, a: int, b: int, user: User = D
         saved = _scenario(request, user, code, scenario_id)
         scenario, result = views.run_scenario(saved.body, saved.name)
         runs.append((saved, scenario, result, views.scenario_chart(saved.body, saved.name)))
-    return render(request, "compare.html", code=code, runs=runs)
+    rows_b = {r.year: r for r in runs[1][2].rows}
+    pairs = [(r, rows_b[r.year]) for r in runs[0][2].rows if r.year in rows_b]
+    return render(request, "compare.html", code=code, runs=runs, pairs=pairs)
 
 
 @router.get("/m/{code}/scenarios/{scenario_id}", response_class=HTMLResponse)
@@ -843,7 +845,7 @@ def validate_new_user(request: Request, admin: User, form: Any) -> tuple[dict[st
         errors["role"] = text("error.choice")
     if admin.municipality_code is not None and code != admin.municipality_code:
         errors["municipality_code"] = text("error.forbidden")
-    elif code is not None and (len(code) != 4 or not code.isdigit()):
+    elif code is not None and code not in {m.code for m in storage_of(request).list_municipalities()}:
         errors["municipality_code"] = text("users.municipality_unknown")
     return {"username": username, "password": password, "role": role, "municipality_code": code}, errors
 
