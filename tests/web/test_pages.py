@@ -13,11 +13,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from legeplan.capacity import dimension, example_scenario
+from legeplan.i18n import NB
 from legeplan.legevakt import example_problem
 from legeplan.register.demo import demo_register
 from legeplan.register.io import write_xlsx
 from legeplan.register.keyfigures import compute_key_figures, format_value
-from legeplan.web.i18n import NB
 
 Login = Callable[[str], tuple[TestClient, str]]
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "legeplan" / "web" / "templates"

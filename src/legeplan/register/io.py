@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from pydantic import BaseModel, ValidationError
 
+from legeplan.i18n import text, validation_message
 from legeplan.register.models import (
     Agreement,
     FieldError,
@@ -36,7 +37,6 @@ from legeplan.register.models import (
     Sex,
     SpecialistStatus,
 )
-from legeplan.web.i18n import text, validation_message
 
 #: Uploads larger than this are refused before parsing (the web app and the CLI share the limit).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from legeplan.capacity import DimensioningResult, ScenarioError
+from legeplan.i18n import text
 from legeplan.legevakt import example_problem
 from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.models import Municipality, Register
@@ -24,7 +25,6 @@ from legeplan.web.auth import (
     require_scope,
     throttled_login,
 )
-from legeplan.web.i18n import text
 from legeplan.web.pages import (
     _rota,
     _scenario,

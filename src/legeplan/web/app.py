@@ -23,12 +23,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from legeplan.capacity import example_path
+from legeplan.i18n import choice_label, decimal, language, text, tier_label, validation_message
 from legeplan.register.demo import demo_register
 from legeplan.register.models import Register
 from legeplan.storage import Storage
 from legeplan.storage.web_tables import User, WebStore
 from legeplan.web.auth import CSRF_HEADER, LoginRequired, LoginThrottle, csrf_token, hash_password
-from legeplan.web.i18n import choice_label, decimal, language, text, tier_label, validation_message
 from legeplan.web.jobs import RotaJobs
 
 WEB_DIR = Path(str(files("legeplan.web")))

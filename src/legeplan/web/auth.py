@@ -17,8 +17,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import HTTPException, Request
 
+from legeplan.i18n import text
 from legeplan.storage.web_tables import User, WebStore
-from legeplan.web.i18n import text
 
 ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}
 CSRF_FIELD = "csrf_token"

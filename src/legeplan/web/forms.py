@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from legeplan.i18n import text, validation_message
 from legeplan.register.models import FieldError, Institution, Office, Physician, Position, Register
-from legeplan.web.i18n import text, validation_message
 
 ENTITY_KINDS: dict[str, type[BaseModel]] = {
     "offices": Office,

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from legeplan.capacity import EXAMPLES, ScenarioError, example_path, parse_scenario
+from legeplan.i18n import text, validation_message
 from legeplan.legevakt import RotaProblem, RotaSolution, example_problem, rota_csv, rota_ics
 from legeplan.legevakt import write_xlsx as write_rota_xlsx
 from legeplan.legevakt.io import problem_from_data
@@ -46,7 +47,6 @@ from legeplan.web.forms import (
     replace_entity,
     sentence,
 )
-from legeplan.web.i18n import text, validation_message
 from legeplan.web.jobs import RotaJobs
 
 router = APIRouter()

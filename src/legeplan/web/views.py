@@ -13,12 +13,12 @@ from functools import lru_cache
 from typing import Any
 
 from legeplan.capacity import DimensioningResult, Scenario, dimension, parse_scenario
+from legeplan.i18n import text
 from legeplan.legevakt import Assignment, RotaProblem
 from legeplan.legevakt.calendar import holidays_between
 from legeplan.register.keyfigures import LABELS, PERCENT_FIELDS, KeyFigures, compute_key_figures, format_value
 from legeplan.register.models import Register
 from legeplan.report.charts import age_group_counts, age_pyramid, line_chart, stacked_bar_chart
-from legeplan.web.i18n import text
 
 REGISTER_SOURCE = "Kommunens fastlegeregister (legeplan)"
 

@@ -1,4 +1,6 @@
-"""Every user-facing string of the web app, in one catalogue per language, so an English one can be added.
+"""User-facing text of the web app and the validation messages the register import shares (bokmål).
+
+Outside `legeplan.web` so the engines can use the messages without depending on the web layer.
 
 Templates call `t("key")`; Python code calls `text("key", **values)`. Missing keys fall back to bokmål, then to the
 key itself, so a half-finished translation never breaks a page.
@@ -23,6 +25,14 @@ NB: dict[str, str] = {
     "nav.logout": "Logg ut",
     "nav.municipalities": "Kommuner",
     "nav.region": "Region",
+    "region.title": "Regional oversikt",
+    "region.region": "Region",
+    "region.all": "Hele datasettet",
+    "region.from": "Fra",
+    "region.to": "Til",
+    "region.show": "Vis",
+    "region.contents": "Innhold",
+    "region.source": "Kilde:",
     "nav.skip": "Hopp til innhold",
     "nav.main": "Hovedmeny",
     "login.title": "Logg inn",
