@@ -162,6 +162,7 @@ NB: dict[str, str] = {
     "scn.to_recruit": "Å rekruttere",
     "scn.gap": "Mangel",
     "scn.avg_list": "Snittliste",
+    "scn.avg_list_required": "Snittliste med hjemlene som trengs",
     "scn.explanations": "Forklaring",
     "scn.saved": "Scenarioet er lagret.",
     "scn.same": "Velg to forskjellige scenarier.",

@@ -191,6 +191,13 @@ def test_scenario_edit_validates_and_compare_shows_both(login: Login, app: FastA
     compare = client.get(f"/m/3804/scenarios/compare?a={first.id}&b={second.id}")
     assert compare.status_code == 200
     assert "Sandefjord, 60 hjemler" in compare.text and second.name in compare.text
+    # The list column is the list each scenario's required hjemler would give, so two targets differ there.
+    from legeplan.web.views import run_scenario
+
+    for saved in (app.state.web_store.scenario(first.id), second):
+        first_year = run_scenario(saved.body, saved.name)[1].rows[0]
+        expected = round(first_year.listed_patients / first_year.positions_required)
+        assert f"<td>{expected:,}</td>".replace(",", " ") in compare.text
 
 
 def test_rota_solves_in_the_background_and_downloads(login: Login, app: FastAPI) -> None:
