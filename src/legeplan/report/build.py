@@ -16,6 +16,7 @@ from legeplan.actions import ActionPlan
 from legeplan.economics import EconomicsAssumptions
 from legeplan.register.models import (
     OperatingModel,
+    Physician,
     PhysicianRole,
     PositionStatus,
     Register,
@@ -417,10 +418,69 @@ def _legevakt(inputs: PlanInputs) -> Chapter:
                 tone="warning" if len(aged_60) * 4 >= len(doctors) else "info",
             )
         )
+    load_blocks = sources.legevakt_load_blocks(inputs.legevakt_load)
+    if not load_blocks:
+        # Without a rota, the figure is who carries the legevakt and how close they are to the exemption ages.
+        blocks.extend(_legevakt_age_blocks(doctors, as_of))
     blocks.extend(sources.legevakt_staffing_blocks(register, inputs.legevakt_norm))
-    blocks.extend(sources.legevakt_load_blocks(inputs.legevakt_load))
+    blocks.extend(load_blocks)
     blocks.extend(sources.legevakt_grant_blocks(register))
     return Chapter(id="legevakt", title="Legevakt", blocks=blocks)
+
+
+#: Age bands at the SFS 2305 exemption ages: from 55 a doctor may ask to be freed from night duty, from 60 from
+#: legevakt altogether.
+LEGEVAKT_AGE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("Under 55 år", 0, 54),
+    ("55–59 år", 55, 59),
+    ("60 år og eldre", 60, 200),
+)
+PARTICIPATING = "Deltar i legevakt"
+EXEMPT = "Fritatt"
+NOT_PARTICIPATING = "Deltar ikke (uten fritak)"
+
+
+def legevakt_age_counts(doctors: list[Physician], as_of: date) -> dict[str, list[int]]:
+    """Doctors per `LEGEVAKT_AGE_BANDS` band: participating (and not exempt), exempt, and neither."""
+    counts = {PARTICIPATING: [0, 0, 0], EXEMPT: [0, 0, 0], NOT_PARTICIPATING: [0, 0, 0]}
+    for doctor in doctors:
+        age = doctor.age_at(as_of)
+        band = next(i for i, (_label, low, high) in enumerate(LEGEVAKT_AGE_BANDS) if low <= age <= high)
+        if doctor.legevakt_exempt:
+            counts[EXEMPT][band] += 1
+        elif doctor.legevakt_participation:
+            counts[PARTICIPATING][band] += 1
+        else:
+            counts[NOT_PARTICIPATING][band] += 1
+    return counts
+
+
+def _legevakt_age_blocks(doctors: list[Physician], as_of: date) -> list[Block]:
+    if not doctors:
+        return []
+    counts = legevakt_age_counts(doctors, as_of)
+    participating = sum(counts[PARTICIPATING])
+    near, over = counts[PARTICIPATING][1], counts[PARTICIPATING][2]
+    text = (
+        f"Av {participating} leger som deltar i legevakt, er {near} mellom 55 og 59 år: de kan søke fritak for "
+        "nattevakt nå og fra legevakt innen fem år"
+    )
+    text += f", og {over} er 60 år eller eldre og kan kreve fritak allerede." if over else "."
+    segments = {name: [float(value) for value in values] for name, values in counts.items() if any(values)}
+    return [
+        Paragraph(text=text),
+        Figure(
+            caption="Leger (uten vikarer) etter alder og legevaktdeltakelse",
+            chart=StackedBarChart(
+                title="Legevaktdeltakelse etter alder",
+                y_label="Leger",
+                categories=[label for label, _low, _high in LEGEVAKT_AGE_BANDS],
+                segments=segments,
+            ),
+            source=f"{REGISTER_SOURCE} (fødselsår, legevaktdeltakelse og fritak)",
+            as_of=as_of,
+        ),
+    ]
 
 
 def _other_duties(inputs: PlanInputs) -> Chapter:
@@ -520,6 +580,7 @@ def _recruitment(inputs: PlanInputs) -> Chapter:
             total_rows=[["Sum", *totals]],
         ),
     ]
+    blocks.extend(sources.retirement_blocks(register, inputs.scenario))
     return Chapter(id="rekruttering", title="Rekruttering og utdanning", blocks=blocks)
 
 

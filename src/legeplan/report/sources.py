@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 from legeplan.duties import fte_to_hours
 from legeplan.register.models import PhysicianRole, PositionStatus, Register
-from legeplan.report.charts import BarChart, LineChart, Series, age_group_counts, norwegian_number
+from legeplan.report.charts import BarChart, LineChart, Series, StackedBarChart, age_group_counts, norwegian_number
 from legeplan.report.document import Block, Callout, Figure, KeyFigure, Paragraph, Section, Table
 
 REGISTER_SOURCE = "Kommunens legeregister (legeplan)"
@@ -322,6 +323,10 @@ def legevakt_load_blocks(load: Any) -> list[Block]:
         for d in doctors
     ]
     source = f"Kommunens vaktplan for {period}; belastningen er talt opp per lege"
+    # Heaviest first, against the even share: the mean hours per week, what each would do if the rota were shared
+    # equally among the same doctors.
+    ranked = sorted(doctors, key=lambda d: (-float(d.hours_per_week), str(d.name)))
+    fair_share = sum(float(d.hours_per_week) for d in doctors) / len(doctors)
     return [
         Table(
             caption=f"Vaktbelastning per lege, {period}",
@@ -335,13 +340,84 @@ def legevakt_load_blocks(load: Any) -> list[Block]:
             chart=BarChart(
                 title="Vakttimer per uke",
                 y_label="Timer per uke",
-                categories=[str(d.name) for d in doctors],
-                values=[float(d.hours_per_week) for d in doctors],
+                categories=[str(d.name) for d in ranked],
+                values=[float(d.hours_per_week) for d in ranked],
                 horizontal=True,
                 value_format="{:.1f}",
+                reference_line=fair_share,
+                reference_label=f"Lik fordeling: {_number(fair_share, 1)} timer per uke",
             ),
             source=source,
             as_of=as_of,
+        ),
+    ]
+
+
+#: The retirement age the plan assumes when no capacity scenario gives one (the scenario's own default).
+DEFAULT_RETIREMENT_AGE = 70
+#: Years after the register date the retirement figure covers, as the workforce simulation does.
+PLAN_YEARS = 10
+
+
+RETIRED_EARLIER = "Nådd pensjonsalderen tidligere i perioden"
+RETIRING_THAT_YEAR = "Når pensjonsalderen dette året"
+
+
+def retirements_per_year(register: Register, retirement_age: int, years: int = PLAN_YEARS) -> dict[int, int]:
+    """Fastleger (role GP, active on the register date) reaching `retirement_age`, per year from the register's year
+    to `years` after it (legeplan.capacity.retirements_by_year: those already past the age count in the first year).
+    Every year of the period is a key, with 0 where nobody retires."""
+    from legeplan.capacity import retirements_by_year
+
+    when = register.as_of
+    ages = [p.age_at(when) for p in register.physicians if p.role is PhysicianRole.GP and p.active_at(when)]
+    counts = retirements_by_year(ages, when.year, retirement_age)
+    return {year: counts.get(year, 0) for year in range(when.year, when.year + years + 1)}
+
+
+def retirement_blocks(register: Register, scenario: Any = None) -> list[Block]:
+    """Rekruttering: how many of today's fastleger reach the retirement age each year of the plan period, at the
+    retirement age of the capacity scenario (default 70)."""
+    retirement_age = int(getattr(scenario, "retirement_age", None) or DEFAULT_RETIREMENT_AGE)
+    when = register.as_of
+    gps = sum(1 for p in register.physicians if p.role is PhysicianRole.GP and p.active_at(when))
+    if not gps:
+        return []
+    per_year = retirements_per_year(register, retirement_age)
+    first, last = min(per_year), max(per_year)
+    total = sum(per_year.values())
+    if not total:
+        return [
+            Paragraph(text=f"Ingen av kommunens {gps} fastleger når pensjonsalderen {retirement_age} år innen {last}.")
+        ]
+    earlier = list(accumulate(per_year.values(), initial=0))[:-1]
+    peak = max(per_year.values())
+    peak_years = [str(year) for year, count in per_year.items() if count == peak]
+    text = (
+        f"Med pensjonsalder {retirement_age} år når {total} av kommunens {gps} fastleger pensjonsalderen i "
+        f"{first}–{last}, og de må erstattes i tillegg til nye hjemler"
+        + (f"; flest i {' og '.join(peak_years)} ({peak})." if peak > 1 and len(peak_years) <= 2 else ".")
+    )
+    if any(p.age_at(when) > retirement_age for p in register.physicians if p.role is PhysicianRole.GP):
+        text += f" Fastleger som allerede er over {retirement_age} år, er talt med i {first}."
+    scenario_source = "dimensjoneringsscenarioet" if getattr(scenario, "retirement_age", None) else "standard"
+    return [
+        Paragraph(text=text),
+        Figure(
+            caption=f"Fastleger som når pensjonsalderen ({retirement_age} år), per år og samlet, {first}–{last}",
+            # Stacked on the earlier years' retirements, so each bar's height is how many of today's fastleger have
+            # reached the age by then, and its top segment how many reach it that year.
+            chart=StackedBarChart(
+                title="Fastleger som når pensjonsalderen",
+                y_label="Fastleger (samlet fra " + str(first) + ")",
+                categories=[str(year) for year in per_year],
+                segments={
+                    RETIRED_EARLIER: [float(n) for n in earlier],
+                    RETIRING_THAT_YEAR: [float(n) for n in per_year.values()],
+                },
+            ),
+            source=f"{REGISTER_SOURCE} (fødselsår); pensjonsalder {retirement_age} år ({scenario_source})",
+            as_of=when,
         ),
     ]
 
