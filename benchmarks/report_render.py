@@ -12,14 +12,16 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from legeplan.cli.report_cmd import _demo_inputs
+from legeplan.cli.report_cmd import DEMO_SEED, _demo_inputs
 from legeplan.report import build_plan, render_docx, render_html, render_pdf
 from legeplan.report.charts import bar_chart
+from legeplan.report.sources import simulate_from_register
 
 
 def baseline_chart() -> str:
@@ -41,6 +43,11 @@ def timed(function: Callable[[], object], repeat: int) -> float:
 
 def main() -> None:
     inputs = _demo_inputs(date(2021, 1, 1))
+    # As `legeplan report --demo` does: the vacancy simulation from the register (1 000 runs, 10 years).
+    simulation = simulate_from_register(
+        inputs.register, inputs.scenario, inputs.economics, runs=1000, years=10, seed=DEMO_SEED
+    )
+    inputs = replace(inputs, simulation=simulation)
     register = inputs.register
     categories = [p.id for p in register.positions]
     values = [float(p.listed_patients) for p in register.positions]
