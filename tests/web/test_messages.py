@@ -230,6 +230,7 @@ def test_bad_query_parameter_gives_the_error_page_on_html_and_json_on_the_api(lo
     assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
     assert "Ugyldig verdi for «b»: Må være et heltall." in page.text
     assert '"detail"' not in page.text
+    assert "Logg ut" in page.text, "the logged-in user's menu is missing on the error page"
     api = client.get("/api/municipalities/3804/scenarios/abc/result")
     assert api.status_code == 422 and api.headers["content-type"].startswith("application/json")
     assert api.json()["detail"][0]["loc"][-1] == "scenario_id"

@@ -28,7 +28,7 @@ from legeplan.register.demo import demo_register
 from legeplan.register.models import Register
 from legeplan.storage import Storage
 from legeplan.storage.web_tables import User, WebStore
-from legeplan.web.auth import CSRF_HEADER, LoginRequired, LoginThrottle, csrf_token, hash_password
+from legeplan.web.auth import CSRF_HEADER, LoginRequired, LoginThrottle, csrf_token, hash_password, store_of
 from legeplan.web.jobs import RotaJobs
 
 WEB_DIR = Path(str(files("legeplan.web")))
@@ -188,6 +188,10 @@ def create_app(
 
     def _error_page(request: Request, status: int, message: Any) -> Response:
         user: User | None = getattr(request.state, "user", None)
+        if user is None:
+            # Errors raised before the login dependency ran (bad query parameters): still show the user's menu.
+            user_id = request.session.get("user_id") if "session" in request.scope else None
+            user = store_of(request).get_user(user_id) if isinstance(user_id, int) else None
         return templates.TemplateResponse(
             request,
             "error.html",
