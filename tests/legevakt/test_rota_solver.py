@@ -308,3 +308,32 @@ def test_fairness_shares_only_doctors_eligible_for_the_category() -> None:
     assert targets["alle"]["aas"] > 0
     holiday_total = sum(i.doctors for i in instances if i.holiday)
     assert sum(targets["helligdag"].values()) >= holiday_total
+
+
+@pytest.mark.parametrize("bakvakt_weight", [1.0, 0.5])
+def test_warm_start_hint_is_complete_and_feasible(bakvakt_weight: float) -> None:
+    """The helper variables are hinted from the greedy rota: fixing every variable to its hint must be feasible."""
+    from ortools.sat.python import cp_model
+
+    from legeplan.legevakt.solver import _build_hard_model, _soft_objectives, _warm_start
+
+    p = example_problem("small").model_copy(update={"bakvakt_weight": bakvakt_weight})
+    assert p.wishes
+    instances = expand_shifts(p)
+    model, variables = _build_hard_model(p, instances)
+    start = _warm_start(p, instances, variables)
+    assert start is not None
+    objectives = _soft_objectives(p, instances, model, variables, start)
+    for index, value in start.items():
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    proto = model.proto
+    assert len(proto.solution_hint.vars) == len(proto.variables)
+    for _, expr, _ in objectives:
+        model.minimize(expr)
+        solver = cp_model.CpSolver()
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 20
+        assert solver.solve(model) == cp_model.OPTIMAL
+        hinted = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+        assert all(solver.value(model.get_int_var_from_proto_index(i)) == v for i, v in hinted.items())
