@@ -82,6 +82,15 @@ def _date(value: str | None, default: date, name: str) -> date:
         raise typer.BadParameter(f"{name}: ugyldig dato {value!r} (bruk ÅÅÅÅ-MM-DD)") from exc
 
 
+def _period(period_from: str | None, period_to: str | None) -> tuple[date, date]:
+    """--from/--to with the dataset's survey period as default; the end must come after the start."""
+    start = _date(period_from, PERIOD[0], "--from")
+    end = _date(period_to, PERIOD[1], "--to")
+    if end <= start:
+        raise typer.BadParameter("--to må være etter --from")
+    return start, end
+
+
 def _emit_json(payload: Any) -> None:
     def default(obj: Any) -> Any:
         if isinstance(obj, BaseModel):
@@ -127,10 +136,7 @@ def region_stability(
     as_json: JsonOption = False,
 ) -> None:
     """Stabile fastlegeavtaler og turnover (Helse Nord tabell 8.3)."""
-    start = _date(period_from, PERIOD[0], "--from")
-    end = _date(period_to, PERIOD[1], "--to")
-    if end <= start:
-        raise typer.BadParameter("--to må være etter --from")
+    start, end = _period(period_from, period_to)
     dataset = _dataset(dataset_path, region, statistics)
     result = with_published(dataset, stability_table(dataset, start, end, by))
     if as_json:
@@ -358,8 +364,7 @@ def region_report(
     from legeplan.region.report import build_regional_report
     from legeplan.report import render
 
-    start = _date(period_from, PERIOD[0], "--from")
-    end = _date(period_to, PERIOD[1], "--to")
+    start, end = _period(period_from, period_to)
     source = "Generert datasett med Helse Nords publiserte tall (2020)" if dataset_path is None else str(dataset_path)
     document = build_regional_report(_dataset(dataset_path, region, statistics), start, end, source=source)
     render(document, out)
