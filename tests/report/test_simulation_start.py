@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from legeplan.capacity import TURNOVER_NATIONAL, TURNOVER_NORD_NORGE, example_scenario
+from legeplan.capacity import TURNOVER_NATIONAL, TURNOVER_NORD_NORGE, example_scenario, workforce_from_register
 from legeplan.register.demo import demo_register
 from legeplan.register.models import PositionStatus, Register
 from legeplan.report.build import PlanInputs, build_plan
 from legeplan.report.charts import LineChart, Series, _line_y_range
 from legeplan.report.document import Figure, Table
-from legeplan.report.sources import simulate_from_register, workforce_from_register
+from legeplan.report.sources import simulate_from_register
 
 
 def _absence_blocks(inputs: PlanInputs) -> list[object]:

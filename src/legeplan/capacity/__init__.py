@@ -13,6 +13,7 @@ from legeplan.capacity.models import (
     Scenario,
     YearRow,
 )
+from legeplan.capacity.register_start import is_nord_norge, simulate_from_register, workforce_from_register
 from legeplan.capacity.scenario_io import (
     EXAMPLES,
     ScenarioError,
@@ -55,6 +56,7 @@ __all__ = [
     "dimension",
     "example_path",
     "example_scenario",
+    "is_nord_norge",
     "load_scenario",
     "parse_scenario",
     "read_jsonstat",
@@ -62,8 +64,10 @@ __all__ = [
     "retirements_by_year",
     "round_positions",
     "simulate_batch",
+    "simulate_from_register",
     "simulate_percentiles",
     "simulate_workforce",
+    "workforce_from_register",
     "workforce_from_scenario",
     "years_per_new_position",
 ]

@@ -525,71 +525,6 @@ def duties_blocks(register: Register) -> list[Block]:
 # --- Fraværsdekning and Økonomi -------------------------------------------------------------------------------
 
 
-#: County prefixes of municipality numbers in Nord-Norge (Nordland, Troms, Finnmark; before and after 2020 and 2024),
-#: where the Helse Nord report's higher GP turnover applies.
-NORD_NORGE_COUNTIES = ("18", "19", "20", "54", "55", "56")
-
-
-def is_nord_norge(code: str) -> bool:
-    return code[:2] in NORD_NORGE_COUNTIES
-
-
-def workforce_from_register(
-    register: Register, scenario: Any = None, assumptions: EconomicsAssumptions | None = None, years: int = 10
-) -> Any:
-    """Simulation parameters from the register's actual state on its date: its hjemler, the vacant or locum-served
-    ones, the GPs' ages and the ALIS in training. New hjemler come from the dimensioning scenario (if any) and open
-    from the year after the register date; turnover is Helse Nord's rate for Nord-Norge and the national rate
-    elsewhere; the locum cost per vacancy is the economics assumption's, as in the locum cost table."""
-    from legeplan.capacity import TURNOVER_NATIONAL, TURNOVER_NORD_NORGE, WorkforceParameters
-    from legeplan.economics import EconomicsAssumptions
-
-    a = assumptions or EconomicsAssumptions()
-    when = register.as_of
-    holders = {
-        p.position_id: p
-        for p in register.physicians
-        if p.position_id is not None and p.active_at(when) and p.role in (PhysicianRole.GP, PhysicianRole.ALIS)
-    }
-    training_years = 5
-    gp_ages: list[int] = []
-    alis = [0] * training_years
-    vacant = 0
-    for position in register.positions:
-        if position.status is not PositionStatus.FILLED:
-            vacant += 1
-            continue
-        doctor = holders.get(position.id)
-        if doctor is None:
-            continue  # filled, doctor not in the register: counted as a specialist without age
-        if doctor.role is PhysicianRole.ALIS:
-            alis[min(training_years - 1, max(0, when.year - doctor.start_date.year))] += 1
-        else:
-            gp_ages.append(doctor.age_at(when))
-    growth: list[int] = []
-    opened = len(register.positions)
-    if scenario is not None and opened:
-        from legeplan.capacity import dimension
-
-        rows = dimension(scenario).rows
-        for year in range(when.year + 1, when.year + 1 + years):
-            required = max((row.positions_required for row in rows if row.year <= year), default=0)
-            target = max(opened, required)
-            growth.append(target - opened)
-            opened = target
-    while alis and alis[-1] == 0:
-        alis.pop()
-    return WorkforceParameters(
-        positions=max(1, len(register.positions)),
-        gp_ages=gp_ages,
-        alis_in_training=alis,
-        vacant=vacant,
-        turnover_rate=TURNOVER_NORD_NORGE if is_nord_norge(register.municipality.code) else TURNOVER_NATIONAL,
-        locum_cost_nok=a.locum_cost_per_vacancy,
-        new_positions_per_year=growth,
-    )
-
-
 def simulate_from_register(
     register: Register,
     scenario: Any = None,
@@ -599,13 +534,12 @@ def simulate_from_register(
     years: int = 10,
     seed: int | None = None,
 ) -> Any:
-    """The workforce simulation for the plan: from the year after the register date, starting in its state."""
-    from legeplan.capacity import simulate_workforce
+    """The workforce simulation for the plan, with the locum cost per vacancy of the plan's economics assumptions."""
+    from legeplan.capacity import simulate_from_register as simulate
+    from legeplan.economics import EconomicsAssumptions
 
-    if not register.positions:
-        return None
-    params = workforce_from_register(register, scenario, assumptions, years)
-    return simulate_workforce(params, runs=runs, years=years, start_year=register.as_of.year + 1, seed=seed)
+    cost = (assumptions or EconomicsAssumptions()).locum_cost_per_vacancy
+    return simulate(register, scenario, runs=runs, years=years, seed=seed, locum_cost_nok=cost)
 
 
 def simulation_blocks(
