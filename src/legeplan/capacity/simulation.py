@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from legeplan.capacity.dimension import dimension
 from legeplan.capacity.models import Scenario
+from legeplan.capacity.simulation_kernel import percentiles_of_doubled, simulate_cells
 
 TURNOVER_NORD_NORGE = 0.128
 """Annual turnover of GPs in Nord-Norge (Helse Nord report, seed 004)."""
@@ -103,7 +104,7 @@ class SimulationResult(BaseModel):
     total_locum_cost_nok: dict[int, float]
 
 
-def _retirement_hazards(
+def retirement_hazards(
     params: Sequence[WorkforceParameters], years: int
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Initial aged GPs per municipality and the share of those remaining who retire each year (municipality, year).
@@ -114,19 +115,78 @@ def _retirement_hazards(
     aged = np.array([len(p.gp_ages) for p in params], dtype=np.int64)
     hazard = np.zeros((len(params), years))
     for index, p in enumerate(params):
-        remaining = len(p.gp_ages)
-        for t in range(years):
-            retiring = sum(1 for age in p.gp_ages if max(0, p.retirement_age - age) == t)
-            hazard[index, t] = retiring / remaining if remaining else 0.0
-            remaining -= retiring
+        due = np.bincount(np.maximum(0, p.retirement_age - np.asarray(p.gp_ages, dtype=np.int64)), minlength=years)
+        remaining = len(p.gp_ages) - np.concatenate(([0], np.cumsum(due[: years - 1])))
+        hazard[index] = np.divide(due[:years], remaining, out=np.zeros(years), where=remaining > 0)
     return aged, hazard
 
 
-def _padded(values: Sequence[Sequence[int]], width: int) -> NDArray[np.int64]:
+def padded(values: Sequence[Sequence[int]], width: int) -> NDArray[np.int64]:
+    """Rows of different lengths as one (row, width) array, cut or padded with zeros."""
     out = np.zeros((len(values), width), dtype=np.int64)
     for index, row in enumerate(values):
         out[index, : min(width, len(row))] = list(row)[:width]
     return out
+
+
+def column(values: Sequence[float]) -> NDArray[np.float64]:
+    """A (n, 1) column, so per-municipality rates broadcast over runs."""
+    return np.asarray(values, dtype=np.float64)[:, None]
+
+
+def _doubled_vacancies(params: Sequence[WorkforceParameters], runs: int, years: int, seed: int) -> NDArray[np.int32]:
+    """Twice the yearly average vacancies, (municipality, year, run), from the compiled kernel."""
+    aged, hazard = retirement_hazards(params, years)
+    training = np.array([p.training_years for p in params], dtype=np.int64)
+    slots = int(training.max())
+    alis = np.zeros((len(params), slots), dtype=np.int64)
+    for index, p in enumerate(params):  # an ALIS with k completed years sits in slot training - 1 - k
+        for completed, count in enumerate(p.alis_in_training):
+            alis[index, p.training_years - 1 - completed] = count
+    rates = [
+        (
+            p.turnover_rate,
+            p.turnover_rate if p.alis_turnover_rate is None else p.alis_turnover_rate,
+            # Exponential waiting time with mean `lag` years: the chance a vacancy is filled within one year.
+            1.0 - float(np.exp(-1.0 / p.recruitment_lag_years)),
+            p.alis_share_of_recruits,
+            p.lis1_to_alis_share,
+        )
+        for p in params
+    ]
+    turnover, alis_turnover, fill, alis_share, lis1_share = (
+        np.array(r, dtype=np.float64) for r in zip(*rates, strict=True)
+    )
+    doubled = np.empty((len(params), years, runs), dtype=np.int32)
+    simulate_cells(
+        np.uint64(seed),
+        runs,
+        aged,
+        np.array([p.specialists_without_age for p in params], dtype=np.int64),
+        alis,
+        np.array([p.vacant for p in params], dtype=np.int64),
+        training,
+        hazard,
+        turnover,
+        alis_turnover,
+        fill,
+        alis_share,
+        np.array([p.lis1_per_year for p in params], dtype=np.int64),
+        lis1_share,
+        padded([p.new_positions_per_year for p in params], years),
+        doubled,
+    )
+    return doubled
+
+
+def _chunks(count: int, runs: int, chunk_cells: int) -> list[tuple[int, int]]:
+    per_chunk = max(1, chunk_cells // runs)
+    return [(start, min(count, start + per_chunk)) for start in range(0, count, per_chunk)]
+
+
+def _check_size(runs: int, years: int) -> None:
+    if runs < 1 or years < 1:
+        raise ValueError("runs og years må være minst 1")
 
 
 def simulate_batch(
@@ -140,23 +200,23 @@ def simulate_batch(
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """Vacant hjemler (yearly average) and locum cost, shape (municipality, year, run), for many municipalities.
 
-    Municipalities are processed in chunks of about `chunk_cells` (municipality x run) cells so memory stays bounded
-    (about 60 bytes a cell for the state plus the int32/float32 output).
+    Municipalities are processed in chunks of about `chunk_cells` (municipality x run) cells so the kernel's
+    working memory stays bounded.
     """
-    if runs < 1 or years < 1:
-        raise ValueError("runs og years må være minst 1")
+    _check_size(runs, years)
     rng = np.random.default_rng(seed)
     count = len(params)
     vacant_out = np.empty((count, years, runs), dtype=np.float32)
     cost_out = np.empty((count, years, runs), dtype=np.float32)
-    per_chunk = max(1, chunk_cells // runs)
-    for start in range(0, count, per_chunk):
-        chunk = list(params[start : start + per_chunk])
-        _simulate_chunk(
-            chunk, runs, years, rng, vacant_out[start : start + len(chunk)], cost_out[start : start + len(chunk)]
+    for start, end in _chunks(count, runs, chunk_cells):
+        chunk = params[start:end]
+        doubled = _doubled_vacancies(chunk, runs, years, int(rng.integers(2**63)))
+        vacant_out[start:end] = doubled * np.float32(0.5)
+        cost_out[start:end] = (
+            vacant_out[start:end] * np.array([p.locum_cost_nok for p in chunk], dtype=np.float32)[:, None, None]
         )
         if progress is not None:
-            progress(min(start + per_chunk, count), count)
+            progress(end, count)
     return vacant_out, cost_out
 
 
@@ -167,114 +227,27 @@ def simulate_percentiles(
     years: int,
     percentiles: Sequence[int] = (10, 50, 90),
     seed: int | None = None,
-    chunk_cells: int = 500_000,
+    chunk_cells: int = 2_000_000,
     progress: ProgressCallback | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Percentiles of vacancies and locum cost, shape (municipality, year, percentile), for a whole region or country.
 
-    Unlike `simulate_batch` this keeps only one chunk of runs in memory at a time, so 357 municipalities x 10 000
-    runs x 20 years fit in a few hundred MB.
+    Unlike `simulate_batch` this keeps only one chunk of runs in memory at a time (4 bytes a cell-year), so
+    357 municipalities x 10 000 runs x 20 years fit in a few hundred MB. The locum cost is the vacancies times a
+    per-municipality constant, so its percentiles are the vacancies' percentiles times that constant.
     """
-    if runs < 1 or years < 1:
-        raise ValueError("runs og years må være minst 1")
+    _check_size(runs, years)
     rng = np.random.default_rng(seed)
     count = len(params)
-    levels = list(percentiles)
+    levels = np.asarray(list(percentiles), dtype=np.float64)
     vacant_p = np.empty((count, years, len(levels)))
-    cost_p = np.empty((count, years, len(levels)))
-    per_chunk = max(1, chunk_cells // runs)
-    for start in range(0, count, per_chunk):
-        chunk = list(params[start : start + per_chunk])
-        vacant = np.empty((len(chunk), years, runs), dtype=np.float32)
-        cost = np.empty((len(chunk), years, runs), dtype=np.float32)
-        _simulate_chunk(chunk, runs, years, rng, vacant, cost)
-        end = start + len(chunk)
-        vacant_p[start:end] = np.moveaxis(np.percentile(vacant, levels, axis=2), 0, -1)
-        cost_p[start:end] = np.moveaxis(np.percentile(cost, levels, axis=2), 0, -1)
+    for start, end in _chunks(count, runs, chunk_cells):
+        doubled = _doubled_vacancies(params[start:end], runs, years, int(rng.integers(2**63)))
+        vacant_p[start:end] = percentiles_of_doubled(doubled, levels)
         if progress is not None:
             progress(end, count)
+    cost_p = vacant_p * np.array([p.locum_cost_nok for p in params], dtype=np.float64)[:, None, None]
     return vacant_p, cost_p
-
-
-def _column(values: Sequence[float]) -> NDArray[np.float64]:
-    return np.asarray(values, dtype=np.float64)[:, None]
-
-
-def _simulate_chunk(
-    params: list[WorkforceParameters],
-    runs: int,
-    years: int,
-    rng: np.random.Generator,
-    vacant_out: NDArray[np.float32],
-    cost_out: NDArray[np.float32],
-) -> None:
-    """Simulate a chunk, split into groups with the same number of ALIS training years."""
-    groups: dict[int, list[int]] = {}
-    for index, p in enumerate(params):
-        groups.setdefault(p.training_years, []).append(index)
-    if len(groups) == 1:
-        _simulate_uniform(params, runs, years, rng, vacant_out, cost_out)
-        return
-    for indices in groups.values():
-        vacant = np.empty((len(indices), years, runs), dtype=np.float32)
-        cost = np.empty((len(indices), years, runs), dtype=np.float32)
-        _simulate_uniform([params[i] for i in indices], runs, years, rng, vacant, cost)
-        vacant_out[indices] = vacant
-        cost_out[indices] = cost
-
-
-def _simulate_uniform(
-    params: list[WorkforceParameters],
-    runs: int,
-    years: int,
-    rng: np.random.Generator,
-    vacant_out: NDArray[np.float32],
-    cost_out: NDArray[np.float32],
-) -> None:
-    """All runs of municipalities sharing the ALIS training length, one year per step.
-
-    ALIS are kept in a ring of `training` cohort slots (slot, municipality, run): the cohort in slot t % training
-    completes its training in year t, and that slot then takes the year's new ALIS. An ALIS with k completed
-    training years at the start sits in slot training - 1 - k.
-    """
-    size = (len(params), runs)
-    aged_count, hazard = _retirement_hazards(params, years)
-    training = params[0].training_years
-    aged = np.broadcast_to(aged_count[:, None], size).copy()
-    others = np.broadcast_to(np.array([p.specialists_without_age for p in params])[:, None], size).copy()
-    completed = _padded([p.alis_in_training for p in params], training)  # (municipality, completed years)
-    alis = np.broadcast_to(completed[:, ::-1].T[:, :, None], (training, *size)).copy()
-    vacant = np.broadcast_to(np.array([p.vacant for p in params])[:, None], size).copy()
-    turnover = _column([p.turnover_rate for p in params])
-    alis_turnover = _column([p.turnover_rate if p.alis_turnover_rate is None else p.alis_turnover_rate for p in params])
-    # Exponential waiting time with mean `lag` years: the chance a vacancy is filled within one year.
-    fill_probability = _column([1.0 - float(np.exp(-1.0 / p.recruitment_lag_years)) for p in params])
-    alis_share = _column([p.alis_share_of_recruits for p in params])
-    lis1 = np.broadcast_to(np.array([p.lis1_per_year for p in params])[:, None], size)
-    lis1_share = _column([p.lis1_to_alis_share for p in params])
-    cost = _column([p.locum_cost_nok for p in params])
-    growth = _padded([p.new_positions_per_year for p in params], years)
-    for t in range(years):
-        # Retirement or turnover: one draw with the combined chance h + (1 - h) * turnover.
-        leaving_aged = rng.binomial(aged, hazard[:, t : t + 1] + (1.0 - hazard[:, t : t + 1]) * turnover)
-        aged -= leaving_aged
-        leaving_others = rng.binomial(others, turnover)
-        others -= leaving_others
-        leaving_alis = rng.binomial(alis, alis_turnover[None])
-        alis -= leaving_alis
-        vacant += leaving_aged + leaving_others + leaving_alis.sum(axis=0) + growth[:, t : t + 1]
-        open_before = vacant.copy()
-        own = np.minimum(vacant, rng.binomial(lis1, lis1_share))
-        vacant -= own
-        recruited = rng.binomial(vacant, fill_probability)
-        vacant -= recruited
-        recruited_alis = rng.binomial(recruited, alis_share)
-        slot = t % training
-        others += recruited - recruited_alis + alis[slot]  # this year's finishing cohort become specialists
-        alis[slot] = own + recruited_alis
-        vacancy_years = 0.5 * (open_before + vacant)  # a vacancy filled this year was open about half of it
-        vacant_out[:, t, :] = vacancy_years
-        cost_out[:, t, :] = vacancy_years * cost
 
 
 def simulate_workforce(
