@@ -106,3 +106,14 @@ def test_reference_percentiles_agree_with_reference_batch() -> None:
     vacant_p, _ = reference_percentiles(params, runs=50, years=3, seed=1)
     vacant, _ = reference_batch(params, runs=50, years=3, seed=1)
     np.testing.assert_allclose(vacant_p, np.moveaxis(np.percentile(vacant, [10, 50, 90], axis=2), 0, -1))
+
+
+def test_simulations_from_several_threads_at_once() -> None:
+    """The web app runs simulations in worker threads; numba's threading layer must not be entered twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    params = _municipalities()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda seed: simulate_percentiles(params, runs=200, years=4, seed=seed), range(8)))
+    assert all(np.isfinite(vacant).all() for vacant, _ in results)
+    np.testing.assert_array_equal(results[0][0], simulate_percentiles(params, runs=200, years=4, seed=0)[0])

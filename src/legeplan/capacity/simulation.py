@@ -16,6 +16,7 @@ NumPy arrays. A year in one run:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,6 +34,10 @@ TURNOVER_NATIONAL = 0.073
 """Annual turnover of GPs in Norway as a whole (seed 004)."""
 LOCUM_COST_PER_VACANCY_NOK = 1_000_000
 """A vacant hjemmel filled by agency locums costs more than one million kroner a year (Vefsn plan, seed 000)."""
+
+_KERNEL_LOCK = threading.Lock()
+"""numba's default threading layer (workqueue) must not be entered from two threads at once; the web app's
+threads take turns (each call uses both cores anyway)."""
 
 ProgressCallback = Callable[[int, int], None]
 """Called as progress(done, total) after each chunk of municipalities."""
@@ -158,24 +163,25 @@ def _doubled_vacancies(params: Sequence[WorkforceParameters], runs: int, years: 
         np.array(r, dtype=np.float64) for r in zip(*rates, strict=True)
     )
     doubled = np.empty((len(params), years, runs), dtype=np.int32)
-    simulate_cells(
-        np.uint64(seed),
-        runs,
-        aged,
-        np.array([p.specialists_without_age for p in params], dtype=np.int64),
-        alis,
-        np.array([p.vacant for p in params], dtype=np.int64),
-        training,
-        hazard,
-        turnover,
-        alis_turnover,
-        fill,
-        alis_share,
-        np.array([p.lis1_per_year for p in params], dtype=np.int64),
-        lis1_share,
-        padded([p.new_positions_per_year for p in params], years),
-        doubled,
-    )
+    with _KERNEL_LOCK:
+        simulate_cells(
+            np.uint64(seed),
+            runs,
+            aged,
+            np.array([p.specialists_without_age for p in params], dtype=np.int64),
+            alis,
+            np.array([p.vacant for p in params], dtype=np.int64),
+            training,
+            hazard,
+            turnover,
+            alis_turnover,
+            fill,
+            alis_share,
+            np.array([p.lis1_per_year for p in params], dtype=np.int64),
+            lis1_share,
+            padded([p.new_positions_per_year for p in params], years),
+            doubled,
+        )
     return doubled
 
 
@@ -243,7 +249,8 @@ def simulate_percentiles(
     vacant_p = np.empty((count, years, len(levels)))
     for start, end in _chunks(count, runs, chunk_cells):
         doubled = _doubled_vacancies(params[start:end], runs, years, int(rng.integers(2**63)))
-        vacant_p[start:end] = percentiles_of_doubled(doubled, levels)
+        with _KERNEL_LOCK:
+            vacant_p[start:end] = percentiles_of_doubled(doubled, levels)
         if progress is not None:
             progress(end, count)
     cost_p = vacant_p * np.array([p.locum_cost_nok for p in params], dtype=np.float64)[:, None, None]
