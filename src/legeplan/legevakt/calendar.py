@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from dateutil.easter import easter  # type: ignore[import-untyped]
 
+from legeplan.legevakt.clock import hours_between, is_night, shift_times
 from legeplan.legevakt.model import DayKind, RotaProblem, ShiftInstance
 
 
@@ -51,7 +52,8 @@ def days_in(start: date, end: date) -> list[date]:
 
 
 def expand_shifts(problem: RotaProblem) -> list[ShiftInstance]:
-    """All concrete shifts of the period, ordered by start time."""
+    """All concrete shifts of the period, ordered by start time, with times as lived in Europe/Oslo
+    (:mod:`legeplan.legevakt.clock`)."""
     holidays = holidays_between(problem.start, problem.end, problem.extra_holidays)
     instances: list[ShiftInstance] = []
     for day in days_in(problem.start, problem.end):
@@ -59,8 +61,7 @@ def expand_shifts(problem: RotaProblem) -> list[ShiftInstance]:
         for st in problem.shift_types:
             if not st.runs_on(kind):
                 continue
-            start = datetime.combine(day, st.start)
-            end = start + timedelta(hours=st.hours)
+            start, end = shift_times(day, st.start, st.end)
             instances.append(
                 ShiftInstance(
                     index=0,
@@ -68,10 +69,10 @@ def expand_shifts(problem: RotaProblem) -> list[ShiftInstance]:
                     date=day,
                     start=start,
                     end=end,
-                    hours=st.hours,
+                    hours=hours_between(start, end),
                     doctors=st.doctors,
                     on_site=st.on_site,
-                    night=st.is_night,
+                    night=st.night if st.night is not None else is_night(start, end),
                     weekend=day.weekday() >= 5,
                     holiday=kind is DayKind.HOLIDAY,
                 )

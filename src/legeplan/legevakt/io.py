@@ -118,8 +118,8 @@ def write_xlsx(problem: RotaProblem, assignments: Iterable[Assignment], path: Pa
     for a, row in zip(items, _rows(problem, items), strict=True):
         inst = by_key.get((a.date, a.shift_type))
         cells: dict[str, object] = {**row, "dato": a.date}
-        if inst is not None:
-            cells["start"], cells["slutt"] = inst.start, inst.end
+        if inst is not None:  # Excel has no time zones: Oslo wall time
+            cells["start"], cells["slutt"] = inst.start.replace(tzinfo=None), inst.end.replace(tzinfo=None)
         sheet.append([cells[c] for c in ROTA_COLUMNS])
         excel_row = sheet.max_row
         sheet.cell(excel_row, 1).number_format = "yyyy-mm-dd"
