@@ -19,6 +19,7 @@ not a night; a shift that starts at 05:00 or ends at 00:30 is.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -27,6 +28,7 @@ NIGHT_START = time(0, 0)
 NIGHT_END = time(6, 0)
 
 _OFFSETS: dict[timedelta, timezone] = {}
+_FIXED: set[object] = set()
 
 
 def _fixed(offset: timedelta) -> timezone:
@@ -36,11 +38,14 @@ def _fixed(offset: timedelta) -> timezone:
         name = {1.0: "CET", 2.0: "CEST"}.get(hours)
         zone = timezone(offset, name) if name else timezone(offset)
         _OFFSETS[offset] = zone
+        _FIXED.add(zone)
     return zone
 
 
 def as_oslo(moment: datetime) -> datetime:
     """The same instant as an aware Oslo datetime with a fixed offset (naive input is read as Oslo wall time)."""
+    if moment.tzinfo in _FIXED:  # already resolved here (the shift instants): nothing to do
+        return moment
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=OSLO)
     local = moment.astimezone(UTC).astimezone(OSLO)
@@ -49,6 +54,7 @@ def as_oslo(moment: datetime) -> datetime:
     return local.replace(tzinfo=_fixed(offset), fold=0)
 
 
+@lru_cache(maxsize=65_536)
 def local_time(day: date, clock: time) -> datetime:
     """Oslo wall time ``clock`` on ``day`` as an instant. A time that does not exist (02:30 on the spring change) is
     read with the offset before the change (02:30 CET = 03:30 CEST); an ambiguous one (02:30 on the autumn change)

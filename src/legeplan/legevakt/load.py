@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, time, timedelta
 
+from legeplan.i18n import number
 from legeplan.legevakt.calendar import day_kind, days_in, expand_shifts, holidays_between
 from legeplan.legevakt.clock import local_time, overlap_hours
 from legeplan.legevakt.model import (
@@ -146,7 +147,7 @@ def analyse_load(
         needed = doctors_needed(
             weekday_slots, weekend_slots, every_nth_weekday=every_nth_weekday, every_mth_weekend=every_mth_weekend
         )
-        limits = f"høyst hver {every_nth_weekday:g}. hverdag og hver {every_mth_weekend:g}. helg"
+        limits = f"høyst hver {number(every_nth_weekday)}. hverdag og hver {number(every_mth_weekend)}. helg"
     return LoadReport(
         period_start=problem.start,
         period_end=problem.end,

@@ -116,7 +116,7 @@ class DateRange(RotaModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(f"slutt {self.end} er før start {self.start}")
         return self
 
     def contains(self, day: date) -> bool:
@@ -143,8 +143,8 @@ class Doctor(RotaModel):
     def _night_exemption_needs_age(self) -> Self:
         if self.night_exempt and self.age < AGE_NIGHT_EXEMPT_ALLOWED:
             raise ValueError(
-                f"night_exempt: doctor {self.id} is {self.age}; exemption from nights applies from "
-                f"{AGE_NIGHT_EXEMPT_ALLOWED} (SFS 2305); use 'unavailable' for other absences"
+                f"night_exempt: lege {self.id} er {self.age} år; nattfritak gis fra {AGE_NIGHT_EXEMPT_ALLOWED} år "
+                "(SFS 2305); bruk 'unavailable' for annet fravær"
             )
         return self
 
@@ -208,25 +208,25 @@ class RotaProblem(RotaModel):
         for item in items:
             item_id = str(getattr(item, "id", ""))
             if item_id in seen:
-                raise ValueError(f"id {item_id!r} appears twice")
+                raise ValueError(f"id {item_id!r} finnes to ganger")
             seen.add(item_id)
         return items
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(f"slutt {self.end} er før start {self.start}")
         if (self.end - self.start).days > 3 * 366:
-            raise ValueError("period longer than three years")
+            raise ValueError("perioden er lengre enn tre år")
         doctors = {d.id for d in self.doctors}
         shift_ids = {s.id for s in self.shift_types}
         for i, wish in enumerate(self.wishes):
             if wish.doctor not in doctors:
-                raise ValueError(f"wishes[{i}]: unknown doctor {wish.doctor!r}")
+                raise ValueError(f"wishes[{i}]: ukjent lege {wish.doctor!r}")
             if wish.shift_type is not None and wish.shift_type not in shift_ids:
-                raise ValueError(f"wishes[{i}]: unknown shift type {wish.shift_type!r}")
+                raise ValueError(f"wishes[{i}]: ukjent vakttype {wish.shift_type!r}")
             if not self.start <= wish.date <= self.end:
-                raise ValueError(f"wishes[{i}]: date {wish.date} is outside the period {self.start}-{self.end}")
+                raise ValueError(f"wishes[{i}]: datoen {wish.date} er utenfor perioden {self.start}–{self.end}")
         return self
 
     def doctor(self, doctor_id: str) -> Doctor:
