@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -34,7 +35,7 @@ err_console = Console(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[bold red]Feil:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]Feil:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -110,18 +111,18 @@ def solve(
             bar.stop()
             err_console.print("[bold red]Ingen gyldig turnus finnes.[/] Årsak:")
             for reason in exc.reasons:
-                err_console.print(f"  • {reason}", highlight=False)
+                err_console.print(f"  • {escape(reason)}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=1) from exc
     if not solution.assignments:
         # The time limit (or a cancel) came before the first valid rota: no rota found, not an input error.
         reason = "; ".join(solution.explanation) or "fant ingen turnus"
-        err_console.print(f"[bold red]Ingen turnus:[/] {reason}; øk --time-limit", highlight=False)
+        err_console.print(f"[bold red]Ingen turnus:[/] {escape(reason)}; øk --time-limit", highlight=False)
         raise typer.Exit(code=1)
     try:
         write_rota(problem, solution.assignments, out, solution)
     except OSError as exc:
         raise _fail(f"{out}: kan ikke skrives ({exc.strerror})") from exc
-    table = Table(title=f"{problem.name}: {len(solution.assignments)} vakter, status {solution.status}")
+    table = Table(title=f"{escape(problem.name)}: {len(solution.assignments)} vakter, status {solution.status}")
     for column in ("Nivå", "Mål", "Verdi", "Bevist grense", "Gap", "Sekunder"):
         table.add_column(column)
     for tier_number, tier in enumerate(solution.tiers, start=1):
@@ -141,12 +142,12 @@ def solve(
             highlight=False,
         )
     for note in solution.explanation:
-        console.print(f"[yellow]{note}[/]", highlight=False)
+        console.print(f"[yellow]{escape(note)}[/]", highlight=False)
     unreached = unreached_tiers_text(solution)
     if unreached:
         console.print(f"[yellow]{unreached}[/]", highlight=False)
     first = "–" if solution.first_feasible_s is None else decimal(solution.first_feasible_s, 2)
-    console.print(f"Første gyldige turnus etter {first} s; skrevet til {out}", highlight=False)
+    console.print(f"Første gyldige turnus etter {first} s; skrevet til {escape(str(out))}", highlight=False)
 
 
 @rota_app.command("check")
@@ -179,7 +180,7 @@ def check(
     for column in ("Dato", "Lege", "Vakt", "Regel", "Beskrivelse"):
         table.add_column(column)
     for v in violations:
-        table.add_row(str(v.date or ""), v.doctor or "", v.shift_type or "", v.rule, v.message)
+        table.add_row(str(v.date or ""), escape(v.doctor or ""), v.shift_type or "", v.rule, escape(v.message))
     console.print(table, highlight=False)
     raise typer.Exit(code=1)
 
@@ -225,7 +226,7 @@ def load(
     if as_json:
         typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{problem.name}: {report.weekdays} hverdager, {report.weekends} helger")
+    table = Table(title=f"{escape(problem.name)}: {report.weekdays} hverdager, {report.weekends} helger")
     columns = ["Lege", "Vakter", "Timer", "Netter", "Hver N. hverdag", "Hver M. helg", "t/uke", "t/uke ekstra"]
     if ordinary_week is not None:
         columns.append("Arbeidsuke i alt")
@@ -233,7 +234,7 @@ def load(
         table.add_column(column)
     for d in report.doctors:
         table.add_row(
-            d.name,
+            escape(d.name),
             number(d.shifts),
             number(d.hours),
             number(d.nights),
@@ -252,7 +253,7 @@ def load(
             per_month.add_column(month)
         for d in report.doctors:
             cells = {m.month: f"{m.shifts} / {number(m.hours)}" for m in d.months}
-            per_month.add_row(d.name, *(cells.get(month, "–") for month in months))
+            per_month.add_row(escape(d.name), *(cells.get(month, "–") for month in months))
         console.print(per_month)
     if report.doctors_needed is not None:
         console.print(f"Leger som trengs for {report.limits}: [bold]{report.doctors_needed}[/]", highlight=False)
