@@ -114,6 +114,17 @@ def test_longer_rest_after_night_is_not_applied_after_a_shift_ending_at_midnight
     assert duty_conflict(p, first, second) is None
     night_5, afternoon_6 = by_key[(date(2026, 1, 5), "natt")], by_key[(date(2026, 1, 6), "ettermiddag")]
     assert duty_conflict(p, night_5, afternoon_6) == "hviletid"
+    # The same through the checker, with the rest shifts covered by colleagues so only a's duties matter.
+    others = [specialist(f"o{i}") for i in range(4)]
+    q = p.model_copy(update={"doctors": (specialist("a"), *others)})
+    own = [Assignment(date=date(2026, 1, 5), shift_type="sen", doctor="a")]
+    own.append(Assignment(date=date(2026, 1, 6), shift_type="morgen", doctor="a"))
+    assert [v for v in check_rota(q, own) if v.doctor == "a"] == []
+    night_rota = [Assignment(date=date(2026, 1, 5), shift_type="natt", doctor="a")]
+    night_rota.append(Assignment(date=date(2026, 1, 6), shift_type="ettermiddag", doctor="a"))
+    found = [v for v in check_rota(q, night_rota) if v.doctor == "a"]
+    assert [(v.rule, v.shift_type) for v in found] == [("hviletid", "ettermiddag")]
+    assert "bare 9 timer fri etter natt 2026-01-05, krever 11" in found[0].message
 
 
 MORNING = ShiftType(id="morgen", name="Morgen", start=time(8), end=time(8, 30))
