@@ -7,6 +7,7 @@ import json
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -257,3 +258,71 @@ def test_markup_like_text_in_files_is_shown_not_interpreted(tmp_path: Path) -> N
     result = runner.invoke(app, ["rota", "load", str(rota), "-p", str(problem)])
     _no_traceback(result)
     assert result.exit_code == 0 and "[red]" in result.output
+
+
+@pytest.mark.parametrize(("suffix", "prefix"), [(".json", ""), (".toml", "a = ")])
+def test_deeply_nested_problem_is_refused(tmp_path: Path, suffix: str, prefix: str) -> None:
+    problem = tmp_path / f"dyp{suffix}"
+    problem.write_text(prefix + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = runner.invoke(app, ["rota", "check", str(tmp_path / "r.csv"), "-p", str(problem)])
+    _refused(result, problem, "nøstet for dypt")
+    rota = tmp_path / "dyp-rota.json"
+    rota.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    _refused(_check(rota), rota)
+
+
+_FIELD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=300),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+_PATHS = st.sampled_from(
+    [
+        ("name",),
+        ("start",),
+        ("end",),
+        ("min_rest_hours",),
+        ("rest_after_night_hours",),
+        ("spread_days",),
+        ("bakvakt_weight",),
+        ("extra_holidays",),
+        ("shift_types", 0, "start"),
+        ("shift_types", 0, "end"),
+        ("shift_types", 0, "doctors"),
+        ("shift_types", 0, "days"),
+        ("shift_types", 0, "night"),
+        ("doctors", 0, "age"),
+        ("doctors", 0, "employment_fraction"),
+        ("doctors", 0, "unavailable"),
+        ("doctors", 0, "night_exempt"),
+        ("doctors", 1, "id"),
+        ("wishes",),
+    ]
+)
+
+
+@FILE_SETTINGS
+@given(st.lists(st.tuples(_PATHS, _FIELD_VALUES), min_size=1, max_size=3))
+def test_random_problem_fields_never_crash_check(
+    tmp_path: Path, changes: list[tuple[tuple[object, ...], object]]
+) -> None:
+    """Any value in any field of the problem is either a problem (the rota is checked: exit 0/1) or refused (2)."""
+    data = example_problem("small").model_dump(mode="json")
+    for path, value in changes:
+        target: Any = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    problem = tmp_path / "p.json"
+    problem.write_text(json.dumps(data), encoding="utf-8")
+    rota = tmp_path / "r.csv"
+    rota.write_text("dato,vakt,lege\n2026-03-30,kveld,aas\n", encoding="utf-8")
+    result = runner.invoke(app, ["rota", "check", str(rota), "-p", str(problem), "--json"])
+    _no_traceback(result)
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code == 2:
+        assert problem.name in result.output

@@ -70,10 +70,16 @@ def load_problem(path: Path | str) -> RotaProblem:
     """A rota problem from a .toml or .json file; errors name the file and the field."""
     if Path(path).is_file():
         _check_size(Path(path), MAX_PROBLEM_BYTES)
-    data = read_document(path, RotaFileError)
+    try:
+        data = read_document(path, RotaFileError)
+    except RecursionError as exc:  # json and tomllib recurse per nesting level
+        raise RotaFileError(f"{path}: er nøstet for dypt til å leses") from exc
     if not isinstance(data, dict):
         raise RotaFileError(f"{path}: innholdet må være et objekt/tabell, ikke {type(data).__name__}")
-    return problem_from_data(data, str(path))
+    try:
+        return problem_from_data(data, str(path))
+    except RecursionError as exc:
+        raise RotaFileError(f"{path}: er nøstet for dypt til å leses") from exc
 
 
 def example_problem(name: str = "small") -> RotaProblem:
@@ -374,6 +380,8 @@ def _json_rota(path: Path) -> list[Assignment]:
         return list(RotaSolution.model_validate_json(text).assignments)
     except ValidationError as exc:
         raise RotaFileError(_format_validation(path, exc)) from exc
+    except RecursionError as exc:
+        raise RotaFileError(f"{path}: er nøstet for dypt til å leses") from exc
 
 
 def read_rota(path: Path | str) -> list[Assignment]:
