@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from dateutil.easter import easter  # type: ignore[import-untyped]
 
@@ -51,6 +52,14 @@ def days_in(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+@lru_cache(maxsize=100_000)
+def _lived(day: date, start: time, end: time) -> tuple[datetime, datetime, float, bool]:
+    """Start and end instants, hours lived and night status of a shift from ``start`` to ``end`` on ``day``
+    (cached: the solver, the checker and the baselines expand the same period several times)."""
+    first, last = shift_times(day, start, end)
+    return first, last, hours_between(first, last), is_night(first, last)
+
+
 def expand_shifts(problem: RotaProblem) -> list[ShiftInstance]:
     """All concrete shifts of the period, ordered by start time, with times as lived in Europe/Oslo
     (:mod:`legeplan.legevakt.clock`)."""
@@ -61,7 +70,7 @@ def expand_shifts(problem: RotaProblem) -> list[ShiftInstance]:
         for st in problem.shift_types:
             if not st.runs_on(kind):
                 continue
-            start, end = shift_times(day, st.start, st.end)
+            start, end, hours, night = _lived(day, st.start, st.end)
             instances.append(
                 ShiftInstance(
                     index=0,
@@ -69,10 +78,10 @@ def expand_shifts(problem: RotaProblem) -> list[ShiftInstance]:
                     date=day,
                     start=start,
                     end=end,
-                    hours=hours_between(start, end),
+                    hours=hours,
                     doctors=st.doctors,
                     on_site=st.on_site,
-                    night=st.night if st.night is not None else is_night(start, end),
+                    night=st.night if st.night is not None else night,
                     weekend=day.weekday() >= 5,
                     holiday=kind is DayKind.HOLIDAY,
                 )
