@@ -54,7 +54,7 @@ def test_bad_problem_names_file_and_field(tmp_path: Path) -> None:
         load_problem(bad)
     reversed_period = tmp_path / "rev.toml"
     reversed_period.write_text(SMALL_TOML.replace("end = 2026-01-11", "end = 2025-12-01"), encoding="utf-8")
-    with pytest.raises(RotaFileError, match="before start"):
+    with pytest.raises(RotaFileError, match="er før start"):
         load_problem(reversed_period)
     with pytest.raises(RotaFileError, match="finnes ikke"):
         load_problem(tmp_path / "missing.toml")
@@ -111,13 +111,16 @@ def test_hand_made_excel_rota_is_read_and_checked(tmp_path: Path) -> None:
 def test_bad_rota_row_is_named(tmp_path: Path) -> None:
     path = tmp_path / "rota.csv"
     path.write_text("dato;vakt;lege\n2026-03-30;kveld;aas\n31.02.2026;natt;berg\n", encoding="utf-8")
-    with pytest.raises(RotaFileError, match=r"rad 3: dato '31\.02\.2026'"):
+    with pytest.raises(RotaFileError, match=r"rad 3, kolonne 'dato': '31\.02\.2026'"):
         read_rota(path)
     path.write_text("dato,vakt\n2026-03-30,kveld\n", encoding="utf-8")
+    with pytest.raises(RotaFileError, match="rad 1: mangler kolonnene lege"):
+        read_rota(path)
+    path.write_text("dato,vakt,lege\n2026-03-30,kveld,\n", encoding="utf-8")
     with pytest.raises(RotaFileError, match="rad 2: kolonnen 'lege'"):
         read_rota(path)
     path.write_text("dato,vakt,lege,rolle\n2026-03-30,kveld,aas,sjef\n", encoding="utf-8")
-    with pytest.raises(RotaFileError, match="rolle 'sjef'"):
+    with pytest.raises(RotaFileError, match="rad 2, kolonne 'rolle': 'sjef'"):
         read_rota(path)
 
 

@@ -54,11 +54,22 @@ def test_doctors_needed_grows_with_looser_frequency(
 
 def test_nordsjoturnus_averages_56_hours_a_week() -> None:
     """Seed 002 Vedlegg 1 (Lyngen): 3 doctors, two weeks on and four off, 56 h/week on average."""
-    problem, rota = nordsjoturnus(date(2026, 1, 5), cycles=2)
+    problem, rota = nordsjoturnus(date(2026, 4, 6), cycles=2)  # 12 weeks without a clock change
     assert check_rota(problem, rota) == []
     report = analyse_load(problem, rota)
     assert [d.hours_per_week for d in report.doctors] == [56.0, 56.0, 56.0]
     assert sum(d.hours_per_week for d in report.doctors) == 168.0
+
+
+def test_nordsjoturnus_over_the_spring_change_counts_hours_lived() -> None:
+    """From 5 January 2026, NT-lege 3's fortnight (23 March - 5 April) holds the døgn of Saturday 28 March, which
+    lasts 23 hours: clocks go from 02:00 to 03:00 on Sunday 29 March 2026 in Europe/Oslo."""
+    problem, rota = nordsjoturnus(date(2026, 1, 5), cycles=2)
+    report = analyse_load(problem, rota)
+    assert [d.hours for d in report.doctors] == [14 * 24 * 2, 14 * 24 * 2, 14 * 24 * 2 - 1]
+    autumn_problem, autumn_rota = nordsjoturnus(date(2026, 10, 12), cycles=1)  # 25 October 2026: 25-hour døgn
+    autumn = analyse_load(autumn_problem, autumn_rota)
+    assert [d.hours for d in autumn.doctors] == [14 * 24 + 1, 14 * 24, 14 * 24]
 
 
 def test_luster_locum_ten_days_and_one_in_three() -> None:

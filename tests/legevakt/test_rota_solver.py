@@ -147,11 +147,11 @@ def test_unreached_tiers_are_named() -> None:
 
 
 def test_bad_input_is_rejected_with_field_names() -> None:
-    with pytest.raises(ValidationError, match="unknown doctor 'nobody'"):
+    with pytest.raises(ValidationError, match="ukjent lege 'nobody'"):
         problem(specialist("a"), wishes=(Wish(doctor="nobody", date=date(2026, 1, 6)),))
-    with pytest.raises(ValidationError, match="before start"):
+    with pytest.raises(ValidationError, match="er før start"):
         RotaProblem(start=date(2026, 2, 1), end=date(2026, 1, 1), shift_types=(NATT,), doctors=(specialist("a"),))
-    with pytest.raises(ValidationError, match="end"):
+    with pytest.raises(ValidationError, match="slutt 2026-01-01 er før start"):
         DateRange(start=date(2026, 2, 1), end=date(2026, 1, 1))
 
 
@@ -321,8 +321,10 @@ def test_warm_start_hint_is_complete_and_feasible(bakvakt_weight: float) -> None
     assert p.wishes
     instances = expand_shifts(p)
     model, variables = _build_hard_model(p, instances)
-    start = _warm_start(p, instances, variables)
-    assert start is not None
+    warm = _warm_start(p, instances, variables)
+    assert warm is not None
+    start, rota = warm
+    assert check_rota(p, rota) == []
     objectives = _soft_objectives(p, instances, model, variables, start)
     for index, value in start.items():
         model.add_hint(model.get_int_var_from_proto_index(index), value)

@@ -1,36 +1,31 @@
-"""CLI commands for the legevakt rota: ``legeplan rota solve|check|load|example|helligdager``."""
+"""CLI commands for the legevakt rota: ``legeplan rota solve|check|load|example|helligdager``.
+
+Exit codes: 0 ok; 1 problems found (rule violations) or no rota (infeasible, or the time limit ran out before the
+first valid rota); 2 bad input or usage (the message names the file, row and column; nothing is written). Numbers
+are printed in bokmål format (``601,5``, ``6,2 %``). The engine (OR-Tools, openpyxl) is imported inside the
+commands to keep start-up fast.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from legeplan.cli.app import app
-from legeplan.legevakt import (
-    Assignment,
-    RotaFileError,
-    RotaInfeasibleError,
-    RotaProblem,
-    RotaSolution,
-    SolveProgress,
-    check_rota,
-    example_problem,
-    load_problem,
-    norwegian_holidays,
-    read_rota,
-    solve_rota,
-    write_rota,
-)
-from legeplan.legevakt.load import analyse_load
-from legeplan.legevakt.presets import PRESETS, preset
-from legeplan.legevakt.solver import unreached_tiers_text
+from legeplan.i18n import decimal, number
+
+if TYPE_CHECKING:
+    from legeplan.legevakt.model import Assignment, RotaProblem, SolveProgress
+
+PRESETS = ("nordsjo", "luster", "vefsn")  # legeplan.legevakt.presets.PRESETS, here for the help text
 
 rota_app = typer.Typer(help="Legevaktturnus: lag, kontroller og analyser vaktbelastning.", no_args_is_help=True)
 app.add_typer(rota_app, name="rota")
@@ -40,7 +35,7 @@ err_console = Console(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[bold red]Feil:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]Feil:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -52,8 +47,14 @@ def _number(option: str, value: float | None, low: float, high: float) -> None:
         raise _fail(f"{option} må være et tall fra {low:g} til {high:g}, ikke {value:g}")
 
 
+def _percent(share: float) -> str:
+    return f"{decimal(share * 100)} %"
+
+
 def _problem(source: str) -> RotaProblem:
     """A problem file, or ``example:NAME`` for a shipped example."""
+    from legeplan.legevakt.io import RotaFileError, example_problem, load_problem
+
     try:
         if source.startswith("example:"):
             return example_problem(source.removeprefix("example:"))
@@ -63,11 +64,11 @@ def _problem(source: str) -> RotaProblem:
 
 
 def _rota(path: Path) -> list[Assignment]:
+    from legeplan.legevakt.io import RotaFileError, read_rota
+
     try:
-        if path.suffix.lower() == ".json":
-            return list(RotaSolution.model_validate_json(path.read_text(encoding="utf-8")).assignments)
         return read_rota(path)
-    except (RotaFileError, ValueError) as exc:
+    except RotaFileError as exc:
         raise _fail(str(exc)) from exc
 
 
@@ -83,12 +84,26 @@ def solve(
     _number("--workers", workers, 1, 16)
     if out.suffix.lower() not in (".csv", ".xlsx", ".ics", ".json"):
         raise _fail(f"{out}: ukjent filtype {out.suffix!r}; bruk .csv, .xlsx, .ics eller .json")
+    if not out.parent.is_dir():
+        raise _fail(f"{out}: mappen {out.parent} finnes ikke")
     problem = _problem(problem_file)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console) as bar:
+    from legeplan.legevakt.io import write_rota
+    from legeplan.legevakt.solver import RotaInfeasibleError, solve_rota, unreached_tiers_text
+
+    # The spinner only on a terminal: redirected output (a file, a pipe, a test) gets no progress lines.
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+    ) as bar:
         task = bar.add_task("Bygger modell …", total=None)
 
         def report(p: SolveProgress) -> None:
-            bar.update(task, description=f"Nivå {p.tier} {p.tier_name}: mål {p.objective:g}, grense {p.bound:g}")
+            bar.update(
+                task, description=f"Nivå {p.tier} {p.tier_name}: mål {number(p.objective)}, grense {number(p.bound)}"
+            )
 
         try:
             solution = solve_rota(problem, time_limit_s=time_limit, progress=report, num_workers=workers)
@@ -96,46 +111,77 @@ def solve(
             bar.stop()
             err_console.print("[bold red]Ingen gyldig turnus finnes.[/] Årsak:")
             for reason in exc.reasons:
-                err_console.print(f"  • {reason}", highlight=False)
+                err_console.print(f"  • {escape(reason)}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=1) from exc
     if not solution.assignments:
-        raise _fail("; ".join(solution.explanation) or "fant ingen turnus")
-    write_rota(problem, solution.assignments, out, solution)
-    table = Table(title=f"{problem.name}: {len(solution.assignments)} vakter, status {solution.status}")
+        # The time limit (or a cancel) came before the first valid rota: no rota found, not an input error.
+        reason = "; ".join(solution.explanation) or "fant ingen turnus"
+        err_console.print(f"[bold red]Ingen turnus:[/] {escape(reason)}; øk --time-limit", highlight=False)
+        raise typer.Exit(code=1)
+    try:
+        write_rota(problem, solution.assignments, out, solution)
+    except OSError as exc:
+        raise _fail(f"{out}: kan ikke skrives ({exc.strerror})") from exc
+    table = Table(title=f"{escape(problem.name)}: {len(solution.assignments)} vakter, status {solution.status}")
     for column in ("Nivå", "Mål", "Verdi", "Bevist grense", "Gap", "Sekunder"):
         table.add_column(column)
-    for number, tier in enumerate(solution.tiers, start=1):
+    for tier_number, tier in enumerate(solution.tiers, start=1):
         table.add_row(
-            str(number), tier.name, f"{tier.objective:g}", f"{tier.bound:g}", f"{tier.gap:.1%}", f"{tier.seconds:.1f}"
+            str(tier_number),
+            tier.name,
+            number(tier.objective),
+            number(tier.bound),
+            _percent(tier.gap),
+            decimal(tier.seconds),
         )
     console.print(table)
     for figure in solution.fairness:
         console.print(
-            f"Rettferdighet {figure.category}: største avvik {figure.max_deviation:g}, snitt {figure.mean_deviation:g}"
+            f"Rettferdighet {figure.category}: største avvik {number(figure.max_deviation)}, "
+            f"snitt {number(figure.mean_deviation)}",
+            highlight=False,
         )
+    for note in solution.explanation:
+        console.print(f"[yellow]{escape(note)}[/]", highlight=False)
     unreached = unreached_tiers_text(solution)
     if unreached:
         console.print(f"[yellow]{unreached}[/]", highlight=False)
-    console.print(f"Første gyldige turnus etter {solution.first_feasible_s} s; skrevet til {out}")
+    first = "–" if solution.first_feasible_s is None else decimal(solution.first_feasible_s, 2)
+    console.print(f"Første gyldige turnus etter {first} s; skrevet til {escape(str(out))}", highlight=False)
 
 
 @rota_app.command("check")
 def check(
     rota_file: Annotated[Path, typer.Argument(help="Turnus (.csv/.xlsx/.json)")],
     problem_file: Annotated[str, typer.Option("--problem", "-p", help="Problemfil eller example:NAME")],
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv regelbruddene som JSON")] = False,
 ) -> None:
     """Kontroller en turnus (f.eks. laget for hånd i Excel) mot reglene; lister hvert brudd."""
     problem = _problem(problem_file)
-    violations = check_rota(problem, _rota(rota_file))
+    assignments = _rota(rota_file)
+    from legeplan.legevakt.rules import check_rota
+
+    violations = check_rota(problem, assignments)
+    if as_json:
+        payload = {
+            "rota": str(rota_file),
+            "problem": problem.name,
+            "duties": len(assignments),
+            "violations": [v.model_dump(mode="json") for v in violations],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        if violations:
+            raise typer.Exit(code=1)
+        return
     if not violations:
         console.print("[green]Ingen regelbrudd.[/]")
         return
-    table = Table(title=f"{len(violations)} regelbrudd")
+    table = Table(title=f"{number(len(violations))} regelbrudd")
     for column in ("Dato", "Lege", "Vakt", "Regel", "Beskrivelse"):
         table.add_column(column)
     for v in violations:
-        table.add_row(str(v.date or ""), v.doctor or "", v.shift_type or "", v.rule, v.message)
-    console.print(table)
+        table.add_row(str(v.date or ""), escape(v.doctor or ""), v.shift_type or "", v.rule, escape(v.message))
+    console.print(table, highlight=False)
     raise typer.Exit(code=1)
 
 
@@ -155,6 +201,9 @@ def load(
     _number("--every-weekday", every_weekday, 1, 366)
     _number("--every-weekend", every_weekend, 1, 53)
     _number("--ordinary-week", ordinary_week, 0, 168)
+    from legeplan.legevakt.load import analyse_load
+    from legeplan.legevakt.presets import preset
+
     if model is not None:
         try:
             problem, assignments = preset(model, year)
@@ -177,7 +226,7 @@ def load(
     if as_json:
         typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{problem.name}: {report.weekdays} hverdager, {report.weekends} helger")
+    table = Table(title=f"{escape(problem.name)}: {report.weekdays} hverdager, {report.weekends} helger")
     columns = ["Lege", "Vakter", "Timer", "Netter", "Hver N. hverdag", "Hver M. helg", "t/uke", "t/uke ekstra"]
     if ordinary_week is not None:
         columns.append("Arbeidsuke i alt")
@@ -185,15 +234,15 @@ def load(
         table.add_column(column)
     for d in report.doctors:
         table.add_row(
-            d.name,
-            str(d.shifts),
-            f"{d.hours:g}",
-            str(d.nights),
-            f"{d.every_nth_weekday:g}" if d.every_nth_weekday else "–",
-            f"{d.every_mth_weekend:g}" if d.every_mth_weekend else "–",
-            f"{d.hours_per_week:g}",
-            f"{d.hours_per_week_on_top:g}",
-            *([f"{d.total_hours_per_week:g}"] if d.total_hours_per_week is not None else []),
+            escape(d.name),
+            number(d.shifts),
+            number(d.hours),
+            number(d.nights),
+            number(d.every_nth_weekday) if d.every_nth_weekday else "–",
+            number(d.every_mth_weekend) if d.every_mth_weekend else "–",
+            number(d.hours_per_week),
+            number(d.hours_per_week_on_top),
+            *([number(d.total_hours_per_week)] if d.total_hours_per_week is not None else []),
         )
     console.print(table)
     months = sorted({m.month for d in report.doctors for m in d.months})
@@ -203,11 +252,11 @@ def load(
         for month in months:
             per_month.add_column(month)
         for d in report.doctors:
-            cells = {m.month: f"{m.shifts} / {m.hours:g}" for m in d.months}
-            per_month.add_row(d.name, *(cells.get(month, "–") for month in months))
+            cells = {m.month: f"{m.shifts} / {number(m.hours)}" for m in d.months}
+            per_month.add_row(escape(d.name), *(cells.get(month, "–") for month in months))
         console.print(per_month)
     if report.doctors_needed is not None:
-        console.print(f"Leger som trengs for {report.limits}: [bold]{report.doctors_needed}[/]")
+        console.print(f"Leger som trengs for {report.limits}: [bold]{report.doctors_needed}[/]", highlight=False)
 
 
 @rota_app.command("example")
@@ -229,5 +278,7 @@ def example(
 def holidays(year: Annotated[int, typer.Argument(help="År (1900–2200)")]) -> None:
     """Norske helligdager og høytidsdager for et år."""
     _number("ÅR", year, 1900, 2200)
+    from legeplan.legevakt.calendar import norwegian_holidays
+
     for day, name in norwegian_holidays(year).items():
         typer.echo(f"{day.isoformat()}  {name}")

@@ -8,7 +8,7 @@ fractions, wishes and spread are ignored, which is what a hand-made "neste på l
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Doctor, Role, RotaProblem, ShiftInstance
@@ -16,24 +16,27 @@ from legeplan.legevakt.rules import (
     FAIRNESS_CATEGORIES,
     blocking_rules,
     fairness_targets,
+    free_from,
     gives_cover,
     in_category,
-    rest_after,
     uncovered,
 )
+
+#: Free from the start: shift times are aware (Europe/Oslo with fixed offsets), so the sentinel is aware too.
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def round_robin_rota(problem: RotaProblem) -> list[Assignment]:
     doctors = [d for d in problem.doctors if not d.age_exempt]
     competent = [d for d in doctors if gives_cover(d)]
-    free_from: dict[str, datetime] = {d.id: datetime.min for d in doctors}
+    free_at: dict[str, datetime] = dict.fromkeys((d.id for d in doctors), _EARLIEST)
     assignments: list[Assignment] = []
     pointers = {"vakt": 0, "bakvakt": 0}
 
     def pick(pool: list[Doctor], inst: ShiftInstance, taken: set[str], key: str) -> Doctor | None:
         for step in range(len(pool)):
             doctor = pool[(pointers[key] + step) % len(pool)]
-            if doctor.id in taken or blocking_rules(doctor, inst) or free_from[doctor.id] > inst.start:
+            if doctor.id in taken or blocking_rules(doctor, inst) or free_at[doctor.id] > inst.start:
                 continue
             pointers[key] = (pointers[key] + step + 1) % len(pool)
             return doctor
@@ -48,12 +51,12 @@ def round_robin_rota(problem: RotaProblem) -> list[Assignment]:
                 break
             taken.add(doctor.id)
             on_duty.append(doctor)
-            free_from[doctor.id] = inst.end + rest_after(problem, inst)
+            free_at[doctor.id] = free_from(problem, inst)
             assignments.append(Assignment(date=inst.date, shift_type=inst.shift_type, doctor=doctor.id))
         if uncovered(on_duty, []) and competent:
             backup = pick(competent, inst, taken, "bakvakt")
             if backup is not None:
-                free_from[backup.id] = inst.end + rest_after(problem, inst)
+                free_at[backup.id] = free_from(problem, inst)
                 assignments.append(
                     Assignment(date=inst.date, shift_type=inst.shift_type, doctor=backup.id, role=Role.BAKVAKT)
                 )
@@ -69,7 +72,7 @@ def pro_rata_rota(problem: RotaProblem) -> list[Assignment]:
     """
     instances = expand_shifts(problem)
     targets = fairness_targets(problem, instances)
-    free_from: dict[str, datetime] = {d.id: datetime.min for d in problem.doctors}
+    free_at: dict[str, datetime] = dict.fromkeys((d.id for d in problem.doctors), _EARLIEST)
     load: dict[str, dict[str, float]] = {c: dict.fromkeys(t, 0.0) for c, t in targets.items()}
     assignments: list[Assignment] = []
 
@@ -83,12 +86,12 @@ def pro_rata_rota(problem: RotaProblem) -> list[Assignment]:
 
     def pick(pool: list[Doctor], inst: ShiftInstance, taken: set[str], step: float) -> Doctor | None:
         candidates = [
-            d for d in pool if d.id not in taken and not blocking_rules(d, inst) and free_from[d.id] <= inst.start
+            d for d in pool if d.id not in taken and not blocking_rules(d, inst) and free_at[d.id] <= inst.start
         ]
         if not candidates:
             return None
         chosen = min(candidates, key=lambda d: behind(d, inst, step))
-        free_from[chosen.id] = inst.end + rest_after(problem, inst)
+        free_at[chosen.id] = free_from(problem, inst)
         taken.add(chosen.id)
         for c in FAIRNESS_CATEGORIES:
             if in_category(inst, c) and chosen.id in load[c]:

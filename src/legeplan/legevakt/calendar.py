@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from dateutil.easter import easter  # type: ignore[import-untyped]
 
+from legeplan.legevakt.clock import hours_between, is_night, shift_times
 from legeplan.legevakt.model import DayKind, RotaProblem, ShiftInstance
 
 
@@ -50,8 +52,17 @@ def days_in(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+@lru_cache(maxsize=100_000)
+def _lived(day: date, start: time, end: time) -> tuple[datetime, datetime, float, bool]:
+    """Start and end instants, hours lived and night status of a shift from ``start`` to ``end`` on ``day``
+    (cached: the solver, the checker and the baselines expand the same period several times)."""
+    first, last = shift_times(day, start, end)
+    return first, last, hours_between(first, last), is_night(first, last)
+
+
 def expand_shifts(problem: RotaProblem) -> list[ShiftInstance]:
-    """All concrete shifts of the period, ordered by start time."""
+    """All concrete shifts of the period, ordered by start time, with times as lived in Europe/Oslo
+    (:mod:`legeplan.legevakt.clock`)."""
     holidays = holidays_between(problem.start, problem.end, problem.extra_holidays)
     instances: list[ShiftInstance] = []
     for day in days_in(problem.start, problem.end):
@@ -59,8 +70,7 @@ def expand_shifts(problem: RotaProblem) -> list[ShiftInstance]:
         for st in problem.shift_types:
             if not st.runs_on(kind):
                 continue
-            start = datetime.combine(day, st.start)
-            end = start + timedelta(hours=st.hours)
+            start, end, hours, night = _lived(day, st.start, st.end)
             instances.append(
                 ShiftInstance(
                     index=0,
@@ -68,10 +78,10 @@ def expand_shifts(problem: RotaProblem) -> list[ShiftInstance]:
                     date=day,
                     start=start,
                     end=end,
-                    hours=st.hours,
+                    hours=hours,
                     doctors=st.doctors,
                     on_site=st.on_site,
-                    night=st.is_night,
+                    night=st.night if st.night is not None else night,
                     weekend=day.weekday() >= 5,
                     holiday=kind is DayKind.HOLIDAY,
                 )

@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from legeplan.documents import read_document
+from legeplan.i18n import decimal, number, validation_message
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Role, RotaProblem, RotaSolution
 
@@ -42,11 +43,19 @@ class RotaFileError(ValueError):
     """Bad input file; the message names the file, the row and the field."""
 
 
-def _format_validation(path: Path | str, error: ValidationError) -> str:
+def _format_validation(
+    path: Path | str, error: ValidationError, *, columns: dict[str, str] | None = None, limit: int = 10
+) -> str:
+    """One Norwegian line per error, naming the file (and row) and the field; at most ``limit`` lines."""
     lines = []
-    for item in error.errors():
+    items = error.errors()
+    for item in items[:limit]:
         where = ".".join(str(p) for p in item["loc"]) or "(rot)"
-        lines.append(f"{path}: {where}: {item['msg']}")
+        if columns is not None:
+            where = columns.get(where, where)
+        lines.append(f"{path}: {where}: {validation_message(item)}")
+    if len(items) > limit:
+        lines.append(f"{path}: … og {len(items) - limit} feil til")
     return "\n".join(lines)
 
 
@@ -59,10 +68,18 @@ def problem_from_data(data: dict[str, Any], source: str = "<data>") -> RotaProbl
 
 def load_problem(path: Path | str) -> RotaProblem:
     """A rota problem from a .toml or .json file; errors name the file and the field."""
-    data = read_document(path, RotaFileError)
+    if Path(path).is_file():
+        _check_size(Path(path), MAX_PROBLEM_BYTES)
+    try:
+        data = read_document(path, RotaFileError)
+    except RecursionError as exc:  # json and tomllib recurse per nesting level
+        raise RotaFileError(f"{path}: er nøstet for dypt til å leses") from exc
     if not isinstance(data, dict):
         raise RotaFileError(f"{path}: innholdet må være et objekt/tabell, ikke {type(data).__name__}")
-    return problem_from_data(data, str(path))
+    try:
+        return problem_from_data(data, str(path))
+    except RecursionError as exc:
+        raise RotaFileError(f"{path}: er nøstet for dypt til å leses") from exc
 
 
 def example_problem(name: str = "small") -> RotaProblem:
@@ -118,8 +135,8 @@ def write_xlsx(problem: RotaProblem, assignments: Iterable[Assignment], path: Pa
     for a, row in zip(items, _rows(problem, items), strict=True):
         inst = by_key.get((a.date, a.shift_type))
         cells: dict[str, object] = {**row, "dato": a.date}
-        if inst is not None:
-            cells["start"], cells["slutt"] = inst.start, inst.end
+        if inst is not None:  # Excel has no time zones: Oslo wall time
+            cells["start"], cells["slutt"] = inst.start.replace(tzinfo=None), inst.end.replace(tzinfo=None)
         sheet.append([cells[c] for c in ROTA_COLUMNS])
         excel_row = sheet.max_row
         sheet.cell(excel_row, 1).number_format = "yyyy-mm-dd"
@@ -220,6 +237,12 @@ def write_rota(
         raise RotaFileError(f"{path}: ukjent filtype {path.suffix!r}; bruk .csv, .xlsx, .ics eller .json")
 
 
+def _shorten(value: object, limit: int = 40) -> str:
+    """A value as it may appear in a message: at most ``limit`` characters."""
+    text = str(value)
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f" … ({len(text)} tegn)"
+
+
 def _parse_row(source: str, row_number: int, raw: dict[str, Any]) -> Assignment:
     row = {_ALIASES.get(str(k).strip().lower(), str(k).strip().lower()): v for k, v in raw.items() if k is not None}
     for column in ("dato", "vakt", "lege"):
@@ -236,44 +259,146 @@ def _parse_row(source: str, row_number: int, raw: dict[str, Any]) -> Assignment:
             day = date.fromisoformat(text) if "-" in text else datetime.strptime(text, "%d.%m.%Y").date()
         except ValueError as exc:
             raise RotaFileError(
-                f"{source}: rad {row_number}: dato {text!r} er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)"
+                f"{source}: rad {row_number}, kolonne 'dato': {_shorten(text)} er ikke en dato "
+                "(ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)"
             ) from exc
     role_text = str(row.get("rolle") or "vakt").strip().lower()
     try:
         role = Role(role_text)
     except ValueError as exc:
-        raise RotaFileError(f"{source}: rad {row_number}: rolle {role_text!r} må være 'vakt' eller 'bakvakt'") from exc
+        raise RotaFileError(
+            f"{source}: rad {row_number}, kolonne 'rolle': {_shorten(role_text)} må være 'vakt' eller 'bakvakt'"
+        ) from exc
     try:
         return Assignment(date=day, shift_type=str(row["vakt"]).strip(), doctor=str(row["lege"]).strip(), role=role)
     except ValidationError as exc:
-        raise RotaFileError(_format_validation(f"{source}: rad {row_number}", exc)) from exc
+        raise RotaFileError(_format_validation(f"{source}: rad {row_number}", exc, columns=_COLUMN_OF)) from exc
+
+
+#: Assignment fields and the rota file's column names, for messages.
+_COLUMN_OF = {"shift_type": "kolonne 'vakt'", "doctor": "kolonne 'lege'", "date": "kolonne 'dato'"}
+#: A rota file larger than this is refused before it is read (a one-year rota of 60 doctors is ≈ 100 kB).
+MAX_ROTA_BYTES = 5_000_000
+#: A rota with more rows than this is refused (one year, 20 shifts a day, 3 doctors each: ≈ 22 000).
+MAX_ROTA_ROWS = 100_000
+#: A problem file larger than this is refused before it is read (the one-year benchmark problem is ≈ 60 kB).
+MAX_PROBLEM_BYTES = 2_000_000
+
+
+def _check_size(path: Path, limit: int) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RotaFileError(f"{path}: kan ikke leses ({exc.strerror})") from exc
+    if size > limit:
+        raise RotaFileError(f"{path}: filen er {decimal(size / 1e6)} MB; største tillatte er {number(limit / 1e6)} MB")
+
+
+def _header_columns(source: str, header: Sequence[object]) -> None:
+    """Refuse a header without the required columns, naming what was found."""
+    found = {_ALIASES.get(str(h).strip().lower(), str(h).strip().lower()) for h in header if h is not None}
+    missing = [c for c in ("dato", "vakt", "lege") if c not in found]
+    if missing:
+        shown = ", ".join(_shorten(h, 20) for h in list(header)[:8] if h not in (None, "")) or "ingen"
+        raise RotaFileError(
+            f"{source}: rad 1: mangler kolonnene {', '.join(missing)} (fant {shown}); "
+            "turnusen trenger kolonnene dato, vakt og lege (også date, shift, doctor), skilt med komma, semikolon "
+            "eller tab"
+        )
+
+
+def _csv_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise RotaFileError(f"{path}: kan ikke leses ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise RotaFileError(
+            f"{path}: rad {line}: er ikke UTF-8-tekst (byte {exc.start}); lagre filen som «CSV UTF-8»"
+        ) from exc
+    if "\x00" in text:
+        raise RotaFileError(f"{path}: inneholder NUL-tegn; er dette en CSV-fil?")
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise RotaFileError(f"{path}: rad 1: filen er tom eller mangler overskriftsrad (dato, vakt, lege)")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(lines[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # one column, or no delimiter found: the header check names what is missing
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    records: list[tuple[int, dict[str, Any]]] = []
+    try:
+        _header_columns(str(path), reader.fieldnames or [])
+        for row in reader:
+            if len(records) >= MAX_ROTA_ROWS:
+                raise RotaFileError(f"{path}: mer enn {MAX_ROTA_ROWS} rader")
+            if any(v not in (None, "") for v in row.values()):
+                records.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise RotaFileError(f"{path}: rad {reader.line_num}: ugyldig CSV ({exc})") from exc
+    return records
+
+
+def _xlsx_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    records: list[tuple[int, dict[str, Any]]] = []
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types (BadZipFile, KeyError, XML errors) for a broken file
+        raise RotaFileError(f"{path}: er ikke en gyldig Excel-fil (.xlsx): kan ikke åpnes") from exc
+    try:
+        if not workbook.worksheets:
+            raise RotaFileError(f"{path}: arbeidsboken har ingen ark")
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        first = next(rows, None)
+        if first is None:
+            raise RotaFileError(f"{path}: arket er tomt")
+        header = [str(h) if h is not None else "" for h in first]
+        _header_columns(str(path), header)
+        for number, r in enumerate(rows, start=2):
+            if number > MAX_ROTA_ROWS + 1:
+                raise RotaFileError(f"{path}: mer enn {MAX_ROTA_ROWS} rader")
+            if any(c not in (None, "") for c in r):
+                records.append((number, dict(zip(header, r, strict=False))))
+    except RotaFileError:
+        raise
+    except Exception as exc:  # a sheet that opens but cannot be read (broken XML inside the zip)
+        raise RotaFileError(f"{path}: er ikke en gyldig Excel-fil (.xlsx): arket kan ikke leses") from exc
+    finally:
+        workbook.close()
+    return records
+
+
+def _json_rota(path: Path) -> list[Assignment]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise RotaFileError(f"{path}: kan ikke leses ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise RotaFileError(f"{path}: er ikke UTF-8-tekst (byte {exc.start})") from exc
+    try:
+        return list(RotaSolution.model_validate_json(text).assignments)
+    except ValidationError as exc:
+        raise RotaFileError(_format_validation(path, exc)) from exc
+    except RecursionError as exc:
+        raise RotaFileError(f"{path}: er nøstet for dypt til å leses") from exc
 
 
 def read_rota(path: Path | str) -> list[Assignment]:
-    """Duties from a .csv or .xlsx rota (first sheet); errors name the file, row and column."""
+    """Duties from a .csv, .xlsx (first sheet) or .json (a saved solution) rota.
+
+    Any problem with the file is a :class:`RotaFileError` whose Norwegian message names the file, and the row and
+    column where there is one: missing file, too large (``MAX_ROTA_BYTES``), not UTF-8, one column or missing
+    columns, broken CSV or Excel, bad dates, roles, ids.
+    """
     path = Path(path)
     if not path.is_file():
         raise RotaFileError(f"{path}: finner ikke filen")
     suffix = path.suffix.lower()
-    records: list[tuple[int, dict[str, Any]]]
-    if suffix == ".csv":
-        text = path.read_text(encoding="utf-8-sig")
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        records = [(reader.line_num, row) for row in reader if any(v not in (None, "") for v in row.values())]
-    elif suffix == ".xlsx":
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        workbook.close()
-        if not rows:
-            raise RotaFileError(f"{path}: arket er tomt")
-        header = [str(h) if h is not None else "" for h in rows[0]]
-        records = [
-            (number, dict(zip(header, r, strict=False)))
-            for number, r in enumerate(rows[1:], start=2)
-            if any(c not in (None, "") for c in r)
-        ]
-    else:
-        raise RotaFileError(f"{path}: ukjent filtype {path.suffix!r}; bruk .csv eller .xlsx")
+    if suffix not in (".csv", ".xlsx", ".json"):
+        raise RotaFileError(f"{path}: ukjent filtype {_shorten(path.suffix)}; bruk .csv, .xlsx eller .json")
+    _check_size(path, MAX_ROTA_BYTES)
+    if suffix == ".json":
+        return _json_rota(path)
+    records = _csv_records(path) if suffix == ".csv" else _xlsx_records(path)
     return [_parse_row(str(path), number, record) for number, record in records]

@@ -1,6 +1,9 @@
 """Load analysis of a rota: shifts and hours per month, frequency ("every Nth weekday, every Mth weekend"), hours on
 top of the ordinary week, and how many doctors are needed to keep the frequency within a limit.
 
+Hours are hours lived in Europe/Oslo (``ShiftInstance.hours``, :mod:`legeplan.legevakt.clock`): a 23:00–08:00
+natt over the spring change counts 8 hours, over the autumn change 10; nights are ``ShiftInstance.night``.
+
 The frequency measure follows the Vefsn plan (seed 000, 5.2.4): the GPs have "legevaktturnus hvert 12. hverdag og
 hver sjette helg" on top of a 47.5-hour week.
 """
@@ -10,9 +13,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
+from legeplan.i18n import number
 from legeplan.legevakt.calendar import day_kind, days_in, expand_shifts, holidays_between
+from legeplan.legevakt.clock import local_time, overlap_hours
 from legeplan.legevakt.model import (
     Assignment,
     DayKind,
@@ -36,12 +41,10 @@ def _ordinary_overlap_hours(inst: ShiftInstance, holidays: dict[date, str]) -> f
     """Hours of the shift that fall inside ordinary weekday hours."""
     total = 0.0
     day = inst.start.date()
-    while datetime.combine(day, time(0)) < inst.end:
+    while local_time(day, time(0)) < inst.end:
         if day_kind(day, holidays) is DayKind.WEEKDAY:
-            begin = max(inst.start, datetime.combine(day, ORDINARY_DAY[0]))
-            finish = min(inst.end, datetime.combine(day, ORDINARY_DAY[1]))
-            if finish > begin:
-                total += (finish - begin).total_seconds() / 3600
+            begin, finish = (local_time(day, clock) for clock in ORDINARY_DAY)
+            total += overlap_hours(inst.start, inst.end, begin, finish)
         day += timedelta(days=1)
     return total
 
@@ -144,7 +147,7 @@ def analyse_load(
         needed = doctors_needed(
             weekday_slots, weekend_slots, every_nth_weekday=every_nth_weekday, every_mth_weekend=every_mth_weekend
         )
-        limits = f"høyst hver {every_nth_weekday:g}. hverdag og hver {every_mth_weekend:g}. helg"
+        limits = f"høyst hver {number(every_nth_weekday)}. hverdag og hver {number(every_mth_weekend)}. helg"
     return LoadReport(
         period_start=problem.start,
         period_end=problem.end,

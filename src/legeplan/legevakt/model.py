@@ -16,11 +16,13 @@ Sources for the rules the fields encode:
 from __future__ import annotations
 
 import datetime as _dt
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from legeplan.legevakt.clock import REFERENCE_DAY, hours_between, is_night, shift_times
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-æøåÆØÅ]+$")]
 
@@ -39,6 +41,15 @@ DEFAULT_MIN_REST_HOURS = 8.0
 #: A bakvakt counts fully in the pro-rata fairness by default: it is a work period (rest rules) and the load report
 #: counts its hours; a municipality that values standby less can set e.g. ``bakvakt_weight = 0.5``.
 DEFAULT_BAKVAKT_WEIGHT = 1.0
+#: Longest name (problem, shift type, doctor) accepted: a name is printed in tables and messages.
+MAX_NAME_LENGTH = 200
+#: Upper bounds on the size of a problem, so a huge or hostile file is refused with a message, not processed.
+MAX_DOCTORS = 1000
+MAX_SHIFT_TYPES = 50
+MAX_WISHES = 20_000
+MAX_DATE_RANGES = 400
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH)]
 
 
 class RotaModel(BaseModel):
@@ -68,7 +79,7 @@ class ShiftType(RotaModel):
     """A kind of duty, e.g. weekday evening 15:30-23:00; ``end <= start`` means it ends the next day."""
 
     id: Identifier
-    name: str = Field(min_length=1)
+    name: Name
     start: time
     end: time
     days: DaySelector = DaySelector.ALL
@@ -78,17 +89,17 @@ class ShiftType(RotaModel):
 
     @property
     def hours(self) -> float:
-        start = datetime.combine(date(2000, 1, 1), self.start)
-        end = datetime.combine(date(2000, 1, 1), self.end)
-        if end <= start:
-            end += timedelta(days=1)
-        return (end - start).total_seconds() / 3600
+        """Nominal length on a day without a clock change; a concrete shift's lived hours are
+        ``ShiftInstance.hours`` (one less or more over the night of a DST change)."""
+        return hours_between(*shift_times(REFERENCE_DAY, self.start, self.end))
 
     @property
     def is_night(self) -> bool:
+        """``night`` when set, else :func:`legeplan.legevakt.clock.is_night` (covers time between 00:00 and 06:00;
+        ending at exactly 00:00 is not a night)."""
         if self.night is not None:
             return self.night
-        return self.end <= self.start or self.start < time(6, 0)
+        return is_night(*shift_times(REFERENCE_DAY, self.start, self.end))
 
     def runs_on(self, kind: DayKind) -> bool:
         if self.days is DaySelector.ALL:
@@ -105,7 +116,7 @@ class DateRange(RotaModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(f"slutt {self.end} er før start {self.start}")
         return self
 
     def contains(self, day: date) -> bool:
@@ -116,7 +127,7 @@ class Doctor(RotaModel):
     """A doctor in the rota; competence fields follow akuttmedisinforskriften § 7."""
 
     id: Identifier
-    name: str = Field(min_length=1)
+    name: Name
     age: int = Field(ge=20, le=90, description="Age at the start of the period")
     employment_fraction: float = Field(default=1.0, gt=0, le=1.0, description="Share of a full legevakt load")
     specialist: bool = Field(default=False, description="Spesialist i allmennmedisin")
@@ -126,14 +137,14 @@ class Doctor(RotaModel):
     lis1: bool = Field(default=False, description="LIS1 (turnuslege): never on duty without bakvakt")
     opt_in_60: bool = Field(default=False, description="Aged 60+ but chooses to take legevakt")
     night_exempt: bool = Field(default=False, description="Exempted from nights (allowed from 55, SFS 2305)")
-    unavailable: tuple[DateRange, ...] = ()
+    unavailable: tuple[DateRange, ...] = Field(default=(), max_length=MAX_DATE_RANGES)
 
     @model_validator(mode="after")
     def _night_exemption_needs_age(self) -> Self:
         if self.night_exempt and self.age < AGE_NIGHT_EXEMPT_ALLOWED:
             raise ValueError(
-                f"night_exempt: doctor {self.id} is {self.age}; exemption from nights applies from "
-                f"{AGE_NIGHT_EXEMPT_ALLOWED} (SFS 2305); use 'unavailable' for other absences"
+                f"night_exempt: lege {self.id} er {self.age} år; nattfritak gis fra {AGE_NIGHT_EXEMPT_ALLOWED} år "
+                "(SFS 2305); bruk 'unavailable' for annet fravær"
             )
         return self
 
@@ -169,16 +180,18 @@ class Wish(RotaModel):
 class RotaProblem(RotaModel):
     """Everything the solver needs: period, shift types, doctors, wishes and rule settings."""
 
-    name: str = "Legevaktturnus"
+    name: Name = "Legevaktturnus"
     start: date
     end: date
-    shift_types: tuple[ShiftType, ...] = Field(min_length=1)
-    doctors: tuple[Doctor, ...] = Field(min_length=1)
-    wishes: tuple[Wish, ...] = ()
+    shift_types: tuple[ShiftType, ...] = Field(min_length=1, max_length=MAX_SHIFT_TYPES)
+    doctors: tuple[Doctor, ...] = Field(min_length=1, max_length=MAX_DOCTORS)
+    wishes: tuple[Wish, ...] = Field(default=(), max_length=MAX_WISHES)
     min_rest_hours: float = Field(default=DEFAULT_MIN_REST_HOURS, ge=0, le=48)
     rest_after_night_hours: float = Field(default=DEFAULT_MIN_REST_HOURS, ge=0, le=72)
     spread_days: int = Field(default=3, ge=1, le=14, description="Soft: at most one duty in any window of this size")
-    extra_holidays: tuple[date, ...] = Field(default=(), description="Local days treated like public holidays")
+    extra_holidays: tuple[date, ...] = Field(
+        default=(), max_length=MAX_DATE_RANGES, description="Local days treated like public holidays"
+    )
     bakvakt_weight: float = Field(
         default=DEFAULT_BAKVAKT_WEIGHT,
         ge=0,
@@ -195,25 +208,25 @@ class RotaProblem(RotaModel):
         for item in items:
             item_id = str(getattr(item, "id", ""))
             if item_id in seen:
-                raise ValueError(f"id {item_id!r} appears twice")
+                raise ValueError(f"id {item_id!r} finnes to ganger")
             seen.add(item_id)
         return items
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(f"slutt {self.end} er før start {self.start}")
         if (self.end - self.start).days > 3 * 366:
-            raise ValueError("period longer than three years")
+            raise ValueError("perioden er lengre enn tre år")
         doctors = {d.id for d in self.doctors}
         shift_ids = {s.id for s in self.shift_types}
         for i, wish in enumerate(self.wishes):
             if wish.doctor not in doctors:
-                raise ValueError(f"wishes[{i}]: unknown doctor {wish.doctor!r}")
+                raise ValueError(f"wishes[{i}]: ukjent lege {wish.doctor!r}")
             if wish.shift_type is not None and wish.shift_type not in shift_ids:
-                raise ValueError(f"wishes[{i}]: unknown shift type {wish.shift_type!r}")
+                raise ValueError(f"wishes[{i}]: ukjent vakttype {wish.shift_type!r}")
             if not self.start <= wish.date <= self.end:
-                raise ValueError(f"wishes[{i}]: date {wish.date} is outside the period {self.start}-{self.end}")
+                raise ValueError(f"wishes[{i}]: datoen {wish.date} er utenfor perioden {self.start}–{self.end}")
         return self
 
     def doctor(self, doctor_id: str) -> Doctor:
@@ -224,7 +237,12 @@ class RotaProblem(RotaModel):
 
 
 class ShiftInstance(RotaModel):
-    """One concrete shift: a shift type on a date."""
+    """One concrete shift: a shift type on a date.
+
+    ``start`` and ``end`` are aware Europe/Oslo datetimes with the fixed offset of that instant
+    (:mod:`legeplan.legevakt.clock`), so ``end - start``, comparisons and ``end + rest`` are hours lived; ``hours``
+    is the lived length (8 h instead of 9 for 23:00–08:00 over the spring change, 10 h over the autumn change).
+    """
 
     index: int
     shift_type: str

@@ -2,9 +2,11 @@
 
 Rule ids (used in violations and infeasibility explanations) and their sources:
 
-* ``dekning`` — every shift is covered by the number of doctors it needs (forsvarlig legevakt, seed 002).
+* ``dekning`` — every shift has exactly the number of doctors on vakt it needs: too few and too many (overstaffing)
+  are both violations (forsvarlig legevakt, seed 002).
 * ``overlapp`` / ``hviletid`` — no overlapping duties; at least ``min_rest_hours`` (SFS 2305: as a rule 8 hours) off
-  between duties and ``rest_after_night_hours`` after a night (seed 002).
+  between duties and ``rest_after_night_hours`` after a night (seed 002). Measured in hours lived in Europe/Oslo
+  (:mod:`legeplan.legevakt.clock`): 23:00 on the Saturday to 08:00 on the Sunday of the spring change is 8 hours.
 * ``alder_60`` — aged 60+ are exempt unless they opt in (SFS 2305 § 7.2, seeds 001 and 003).
 * ``natt_55`` — 55+ may be exempted from nights (SFS 2305, seeds 000 and 003).
 * ``fravær`` — no duty on a doctor's unavailable dates.
@@ -12,15 +14,26 @@ Rule ids (used in violations and infeasibility explanations) and their sources:
   works only with a competent doctor available on the same shift: a bakvakt, or a colleague on vakt on the same
   shift who meets § 7 (seeds 001 and 002; see :func:`uncovered`).
 * ``bakvakt_ukvalifisert`` — the bakvakt must itself meet § 7 ("Bakvaktlegen skal være vaktkompetent", seed 001).
+
+This module is the one rule set: the solver, the checker, the baselines and the load analysis call these functions
+(and nothing else decides what a night is or how long a rest was):
+
+* time: :func:`is_night`, :func:`shift_times`, :func:`local_time`, :func:`hours_between` (from ``clock``);
+* per doctor and shift: :func:`blocking_rules`; cover: :func:`gives_cover`, :func:`uncovered`;
+* between two duties of one doctor: :func:`rest_after`, :func:`free_from`, :func:`rest_hours`,
+  :func:`duty_conflict`; for a whole period at once: :func:`conflict_pairs`, :func:`conflict_cliques`;
+* per shift: :func:`staffing_violation`; a whole rota: :func:`check_rota`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+from legeplan.i18n import number
 from legeplan.legevakt.calendar import days_in, expand_shifts
+from legeplan.legevakt.clock import OSLO, hours_between, is_night, local_time, shift_times
 from legeplan.legevakt.model import (
     Assignment,
     Doctor,
@@ -31,8 +44,34 @@ from legeplan.legevakt.model import (
     Violation,
 )
 
+__all__ = [
+    "FAIRNESS_CATEGORIES",
+    "OSLO",
+    "RULE_TEXT",
+    "blocking_rules",
+    "check_rota",
+    "conflict_cliques",
+    "conflict_pairs",
+    "duty_conflict",
+    "expected_bakvakter",
+    "fairness_figures",
+    "fairness_targets",
+    "fairness_weights",
+    "free_from",
+    "gives_cover",
+    "hours_between",
+    "in_category",
+    "is_night",
+    "local_time",
+    "rest_after",
+    "rest_hours",
+    "shift_times",
+    "staffing_violation",
+    "uncovered",
+]
+
 RULE_TEXT: dict[str, str] = {
-    "dekning": "alle vakter skal være dekket med det antall leger vakten krever",
+    "dekning": "alle vakter skal ha det antall leger vakten krever, verken færre eller flere",
     "overlapp": "en lege kan ikke ha overlappende vakter",
     "hviletid": "hviletid mellom vakter (SFS 2305: som hovedregel minst 8 timer, og etter natt som konfigurert)",
     "alder_60": "leger over 60 år er fritatt fra legevakt med mindre de selv ønsker vakt (SFS 2305 § 7.2)",
@@ -67,39 +106,81 @@ def uncovered(on_duty: Sequence[Doctor], backups: Sequence[Doctor]) -> list[Doct
 
 
 def rest_after(problem: RotaProblem, inst: ShiftInstance) -> timedelta:
+    """Rest (hours lived) a doctor needs after ``inst`` before the next duty: ``min_rest_hours``, or
+    ``rest_after_night_hours`` when that is longer and ``inst`` is a night (:func:`is_night`)."""
     hours = max(problem.min_rest_hours, problem.rest_after_night_hours if inst.night else 0.0)
     return timedelta(hours=hours)
 
 
+def free_from(problem: RotaProblem, inst: ShiftInstance) -> datetime:
+    """The earliest instant the doctor on ``inst`` may start another duty (end plus the rest it requires)."""
+    return inst.end + rest_after(problem, inst)
+
+
+def rest_hours(first: ShiftInstance, second: ShiftInstance) -> float:
+    """Hours lived between the end of ``first`` and the start of ``second`` (negative when they overlap)."""
+    return hours_between(first.end, second.start)
+
+
+def duty_conflict(problem: RotaProblem, first: ShiftInstance, second: ShiftInstance) -> str | None:
+    """``"overlapp"``, ``"hviletid"`` or None for one doctor taking both shifts, in either order.
+
+    The shifts are put in order of start; the later one conflicts when it starts before the earlier one ends
+    (``overlapp``) or before the rest after it is over (``hviletid``, :func:`rest_after`). All in hours lived.
+    """
+    if (second.start, second.index) < (first.start, first.index):
+        first, second = second, first
+    if first.index == second.index or second.start < first.end:
+        return "overlapp"
+    if second.start < free_from(problem, first):
+        return "hviletid"
+    return None
+
+
 def blocking_rules(doctor: Doctor, inst: ShiftInstance) -> list[str]:
-    """Rules that forbid this doctor on this shift regardless of the rest of the rota."""
+    """Rules that forbid this doctor on this shift regardless of the rest of the rota (``alder_60``, ``natt_55``,
+    ``fravær``: absent on the shift's date or on the date a shift running past midnight ends)."""
     blocked: list[str] = []
     if doctor.age_exempt:
         blocked.append("alder_60")
     if doctor.night_exempt and inst.night:
         blocked.append("natt_55")
     if doctor.is_unavailable(inst.date) or (
-        inst.end.date() != inst.date
-        and inst.end.time() != datetime.min.time()
-        and doctor.is_unavailable(inst.end.date())
+        inst.end.date() != inst.date and inst.end.time() != time(0) and doctor.is_unavailable(inst.end.date())
     ):
         blocked.append("fravær")
     return blocked
 
 
+def conflict_pairs(problem: RotaProblem, instances: Sequence[ShiftInstance]) -> dict[int, frozenset[int]]:
+    """For each shift index, the shifts one doctor cannot also take (overlap or too little rest), computed once
+    for the whole period: conflicts depend on the shifts and the rest rules, not on the doctor."""
+    ordered = sorted(instances, key=lambda s: (s.start, s.index))
+    found: dict[int, set[int]] = {i.index: set() for i in instances}
+    active: list[ShiftInstance] = []
+    for inst in ordered:
+        active = [a for a in active if free_from(problem, a) > inst.start]
+        for other in active:
+            found[inst.index].add(other.index)
+            found[other.index].add(inst.index)
+        active.append(inst)
+    return {index: frozenset(others) for index, others in found.items()}
+
+
 def conflict_cliques(problem: RotaProblem, instances: Sequence[ShiftInstance]) -> list[list[int]]:
     """Groups of shifts of which one doctor can take at most one (overlap or too little rest).
 
-    Each shift is extended by the rest it requires afterwards; two shifts conflict exactly when the extended
-    intervals overlap, so the maximal cliques of this interval graph are the sets alive at each start time.
+    Each shift is extended by the rest it requires afterwards (:func:`free_from`); two shifts conflict exactly when
+    the extended intervals overlap (:func:`duty_conflict`), so the maximal cliques of this interval graph are the
+    sets alive at each start time.
     """
-    ordered = sorted(instances, key=lambda s: s.start)
+    ordered = sorted(instances, key=lambda s: (s.start, s.index))
     cliques: list[list[int]] = []
     active: list[tuple[datetime, int]] = []
     previous: set[int] = set()
     for inst in ordered:
         active = [(ext_end, idx) for ext_end, idx in active if ext_end > inst.start]
-        active.append((inst.end + rest_after(problem, inst), inst.index))
+        active.append((free_from(problem, inst), inst.index))
         members = {idx for _, idx in active}
         if len(members) > 1 and not members <= previous:
             cliques.append(sorted(members))
@@ -224,8 +305,27 @@ def _violation(rule: str, day: date | None, doctor: str | None, shift: str | Non
     return Violation(rule=rule, date=day, doctor=doctor, shift_type=shift, message=f"{detail} ({RULE_TEXT[rule]})")
 
 
+def _doctors_text(count: int) -> str:
+    return "1 lege" if count == 1 else f"{count} leger"
+
+
+def staffing_violation(inst: ShiftInstance, on_duty: int) -> str | None:
+    """The ``dekning`` detail when a shift has fewer or more doctors on vakt than it needs, else None."""
+    if on_duty < inst.doctors:
+        return f"{on_duty} av {_doctors_text(inst.doctors)} satt opp"
+    if on_duty > inst.doctors:
+        return f"{_doctors_text(on_duty)} satt opp, vakten krever {inst.doctors}"
+    return None
+
+
 def check_rota(problem: RotaProblem, assignments: Iterable[Assignment]) -> list[Violation]:
-    """Every violation of the hard rules in a rota (solver output or hand-made), sorted by date."""
+    """Every violation of the hard rules in a rota (solver output or hand-made), sorted by date.
+
+    Every duty is checked against every rule: the doctor's own rules (:func:`blocking_rules`), the bakvakt's
+    competence, cover (:func:`uncovered`), staffing in both directions (too few and too many on vakt,
+    :func:`staffing_violation`), and overlap and rest against every other duty of the same doctor
+    (:func:`duty_conflict`, no fixed look-back), all in hours lived in Europe/Oslo.
+    """
     instances = expand_shifts(problem)
     by_key = {i.key: i for i in instances}
     doctors = {d.id: d for d in problem.doctors}
@@ -233,7 +333,7 @@ def check_rota(problem: RotaProblem, assignments: Iterable[Assignment]) -> list[
     violations: list[Violation] = []
     vakt: dict[int, list[str]] = defaultdict(list)
     bakvakt: dict[int, list[str]] = defaultdict(list)
-    duties: dict[str, list[tuple[ShiftInstance, Role]]] = defaultdict(list)
+    duties: dict[str, list[ShiftInstance]] = defaultdict(list)
     seen: set[tuple[int, str]] = set()
 
     for a in assignments:
@@ -253,7 +353,7 @@ def check_rota(problem: RotaProblem, assignments: Iterable[Assignment]) -> list[
         seen.add((inst.index, a.doctor))
         doctor = doctors[a.doctor]
         (vakt if a.role is Role.VAKT else bakvakt)[inst.index].append(a.doctor)
-        duties[a.doctor].append((inst, a.role))
+        duties[a.doctor].append(inst)
         for rule in blocking_rules(doctor, inst):
             detail = {
                 "alder_60": f"{doctor.name} er {doctor.age} år og har ikke valgt å ta vakt",
@@ -268,46 +368,34 @@ def check_rota(problem: RotaProblem, assignments: Iterable[Assignment]) -> list[
 
     for inst in instances:
         on_duty = vakt.get(inst.index, [])
-        if len(on_duty) < inst.doctors:
-            violations.append(
-                _violation(
-                    "dekning",
-                    inst.date,
-                    None,
-                    inst.shift_type,
-                    f"{len(on_duty)} av {inst.doctors} leger satt opp",
-                )
-            )
+        staffing = staffing_violation(inst, len(on_duty))
+        if staffing is not None:
+            violations.append(_violation("dekning", inst.date, None, inst.shift_type, staffing))
         backups = [doctors[d] for d in bakvakt.get(inst.index, [])]
         for doctor in uncovered([doctors[d] for d in on_duty], backups):
             rule = "lis1_alene" if doctor.lis1 else "kompetanse_bakvakt"
             violations.append(_violation(rule, inst.date, doctor.id, inst.shift_type, f"{doctor.name} uten bakvakt"))
 
     for doctor_id, items in duties.items():
-        items.sort(key=lambda pair: pair[0].start)
-        for pos, (second, _) in enumerate(items):
-            for first, _ in reversed(items[max(0, pos - 8) : pos]):
-                if second.start < first.end:
-                    violations.append(
-                        _violation(
-                            "overlapp",
-                            second.date,
-                            doctor_id,
-                            second.shift_type,
-                            f"overlapper {first.shift_type} {first.date}",
-                        )
+        items.sort(key=lambda s: (s.start, s.index))
+        active: list[ShiftInstance] = []
+        for second in items:
+            active = [first for first in active if free_from(problem, first) > second.start]
+            for first in active:
+                conflict = duty_conflict(problem, first, second)
+                if conflict == "overlapp":
+                    detail = f"overlapper {first.shift_type} {first.date}"
+                elif conflict == "hviletid":
+                    rest = rest_hours(first, second)
+                    required = rest_after(problem, first).total_seconds() / 3600
+                    detail = (
+                        f"bare {number(round(rest, 2))} timer fri etter {first.shift_type} {first.date}, "
+                        f"krever {number(required)}"
                     )
-                elif second.start < first.end + rest_after(problem, first):
-                    rest = (second.start - first.end).total_seconds() / 3600
-                    violations.append(
-                        _violation(
-                            "hviletid",
-                            second.date,
-                            doctor_id,
-                            second.shift_type,
-                            f"bare {rest:g} timer fri etter {first.shift_type} {first.date}",
-                        )
-                    )
+                else:
+                    continue
+                violations.append(_violation(conflict, second.date, doctor_id, second.shift_type, detail))
+            active.append(second)
 
     violations.sort(key=lambda v: (v.date or date.min, v.rule, v.doctor or ""))
     return violations

@@ -417,7 +417,7 @@ def _add_hints(model: cp_model.CpModel, hints: Iterable[tuple[int, int]]) -> Non
 
 def _warm_start(
     problem: RotaProblem, instances: Sequence[ShiftInstance], variables: _Variables
-) -> dict[int, int] | None:
+) -> tuple[dict[int, int], list[Assignment]] | None:
     """A valid rota as 0/1 per assignment variable (by proto index): the greedy pro-rata rota, else the round-robin
     rota, whichever first passes the checker; None if neither does.
 
@@ -436,7 +436,26 @@ def _warm_start(
         return None
     values = {var.index: int((doc, idx, Role.VAKT) in chosen) for (doc, idx), var in variables.vakt.items()}
     values.update({var.index: int((doc, idx, Role.BAKVAKT) in chosen) for (doc, idx), var in variables.bakvakt.items()})
-    return values
+    return values, rota
+
+
+def _checked_start_rota(
+    problem: RotaProblem, instances: Sequence[ShiftInstance], rota: list[Assignment], t0: float, found_s: float
+) -> RotaSolution:
+    start_of = {i.key: i.start for i in instances}
+    assignments = tuple(sorted(rota, key=lambda a: (start_of[(a.date, a.shift_type)], a.role, a.doctor)))
+    return RotaSolution(
+        problem_name=problem.name,
+        status="feasible",
+        assignments=assignments,
+        seconds=round(time.perf_counter() - t0, 3),
+        first_feasible_s=round(found_s, 3),
+        explanation=(
+            "Tidsgrensen gikk ut før CP-SAT fant en turnus; dette er den grådige forholdsmessige startturnusen "
+            "(regelkontrollert), uten optimering av rettferdighet, spredning og ønsker",
+        ),
+        fairness=fairness_figures(problem, assignments, instances),
+    )
 
 
 def solve_rota(
@@ -458,7 +477,9 @@ def solve_rota(
     t0 = time.perf_counter()
     instances = expand_shifts(problem)
     model, variables = _build_hard_model(problem, instances)
-    start = _warm_start(problem, instances, variables) if warm_start else None
+    warm = _warm_start(problem, instances, variables) if warm_start else None
+    start = warm[0] if warm is not None else None
+    warm_found_s = time.perf_counter() - t0
     objectives = _soft_objectives(problem, instances, model, variables, start)
     if start is not None:
         _add_hints(model, start.items())
@@ -507,6 +528,10 @@ def solve_rota(
             if status == cp_model.INFEASIBLE:
                 raise RotaInfeasibleError(explain_infeasibility(problem, time_limit_s=max(5.0, time_limit_s / 2)))
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                if best is None and warm is not None and not (cancel is not None and cancel.is_set()):
+                    # CP-SAT found nothing in time, but the warm-start rota passed the checker: return it rather
+                    # than no rota at all, saying the soft goals were not optimised.
+                    return _checked_start_rota(problem, instances, warm[1], t0, warm_found_s)
                 if best is None:
                     reason = "avbrutt" if cancel is not None and cancel.is_set() else "tidsgrensen nådd"
                     return RotaSolution(
