@@ -1,0 +1,200 @@
+"""CLI for a living rota: ``legeplan rota repair|candidates|swap-check|hours|coverage|balance``.
+
+The engines (OR-Tools, openpyxl) are imported inside the commands so that start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from legeplan.cli.rota_cmd import _fail, _number, _problem, _rota, console, err_console, rota_app
+from legeplan.i18n import decimal, number
+
+
+def _date(option: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise _fail(f"{option}: ugyldig dato {value!r}; bruk ÅÅÅÅ-MM-DD, f.eks. 2026-03-09") from exc
+
+
+def _doctor(problem_doctors: set[str], option: str, value: str) -> str:
+    if value not in problem_doctors:
+        raise _fail(f"{option}: ukjent lege {value!r}")
+    return value
+
+
+def _echo_json(payload: object) -> None:
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+@rota_app.command("repair")
+def repair(
+    rota_file: Annotated[Path, typer.Argument(help="Publisert turnus (.csv/.xlsx/.json)")],
+    problem_file: Annotated[str, typer.Option("--problem", "-p", help="Problemfil eller example:NAME")],
+    absent: Annotated[str, typer.Option("--absent", help="Lege som er syk eller borte (id)")],
+    date_from: Annotated[str, typer.Option("--from", help="Første fraværsdag (ÅÅÅÅ-MM-DD)")],
+    date_to: Annotated[str, typer.Option("--to", help="Siste fraværsdag (ÅÅÅÅ-MM-DD)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Ny turnus: .csv, .xlsx, .ics eller .json")],
+    time_limit: Annotated[float, typer.Option("--time-limit", "-t", help="Sekunder totalt (1–3600)")] = 20.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT-tråder (1–16)")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv endringene som JSON")] = False,
+) -> None:
+    """Reparer turnusen ved sykdom/fravær: færrest mulig endrede vakter (bevist), deretter rettferdighet."""
+    from legeplan.legevakt import write_rota
+    from legeplan.legevakt.repair import RepairError, repair_rota
+
+    _number("--time-limit", time_limit, 1, 3600)
+    _number("--workers", workers, 1, 16)
+    if out.suffix.lower() not in (".csv", ".xlsx", ".ics", ".json"):
+        raise _fail(f"{out}: ukjent filtype {out.suffix!r}; bruk .csv, .xlsx, .ics eller .json")
+    problem = _problem(problem_file)
+    _doctor({d.id for d in problem.doctors}, "--absent", absent)
+    start, end = _date("--from", date_from), _date("--to", date_to)
+    rota = _rota(rota_file)
+    try:
+        result = repair_rota(problem, rota, absent, start, end, time_limit_s=time_limit, workers=workers)
+    except RepairError as exc:
+        err_console.print("[bold red]Ingen lovlig reparasjon funnet.[/] Årsak:")
+        for reason in exc.reasons:
+            err_console.print(f"  • {reason}", highlight=False)
+        raise typer.Exit(code=1) from exc
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    write_rota(result.problem, result.assignments, out)
+    if as_json:
+        _echo_json(result.model_dump(mode="json", exclude={"problem", "assignments"}))
+        return
+    names = {d.id: d.name for d in problem.doctors}
+    table = Table(title=f"Endrede vakter ({number(len(result.changes))})")
+    for column in ("Dato", "Vakt", "Rolle", "Fra", "Til"):
+        table.add_column(column)
+    for change in result.changes:
+        table.add_row(
+            change.date.isoformat(),
+            change.shift_type,
+            change.role.value,
+            names.get(change.from_doctor or "", "–"),
+            names.get(change.to_doctor or "", "–"),
+        )
+    console.print(table)
+    proof = "bevist minste antall" if result.proven_minimal else "ikke bevist minimalt innen tidsgrensen"
+    console.print(
+        f"{number(result.changed_assignments)} endrede tildelinger (nedre grense {number(result.lower_bound)}, "
+        f"{proof}); vindu {result.window_start}–{result.window_end}; samlet avvik fra forholdsmessig andel "
+        f"{decimal(result.fairness_deviation, 2)} vakter; {decimal(result.seconds, 1)} s. Skrevet til {out}",
+        highlight=False,
+    )
+
+
+@rota_app.command("candidates")
+def candidates_cmd(
+    rota_file: Annotated[Path, typer.Argument(help="Turnus (.csv/.xlsx/.json)")],
+    problem_file: Annotated[str, typer.Option("--problem", "-p", help="Problemfil eller example:NAME")],
+    day: Annotated[str, typer.Option("--date", help="Vaktens dato (ÅÅÅÅ-MM-DD)")],
+    shift: Annotated[str, typer.Option("--shift", help="Vakttype (id)")],
+    replacing: Annotated[
+        str | None, typer.Option("--replacing", help="Lege som skal erstattes (ellers: åpen vakt)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv svaret som JSON")] = False,
+) -> None:
+    """Hvem kan ta vakta? Lovlige kandidater rangert etter rettferdighet, og hvorfor de andre er utelukket."""
+    from legeplan.legevakt.candidates import candidates
+
+    problem = _problem(problem_file)
+    when = _date("--date", day)
+    if replacing is not None:
+        _doctor({d.id for d in problem.doctors}, "--replacing", replacing)
+    rota = _rota(rota_file)
+    try:
+        report = candidates(problem, rota, when, shift, replacing=replacing)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        _echo_json(report.model_dump(mode="json"))
+        return
+    table = Table(title=f"Kandidater for {shift} {when} ({number(len(report.candidates))})")
+    for column in ("Lege", "Vakter nå", "Andel", "Avvik før", "Avvik etter", "Endring"):
+        table.add_column(column)
+    for c in report.candidates:
+        table.add_row(
+            c.name,
+            decimal(c.load, 1),
+            decimal(c.target, 1),
+            decimal(c.deviation_before, 2),
+            decimal(c.deviation_after, 2),
+            ("+" if c.fairness_change > 0 else "") + decimal(c.fairness_change, 2),
+        )
+    console.print(table)
+    if report.excluded:
+        excluded = Table(title=f"Utelukket ({number(len(report.excluded))})")
+        for column in ("Lege", "Regel", "Begrunnelse"):
+            excluded.add_column(column)
+        for e in report.excluded:
+            excluded.add_row(e.name, ", ".join(e.rules), "; ".join(e.reasons))
+        console.print(excluded)
+    if not report.candidates:
+        raise typer.Exit(code=1)
+
+
+@rota_app.command("swap-check")
+def swap_check(
+    rota_file: Annotated[Path, typer.Argument(help="Turnus (.csv/.xlsx/.json)")],
+    problem_file: Annotated[str, typer.Option("--problem", "-p", help="Problemfil eller example:NAME")],
+    day: Annotated[str, typer.Option("--date", help="Dato for vakta som gis bort (ÅÅÅÅ-MM-DD)")],
+    shift: Annotated[str, typer.Option("--shift", help="Vakttype (id)")],
+    giver: Annotated[str, typer.Option("--from", help="Lege som har vakta nå")],
+    taker: Annotated[str, typer.Option("--to", help="Lege som tar vakta")],
+    with_date: Annotated[str | None, typer.Option("--with-date", help="Bytte: dato for vakta --to gir tilbake")] = None,
+    with_shift: Annotated[str | None, typer.Option("--with-shift", help="Bytte: vakttype --to gir tilbake")] = None,
+    bakvakt: Annotated[bool, typer.Option("--bakvakt", help="Gjelder bakvakt, ikke vakt")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv svaret som JSON")] = False,
+) -> None:
+    """Er et vaktbytte eller en bortgitt vakt lovlig? Kontrollerer bare de berørte legenes nabovakter."""
+    from pydantic import ValidationError
+
+    from legeplan.legevakt.candidates import ChangeError, RotaChange, check_change
+    from legeplan.legevakt.model import Role
+
+    problem = _problem(problem_file)
+    known = {d.id for d in problem.doctors}
+    _doctor(known, "--from", giver)
+    _doctor(known, "--to", taker)
+    swap = with_date is not None or with_shift is not None
+    try:
+        change = RotaChange(
+            kind="swap" if swap else "give",
+            date=_date("--date", day),
+            shift_type=shift,
+            from_doctor=giver,
+            to_doctor=taker,
+            role=Role.BAKVAKT if bakvakt else Role.VAKT,
+            with_date=_date("--with-date", with_date) if with_date is not None else None,
+            with_shift=with_shift,
+        )
+    except ValidationError as exc:
+        raise _fail("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())) from exc
+    rota = _rota(rota_file)
+    try:
+        violations = check_change(problem, rota, change)
+    except ChangeError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        _echo_json({"lovlig": not violations, "brudd": [v.model_dump(mode="json") for v in violations]})
+    elif not violations:
+        console.print("[green]Endringen er lovlig: ingen regelbrudd.[/]")
+    else:
+        table = Table(title=f"Endringen gir {number(len(violations))} regelbrudd")
+        for column in ("Dato", "Lege", "Vakt", "Regel", "Beskrivelse"):
+            table.add_column(column)
+        for v in violations:
+            table.add_row(str(v.date or ""), v.doctor or "", v.shift_type or "", v.rule, v.message)
+        console.print(table)
+    if violations:
+        raise typer.Exit(code=1)
