@@ -129,3 +129,16 @@ def test_candidates_and_swap_check(tmp_path: Path) -> None:
     assert {v["rule"] for v in json.loads(illegal.output)["brudd"]} >= {"alder_60"}
     wrong = runner.invoke(app, [*base, "--from", "haug", "--to", taker])
     assert wrong.exit_code == 2
+
+
+def test_hours_table_json_and_files(tmp_path: Path) -> None:
+    rota = _rota(tmp_path)
+    out = tmp_path / "timer.xlsx"
+    result = runner.invoke(app, ["rota", "hours", str(rota), "-p", "example:small", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Helligdag" in result.output and out.exists()
+    as_json = runner.invoke(app, ["rota", "hours", str(rota), "-p", "example:small", "--json"])
+    rows = json.loads(as_json.output)
+    assert {r["month"] for r in rows} == {"2026-03", "2026-04"}
+    bad = runner.invoke(app, ["rota", "hours", str(rota), "-p", "example:small", "--out", str(tmp_path / "t.pdf")])
+    assert bad.exit_code == 2

@@ -198,3 +198,46 @@ def swap_check(
         console.print(table)
     if violations:
         raise typer.Exit(code=1)
+
+
+@rota_app.command("hours")
+def hours_cmd(
+    rota_file: Annotated[Path, typer.Argument(help="Turnus (.csv/.xlsx/.json)")],
+    problem_file: Annotated[str, typer.Option("--problem", "-p", help="Problemfil eller example:NAME")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Timelister: .xlsx eller .csv")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv timene som JSON")] = False,
+) -> None:
+    """Timer til lønn per lege og måned: dag, kveld, natt, helg, helligdag og bakvakt (ekte timer i Europe/Oslo)."""
+    from legeplan.legevakt.hours import CLASSES, payroll_hours, write_hours
+
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        raise _fail(f"{out}: ukjent filtype {out.suffix!r}; bruk .csv eller .xlsx")
+    problem = _problem(problem_file)
+    rows = payroll_hours(problem, _rota(rota_file))
+    if out is not None:
+        write_hours(rows, out)
+    if as_json:
+        _echo_json([r.model_dump(mode="json") for r in rows])
+        return
+    table = Table(title=f"{problem.name}: timer per lege (hele perioden)")
+    for column in ("Lege", "Vakter", "Timer", "Dag", "Kveld", "Natt", "Helg", "Helligdag", "Bakvakt"):
+        table.add_column(column, justify="left" if column == "Lege" else "right")
+    totals: dict[str, dict[str, float]] = {}
+    names: dict[str, str] = {}
+    for r in rows:
+        cell = totals.setdefault(r.doctor, dict.fromkeys(("shifts", "total", *CLASSES, "bakvakt"), 0.0))
+        names[r.doctor] = r.name
+        cell["shifts"] += r.shifts
+        cell["total"] += r.total
+        cell["bakvakt"] += r.bakvakt
+        for cls in CLASSES:
+            cell[cls] += getattr(r, cls)
+    for doctor, cell in totals.items():
+        table.add_row(
+            names[doctor],
+            number(int(cell["shifts"])),
+            *(number(round(cell[key], 2)) for key in ("total", *CLASSES, "bakvakt")),
+        )
+    console.print(table)
+    if out is not None:
+        console.print(f"Timer per lege og måned skrevet til {out}")

@@ -124,15 +124,24 @@ def introduced_violations(
     before: Sequence[Assignment],
     after: Sequence[Assignment],
     days: Iterable[date],
+    *,
+    known: set[tuple[str, date | None, str | None, str | None]] | None = None,
 ) -> list[Violation]:
-    """Violations of ``after`` that ``before`` does not have, checked on a window around ``days`` only."""
+    """Violations of ``after`` that ``before`` does not have, checked on a window around ``days`` only (``known``:
+    the violations of ``before`` on that window, when the caller already has them)."""
     window = _window(problem, days)
+    old = known if known is not None else window_violations(window, before)
+    return [v for v in check_rota(window, _part(window, after)) if _key(v) not in old]
 
-    def part(rota: Sequence[Assignment]) -> list[Assignment]:
-        return [a for a in rota if window.start <= a.date <= window.end]
 
-    old = {_key(v) for v in check_rota(window, part(before))}
-    return [v for v in check_rota(window, part(after)) if _key(v) not in old]
+def _part(window: RotaProblem, rota: Sequence[Assignment]) -> list[Assignment]:
+    return [a for a in rota if window.start <= a.date <= window.end]
+
+
+def window_violations(
+    window: RotaProblem, rota: Sequence[Assignment]
+) -> set[tuple[str, date | None, str | None, str | None]]:
+    return {_key(v) for v in check_rota(window, _part(window, rota))}
 
 
 def check_change(problem: RotaProblem, rota: Sequence[Assignment], change: RotaChange) -> list[Violation]:
@@ -233,6 +242,7 @@ def candidates(
     instances = list(instances) if instances is not None else expand_shifts(problem)
     counts, targets = loads(problem, rota, instances)
     categories = [c for c in FAIRNESS_CATEGORIES if in_category(inst, c)]
+    known = window_violations(_window(problem, [day]), rota)
     found: list[Candidate] = []
     excluded: list[Excluded] = []
     for doctor in problem.doctors:
@@ -244,7 +254,12 @@ def candidates(
         if doctor.id == replacing:
             continue
         change = RotaChange(date=day, shift_type=shift, from_doctor=replacing, to_doctor=doctor.id)
-        broken = [v for v in check_change(problem, rota, change) if v.rule not in _COVERAGE_RULES]
+        changed = apply_change(problem, rota, change)
+        broken = [
+            v
+            for v in introduced_violations(problem, rota, changed, [day], known=known)
+            if v.rule not in _COVERAGE_RULES
+        ]
         if broken:
             rules = tuple(dict.fromkeys(v.rule for v in broken))
             excluded.append(
