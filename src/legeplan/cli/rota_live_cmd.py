@@ -241,3 +241,48 @@ def hours_cmd(
     console.print(table)
     if out is not None:
         console.print(f"Timer per lege og måned skrevet til {out}")
+
+
+@rota_app.command("coverage")
+def coverage_cmd(
+    problem_file: Annotated[str, typer.Argument(help="Problemfil eller example:NAME")],
+    rota_file: Annotated[Path | None, typer.Argument(help="Turnus (valgfri): da teller også ubesatte vakter")] = None,
+    include_daytime: Annotated[
+        bool, typer.Option("--include-daytime", help="Ta med hverdager 08.00–15.30 (fastlegekontorene åpne)")
+    ] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="List hvert hull, ikke bare de gjentatte")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv rapporten som JSON")] = False,
+) -> None:
+    """Dekning: hver time i perioden uten lege på vakt (f.eks. Vefsns lørdager 08–09)."""
+    from legeplan.legevakt.coverage import coverage_report
+
+    problem = _problem(problem_file)
+    rota = _rota(rota_file) if rota_file is not None else None
+    report = coverage_report(problem, rota, include_daytime=include_daytime)
+    if as_json:
+        _echo_json(report.model_dump(mode="json"))
+        return
+    if not report.gaps:
+        console.print("[green]Ingen timer uten lege på vakt.[/]")
+        return
+    console.print(
+        f"{number(len(report.gaps))} hull, {number(report.hours_uncovered)} timer uten lege på vakt "
+        f"{report.period_start}–{report.period_end}"
+        + ("" if include_daytime else " (hverdager 08.00–15.30 er ikke med)"),
+        highlight=False,
+    )
+    table = Table(title="Gjentatte hull")
+    for column in ("Ukedag", "Fra", "Til", "Helligdag", "Antall", "Første", "Siste"):
+        table.add_column(column)
+    for r in report.recurring:
+        table.add_row(
+            r.weekday, r.start, r.end, "ja" if r.holiday else "nei", number(r.count), str(r.first), str(r.last)
+        )
+    console.print(table)
+    if show_all:
+        every = Table(title="Alle hull")
+        for column in ("Når", "Timer", "Årsak"):
+            every.add_column(column)
+        for gap in report.gaps:
+            every.add_row(gap.label, number(gap.hours), gap.reason)
+        console.print(every)
