@@ -286,3 +286,44 @@ def coverage_cmd(
         for gap in report.gaps:
             every.add_row(gap.label, number(gap.hours), gap.reason)
         console.print(every)
+
+
+@rota_app.command("solve-pinned")
+def solve_pinned_cmd(
+    problem_file: Annotated[str, typer.Argument(help="Problem (.toml/.json) eller example:NAME")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Turnusfil: .csv, .xlsx, .ics eller .json")],
+    pin: Annotated[
+        Path | None, typer.Option("--pin", help="Låste vakter (turnusfil: dato, vakt, lege, rolle) som må beholdes")
+    ] = None,
+    forbid: Annotated[
+        Path | None, typer.Option("--forbid", help="Forbudte vakter (turnusfil) som ikke må settes")
+    ] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", "-t", help="Sekunder totalt (1–86400)")] = 30.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT-tråder (1–16)")] = 2,
+) -> None:
+    """Lag turnus med låste og forbudte vakter (manuelle endringer); de låste kontrolleres mot reglene først."""
+    from legeplan.legevakt import RotaInfeasibleError, write_rota
+    from legeplan.legevakt.pins import solve_pinned
+
+    _number("--time-limit", time_limit, 1, 86_400)
+    _number("--workers", workers, 1, 16)
+    if out.suffix.lower() not in (".csv", ".xlsx", ".ics", ".json"):
+        raise _fail(f"{out}: ukjent filtype {out.suffix!r}; bruk .csv, .xlsx, .ics eller .json")
+    problem = _problem(problem_file)
+    fixed = _rota(pin) if pin is not None else []
+    banned = _rota(forbid) if forbid is not None else []
+    try:
+        solution = solve_pinned(problem, fixed, banned, time_limit_s=time_limit, num_workers=workers)
+    except RotaInfeasibleError as exc:
+        err_console.print("[bold red]Ingen gyldig turnus finnes.[/] Årsak:")
+        for reason in exc.reasons:
+            err_console.print(f"  • {reason}", highlight=False)
+        raise typer.Exit(code=1) from exc
+    if not solution.assignments:
+        raise _fail("; ".join(solution.explanation) or "fant ingen turnus")
+    write_rota(problem, solution.assignments, out, solution)
+    console.print(
+        f"{problem.name}: {number(len(solution.assignments))} vakter ({number(len(fixed))} låste, "
+        f"{number(len(banned))} forbudte), status {solution.status}; skrevet til {out}",
+        highlight=False,
+    )
