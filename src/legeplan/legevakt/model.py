@@ -22,6 +22,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from legeplan.legevakt.patterns import DutyPattern, check_pattern_shift_types
+
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-æøåÆØÅ]+$")]
 
 #: akuttmedisinforskriften § 7: months of clinical service after graduation needed to be on duty alone.
@@ -127,6 +129,7 @@ class Doctor(RotaModel):
     opt_in_60: bool = Field(default=False, description="Aged 60+ but chooses to take legevakt")
     night_exempt: bool = Field(default=False, description="Exempted from nights (allowed from 55, SFS 2305)")
     unavailable: tuple[DateRange, ...] = ()
+    pattern: DutyPattern | None = Field(default=None, description="Duty pattern: on/off cycle, fixed weekday duties")
 
     @model_validator(mode="after")
     def _night_exemption_needs_age(self) -> Self:
@@ -154,7 +157,8 @@ class Doctor(RotaModel):
         return self.age >= AGE_EXEMPT and not self.opt_in_60
 
     def is_unavailable(self, day: date) -> bool:
-        return any(r.contains(day) for r in self.unavailable)
+        """Absent that day: an ``unavailable`` range, or an off day of the pattern's cycle (legevakt.patterns)."""
+        return any(r.contains(day) for r in self.unavailable) or (self.pattern is not None and self.pattern.is_off(day))
 
 
 class Wish(RotaModel):
@@ -207,6 +211,7 @@ class RotaProblem(RotaModel):
             raise ValueError("period longer than three years")
         doctors = {d.id for d in self.doctors}
         shift_ids = {s.id for s in self.shift_types}
+        check_pattern_shift_types([(d.id, d.pattern) for d in self.doctors if d.pattern is not None], shift_ids)
         for i, wish in enumerate(self.wishes):
             if wish.doctor not in doctors:
                 raise ValueError(f"wishes[{i}]: unknown doctor {wish.doctor!r}")

@@ -28,6 +28,8 @@ from pydantic import Field
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.candidates import count_loads, loads, window_margin_days
 from legeplan.legevakt.model import Assignment, DateRange, Role, RotaModel, RotaProblem, ShiftInstance
+from legeplan.legevakt.patterns import pattern_forbidden, pattern_pins
+from legeplan.legevakt.pins import apply_pins
 from legeplan.legevakt.rules import FAIRNESS_CATEGORIES, blocking_rules, check_rota, in_category, uncovered
 from legeplan.legevakt.solver import FAIRNESS_SCALE, _add_hints, _build_hard_model
 
@@ -132,6 +134,9 @@ def _solve_window(
     sub = problem.model_copy(update={"start": sub_start, "end": sub_end})
     sub_instances = expand_shifts(sub)
     model, variables = _build_hard_model(sub, sub_instances)
+    pins, banned = pattern_pins(sub, sub_instances), pattern_forbidden(sub, sub_instances)
+    if apply_pins(model, variables, sub_instances, pins, banned):
+        return _WindowOutcome(status="infeasible")  # a fixed duty of a pattern no one may keep
 
     original = {(a.doctor, a.date, a.shift_type, a.role) for a in rota}
     in_window = {i.index for i in sub_instances if window[0] <= i.date <= window[1]}

@@ -30,6 +30,7 @@ from legeplan.legevakt.model import (
     ShiftInstance,
     Violation,
 )
+from legeplan.legevakt.patterns import PATTERN_RULE_TEXT, fixed_duty_violations
 
 RULE_TEXT: dict[str, str] = {
     "dekning": "alle vakter skal være dekket med det antall leger vakten krever",
@@ -44,6 +45,7 @@ RULE_TEXT: dict[str, str] = {
     "ukjent_lege": "legen finnes ikke i problemet",
     "ukjent_vakt": "vakttypen finnes ikke, eller går ikke på denne datoen",
     "dobbel": "samme lege er satt opp to ganger på samme vakt",
+    **PATTERN_RULE_TEXT,
 }
 
 FAIRNESS_CATEGORIES: tuple[str, ...] = ("alle", "natt", "helg", "helligdag")
@@ -309,5 +311,7 @@ def check_rota(problem: RotaProblem, assignments: Iterable[Assignment]) -> list[
                         )
                     )
 
+    held = {(doctor_id, inst.index, role.value) for doctor_id, items in duties.items() for inst, role in items}
+    violations.extend(fixed_duty_violations(problem, instances, held))  # a pattern's fixed duties (patterns.py)
     violations.sort(key=lambda v: (v.date or date.min, v.rule, v.doctor or ""))
     return violations

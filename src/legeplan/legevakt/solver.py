@@ -39,6 +39,7 @@ from legeplan.legevakt.model import (
     SolveProgress,
     TierResult,
 )
+from legeplan.legevakt.patterns import pattern_forbidden, pattern_pins
 from legeplan.legevakt.rules import (
     FAIRNESS_CATEGORIES,
     RULE_TEXT,
@@ -461,6 +462,8 @@ def solve_rota(
     t0 = time.perf_counter()
     instances = expand_shifts(problem)
     model, variables = _build_hard_model(problem, instances)
+    fixed = [*fixed, *pattern_pins(problem, instances)]  # fixed weekday duties of the doctors' patterns
+    forbidden = [*forbidden, *pattern_forbidden(problem, instances)]  # and their cycles' handover days
     if fixed or forbidden:  # pins and manual edits (legeplan.legevakt.pins), checked by the rules first
         from legeplan.legevakt.pins import apply_pins, pin_violations
 
