@@ -327,3 +327,44 @@ def solve_pinned_cmd(
         f"{number(len(banned))} forbudte), status {solution.status}; skrevet til {out}",
         highlight=False,
     )
+
+
+@rota_app.command("balance")
+def balance_cmd(
+    rota_files: Annotated[list[Path], typer.Argument(help="Publiserte turnuser, én per periode (.csv/.xlsx/.json)")],
+    problem_file: Annotated[str, typer.Option("--problem", "-p", help="Problemfil eller example:NAME")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Skriv problemet med ny balanse (.json) for neste periode")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv rapporten som JSON")] = False,
+) -> None:
+    """Samlet vaktbelastning over publiserte perioder: netter, helger, helligdager og bakvakter mot andelen."""
+    from legeplan.legevakt.fairness_history import cumulative_balance, with_balance
+
+    if out is not None and out.suffix.lower() != ".json":
+        raise _fail(f"{out}: bruk .json for problemet med balanse")
+    problem = _problem(problem_file)
+    report = cumulative_balance(problem, [_rota(path) for path in rota_files])
+    if out is not None:
+        out.write_text(with_balance(problem, report).model_dump_json(indent=2), encoding="utf-8")
+    if as_json:
+        _echo_json(report.model_dump(mode="json"))
+        return
+    first, last = report.periods[0][0], report.periods[-1][1]
+    table = Table(title=f"Samlet belastning {first}–{last} ({number(len(report.periods))} perioder)")
+    table.add_column("Lege")
+    for column in ("Vakter", "Netter", "Helg", "Helligdag"):
+        table.add_column(f"{column} (andel)", justify="right")
+    table.add_column("Bakvakter", justify="right")
+    table.add_column("Balanse natt/helg/helligdag", justify="right")
+    for row in report.doctors:
+        cells = [
+            f"{decimal(row.load[c], 1)} ({decimal(row.share[c], 1)})" for c in ("alle", "natt", "helg", "helligdag")
+        ]
+        balance = " / ".join(
+            ("+" if row.balance[c] > 0 else "") + decimal(row.balance[c], 1) for c in ("natt", "helg", "helligdag")
+        )
+        table.add_row(row.name, *cells, number(row.bakvakter), balance)
+    console.print(table)
+    if out is not None:
+        console.print(f"Problemet med balansen til neste periode er skrevet til {out}")

@@ -114,6 +114,22 @@ class DateRange(RotaModel):
         return self.start <= day <= self.end
 
 
+class FairnessBalance(RotaModel):
+    """A doctor's deviation from the pro-rata share carried in from earlier periods, per fairness category, in vakter
+    (positive: did more than the share); see :mod:`legeplan.legevakt.fairness_history`."""
+
+    alle: float = 0.0
+    natt: float = 0.0
+    helg: float = 0.0
+    helligdag: float = 0.0
+
+    def get(self, category: str) -> float:
+        return float(getattr(self, category, 0.0))
+
+    def __bool__(self) -> bool:
+        return any((self.alle, self.natt, self.helg, self.helligdag))
+
+
 class Doctor(RotaModel):
     """A doctor in the rota; competence fields follow akuttmedisinforskriften § 7."""
 
@@ -130,6 +146,9 @@ class Doctor(RotaModel):
     night_exempt: bool = Field(default=False, description="Exempted from nights (allowed from 55, SFS 2305)")
     unavailable: tuple[DateRange, ...] = ()
     pattern: DutyPattern | None = Field(default=None, description="Duty pattern: on/off cycle, fixed weekday duties")
+    balance: FairnessBalance = Field(
+        default_factory=FairnessBalance, description="Deviation from the pro-rata share carried from earlier periods"
+    )
 
     @model_validator(mode="after")
     def _night_exemption_needs_age(self) -> Self:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 from legeplan.legevakt.calendar import days_in, expand_shifts
+from legeplan.legevakt.fairness_history import carry_balance
 from legeplan.legevakt.model import (
     Assignment,
     Doctor,
@@ -183,7 +184,7 @@ def fairness_targets(
         total += problem.bakvakt_weight * bakvakter.get(category, 0.0)
         weight_sum = sum(per_doctor.values())
         targets[category] = {d: (total * w / weight_sum if weight_sum else 0.0) for d, w in per_doctor.items()}
-    return targets
+    return carry_balance(problem, targets)  # earlier periods' deviations (fairness_history.py)
 
 
 def fairness_figures(
