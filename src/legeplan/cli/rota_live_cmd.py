@@ -85,10 +85,15 @@ def repair(
         )
     console.print(table)
     proof = "bevist minste antall" if result.proven_minimal else "ikke bevist minimalt innen tidsgrensen"
+    fairness = (
+        ""
+        if result.fairness_deviation is None
+        else f"; samlet avvik fra forholdsmessig andel {decimal(result.fairness_deviation, 2)} vakter"
+    )
     console.print(
         f"{number(result.changed_assignments)} endrede tildelinger (nedre grense {number(result.lower_bound)}, "
-        f"{proof}); vindu {result.window_start}–{result.window_end}; samlet avvik fra forholdsmessig andel "
-        f"{decimal(result.fairness_deviation, 2)} vakter; {decimal(result.seconds, 1)} s. Skrevet til {out}",
+        f"{proof}); vindu {result.window_start}–{result.window_end}{fairness}; {decimal(result.seconds, 1)} s. "
+        f"Skrevet til {out}",
         highlight=False,
     )
 

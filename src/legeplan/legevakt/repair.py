@@ -58,7 +58,9 @@ class RepairResult(RotaModel):
     proven_minimal: bool
     window_start: date
     window_end: date
-    fairness_deviation: float = Field(description="Sum of deviations from pro-rata share, all categories, in vakter")
+    fairness_deviation: float | None = Field(
+        description="Sum of deviations from pro-rata share, all categories, in vakter (None: nothing to re-solve)"
+    )
     seconds: float
 
 
@@ -289,6 +291,19 @@ def repair_rota(
     new_problem = with_absence(problem, doctor_id, start, end)
     instances = expand_shifts(new_problem)
     bound = _lower_bound(new_problem, rota, instances)
+    if bound == 0:  # the absence forbids no assignment: the rota stands as it is
+        return RepairResult(
+            problem=new_problem,
+            assignments=tuple(rota),
+            changes=(),
+            changed_assignments=0,
+            lower_bound=0,
+            proven_minimal=True,
+            window_start=start,
+            window_end=end,
+            fairness_deviation=None,
+            seconds=round(time.perf_counter() - t0, 3),
+        )
     _, targets = loads(new_problem, rota, instances)
     days = INITIAL_WINDOW_DAYS
     best: _WindowOutcome | None = None
