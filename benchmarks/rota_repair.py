@@ -111,6 +111,12 @@ def main() -> None:
         t0 = time.perf_counter()
         full = solve_rota(new_problem, time_limit_s=args.resolve_time, num_workers=args.workers)
         seconds = time.perf_counter() - t0
+        if not full.assignments:
+            print(
+                f"Full ny løsning (grunnlinje): ingen turnus innen {seconds:.1f} s (status {full.status}); "
+                f"reparasjonen endret {result.changed_assignments} på {result.seconds:.2f} s"
+            )
+            return
         old = {(a.date, a.shift_type, a.role, a.doctor) for a in rota}
         new = {(a.date, a.shift_type, a.role, a.doctor) for a in full.assignments}
         print(

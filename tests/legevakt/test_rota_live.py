@@ -214,3 +214,29 @@ def test_with_absence_adds_an_unavailable_range() -> None:
     p = problem(*_team(2), days=3, shift_types=(NATT,))
     q = with_absence(p, "d1", MONDAY, MONDAY)
     assert q.doctor("d1").is_unavailable(MONDAY) and not p.doctor("d1").is_unavailable(MONDAY)
+
+
+@pytest.mark.slow
+def test_year_rota_repair_is_proven_minimal() -> None:
+    """The benchmark's one-year problem (60 doctors): a doctor ill for a week is repaired with the fewest changes."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+    from rota_year import year_problem
+
+    p = year_problem(60, 2026, 7)
+    rota = _valid_rota(p)
+    week = (date(2026, 3, 9), date(2026, 3, 15))
+    busy = [a for a in rota if week[0] <= a.date <= week[1] and a.role is Role.VAKT]
+    ill = max({a.doctor for a in busy}, key=lambda d: sum(a.doctor == d for a in busy))
+    result = repair_rota(p, rota, ill, *week, time_limit_s=30)
+    assert result.proven_minimal and result.changed_assignments == result.lower_bound > 0
+    assert check_rota(result.problem, result.assignments) == []
+    assert (
+        len(
+            {(a.date, a.shift_type, a.doctor, a.role) for a in rota}
+            ^ set((a.date, a.shift_type, a.doctor, a.role) for a in result.assignments)
+        )
+        == result.changed_assignments
+    )
