@@ -97,6 +97,29 @@ def test_diff_rotas_pairs_slots() -> None:
     assert [(r.shift_type, r.from_doctor, r.to_doctor) for r in rows] == [("kveld", "a", "b"), ("natt", "c", None)]
 
 
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_repair_property(data: st.DataObject) -> None:
+    """Any absence: the repair is valid for the new problem, never below the lower bound, and its change count is the
+    number of assignments that differ."""
+    lis1 = Doctor(id="lis", name="LIS", age=29, lis1=True, clinical_months=8)
+    p = problem(lis1, *_team(6), specialist("n55", age=57, night_exempt=True), days=14, rest_after_night_hours=11)
+    rota = _valid_rota(p)
+    ill = data.draw(st.sampled_from([d.id for d in p.doctors]))
+    first = MONDAY + timedelta(days=data.draw(st.integers(0, 13)))
+    last = min(p.end, first + timedelta(days=data.draw(st.integers(0, 6))))
+    try:
+        result = repair_rota(p, rota, ill, first, last, time_limit_s=10, workers=1)
+    except RepairError:
+        return
+    assert check_rota(result.problem, result.assignments) == []
+    assert result.changed_assignments >= result.lower_bound
+    before = {(a.date, a.shift_type, a.doctor, a.role) for a in rota}
+    after = {(a.date, a.shift_type, a.doctor, a.role) for a in result.assignments}
+    assert len(before ^ after) == result.changed_assignments
+    assert not any(a.doctor == ill and first <= a.date <= last for a in result.assignments)
+
+
 # --- swap / give-away ------------------------------------------------------------------------------------------------
 
 
