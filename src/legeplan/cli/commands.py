@@ -7,5 +7,6 @@ from legeplan.cli import (  # noqa: F401
     register_cmd,
     report_cmd,
     rota_cmd,
+    rota_live_cmd,
     serve_cmd,
 )

@@ -23,6 +23,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from legeplan.legevakt.clock import REFERENCE_DAY, hours_between, is_night, shift_times
+from legeplan.legevakt.patterns import DutyPattern, check_pattern_shift_types
 
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-æøåÆØÅ]+$")]
 
@@ -123,6 +124,22 @@ class DateRange(RotaModel):
         return self.start <= day <= self.end
 
 
+class FairnessBalance(RotaModel):
+    """A doctor's deviation from the pro-rata share carried in from earlier periods, per fairness category, in vakter
+    (positive: did more than the share); see :mod:`legeplan.legevakt.fairness_history`."""
+
+    alle: float = 0.0
+    natt: float = 0.0
+    helg: float = 0.0
+    helligdag: float = 0.0
+
+    def get(self, category: str) -> float:
+        return float(getattr(self, category, 0.0))
+
+    def __bool__(self) -> bool:
+        return any((self.alle, self.natt, self.helg, self.helligdag))
+
+
 class Doctor(RotaModel):
     """A doctor in the rota; competence fields follow akuttmedisinforskriften § 7."""
 
@@ -138,6 +155,10 @@ class Doctor(RotaModel):
     opt_in_60: bool = Field(default=False, description="Aged 60+ but chooses to take legevakt")
     night_exempt: bool = Field(default=False, description="Exempted from nights (allowed from 55, SFS 2305)")
     unavailable: tuple[DateRange, ...] = Field(default=(), max_length=MAX_DATE_RANGES)
+    pattern: DutyPattern | None = Field(default=None, description="Duty pattern: on/off cycle, fixed weekday duties")
+    balance: FairnessBalance = Field(
+        default_factory=FairnessBalance, description="Deviation from the pro-rata share carried from earlier periods"
+    )
 
     @model_validator(mode="after")
     def _night_exemption_needs_age(self) -> Self:
@@ -165,7 +186,8 @@ class Doctor(RotaModel):
         return self.age >= AGE_EXEMPT and not self.opt_in_60
 
     def is_unavailable(self, day: date) -> bool:
-        return any(r.contains(day) for r in self.unavailable)
+        """Absent that day: an ``unavailable`` range, or an off day of the pattern's cycle (legevakt.patterns)."""
+        return any(r.contains(day) for r in self.unavailable) or (self.pattern is not None and self.pattern.is_off(day))
 
 
 class Wish(RotaModel):
@@ -220,6 +242,7 @@ class RotaProblem(RotaModel):
             raise ValueError("perioden er lengre enn tre år")
         doctors = {d.id for d in self.doctors}
         shift_ids = {s.id for s in self.shift_types}
+        check_pattern_shift_types([(d.id, d.pattern) for d in self.doctors if d.pattern is not None], shift_ids)
         for i, wish in enumerate(self.wishes):
             if wish.doctor not in doctors:
                 raise ValueError(f"wishes[{i}]: ukjent lege {wish.doctor!r}")

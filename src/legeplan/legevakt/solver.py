@@ -39,6 +39,7 @@ from legeplan.legevakt.model import (
     SolveProgress,
     TierResult,
 )
+from legeplan.legevakt.patterns import pattern_forbidden, pattern_pins
 from legeplan.legevakt.rules import (
     FAIRNESS_CATEGORIES,
     RULE_TEXT,
@@ -466,17 +467,30 @@ def solve_rota(
     cancel: threading.Event | None = None,
     num_workers: int = 2,
     warm_start: bool = True,
+    fixed: Sequence[Assignment] = (),
+    forbidden: Sequence[Assignment] = (),
 ) -> RotaSolution:
     """A rota meeting all hard rules, optimised tier by tier; infeasible problems come back explained.
 
     ``progress`` is called from CP-SAT's solution callback; setting ``cancel`` stops the search and returns the best
     rota found so far (status ``cancelled``). With ``warm_start`` the greedy pro-rata rota (else the round-robin rota)
     that passes the checker is given to CP-SAT as a complete first hint; after each tier the complete solution is the
-    hint for the next.
+    hint for the next. ``fixed`` assignments are kept and ``forbidden`` ones never made (pins, manual edits); pins that
+    break a rule by themselves raise :class:`RotaInfeasibleError` naming the rule.
     """
     t0 = time.perf_counter()
     instances = expand_shifts(problem)
     model, variables = _build_hard_model(problem, instances)
+    fixed = [*fixed, *pattern_pins(problem, instances)]  # fixed weekday duties of the doctors' patterns
+    forbidden = [*forbidden, *pattern_forbidden(problem, instances)]  # and their cycles' handover days
+    if fixed or forbidden:  # pins and manual edits (legeplan.legevakt.pins), checked by the rules first
+        from legeplan.legevakt.pins import apply_pins, pin_violations
+
+        wrong = pin_violations(problem, fixed, forbidden) or apply_pins(model, variables, instances, fixed, forbidden)
+        if wrong:
+            raise RotaInfeasibleError(
+                [f"Låst vakt {v.date} {v.shift_type} {v.doctor} ({v.rule}): {v.message}" for v in wrong]
+            )
     warm = _warm_start(problem, instances, variables) if warm_start else None
     start = warm[0] if warm is not None else None
     warm_found_s = time.perf_counter() - t0

@@ -1,0 +1,81 @@
+"""Coverage report: hours with no doctor on duty (issue #12), with Vefsn's shift times from seed 000."""
+
+import json
+from datetime import date, time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from legeplan.cli import app
+from legeplan.legevakt import RotaProblem, ShiftType, write_rota
+from legeplan.legevakt.baseline import round_robin_rota
+from legeplan.legevakt.coverage import coverage_report
+from legeplan.legevakt.model import DaySelector
+
+from .helpers import specialist
+
+runner = CliRunner()
+
+
+def vefsn_like(year: int = 2026) -> RotaProblem:
+    """Seed 000 (Vefsn, 5.2.4): «16,5 time fra 15.30-08 neste morgen hverdager, og 24 timer fra 09-09 helger og
+    helligdager»; twelve GPs."""
+    return RotaProblem(
+        name="Vefsn-lik",
+        start=date(year, 1, 1),
+        end=date(year, 12, 31),
+        shift_types=(
+            ShiftType(id="hverdag", name="Hverdag", start=time(15, 30), end=time(8), days=DaySelector.WEEKDAYS),
+            ShiftType(id="helg", name="Helg", start=time(9), end=time(9), days=DaySelector.WEEKENDS_HOLIDAYS),
+        ),
+        doctors=tuple(specialist(f"fl{i:02d}") for i in range(12)),
+    )
+
+
+def test_vefsn_leaves_saturday_08_to_09_open() -> None:
+    report = coverage_report(vefsn_like())
+    top = report.recurring[0]
+    assert (top.weekday, top.start, top.end, top.holiday) == ("lørdag", "08:00", "09:00", False)
+    # 52 Saturdays in 2026, except 4 April, 2 May and 26 December: a holiday shift from 09 the day before covers them.
+    assert top.count == 49
+    # Holidays after an ordinary weekday: the weekday vakt ends 08:00 and the holiday vakt starts 09:00.
+    holidays = {g.start.date() for g in report.gaps if g.start.weekday() < 5}
+    assert holidays == {date(2026, 1, 1), date(2026, 4, 2), date(2026, 5, 1), date(2026, 5, 14), date(2026, 12, 25)}
+    assert all(g.hours == 1 and g.reason == "ingen vakt" for g in report.gaps)
+    assert report.hours_uncovered == 54
+    # Across the spring DST change (Saturday 28 March) the gap is still one real hour.
+    assert any(g.start.date() == date(2026, 3, 28) and g.hours == 1 for g in report.gaps)
+
+
+def test_daytime_is_left_out_unless_asked_for() -> None:
+    report = coverage_report(vefsn_like(), include_daytime=True)
+    holidays = {date(2026, 1, 1), date(2026, 4, 2), date(2026, 5, 1), date(2026, 5, 14), date(2026, 12, 25)}
+    days = [g for g in report.gaps if g.start.weekday() < 5 and g.start.date() not in holidays]
+    assert days and all(g.end.strftime("%H:%M") == "15:30" for g in days)
+    # Tuesday-Friday the weekday vakt ends 08:00; on Monday the Sunday vakt runs to 09:00.
+    assert {g.start.strftime("%H:%M") for g in days if g.start.weekday() == 0} == {"09:00"}
+    assert {g.start.strftime("%H:%M") for g in days if g.start.weekday() == 2} == {"08:00"}
+
+
+def test_a_rota_with_an_unstaffed_shift() -> None:
+    problem = vefsn_like()
+    rota = round_robin_rota(problem)
+    assert coverage_report(problem, rota).hours_uncovered == 54
+    missing = next(a for a in rota if a.date == date(2026, 12, 31))
+    report = coverage_report(problem, [a for a in rota if a != missing])
+    unstaffed = [g for g in report.gaps if g.reason == "ubesatt"]
+    assert len(unstaffed) == 1 and unstaffed[0].hours == 16.5  # through the night into 1 January
+
+
+def test_coverage_cli(tmp_path: Path) -> None:
+    problem = tmp_path / "vefsn.json"
+    problem.write_text(vefsn_like().model_dump_json(), encoding="utf-8")
+    result = runner.invoke(app, ["rota", "coverage", str(problem)])
+    assert result.exit_code == 0, result.output
+    assert "lørdag" in result.output and "08:00" in result.output
+    rota = tmp_path / "r.csv"
+    write_rota(vefsn_like(), round_robin_rota(vefsn_like()), rota)
+    as_json = runner.invoke(app, ["rota", "coverage", str(problem), str(rota), "--json"])
+    assert json.loads(as_json.output)["hours_uncovered"] == 54
+    none = runner.invoke(app, ["rota", "coverage", "example:small"])
+    assert "Ingen timer" in none.output
