@@ -371,3 +371,60 @@ def validation_message(error: Mapping[str, Any], lang: str | None = None) -> str
         return template.format(**values)
     except (KeyError, IndexError):
         return text("val.invalid", lang)
+
+
+# --- the command line: Typer's and Click's own texts (legeplan.cli.norwegian) ----------------------------------
+
+CLI_TEXT: dict[str, str] = {
+    "cli.usage": "Bruk:",
+    "cli.options_metavar": "[VALG]",
+    "cli.subcommand_metavar": "KOMMANDO [ARGUMENTER]...",
+    "cli.help_option": "Vis denne hjelpen og avslutt.",
+    "cli.panel.arguments": "Argumenter",
+    "cli.panel.options": "Valg",
+    "cli.panel.commands": "Kommandoer",
+    "cli.panel.error": "Feil",
+    "cli.default": "standard: {}",
+    "cli.envvar": "miljøvariabel: {}",
+    "cli.required": "påkrevd",
+    "cli.try_help": "Skriv «{command} {option}» for hjelp.",
+    "cli.missing.option": "Mangler valg {name}.",
+    "cli.missing.argument": "Mangler argument {name}.",
+    "cli.missing.parameter": "Mangler verdi {name}.",
+    "cli.bad_value_for": "Ugyldig verdi for {name}: {message}.",
+    "cli.bad_value": "Ugyldig verdi: {message}.",
+    "cli.no_such_option": "Ukjent valg «{name}».",
+    "cli.no_such_command": "Ukjent kommando «{name}».",
+    "cli.did_you_mean": "Mente du {names}?",
+    "cli.error": "Feil:",
+}
+
+#: Messages Typer's bundled Click builds as English text, matched whole (regular expression → Norwegian template).
+#: A group named `rest` is translated again, so a message may end in another known message.
+CLI_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"Option '(?P<name>.+)' requires an argument\.", "Valget «{name}» trenger en verdi."),
+    (r"Option '(?P<name>.+)' requires (?P<n>\d+) arguments\.", "Valget «{name}» trenger {n} verdier."),
+    (r"Option '(?P<name>.+)' does not take a value\.", "Valget «{name}» tar ingen verdi."),
+    (r"Argument '(?P<name>.+)' takes (?P<n>\d+) values\.", "Argumentet «{name}» tar {n} verdier."),
+    (r"Got unexpected extra argument \((?P<args>.*)\)", "Uventet ekstra argument ({args})."),
+    (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", "Uventede ekstra argumenter ({args})."),
+    (r"Got unexpected extra arguments \((?P<args>.*)\)", "Uventede ekstra argumenter ({args})."),
+    (r"Missing command\.", "Mangler kommando."),
+    (r"No such command '(?P<name>.+?)'\.(?: Did you mean (?P<names>.+)\?)?", "Ukjent kommando «{name}». {names}"),
+    (r"Choose from:\s*(?P<choices>.+)", "Velg en av: {choices}."),
+    (r"Value error, (?P<rest>.+)", "{rest}"),
+    (r"'(?P<value>.*)' is not one of (?P<choices>.+?)\.?", "«{value}» er ikke en av {choices}"),
+    (r"'(?P<value>.*)' is not (?P<choice>'.+?')\.?", "«{value}» er ikke {choice}"),
+    (r"Value (?P<value>.+) is not a valid (?P<kind>\w+)\.", "{value} er ikke en gyldig verdi."),
+    (r"Value must be an iterable\.", "Verdien må være en liste."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' does not exist\.", "«{name}» finnes ikke."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is a directory\.", "«{name}» er en mappe, ikke en fil."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is a file\.", "«{name}» er en fil, ikke en mappe."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is not readable\.", "«{name}» kan ikke leses."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is not writable\.", "«{name}» kan ikke skrives."),
+)
+
+
+def cli_text(key: str, **values: object) -> str:
+    """A command-line text from `CLI_TEXT` with its `{placeholders}` filled in."""
+    return CLI_TEXT[key].format(**values)
