@@ -425,6 +425,17 @@ CLI_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+def field_path(location: object) -> str:
+    """A Pydantic error location as «regions[0].id»; the validator-function parts Pydantic adds are left out."""
+    parts = location if isinstance(location, tuple | list) else (location,)
+    result = ""
+    for part in parts:
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        result += f"[{part}]" if isinstance(part, int) else (f".{part}" if result else str(part))
+    return result or "(hele filen)"
+
+
 def cli_text(key: str, **values: object) -> str:
     """A command-line text from `CLI_TEXT` with its `{placeholders}` filled in."""
     return CLI_TEXT[key].format(**values)

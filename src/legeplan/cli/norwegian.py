@@ -70,11 +70,13 @@ def translate_text(message: str) -> str:
 
 
 def _bad_value(error: BadParameter) -> str:
+    # Typer's own conversion passes the first pydantic message on as English text: translate that error.
+    # A command's own BadParameter (a Norwegian sentence, perhaps raised from a ValidationError) is kept.
     cause = error.__cause__
     errors = getattr(cause, "errors", None)
     if callable(errors):
         items = errors()
-        if items:
+        if items and str(items[0].get("msg", "")) == error.message:
             return translate_text(validation_message(items[0])).rstrip(".")
     return translate_text(error.message).rstrip(".")
 

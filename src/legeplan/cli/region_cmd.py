@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 # The regional engine and its generated Helse Nord dataset (OR-Tools, NumPy) are imported inside the commands.
 #: The survey period of Helse Nord's report (a copy of legeplan.region.helse_nord.PERIOD; checked by a test).
 PERIOD = (date(2017, 10, 1), date(2019, 3, 1))
+#: The largest regional dataset read (the generated Helse Nord set of 87 municipalities is about 1 MB).
+MAX_DATASET_BYTES = 64 * 1024 * 1024
 
 
 def percent(value: float | None, decimals: int = 0) -> str:
@@ -53,6 +55,8 @@ def _dataset(path: Path | None, region: str | None, statistics: list[Path] | Non
     from pydantic import ValidationError
 
     from legeplan.capacity.ssb import JsonStatError
+    from legeplan.documents import read_json
+    from legeplan.i18n import field_path, validation_message
     from legeplan.region.helse_nord import helse_nord_dataset
     from legeplan.region.models import RegionalDataset
     from legeplan.region.statistics import apply_statistics
@@ -61,12 +65,12 @@ def _dataset(path: Path | None, region: str | None, statistics: list[Path] | Non
         dataset = helse_nord_dataset()
     else:
         try:
-            dataset = RegionalDataset.model_validate_json(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise typer.BadParameter(f"kan ikke lese {path}: {exc}") from exc
+            dataset = RegionalDataset.model_validate(read_json(path, ValueError, MAX_DATASET_BYTES))
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
-            raise typer.BadParameter(f"{path}: ugyldig datasett: {problems}") from exc
+            problems = "; ".join(f"{field_path(e['loc'])}: {validation_message(e)}" for e in exc.errors()[:10])
+            raise typer.BadParameter(f"{path}: ugyldig datasett: {problems}", param_hint="--dataset") from exc
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--dataset") from exc
     if statistics:
         try:
             dataset = apply_statistics(dataset, statistics)

@@ -84,6 +84,10 @@ def _read(path: Path, option: str, loader: Callable[[Path], T], errors: tuple[ty
 
 def _rota_load(problem_file: Path, rota_file: Path, norm: LegevaktNorm) -> Any:
     """The per-doctor load of a solved rota (problem .toml/.json and rota .csv/.xlsx/.json)."""
+    from pydantic import ValidationError
+
+    from legeplan.documents import read_json
+    from legeplan.i18n import field_path, validation_message
     from legeplan.legevakt.io import RotaFileError, load_problem, read_rota
     from legeplan.legevakt.load import analyse_load
     from legeplan.legevakt.model import Assignment, RotaSolution
@@ -92,10 +96,12 @@ def _rota_load(problem_file: Path, rota_file: Path, norm: LegevaktNorm) -> Any:
 
     def assignments(path: Path) -> list[Assignment]:
         if path.suffix.lower() == ".json":
+            data = read_json(path, RotaFileError)
             try:
-                return list(RotaSolution.model_validate_json(path.read_text(encoding="utf-8")).assignments)
-            except OSError as error:
-                raise RotaFileError(f"{path}: kan ikke leses ({error.strerror})") from error
+                return list(RotaSolution.model_validate(data).assignments)
+            except ValidationError as error:
+                problems = "; ".join(f"{field_path(e['loc'])}: {validation_message(e)}" for e in error.errors()[:10])
+                raise RotaFileError(f"{path}: ugyldig turnus: {problems}") from error
         return read_rota(path)
 
     rota = _read(rota_file, "--rota", assignments, (RotaFileError, ValueError))
