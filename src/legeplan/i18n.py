@@ -83,6 +83,16 @@ NB: dict[str, str] = {
     "val.string_too_long": "Kan ha høyst {max_length} tegn.",
     "val.string_pattern_mismatch": "Har ugyldig format.",
     "val.too_short": "Må ha minst {min_length} elementer.",
+    "val.too_short_one": "Kan ikke være tom.",
+    "val.list_type": "Må være en liste.",
+    "val.tuple_type": "Må være en liste.",
+    "val.dict_type": "Må være en tabell (et objekt).",
+    "val.model_type": "Må være en tabell (et objekt).",
+    "val.model_attributes_type": "Må være en tabell (et objekt).",
+    "val.json_invalid": "Er ikke gyldig JSON.",
+    "val.recursion_loop": "Er nestet for dypt.",
+    "val.share_hint": "Oppgi som andel, f.eks. {share} for {percent} %.",
+    "val.value": "verdi: {value}",
     "val.too_long": "Kan ha høyst {max_length} elementer.",
     "val.extra_forbidden": "Ukjent felt.",
     "val.or": "eller",
@@ -361,6 +371,8 @@ def validation_message(error: Mapping[str, Any], lang: str | None = None) -> str
         message = str(cause) if isinstance(cause, Exception) else str(error.get("msg", ""))
         return message.removeprefix("Value error, ").removeprefix("Assertion failed, ") or text("val.invalid", lang)
     catalogue = CATALOGUES.get(lang or language(), NB)
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        kind = "too_short_one"
     template = catalogue.get(f"val.{kind}") or NB.get(f"val.{kind}")
     if template is None:
         return text("val.invalid", lang)
@@ -423,6 +435,32 @@ CLI_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is not readable\.", "«{name}» kan ikke leses."),
     (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is not writable\.", "«{name}» kan ikke skrives."),
 )
+
+
+#: Fields whose value is a share (0–1): a percentage typed as a whole number (12,8) gets a hint.
+SHARE_FIELDS = frozenset({"target_free_share", "turnover_rate", "alis_share_of_recruits", "lis1_to_alis_share"})
+
+
+def validation_detail(error: Mapping[str, Any], lang: str | None = None, *, with_value: bool = True) -> str:
+    """`validation_message` as a clause for a file's error list: lower-case, no full stop, a hint for a share
+    typed as a percentage, and the value that was refused («kan være høyst 80 (verdi: 90)»)."""
+    message = validation_message(error, lang).rstrip(".")
+    message = message[:1].lower() + message[1:]
+    location = error.get("loc") or ()
+    field = str(location[-1]) if location else ""
+    value = error.get("input")
+    kind = str(error.get("type", ""))
+    if (
+        field in SHARE_FIELDS
+        and kind in ("less_than", "less_than_equal")
+        and isinstance(value, int | float)
+        and 1 < value <= 100
+    ):
+        hint = text("val.share_hint", lang, share=number(value / 100), percent=number(value)).rstrip(".")
+        return f"{message}; {hint[:1].lower()}{hint[1:]}"
+    if with_value and value is not None and not isinstance(value, dict | list) and kind != "missing":
+        return f"{message} ({text('val.value', lang, value=repr(value))})"
+    return message
 
 
 def field_path(location: object) -> str:

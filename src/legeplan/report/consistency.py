@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from legeplan.documents import read_document
+from legeplan.i18n import validation_message
 
 HOURS_PER_FTE = 37.5
 
@@ -382,7 +383,7 @@ def load_check_set(path: Path) -> CheckSet:
         loc = [str(part) for part in first["loc"]]
         if len(loc) >= 2 and loc[0] == "checks" and loc[1].isdigit():
             loc[1] = f"nr. {int(loc[1]) + 1}"
-        raise CheckSetError(f"{path}: felt «{'.'.join(loc)}»: {first['msg']}") from error
+        raise CheckSetError(f"{path}: felt «{'.'.join(loc)}»: {validation_message(first)}") from error
 
 
 _BODO_SOURCE = "Plan for legetjenesten i Bodø 2022–2025, Bodø kommune"
