@@ -386,6 +386,7 @@ def check_plan(
                 "checked": report.checked,
                 "passed": report.passed,
                 "findings": [f.model_dump(mode="json") for f in report.findings],
+                "rounded": [r.model_dump(mode="json") for r in report.rounded],
             }
         )
     else:
@@ -401,6 +402,11 @@ def check_plan(
             )
         if report.findings:
             console.print(table)
-        console.print(f"{report.checked} kontroller: {report.passed} stemmer, {len(report.findings)} stemmer ikke.")
+        for note in report.rounded:
+            console.print(f"Avrundet: {note.message}", highlight=False)
+        rounded = f" ({len(report.rounded)} av dem avrundet)" if report.rounded else ""
+        console.print(
+            f"{report.checked} kontroller: {report.passed} stemmer{rounded}, {len(report.findings)} stemmer ikke."
+        )
     if strict and report.findings:
         raise typer.Exit(PROBLEMS)
