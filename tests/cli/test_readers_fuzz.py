@@ -314,3 +314,25 @@ def test_report_with_a_corrupt_input_writes_no_plan(tmp_path: Path) -> None:
     )
     assert_refused(result, "checks.toml")
     assert not out.exists()
+
+
+def test_an_action_workbook_with_a_damaged_sheet_exits_2(tmp_path: Path) -> None:
+    good = tmp_path / "good.xlsx"
+    assert runner.invoke(app, ["actions", "convert", str(good), "--example"]).exit_code == 0
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data[: len(data) // 2]  # cut the sheet's XML in the middle
+            target.writestr(info, data)
+    assert_refused(runner.invoke(app, ["actions", "show", str(damaged)]), "damaged.xlsx")
+
+
+def test_an_oversized_action_workbook_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "huge.xlsx"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_DOCUMENT_BYTES + 1)
+    result = runner.invoke(app, ["actions", "show", str(path)])
+    assert_refused(result, "huge.xlsx")
+    assert "for stor" in result.output

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from legeplan.actions.model import ActionPlan, CostKind
-from legeplan.documents import read_document
+from legeplan.documents import check_size, read_document
 from legeplan.i18n import validation_message
 
 
@@ -44,7 +44,13 @@ def load_action_plan(path: Path) -> ActionPlan:
     if suffix == ".xlsx":
         if not path.is_file():
             raise ActionPlanError(f"{path}: filen finnes ikke")
-        return _load_xlsx(path)
+        check_size(path, ActionPlanError)
+        try:
+            return _load_xlsx(path)
+        except ActionPlanError:
+            raise
+        except Exception as error:  # a damaged sheet inside a valid zip: XML, zlib or openpyxl errors
+            raise ActionPlanError(f"{path}: arbeidsboken er skadet og kan ikke leses") from error
     return _validate(read_document(path, ActionPlanError, other_suffixes=(".xlsx",)), str(path))
 
 
