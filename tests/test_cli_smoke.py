@@ -45,5 +45,5 @@ def test_a_database_that_cannot_be_opened_is_one_line_for_every_command(tmp_path
         env=env,
         cwd=tmp_path,
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "kan ikke åpne databasen" in result.stderr and "Traceback" not in result.stderr

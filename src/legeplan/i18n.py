@@ -83,6 +83,16 @@ NB: dict[str, str] = {
     "val.string_too_long": "Kan ha høyst {max_length} tegn.",
     "val.string_pattern_mismatch": "Har ugyldig format.",
     "val.too_short": "Må ha minst {min_length} elementer.",
+    "val.too_short_one": "Kan ikke være tom.",
+    "val.list_type": "Må være en liste.",
+    "val.tuple_type": "Må være en liste.",
+    "val.dict_type": "Må være en tabell (et objekt).",
+    "val.model_type": "Må være en tabell (et objekt).",
+    "val.model_attributes_type": "Må være en tabell (et objekt).",
+    "val.json_invalid": "Er ikke gyldig JSON.",
+    "val.recursion_loop": "Er nestet for dypt.",
+    "val.share_hint": "Oppgi som andel, f.eks. {share} for {percent} %.",
+    "val.value": "verdi: {value}",
     "val.too_long": "Kan ha høyst {max_length} elementer.",
     "val.extra_forbidden": "Ukjent felt.",
     "val.or": "eller",
@@ -361,6 +371,8 @@ def validation_message(error: Mapping[str, Any], lang: str | None = None) -> str
         message = str(cause) if isinstance(cause, Exception) else str(error.get("msg", ""))
         return message.removeprefix("Value error, ").removeprefix("Assertion failed, ") or text("val.invalid", lang)
     catalogue = CATALOGUES.get(lang or language(), NB)
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        kind = "too_short_one"
     template = catalogue.get(f"val.{kind}") or NB.get(f"val.{kind}")
     if template is None:
         return text("val.invalid", lang)
@@ -371,3 +383,97 @@ def validation_message(error: Mapping[str, Any], lang: str | None = None) -> str
         return template.format(**values)
     except (KeyError, IndexError):
         return text("val.invalid", lang)
+
+
+# --- the command line: Typer's and Click's own texts (legeplan.cli.norwegian) ----------------------------------
+
+CLI_TEXT: dict[str, str] = {
+    "cli.usage": "Bruk:",
+    "cli.options_metavar": "[VALG]",
+    "cli.subcommand_metavar": "KOMMANDO [ARGUMENTER]...",
+    "cli.help_option": "Vis denne hjelpen og avslutt.",
+    "cli.panel.arguments": "Argumenter",
+    "cli.panel.options": "Valg",
+    "cli.panel.commands": "Kommandoer",
+    "cli.panel.error": "Feil",
+    "cli.default": "standard: {}",
+    "cli.envvar": "miljøvariabel: {}",
+    "cli.required": "påkrevd",
+    "cli.try_help": "Skriv «{command} {option}» for hjelp.",
+    "cli.missing.option": "Mangler valg {name}.",
+    "cli.missing.argument": "Mangler argument {name}.",
+    "cli.missing.parameter": "Mangler verdi {name}.",
+    "cli.bad_value_for": "Ugyldig verdi for {name}: {message}.",
+    "cli.bad_value": "Ugyldig verdi: {message}.",
+    "cli.no_such_option": "Ukjent valg «{name}».",
+    "cli.no_such_command": "Ukjent kommando «{name}».",
+    "cli.did_you_mean": "Mente du {names}?",
+    "cli.error": "Feil:",
+}
+
+#: Messages Typer's bundled Click builds as English text, matched whole (regular expression → Norwegian template).
+#: A group named `rest` is translated again, so a message may end in another known message.
+CLI_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"Option '(?P<name>.+)' requires an argument\.", "Valget «{name}» trenger en verdi."),
+    (r"Option '(?P<name>.+)' requires (?P<n>\d+) arguments\.", "Valget «{name}» trenger {n} verdier."),
+    (r"Option '(?P<name>.+)' does not take a value\.", "Valget «{name}» tar ingen verdi."),
+    (r"Argument '(?P<name>.+)' takes (?P<n>\d+) values\.", "Argumentet «{name}» tar {n} verdier."),
+    (r"Got unexpected extra argument \((?P<args>.*)\)", "Uventet ekstra argument ({args})."),
+    (r"Got unexpected extra argument\(s\) \((?P<args>.*)\)", "Uventede ekstra argumenter ({args})."),
+    (r"Got unexpected extra arguments \((?P<args>.*)\)", "Uventede ekstra argumenter ({args})."),
+    (r"Missing command\.", "Mangler kommando."),
+    (r"No such command '(?P<name>.+?)'\.(?: Did you mean (?P<names>.+)\?)?", "Ukjent kommando «{name}». {names}"),
+    (r"Choose from:\s*(?P<choices>.+)", "Velg en av: {choices}."),
+    (r"Value error, (?P<rest>.+)", "{rest}"),
+    (r"'(?P<value>.*)' is not one of (?P<choices>.+?)\.?", "«{value}» er ikke en av {choices}"),
+    (r"'(?P<value>.*)' is not (?P<choice>'.+?')\.?", "«{value}» er ikke {choice}"),
+    (r"Value (?P<value>.+) is not a valid (?P<kind>\w+)\.", "{value} er ikke en gyldig verdi."),
+    (r"Value must be an iterable\.", "Verdien må være en liste."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' does not exist\.", "«{name}» finnes ikke."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is a directory\.", "«{name}» er en mappe, ikke en fil."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is a file\.", "«{name}» er en fil, ikke en mappe."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is not readable\.", "«{name}» kan ikke leses."),
+    (r"(?P<kind>File|Directory|Path) '(?P<name>.+)' is not writable\.", "«{name}» kan ikke skrives."),
+)
+
+
+#: Fields whose value is a share (0–1): a percentage typed as a whole number (12,8) gets a hint.
+SHARE_FIELDS = frozenset({"target_free_share", "turnover_rate", "alis_share_of_recruits", "lis1_to_alis_share"})
+
+
+def validation_detail(error: Mapping[str, Any], lang: str | None = None, *, with_value: bool = True) -> str:
+    """`validation_message` as a clause for a file's error list: lower-case, no full stop, a hint for a share
+    typed as a percentage, and the value that was refused («kan være høyst 80 (verdi: 90)»)."""
+    message = validation_message(error, lang).rstrip(".")
+    message = message[:1].lower() + message[1:]
+    location = error.get("loc") or ()
+    field = str(location[-1]) if location else ""
+    value = error.get("input")
+    kind = str(error.get("type", ""))
+    if (
+        field in SHARE_FIELDS
+        and kind in ("less_than", "less_than_equal")
+        and isinstance(value, int | float)
+        and 1 < value <= 100
+    ):
+        hint = text("val.share_hint", lang, share=number(value / 100), percent=number(value)).rstrip(".")
+        return f"{message}; {hint[:1].lower()}{hint[1:]}"
+    if with_value and value is not None and not isinstance(value, dict | list) and kind != "missing":
+        return f"{message} ({text('val.value', lang, value=repr(value))})"
+    return message
+
+
+def field_path(location: object) -> str:
+    """A Pydantic error location as «regions[0].id»; the validator-function parts Pydantic adds are left out."""
+    parts = location if isinstance(location, tuple | list) else (location,)
+    result = ""
+    for part in parts:
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        result += f"[{part}]" if isinstance(part, int) else (f".{part}" if result else str(part))
+    return result or "(hele filen)"
+
+
+def cli_text(key: str, **values: object) -> str:
+    """A command-line text from `CLI_TEXT` with its `{placeholders}` filled in."""
+    return CLI_TEXT[key].format(**values)

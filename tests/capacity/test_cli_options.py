@@ -55,15 +55,15 @@ def write(tmp_path: Path, lines: str) -> Path:
     ("lines", "message"),
     [
         ("positions = 0", "positions: må være større enn 0 (verdi: 0)"),
-        ("positions = 5\nretirement_age = 90", "retirement_age: kan være høyst 80 (verdi: 90)"),
-        ("positions = 5\nretirement_age = 50", "retirement_age: må være minst 60"),
+        ("positions = 5\nretirement_age = 90", "retirement_age: må være 80 eller mindre (verdi: 90)"),
+        ("positions = 5\nretirement_age = 50", "retirement_age: må være 60 eller mer (verdi: 50)"),
         (
             "positions = 5\ntarget_free_share = 7",
             "target_free_share: må være mindre enn 1; oppgi som andel, f.eks. 0,07",
         ),
         ('positions = "mange"', "positions: må være et heltall"),
         ("positions = 5\nfoo = 1", "foo: ukjent felt"),
-        ("", "positions: feltet mangler"),
+        ("", "positions: må fylles ut"),
     ],
 )
 def test_scenario_errors_are_in_bokmal_with_the_limit(tmp_path: Path, lines: str, message: str) -> None:

@@ -99,7 +99,7 @@ def test_not_jsonstat(tmp_path: Path) -> None:
         read_jsonstat(write(tmp_path, {"a": 1}))
     broken = tmp_path / "b.json"
     broken.write_text("{", encoding="utf-8")
-    with pytest.raises(JsonStatError, match="ikke gyldig JSON"):
+    with pytest.raises(JsonStatError, match="ugyldig JSON"):
         read_jsonstat(broken)
 
 

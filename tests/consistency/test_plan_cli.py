@@ -31,8 +31,8 @@ def test_duties_table_and_bad_file(tmp_path: Path) -> None:
     bad = tmp_path / "u.json"
     bad.write_text('{"institutions": [{"id": "a"}]}', encoding="utf-8")
     result = runner.invoke(app, ["duties", str(bad)])
-    assert result.exit_code == 1 and "institusjon nr. 1" in result.output
-    assert runner.invoke(app, ["duties"]).exit_code == 1
+    assert result.exit_code == 2 and "institusjon nr. 1" in result.output
+    assert runner.invoke(app, ["duties"]).exit_code == 2
 
 
 def test_economics_sandefjord_top_up_and_grant() -> None:
@@ -49,7 +49,7 @@ def test_economics_bad_assumptions(tmp_path: Path) -> None:
     bad = tmp_path / "a.toml"
     bad.write_text("salary_per_year = -1\n", encoding="utf-8")
     result = runner.invoke(app, ["economics", "--assumptions", str(bad)])
-    assert result.exit_code == 1 and "salary_per_year" in result.output
+    assert result.exit_code == 2 and "salary_per_year" in result.output
 
 
 def test_actions_show_and_convert(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_actions_show_and_convert(tmp_path: Path) -> None:
     assert runner.invoke(app, ["actions", "convert", str(out), "--example"]).exit_code == 0
     assert load_action_plan(out) == example_action_plan()
     missing = runner.invoke(app, ["actions", "show", str(tmp_path / "none.toml")])
-    assert missing.exit_code == 1 and "finnes ikke" in missing.output
+    assert missing.exit_code == 2 and "finnes ikke" in missing.output
 
 
 def test_check_plan_examples() -> None:
@@ -70,7 +70,7 @@ def test_check_plan_examples() -> None:
     result = runner.invoke(app, ["check-plan", "--example", "bodo"])
     assert result.exit_code == 0 and "9 stemmer ikke" in result.output
     assert runner.invoke(app, ["check-plan", "--example", "bodo", "--strict"]).exit_code == 1
-    assert runner.invoke(app, ["check-plan", "--example", "oslo"]).exit_code == 1
+    assert runner.invoke(app, ["check-plan", "--example", "oslo"]).exit_code == 2
 
 
 def test_duties_and_economics_from_stored_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,4 +89,4 @@ def test_duties_and_economics_from_stored_register(tmp_path: Path, monkeypatch: 
     assert economics["municipality"]["code"] == "3804"
     assert economics["legevakt_grant"]["eligible"] is False
     missing = runner.invoke(app, ["economics", "--municipality", "1804"])
-    assert missing.exit_code == 1 and "legeplan register import" in missing.output
+    assert missing.exit_code == 2 and "legeplan register import" in missing.output

@@ -63,7 +63,7 @@ def test_grant_with_both_options() -> None:
 
 def test_actions_convert_to_a_missing_folder(tmp_path: Path) -> None:
     result = runner.invoke(app, ["actions", "convert", str(tmp_path / "nei" / "plan.xlsx"), "--example"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert isinstance(result.exception, SystemExit), result.exception
     assert "finnes ikke" in " ".join(result.output.split())
 

@@ -52,7 +52,7 @@ def test_commands_report_a_database_that_cannot_be_opened(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LEGEPLAN_DATABASE_URL", url)
     result = runner.invoke(app, args)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert clean(result.exception), result.exception
     assert "kan ikke åpne databasen" in result.stderr and reason in result.stderr
     assert "Traceback" not in result.output and "secret" not in result.output
@@ -66,7 +66,7 @@ def test_register_import_reports_a_database_that_cannot_be_opened(
     path = write_xlsx(demo_register(), tmp_path / "r.xlsx")
     monkeypatch.setenv("LEGEPLAN_DATABASE_URL", "notaurl")
     result = runner.invoke(app, ["register", "import", str(path)])
-    assert result.exit_code == 1 and clean(result.exception)
+    assert result.exit_code == 2 and clean(result.exception)
     assert "kan ikke åpne databasen notaurl" in result.stderr
 
 
@@ -123,4 +123,4 @@ def test_keyfigures_as_of_uses_the_snapshot_before(tmp_path: Path, monkeypatch: 
     assert later.exit_code == 0, later.output
     assert "per 2020-08-01" in later.stdout and "Nærmeste lagrede register før 2021-01-01" in later.stdout
     earlier = runner.invoke(app, ["keyfigures", "-m", "3804", "--as-of", "2019-01-01"])
-    assert earlier.exit_code == 1 and clean(earlier.exception)
+    assert earlier.exit_code == 2 and clean(earlier.exception)

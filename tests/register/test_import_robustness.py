@@ -39,7 +39,7 @@ def test_a_broken_csv_names_the_file(tmp_path: Path) -> None:
         parse_register(folder)
     assert caught.value.issues[0].source == "hjemler.csv"
     result = runner.invoke(app, ["register", "import", str(folder), "--dry-run"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "hjemler.csv" in result.output
 
@@ -69,7 +69,7 @@ def test_overlapping_agreements_on_one_hjemmel_are_refused(tmp_path: Path, rows:
     assert (issue.source, issue.row, issue.column) == ("avtaler.csv", 3, "startdato")
     assert "overlapper med rad 2" in issue.message and "H001" in issue.message
     result = runner.invoke(app, ["register", "import", str(folder), "--dry-run"])
-    assert result.exit_code == 1 and "overlapper" in result.output
+    assert result.exit_code == 2 and "overlapper" in result.output
 
 
 def test_consecutive_agreements_are_accepted(tmp_path: Path) -> None:

@@ -171,7 +171,7 @@ def test_cli_import_is_all_or_nothing(csv_dir: Path, tmp_path: Path, monkeypatch
     edit_cell(csv_dir, "hjemler", 3, "listeinnbyggere", "5000")
     runner = CliRunner()
     failed = runner.invoke(app, ["register", "import", str(csv_dir)])
-    assert failed.exit_code == 1
+    assert failed.exit_code == 2
     assert "ingenting ble importert" in failed.output and "hjemler.csv" in failed.output
     storage = Storage(url)
     with pytest.raises(RegisterNotFoundError):

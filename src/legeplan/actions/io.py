@@ -12,7 +12,8 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from legeplan.actions.model import ActionPlan, CostKind
-from legeplan.documents import read_document
+from legeplan.documents import check_size, read_document
+from legeplan.i18n import validation_message
 
 
 class ActionPlanError(ValueError):
@@ -22,7 +23,7 @@ class ActionPlanError(ValueError):
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     location = ".".join(str(part) for part in first["loc"])
-    return f"felt «{location}»: {first['msg']}" if location else first["msg"]
+    return f"felt «{location}»: {validation_message(first)}" if location else validation_message(first)
 
 
 def _validate(data: Any, origin: str) -> ActionPlan:
@@ -43,7 +44,13 @@ def load_action_plan(path: Path) -> ActionPlan:
     if suffix == ".xlsx":
         if not path.is_file():
             raise ActionPlanError(f"{path}: filen finnes ikke")
-        return _load_xlsx(path)
+        check_size(path, ActionPlanError)
+        try:
+            return _load_xlsx(path)
+        except ActionPlanError:
+            raise
+        except Exception as error:  # a damaged sheet inside a valid zip: XML, zlib or openpyxl errors
+            raise ActionPlanError(f"{path}: arbeidsboken er skadet og kan ikke leses") from error
     return _validate(read_document(path, ActionPlanError, other_suffixes=(".xlsx",)), str(path))
 
 
@@ -243,7 +250,9 @@ def _load_xlsx(path: Path) -> ActionPlan:
         if len(loc) >= 2 and loc[0] in ("goals", "measures") and isinstance(loc[1], int):
             sheet = GOAL_SHEET if loc[0] == "goals" else MEASURE_SHEET
             field = ".".join(str(p) for p in loc[2:])
-            raise ActionPlanError(f"{path}: ark «{sheet}», rad {loc[1] + 2}, felt «{field}»: {first['msg']}") from error
+            raise ActionPlanError(
+                f"{path}: ark «{sheet}», rad {loc[1] + 2}, felt «{field}»: {validation_message(first)}"
+            ) from error
         raise ActionPlanError(f"{path}: {_describe(error)}") from error
 
 

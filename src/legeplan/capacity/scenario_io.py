@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from legeplan.capacity.models import Scenario
 from legeplan.capacity.ssb import JsonStatError, parse_age_group, read_projection_14288
 from legeplan.documents import read_document
+from legeplan.i18n import validation_detail
 
 EXAMPLES = ("sandefjord", "bodo")
 
@@ -32,64 +33,9 @@ def _number(value: Any) -> str:
     return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
 
 
-#: Pydantic error types in bokmål; {limit} is the bound from the error's context.
-_MESSAGES = {
-    "missing": "feltet mangler",
-    "greater_than": "må være større enn {limit}",
-    "greater_than_equal": "må være minst {limit}",
-    "less_than": "må være mindre enn {limit}",
-    "less_than_equal": "kan være høyst {limit}",
-    "int_parsing": "må være et heltall",
-    "int_type": "må være et heltall",
-    "int_from_float": "må være et heltall",
-    "float_parsing": "må være et tall",
-    "float_type": "må være et tall",
-    "finite_number": "må være et endelig tall",
-    "string_type": "må være tekst",
-    "bool_parsing": "må være true eller false",
-    "date_from_datetime_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
-    "date_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
-    "date_type": "må være en dato (ÅÅÅÅ-MM-DD)",
-    "list_type": "må være en liste",
-    "dict_type": "må være en tabell/et objekt",
-    "model_type": "må være en tabell/et objekt",
-    "too_short": "må ha minst {min_length} element(er)",
-    "string_too_short": "kan ikke være tom",
-    "extra_forbidden": "ukjent felt (skrivefeil?)",
-    "enum": "må være en av {expected}",
-}
-
-#: Fields whose value is a share: a percentage typed as a whole number gets a hint.
-SHARE_FIELDS = frozenset({"target_free_share", "turnover_rate", "alis_share_of_recruits", "lis1_to_alis_share"})
-
-
 def norwegian_message(item: Mapping[str, Any]) -> str:
-    """One pydantic error (from `ValidationError.errors()`) in bokmål, with its limit."""
-    kind = str(item.get("type", ""))
-    context = dict(item.get("ctx") or {})
-    bound = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}.get(kind)
-    if bound is not None and bound in context:
-        context["limit"] = _number(context[bound])
-    template = _MESSAGES.get(kind)
-    if template is None:
-        return str(item.get("msg", "ugyldig verdi")).removeprefix("Value error, ")
-    try:
-        message = template.format(**context)
-    except (KeyError, IndexError):
-        message = template.split(" {")[0]
-    location = item.get("loc") or ()
-    field = str(location[-1]) if location else ""
-    value = item.get("input")
-    if (
-        field in SHARE_FIELDS
-        and kind in ("less_than", "less_than_equal")
-        and isinstance(value, int | float)
-        and 1 < value <= 100
-    ):
-        message += f"; oppgi som andel, f.eks. {_number(value / 100)} for {_number(value)} %"
-    elif value is not None and not isinstance(value, dict | list) and kind != "missing":
-        message += f" (verdi: {value!r})"
-    return message
+    """One pydantic error in bokmål with its limit, from the one message table (legeplan.i18n)."""
+    return validation_detail(item)
 
 
 def _describe(error: ValidationError, source: str) -> str:

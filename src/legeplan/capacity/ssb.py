@@ -8,7 +8,6 @@ into a `Projection` by year and age group. Nothing here goes on the network.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,21 +23,21 @@ class JsonStatError(ValueError):
     """A JSON-stat file that cannot be read or does not have the expected dimensions."""
 
 
+#: The largest JSON-stat file read (a whole-country 14288 projection by age and sex is about 20 MB).
+MAX_JSONSTAT_BYTES = 64 * 1024 * 1024
+
+
 def read_jsonstat(path: str | Path, *, naming: str = "id") -> pd.DataFrame:
     """One row per cell of a JSON-stat 2.0 dataset: a column per dimension plus `value`.
 
     `naming="id"` gives the dimension and category codes (e.g. Region=1804, Tid=2025); `naming="label"` gives SSB's
     labels. Codes are stable across table versions, so engines should key on them.
     """
+    from legeplan.documents import parse_json, read_text
+
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise JsonStatError(f"kan ikke lese JSON-stat-filen {file}: {error}") from error
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise JsonStatError(f"{file}: ikke gyldig JSON (linje {error.lineno}): {error.msg}") from error
+    text = read_text(file, JsonStatError, MAX_JSONSTAT_BYTES)
+    document = parse_json(text, str(file), JsonStatError)
     if not isinstance(document, dict) or document.get("class") != "dataset" or "dimension" not in document:
         raise JsonStatError(f"{file}: ikke et JSON-stat 2.0-datasett (mangler class=dataset eller dimension)")
     if naming not in ("id", "label"):
@@ -47,7 +46,7 @@ def read_jsonstat(path: str | Path, *, naming: str = "id") -> pd.DataFrame:
         dataset = pyjstat.Dataset.read(text)
         frame = dataset.write("dataframe", naming=naming)
     except Exception as error:  # pyjstat raises bare KeyError/ValueError/TypeError on malformed input
-        raise JsonStatError(f"{file}: kan ikke tolke JSON-stat-innholdet: {error!r}") from error
+        raise JsonStatError(f"{file}: kan ikke tolke JSON-stat-innholdet (feil felt {error})") from error
     if not isinstance(frame, pd.DataFrame):
         raise JsonStatError(f"{file}: pyjstat ga ingen tabell")
     return frame

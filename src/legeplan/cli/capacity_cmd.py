@@ -6,30 +6,24 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from pydantic import ValidationError
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from legeplan.capacity import (
-    EXAMPLES,
-    LOCUM_COST_PER_VACANCY_NOK,
-    TURNOVER_NORD_NORGE,
-    DimensioningResult,
-    ScenarioError,
-    SimulationResult,
-    YearRow,
-    dimension,
-    example_scenario,
-    load_scenario,
-    simulate_workforce,
-    workforce_from_scenario,
-)
-from legeplan.capacity.scenario_io import norwegian_message
 from legeplan.cli.app import app
+from legeplan.cli.errors import BAD_INPUT, show_progress
+
+if TYPE_CHECKING:
+    from legeplan.capacity import DimensioningResult, SimulationResult, YearRow
+
+# The engine (NumPy, pandas) is imported inside the command; these copies of its constants keep `--help` fast
+# (tests/cli/test_startup.py checks they equal legeplan.capacity's).
+EXAMPLES = ("sandefjord", "bodo")
+TURNOVER_NORD_NORGE = 0.128
+LOCUM_COST_PER_VACANCY_NOK = 1_000_000
 
 #: Simulation parameters and the options that set them, for error messages.
 OPTION_OF = {
@@ -201,6 +195,19 @@ def dimension_command(
     ),
 ) -> None:
     """Beregn hvor mange fastlegehjemler kommunen trenger år for år, og hvorfor."""
+    from pydantic import ValidationError
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from legeplan.capacity import (
+        ScenarioError,
+        dimension,
+        example_scenario,
+        load_scenario,
+        simulate_workforce,
+        workforce_from_scenario,
+    )
+    from legeplan.capacity.scenario_io import norwegian_message
+
     console = Console()
     errors = Console(stderr=True)
     problems = _option_problems(
@@ -214,7 +221,7 @@ def dimension_command(
     )
     if problems:
         errors.print(f"[red]Feil:[/red] {'; '.join(problems)}", markup=True, highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
+        raise typer.Exit(BAD_INPUT)
     path = Path(scenario_file)
     try:
         if not path.exists() and scenario_file.lower().replace("ø", "o") in EXAMPLES:
@@ -223,7 +230,7 @@ def dimension_command(
             scenario = load_scenario(path)
     except ScenarioError as error:
         errors.print(f"[red]Feil:[/red] {error}", markup=True, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from error
+        raise typer.Exit(BAD_INPUT) from error
     result = dimension(scenario)
     simulation: SimulationResult | None = None
     if simulate:
@@ -241,7 +248,7 @@ def dimension_command(
                 for item in error.errors()
             ]
             errors.print(f"[red]Feil:[/red] {'; '.join(lines)}", markup=True, highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from error
+            raise typer.Exit(BAD_INPUT) from error
         with Progress(
             TextColumn("Simulerer legedekningen"),
             BarColumn(),
@@ -249,7 +256,7 @@ def dimension_command(
             TimeElapsedColumn(),
             console=errors,
             transient=True,
-            disable=as_json,
+            disable=as_json or not show_progress(),
         ) as progress:
             task = progress.add_task("simulering", total=runs)
             simulation = simulate_workforce(

@@ -1,12 +1,75 @@
-"""Imports every command module so its commands register on the root app."""
+"""The table of top-level commands: name, one-line help for `legeplan --help`, and the module defining it.
 
-from legeplan.cli import (  # noqa: F401
-    capacity_cmd,
-    plan_cmd,
-    region_cmd,
-    register_cmd,
-    report_cmd,
-    rota_cmd,
-    rota_live_cmd,
-    serve_cmd,
-)
+A module is imported only when one of its commands runs (see the start-up rule in legeplan.cli.app). To add a
+command module: write `cli/<area>_cmd.py` registering its commands on `legeplan.cli.app.app`, add a loader
+function below and one `COMMANDS` entry per top-level name it registers. tests/cli/test_startup.py checks that
+every entry's help matches the command's own docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    help: str
+    load: Callable[[], None]
+
+
+def _register() -> None:
+    from legeplan.cli import register_cmd  # noqa: F401
+
+
+def _capacity() -> None:
+    from legeplan.cli import capacity_cmd  # noqa: F401
+
+
+def _rota() -> None:
+    from legeplan.cli import rota_cmd, rota_live_cmd  # noqa: F401
+
+
+def _plan() -> None:
+    from legeplan.cli import plan_cmd  # noqa: F401
+
+
+def _report() -> None:
+    from legeplan.cli import report_cmd  # noqa: F401
+
+
+def _region() -> None:
+    from legeplan.cli import region_cmd  # noqa: F401
+
+
+def _serve() -> None:
+    from legeplan.cli import serve_cmd  # noqa: F401
+
+
+def _builtin() -> None:
+    """Commands defined in legeplan.cli.app itself."""
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "register": LazyCommand("Fastlegeregisteret: import, eksport, mal og demodata.", _register),
+    "keyfigures": LazyCommand(
+        "Nøkkeltall for fastlegeordningen: kapasitet, listelengde, alder, stabilitet og turnover.", _register
+    ),
+    "dimension": LazyCommand("Beregn hvor mange fastlegehjemler kommunen trenger år for år, og hvorfor.", _capacity),
+    "rota": LazyCommand("Legevaktturnus: lag, kontroller og analyser vaktbelastning.", _rota),
+    "duties": LazyCommand(
+        "Legetimer, årsverk og timer per plass i institusjoner, og behovet etter Nfas-normen.", _plan
+    ),
+    "economics": LazyCommand(
+        "Kostnad for kommunen og inntekt for legen per driftsform, basistilskudd, vikarkostnad og legevakttilskudd.",
+        _plan,
+    ),
+    "actions": LazyCommand("Tiltaksplan: styringsmål, tiltak, kostnad og status.", _plan),
+    "check-plan": LazyCommand(
+        "Regn etter summer, prosenter og gjennomsnitt i en plan og vis det som ikke stemmer.", _plan
+    ),
+    "report": LazyCommand("Lag Plan for legetjenesten som HTML, PDF eller Word (DOCX).", _report),
+    "region": LazyCommand("Regional oversikt: stabilitet, ledighet, mobilitet, driftsformer og kompetanse.", _region),
+    "serve": LazyCommand("Start webapplikasjonen.", _serve),
+    "version": LazyCommand("Vis versjonen av legeplan.", _builtin),
+}

@@ -5,45 +5,24 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from legeplan.actions import ActionPlan, ActionPlanError, example_action_plan, load_action_plan, save_action_plan
 from legeplan.cli.app import app
-from legeplan.duties import (
-    DEMO_SOURCE,
-    NFAS_NORM,
-    DutiesInputError,
-    demo_institutions,
-    load_institutions,
-    nursing_home_need,
-    summarise_units,
-)
-from legeplan.economics import (
-    EconomicsAssumptions,
-    EconomicsInputError,
-    basistilskudd,
-    compare_operating_models,
-    legevakt_grant_award,
-    legevakt_grant_eligibility,
-    load_assumptions,
-    locum_cost,
-    municipal_top_up,
-    position_economics,
-)
-from legeplan.register.models import Municipality, OperatingModel, Register
-from legeplan.report.consistency import (
-    CHECK_SETS,
-    CheckSetError,
-    example_check_set,
-    load_check_set,
-    run_check_set,
-)
+from legeplan.cli.errors import BAD_INPUT, PROBLEMS, fail
+
+if TYPE_CHECKING:
+    from legeplan.actions import ActionPlan
+    from legeplan.register.models import Register
 
 console = Console()
+
+#: The built-in check sets of `check-plan --example` (a copy of legeplan.report.consistency.CHECK_SETS' names, so
+#: `--help` does not import the report package; tests/cli/test_startup.py checks they agree).
+CHECK_SET_NAMES = ("bodo", "sandefjord")
 
 
 def _number(value: float, decimals: int = 0) -> str:
@@ -51,9 +30,9 @@ def _number(value: float, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
 
 
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]Feil:[/red] {message}")
-    return typer.Exit(1)
+def _fail(message: str) -> NoReturn:
+    """Bad input (a file, an option): «Feil: …» on stderr and exit code 2."""
+    fail(message, BAD_INPUT)
 
 
 def _share_option(value: float) -> float:
@@ -82,7 +61,7 @@ def _stored_register(municipality: str) -> Register:
     try:
         return storage.load_register(municipality)
     except RegisterNotFoundError as error:
-        raise _fail(f"{error}. Importer registeret først (legeplan register import FIL).") from error
+        _fail(f"{error}. Importer registeret først (legeplan register import FIL).")
     finally:
         storage.dispose()
 
@@ -98,15 +77,25 @@ def duties(
     as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
 ) -> None:
     """Legetimer, årsverk og timer per plass i institusjoner, og behovet etter Nfas-normen."""
+    from legeplan.duties import (
+        DEMO_SOURCE,
+        NFAS_NORM,
+        DutiesInputError,
+        demo_institutions,
+        load_institutions,
+        nursing_home_need,
+        summarise_units,
+    )
+
     if sum((file is not None, demo, municipality is not None)) != 1:
-        raise _fail("oppgi én av: en fil, --demo eller --municipality KODE")
+        _fail("oppgi én av: en fil, --demo eller --municipality KODE")
     try:
         if municipality is not None:
             units = _stored_register(municipality).institutions
         else:
             units = demo_institutions() if demo else load_institutions(file)  # type: ignore[arg-type]
     except DutiesInputError as error:
-        raise _fail(str(error)) from error
+        _fail(str(error))
     summary = summarise_units(units)
     need = nursing_home_need(units, NFAS_NORM)
     if as_json:
@@ -178,6 +167,20 @@ def economics(
     as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
 ) -> None:
     """Kostnad for kommunen og inntekt for legen per driftsform, basistilskudd, vikarkostnad og legevakttilskudd."""
+    from legeplan.economics import (
+        EconomicsAssumptions,
+        EconomicsInputError,
+        basistilskudd,
+        compare_operating_models,
+        legevakt_grant_award,
+        legevakt_grant_eligibility,
+        load_assumptions,
+        locum_cost,
+        municipal_top_up,
+        position_economics,
+    )
+    from legeplan.register.models import Municipality, OperatingModel
+
     if (population is None) != (centrality is None):
         given, missing = ("--population", "--centrality") if centrality is None else ("--centrality", "--population")
         raise typer.BadParameter(
@@ -192,11 +195,11 @@ def economics(
     try:
         assumptions = load_assumptions(assumptions_file) if assumptions_file else EconomicsAssumptions()
     except EconomicsInputError as error:
-        raise _fail(str(error)) from error
+        _fail(str(error))
     register: Register | None = None
     if demo or municipality is not None:
         if demo and municipality is not None:
-            raise _fail("oppgi enten --demo eller --municipality, ikke begge")
+            _fail("oppgi enten --demo eller --municipality, ikke begge")
         if demo:
             from legeplan.register.demo import demo_register
 
@@ -267,12 +270,14 @@ app.add_typer(actions_app, name="actions")
 
 
 def _load_plan(file: Path | None, example: bool) -> ActionPlan:
+    from legeplan.actions import ActionPlanError, example_action_plan, load_action_plan
+
     if (file is None) == (not example):
-        raise _fail("oppgi enten en fil eller --example")
+        _fail("oppgi enten en fil eller --example")
     try:
         return example_action_plan() if example else load_action_plan(file)  # type: ignore[arg-type]
     except ActionPlanError as error:
-        raise _fail(str(error)) from error
+        _fail(str(error))
 
 
 @actions_app.command("show")
@@ -338,11 +343,13 @@ def actions_convert(
     example: Annotated[bool, typer.Option("--example", help="Sandefjords mål og tiltak")] = False,
 ) -> None:
     """Lagre en tiltaksplan i et annet format (f.eks. som regneark for redigering)."""
+    from legeplan.actions import ActionPlanError, save_action_plan
+
     plan = _load_plan(file, example)
     try:
         save_action_plan(plan, out)
     except ActionPlanError as error:
-        raise _fail(str(error)) from error
+        _fail(str(error))
     console.print(f"Skrev {out} ({len(plan.goals)} styringsmål, {len(plan.measures)} tiltak).")
 
 
@@ -353,18 +360,22 @@ def actions_convert(
 def check_plan(
     file: Annotated[Path | None, typer.Argument(help="Kontroller (.json eller .toml)")] = None,
     example: Annotated[
-        str | None, typer.Option("--example", help=f"Innebygde kontroller: {', '.join(CHECK_SETS)}")
+        str | None, typer.Option("--example", help=f"Innebygde kontroller: {', '.join(CHECK_SET_NAMES)}")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Avslutt med kode 1 hvis noe ikke stemmer")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Avslutt med kode 1 hvis noe ikke stemmer (kode 2: feil i filen)")
+    ] = False,
 ) -> None:
     """Regn etter summer, prosenter og gjennomsnitt i en plan og vis det som ikke stemmer."""
+    from legeplan.report.consistency import CheckSetError, example_check_set, load_check_set, run_check_set
+
     if (file is None) == (example is None):
-        raise _fail("oppgi enten en fil eller --example bodo|sandefjord")
+        _fail("oppgi enten en fil eller --example bodo|sandefjord")
     try:
         check_set = example_check_set(example) if example is not None else load_check_set(file)  # type: ignore[arg-type]
     except CheckSetError as error:
-        raise _fail(str(error)) from error
+        _fail(str(error))
     report = run_check_set(check_set)
     if as_json:
         _echo_json(
@@ -375,6 +386,7 @@ def check_plan(
                 "checked": report.checked,
                 "passed": report.passed,
                 "findings": [f.model_dump(mode="json") for f in report.findings],
+                "rounded": [r.model_dump(mode="json") for r in report.rounded],
             }
         )
     else:
@@ -390,6 +402,11 @@ def check_plan(
             )
         if report.findings:
             console.print(table)
-        console.print(f"{report.checked} kontroller: {report.passed} stemmer, {len(report.findings)} stemmer ikke.")
+        for note in report.rounded:
+            console.print(f"Avrundet: {note.message}", highlight=False)
+        rounded = f" ({len(report.rounded)} av dem avrundet)" if report.rounded else ""
+        console.print(
+            f"{report.checked} kontroller: {report.passed} stemmer{rounded}, {len(report.findings)} stemmer ikke."
+        )
     if strict and report.findings:
-        raise typer.Exit(1)
+        raise typer.Exit(PROBLEMS)

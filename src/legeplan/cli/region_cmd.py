@@ -5,27 +5,30 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
 from legeplan.cli.app import app
-from legeplan.region.analysis import (
-    OPERATING_MODEL_LABELS,
-    GroupBy,
-    chronic_shortage,
-    competence_table,
-    mobility_table,
-    operating_model_distribution,
-    stability_table,
-    vacancy_table,
-)
-from legeplan.region.helse_nord import PERIOD, helse_nord_dataset, with_published
-from legeplan.region.models import REGION_KIND_LABELS, RegionalDataset
-from legeplan.region.report import percent, published_cell
+from legeplan.region.analysis import GroupBy
+
+if TYPE_CHECKING:
+    from legeplan.region.models import RegionalDataset
+
+# The regional engine and its generated Helse Nord dataset (OR-Tools, NumPy) are imported inside the commands.
+#: The survey period of Helse Nord's report (a copy of legeplan.region.helse_nord.PERIOD; checked by a test).
+PERIOD = (date(2017, 10, 1), date(2019, 3, 1))
+#: The largest regional dataset read (the generated Helse Nord set of 87 municipalities is about 1 MB).
+MAX_DATASET_BYTES = 64 * 1024 * 1024
+
+
+def percent(value: float | None, decimals: int = 0) -> str:
+    """A share as «92 %» (the same as legeplan.region.report.percent, which imports the report renderer)."""
+    return "–" if value is None else f"{value * 100:.{decimals}f} %".replace(".", ",")
+
 
 console = Console()
 region_app = typer.Typer(
@@ -49,19 +52,25 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")]
 
 
 def _dataset(path: Path | None, region: str | None, statistics: list[Path] | None = None) -> RegionalDataset:
+    from pydantic import ValidationError
+
     from legeplan.capacity.ssb import JsonStatError
+    from legeplan.documents import read_json
+    from legeplan.i18n import field_path, validation_message
+    from legeplan.region.helse_nord import helse_nord_dataset
+    from legeplan.region.models import RegionalDataset
     from legeplan.region.statistics import apply_statistics
 
     if path is None:
         dataset = helse_nord_dataset()
     else:
         try:
-            dataset = RegionalDataset.model_validate_json(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise typer.BadParameter(f"kan ikke lese {path}: {exc}") from exc
+            dataset = RegionalDataset.model_validate(read_json(path, ValueError, MAX_DATASET_BYTES))
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
-            raise typer.BadParameter(f"{path}: ugyldig datasett: {problems}") from exc
+            problems = "; ".join(f"{field_path(e['loc'])}: {validation_message(e)}" for e in exc.errors()[:10])
+            raise typer.BadParameter(f"{path}: ugyldig datasett: {problems}", param_hint="--dataset") from exc
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--dataset") from exc
     if statistics:
         try:
             dataset = apply_statistics(dataset, statistics)
@@ -114,6 +123,8 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
 @region_app.command("list")
 def region_list(dataset_path: DatasetOption = None, as_json: JsonOption = False) -> None:
     """Regioner (fylke, helseforetak, legevaktdistrikt, regionråd) og kommunene i dem."""
+    from legeplan.region.models import REGION_KIND_LABELS
+
     dataset = _dataset(dataset_path, None)
     if as_json:
         _emit_json(list(dataset.regions))
@@ -136,6 +147,10 @@ def region_stability(
     as_json: JsonOption = False,
 ) -> None:
     """Stabile fastlegeavtaler og turnover (Helse Nord tabell 8.3)."""
+    from legeplan.region.analysis import stability_table
+    from legeplan.region.helse_nord import with_published
+    from legeplan.region.report import published_cell
+
     start, end = _period(period_from, period_to)
     dataset = _dataset(dataset_path, region, statistics)
     result = with_published(dataset, stability_table(dataset, start, end, by))
@@ -177,6 +192,8 @@ def region_vacancies(
     as_json: JsonOption = False,
 ) -> None:
     """Ledige hjemler over tid og kronisk legemangel (Helse Nord tabell 10.1)."""
+    from legeplan.region.analysis import chronic_shortage, vacancy_table
+
     dataset = _dataset(dataset_path, region, statistics)
     rows, chronic = vacancy_table(dataset), chronic_shortage(dataset)
     if as_json:
@@ -215,6 +232,8 @@ def region_mobility(
     as_json: JsonOption = False,
 ) -> None:
     """Hvor legene som sluttet bor og jobber nå (Helse Nord tabell 9.2 og 9.3)."""
+    from legeplan.region.analysis import mobility_table
+
     result = mobility_table(_dataset(dataset_path, region, statistics).departures, by)
     if as_json:
         _emit_json(result)
@@ -247,6 +266,8 @@ def region_operating_models(
     as_json: JsonOption = False,
 ) -> None:
     """Fastlegehjemler etter driftsform og år (Helse Nord tabell 10.6)."""
+    from legeplan.region.analysis import OPERATING_MODEL_LABELS, operating_model_distribution
+
     columns = operating_model_distribution(_dataset(dataset_path, region, statistics))
     if as_json:
         _emit_json(columns)
@@ -265,6 +286,8 @@ def region_competence(
     as_json: JsonOption = False,
 ) -> None:
     """Spesialister, leger i spesialisering og leger uten LIS1 (Helse Nord tabell 10.11)."""
+    from legeplan.region.analysis import competence_table
+
     rows, total = competence_table(_dataset(dataset_path, region, statistics), by)
     if as_json:
         _emit_json({"rows": rows, "total": total})

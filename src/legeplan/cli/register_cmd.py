@@ -13,18 +13,19 @@ from rich.console import Console
 from rich.table import Table
 
 from legeplan.cli.app import app
-from legeplan.register.io import RegisterImportError, parse_register, write_csv, write_xlsx
-from legeplan.register.keyfigures import KeyFigures, compute_key_figures, format_value
-from legeplan.register.models import Register
+from legeplan.cli.errors import BAD_INPUT
 
 if TYPE_CHECKING:
+    from legeplan.register.io import RegisterImportError
+    from legeplan.register.keyfigures import KeyFigures
+    from legeplan.register.models import Register
     from legeplan.storage import Storage
 
 console = Console()
 errors = Console(stderr=True)
 
 
-def _fail(message: str, code: int = 1) -> NoReturn:
+def _fail(message: str, code: int = BAD_INPUT) -> NoReturn:
     """One Norwegian error line on stderr and the exit code; never a traceback."""
     errors.print(f"[red]Feil:[/red] {message}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -69,6 +70,8 @@ def _load_register(demo: bool, municipality: str | None, as_of: date | None) -> 
 
 
 def _print_table(figures: KeyFigures) -> None:
+    from legeplan.register.keyfigures import format_value
+
     table = Table(title=f"Nøkkeltall {figures.municipality_name} ({figures.municipality_code}) per {figures.as_of}")
     table.add_column("Nøkkeltall")
     table.add_column("Verdi", justify="right")
@@ -94,6 +97,8 @@ def keyfigures(
     as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
 ) -> None:
     """Nøkkeltall for fastlegeordningen: kapasitet, listelengde, alder, stabilitet og turnover."""
+    from legeplan.register.keyfigures import compute_key_figures
+
     try:
         when = date.fromisoformat(as_of) if as_of else None
         start = date.fromisoformat(period_from) if period_from else None
@@ -144,28 +149,51 @@ def _print_import_errors(error: RegisterImportError) -> None:
 def register_import(
     file: Annotated[Path, typer.Argument(help="Register som .xlsx, .zip med CSV-filer, eller en mappe med CSV-filer")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Bare kontroller, lagre ingenting")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON (også feilene)")] = False,
 ) -> None:
     """Importer registeret for en kommune (alt eller ingenting)."""
+    from legeplan.register.io import RegisterImportError, parse_register
+
     try:
         register = parse_register(file)
     except RegisterImportError as exc:
-        _print_import_errors(exc)
-        raise typer.Exit(1) from exc
+        if as_json:
+            issues = [{"source": i.source, "row": i.row, "column": i.column, "message": i.message} for i in exc.issues]
+            typer.echo(json.dumps({"imported": False, "errors": issues}, ensure_ascii=False, indent=2))
+        else:
+            _print_import_errors(exc)
+        raise typer.Exit(BAD_INPUT) from exc
+    numbers = {
+        "positions": len(register.positions),
+        "physicians": len(register.physicians),
+        "offices": len(register.offices),
+        "agreements": len(register.agreements),
+        "institutions": len(register.institutions),
+    }
     counts = (
-        f"{len(register.positions)} hjemler, {len(register.physicians)} leger, {len(register.offices)} legekontor, "
-        f"{len(register.agreements)} avtaler, {len(register.institutions)} institusjoner"
+        f"{numbers['positions']} hjemler, {numbers['physicians']} leger, {numbers['offices']} legekontor, "
+        f"{numbers['agreements']} avtaler, {numbers['institutions']} institusjoner"
     )
-    if dry_run:
+    if not dry_run:
+        storage = _open_storage()
+        try:
+            storage.save_register(register)
+        finally:
+            storage.dispose()
+    if as_json:
+        document = {
+            "imported": not dry_run,
+            "municipality": register.municipality.model_dump(mode="json"),
+            "as_of": register.as_of.isoformat(),
+            "counts": numbers,
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    elif dry_run:
         console.print(
             f"[green]Gyldig[/green]: {register.municipality.name} per {register.as_of}: {counts}. Ikke lagret."
         )
-        return
-    storage = _open_storage()
-    try:
-        storage.save_register(register)
-    finally:
-        storage.dispose()
-    console.print(f"[green]Importert[/green]: {register.municipality.name} per {register.as_of}: {counts}.")
+    else:
+        console.print(f"[green]Importert[/green]: {register.municipality.name} per {register.as_of}: {counts}.")
 
 
 def _export_kind(out: Path) -> str:
@@ -176,7 +204,7 @@ def _export_kind(out: Path) -> str:
         return suffix[1:]
     if out.is_dir() or not suffix:
         if out.exists() and not out.is_dir():
-            _fail(f"{out} finnes og er ikke en mappe", 2)
+            _fail(f"{out} finnes og er ikke en mappe")
         return "folder"
     _fail(
         f"ukjent filtype {suffix!r} for --out: bruk .xlsx (Excel), .zip (CSV-filer i en zip) eller et mappenavn "
@@ -188,9 +216,9 @@ def _export_kind(out: Path) -> str:
 def _check_parent(out: Path) -> None:
     parent = out.parent
     if not parent.is_dir():
-        _fail(f"kan ikke skrive {out}: mappen {parent} finnes ikke", 2)
+        _fail(f"kan ikke skrive {out}: mappen {parent} finnes ikke")
     if out.is_dir():
-        _fail(f"kan ikke skrive {out}: det er en mappe", 2)
+        _fail(f"kan ikke skrive {out}: det er en mappe")
 
 
 def _write(write: Callable[[], Path], out: Path) -> Path:
@@ -211,6 +239,8 @@ def register_export(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Dato (ÅÅÅÅ-MM-DD)")] = None,
 ) -> None:
     """Eksporter registeret til Excel eller CSV."""
+    from legeplan.register.io import write_csv, write_xlsx
+
     try:
         when = date.fromisoformat(as_of) if as_of else None
     except ValueError as exc:
@@ -227,8 +257,10 @@ def register_template(
     out: Annotated[Path, typer.Option("--out", "-o", help="Excel-fil (.xlsx) for malen")] = Path("legeplan-mal.xlsx"),
 ) -> None:
     """Lag en tom Excel-mal med veiledning for import."""
+    from legeplan.register.io import write_xlsx
+
     if out.suffix.lower() != ".xlsx":
-        _fail(f"malen er en Excel-fil: --out må slutte på .xlsx, ikke {out.name!r}", 2)
+        _fail(f"malen er en Excel-fil: --out må slutte på .xlsx, ikke {out.name!r}")
     _check_parent(out)
     console.print(f"Skrev mal til {_write(lambda: write_xlsx(None, out), out)}")
 

@@ -6,26 +6,19 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from legeplan.actions import ActionPlanError, example_action_plan, load_action_plan
-from legeplan.capacity import ScenarioError, example_scenario, load_scenario
 from legeplan.cli.app import app
-from legeplan.duties import DutiesInputError, load_institutions
-from legeplan.economics import EconomicsInputError, load_assumptions
-from legeplan.legevakt.io import RotaFileError, load_problem, read_rota
-from legeplan.legevakt.load import analyse_load
-from legeplan.legevakt.model import Assignment, RotaSolution
-from legeplan.register.demo import demo_register
-from legeplan.report.build import PlanInputs, build_plan
-from legeplan.report.consistency import CheckSetError, example_check_set, load_check_set, run_check_set
-from legeplan.report.render import ReportRenderError, render
-from legeplan.report.sources import LegevaktNorm, LegevaktNormError, load_legevakt_norm, simulate_from_register
-from legeplan.storage import open_storage
+from legeplan.cli.errors import BAD_INPUT, show_progress
+
+if TYPE_CHECKING:
+    from legeplan.report.build import PlanInputs
+    from legeplan.report.sources import LegevaktNorm
+
+# Everything of the plan (matplotlib, WeasyPrint, python-docx, the engines) is imported inside the functions.
 
 FORMATS = (".html", ".htm", ".pdf", ".docx")
 #: Fixed seed so the plan's simulation is the same on every run.
@@ -34,6 +27,12 @@ T = TypeVar("T")
 
 
 def _demo_inputs(generated: date) -> PlanInputs:
+    from legeplan.actions import example_action_plan
+    from legeplan.capacity import example_scenario
+    from legeplan.register.demo import demo_register
+    from legeplan.report.build import PlanInputs
+    from legeplan.report.consistency import example_check_set, run_check_set
+
     register = demo_register()
     checks = run_check_set(example_check_set("sandefjord"))
     return PlanInputs(
@@ -49,6 +48,9 @@ def _demo_inputs(generated: date) -> PlanInputs:
 
 def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs:
     """The register from storage, with earlier snapshots as history (trend, stability and turnover)."""
+    from legeplan.report.build import PlanInputs
+    from legeplan.storage import open_storage
+
     storage = open_storage()
     try:
         register = storage.load_register(code, as_of=as_of)
@@ -82,14 +84,24 @@ def _read(path: Path, option: str, loader: Callable[[Path], T], errors: tuple[ty
 
 def _rota_load(problem_file: Path, rota_file: Path, norm: LegevaktNorm) -> Any:
     """The per-doctor load of a solved rota (problem .toml/.json and rota .csv/.xlsx/.json)."""
+    from pydantic import ValidationError
+
+    from legeplan.documents import read_json
+    from legeplan.i18n import field_path, validation_message
+    from legeplan.legevakt.io import RotaFileError, load_problem, read_rota
+    from legeplan.legevakt.load import analyse_load
+    from legeplan.legevakt.model import Assignment, RotaSolution
+
     problem = _read(problem_file, "--rota-problem", load_problem, (RotaFileError,))
 
     def assignments(path: Path) -> list[Assignment]:
         if path.suffix.lower() == ".json":
+            data = read_json(path, RotaFileError)
             try:
-                return list(RotaSolution.model_validate_json(path.read_text(encoding="utf-8")).assignments)
-            except OSError as error:
-                raise RotaFileError(f"{path}: kan ikke leses ({error.strerror})") from error
+                return list(RotaSolution.model_validate(data).assignments)
+            except ValidationError as error:
+                problems = "; ".join(f"{field_path(e['loc'])}: {validation_message(e)}" for e in error.errors()[:10])
+                raise RotaFileError(f"{path}: ugyldig turnus: {problems}") from error
         return read_rota(path)
 
     rota = _read(rota_file, "--rota", assignments, (RotaFileError, ValueError))
@@ -129,6 +141,17 @@ def report(
     ),
 ) -> None:
     """Lag Plan for legetjenesten som HTML, PDF eller Word (DOCX)."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from legeplan.actions import ActionPlanError, load_action_plan
+    from legeplan.capacity import ScenarioError, load_scenario
+    from legeplan.duties import DutiesInputError, load_institutions
+    from legeplan.economics import EconomicsInputError, load_assumptions
+    from legeplan.report.build import build_plan
+    from legeplan.report.consistency import CheckSetError, load_check_set, run_check_set
+    from legeplan.report.render import ReportRenderError, render
+    from legeplan.report.sources import LegevaktNormError, load_legevakt_norm, simulate_from_register
+
     console = Console(stderr=True)
     if out.suffix.lower() not in FORMATS:
         raise typer.BadParameter(f"{out}: ukjent format, bruk .html, .pdf eller .docx", param_hint="--out")
@@ -190,6 +213,7 @@ def report(
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        disable=not show_progress(),
     ) as progress:
         task = progress.add_task("Bygger planen", total=None)
         document = build_plan(inputs)
@@ -201,7 +225,7 @@ def report(
             render(document, out, advance)
         except ReportRenderError as error:
             console.print(f"[red]Feil:[/red] {error}")
-            raise typer.Exit(code=1) from error
+            raise typer.Exit(code=BAD_INPUT) from error
         progress.update(task, completed=progress.tasks[0].total or 1)
     figures = len(document.figures())
     tables = len(document.tables())

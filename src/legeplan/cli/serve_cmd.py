@@ -28,7 +28,7 @@ def serve(
         web_app = create_app(database_url, demo=demo)
     except StorageError as exc:
         typer.echo(f"Feil: {exc}", err=True)
-        raise typer.Exit(1) from exc
+        raise typer.Exit(2) from exc
     credentials = web_app.state.demo_credentials
     if credentials is not None:
         typer.echo(f"Demo-administrator: brukernavn «{credentials.username}», passord «{credentials.password}»")

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from legeplan.documents import read_document
+from legeplan.i18n import validation_message
 from legeplan.register.models import Institution
 
 
@@ -34,7 +35,9 @@ def parse_institutions(data: Any, origin: str) -> tuple[Institution, ...]:
         except ValidationError as error:
             first = error.errors()[0]
             field = ".".join(str(part) for part in first["loc"])
-            raise DutiesInputError(f"{origin}: institusjon nr. {row}, felt «{field}»: {first['msg']}") from error
+            raise DutiesInputError(
+                f"{origin}: institusjon nr. {row}, felt «{field}»: {validation_message(first)}"
+            ) from error
     ids = [unit.id for unit in units]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from legeplan.documents import read_document
+from legeplan.i18n import validation_message
 from legeplan.register.models import Municipality, OperatingModel, PositionStatus, Register
 
 
@@ -266,7 +267,7 @@ def load_assumptions(path: Path) -> EconomicsAssumptions:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise EconomicsInputError(f"{path}: felt «{field}»: {first['msg']}") from error
+        raise EconomicsInputError(f"{path}: felt «{field}»: {validation_message(first)}") from error
 
 
 def _money(value: float) -> str:

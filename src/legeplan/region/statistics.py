@@ -9,7 +9,6 @@ downloaded with SSB's labels instead of codes still reads. `apply_statistics` le
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from importlib.resources import files
@@ -54,13 +53,11 @@ def sample_path(table: str) -> Path:
 def table_id(path: Path | str) -> str | None:
     """The SSB table id of a JSON-stat file: extension.px.tableid, else the label's leading "NNNNN:", else a
     five-digit number in the file name; None when none of them names one."""
+    from legeplan.capacity.ssb import MAX_JSONSTAT_BYTES
+    from legeplan.documents import read_json
+
     path = Path(path)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise JsonStatError(f"kan ikke lese {path}: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise JsonStatError(f"{path}: ikke gyldig JSON (linje {exc.lineno}): {exc.msg}") from exc
+    document = read_json(path, JsonStatError, MAX_JSONSTAT_BYTES)
     if not isinstance(document, dict):
         raise JsonStatError(f"{path}: ikke et JSON-stat 2.0-datasett")
     extension = document.get("extension")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -234,7 +235,12 @@ def _read_xlsx(data: bytes, label: str) -> dict[str, tuple[str, list[str], list[
         ) from exc
     tables: dict[str, tuple[str, list[str], list[RawRow]]] = {}
     for worksheet in workbook.worksheets:
-        rows = list(worksheet.iter_rows(values_only=True))
+        try:
+            rows = list(worksheet.iter_rows(values_only=True))
+        except Exception as exc:  # a damaged sheet inside a valid zip: XML, zlib or openpyxl errors
+            raise RegisterImportError(
+                [ImportIssue(f"{label}:{worksheet.title}", None, None, "arket er skadet og kan ikke leses")]
+            ) from exc
         name = worksheet.title.strip().lower()
         if name == "veiledning":
             continue
@@ -300,11 +306,24 @@ def read_tables(path: Path | str, data: bytes | None = None) -> dict[str, tuple[
         except zipfile.BadZipFile as exc:
             raise RegisterImportError([ImportIssue(path.name, None, None, "ikke en gyldig zip-fil")]) from exc
         tables = {}
+        total = 0
         for info in archive.infolist():
             if info.filename.lower().endswith(".csv") and not info.is_dir():
                 _check_size(info.file_size, info.filename)
+                total += info.file_size
+                _check_size(total, path.name)
                 label = f"{path.name}:{info.filename}"
-                tables[Path(info.filename).stem.lower()] = _read_csv_text(_decode(archive.read(info), label), label)
+                try:
+                    # read at most one byte past the limit: the size in the zip directory may lie (a zip bomb)
+                    with archive.open(info) as member:
+                        content = member.read(MAX_IMPORT_BYTES + 1)
+                except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+                    # damaged data, an unknown compression method or a password-protected member
+                    raise RegisterImportError(
+                        [ImportIssue(label, None, None, "filen i zip-arkivet er skadet")]
+                    ) from exc
+                _check_size(len(content), label)
+                tables[Path(info.filename).stem.lower()] = _read_csv_text(_decode(content, label), label)
         return tables
     if suffix == ".csv":
         return {path.stem.lower(): _read_csv_text(_decode(data, path.name), path.name)}

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from legeplan.documents import read_document
+from legeplan.i18n import validation_message
 
 HOURS_PER_FTE = 37.5
 
@@ -44,6 +45,12 @@ class _Base(BaseModel):
     location: str | None = Field(default=None, description="Where in the plan: chapter, table, page")
     stated: float = Field(description="The figure as printed in the plan")
     decimals: int = Field(default=0, ge=0, le=6, description="Decimals the stated figure is printed with")
+    rounded_to: int | None = Field(
+        default=None,
+        ge=10,
+        le=10**9,
+        description="The plan rounds this amount to tens, hundreds, thousands ... (10, 100, 1000, ...)",
+    )
 
     def computed(self) -> float:
         raise NotImplementedError
@@ -51,6 +58,12 @@ class _Base(BaseModel):
     def tolerance(self) -> float:
         """Rounding of the printed figure; subclasses add the rounding of their inputs where it matters."""
         return _half_unit(self.decimals)
+
+    @model_validator(mode="after")
+    def _rounded_to_power_of_ten(self) -> _Base:
+        if self.rounded_to is not None and str(self.rounded_to).rstrip("0") != "1":
+            raise ValueError("«rounded_to» må være 10, 100, 1000 eller en annen tierpotens")
+        return self
 
     def describe(self, computed: float) -> str:
         raise NotImplementedError
@@ -191,10 +204,167 @@ class SameCheck(_Base):
         return f"{self.label}: oppgitt {_fmt(self.stated, self.decimals)}, men andre steder i planen står {places}."
 
 
+class GridCheck(BaseModel):
+    """A table of rows × columns with row totals, column totals and a grand total, as plans print them.
+
+    Every printed total is checked against the cells it sums (a row total across its row, a column total down its
+    column, the grand total over all cells), each allowing for the rounding of the total and, for cells printed with
+    decimals, of the cells; whole-number cells are taken as exact counts or amounts.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["grid"] = "grid"
+    id: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    location: str | None = None
+    columns: list[str] = Field(min_length=1, description="Column headings")
+    rows: dict[str, list[float]] = Field(min_length=1, description="Row heading -> one cell per column")
+    row_totals: dict[str, float] | None = Field(default=None, description="Printed total of each row (by heading)")
+    column_totals: list[float] | None = Field(default=None, description="Printed total of each column")
+    grand_total: float | None = None
+    decimals: int | list[int] = Field(default=0, description="Decimals of the cells: one for all, or per column")
+    rounded_to: int | None = Field(default=None, ge=10, le=10**9)
+
+    @model_validator(mode="after")
+    def _shape(self) -> GridCheck:
+        width = len(self.columns)
+        for name, cells in self.rows.items():
+            if len(cells) != width:
+                raise ValueError(f"raden «{name}» har {len(cells)} celler, men tabellen har {width} kolonner")
+        if self.column_totals is not None and len(self.column_totals) != width:
+            raise ValueError(f"«column_totals» har {len(self.column_totals)} tall, men tabellen har {width} kolonner")
+        if isinstance(self.decimals, list) and len(self.decimals) != width:
+            raise ValueError(f"«decimals» har {len(self.decimals)} tall, men tabellen har {width} kolonner")
+        unknown = sorted(set(self.row_totals or {}) - set(self.rows))
+        if unknown:
+            raise ValueError(f"«row_totals» nevner rader som ikke finnes: {', '.join(unknown)}")
+        if self.row_totals is None and self.column_totals is None and self.grand_total is None:
+            raise ValueError("oppgi minst én av «row_totals», «column_totals» eller «grand_total»")
+        return self
+
+    def column_decimals(self, index: int) -> int:
+        return self.decimals[index] if isinstance(self.decimals, list) else self.decimals
+
+    def totals(self) -> list[TotalCheck]:
+        """One total check per printed total."""
+        where = self.location or self.label
+        checks = []
+        for name, total in (self.row_totals or {}).items():
+            cells = self.rows[name]
+            places = max(self.column_decimals(i) for i in range(len(cells)))
+            checks.append(
+                TotalCheck(
+                    id=f"{self.id}.rad.{name}",
+                    label=f"{self.label}, rad «{name}»",
+                    location=where,
+                    stated=total,
+                    decimals=places,
+                    parts=dict(zip(self.columns, cells, strict=True)),
+                    part_decimals=places or None,  # cells printed with decimals are rounded values
+                    rounded_to=self.rounded_to,
+                )
+            )
+        for index, total in enumerate(self.column_totals or []):
+            places = self.column_decimals(index)
+            checks.append(
+                TotalCheck(
+                    id=f"{self.id}.kolonne.{self.columns[index]}",
+                    label=f"{self.label}, kolonne «{self.columns[index]}»",
+                    location=where,
+                    stated=total,
+                    decimals=places,
+                    parts={name: cells[index] for name, cells in self.rows.items()},
+                    part_decimals=places or None,  # cells printed with decimals are rounded values
+                    rounded_to=self.rounded_to,
+                )
+            )
+        if self.grand_total is not None:
+            places = max(self.column_decimals(i) for i in range(len(self.columns)))
+            every_cell = {
+                f"{name}/{column}": value
+                for name, row in self.rows.items()
+                for column, value in zip(self.columns, row, strict=True)
+            }
+            checks.append(
+                TotalCheck(
+                    id=f"{self.id}.totalsum",
+                    label=f"{self.label}, totalsum",
+                    location=where,
+                    stated=self.grand_total,
+                    decimals=places,
+                    parts=every_cell,
+                    part_decimals=places or None,  # cells printed with decimals are rounded values
+                    rounded_to=self.rounded_to,
+                )
+            )
+        return checks
+
+
 Check = Annotated[
-    TotalCheck | PercentageCheck | ChangeCheck | RatioCheck | AverageCheck | ProductCheck | SameCheck,
+    TotalCheck | PercentageCheck | ChangeCheck | RatioCheck | AverageCheck | ProductCheck | SameCheck | GridCheck,
     Field(discriminator="kind"),
 ]
+SingleCheck = TotalCheck | PercentageCheck | ChangeCheck | RatioCheck | AverageCheck | ProductCheck | SameCheck
+
+#: Kinds whose figure is an amount a plan may print rounded («ca. 14,4 mill.» for 14 425 000).
+AMOUNT_KINDS = frozenset({"total", "product", "same"})
+
+
+class RoundedFigure(BaseModel):
+    """A figure that differs from the recomputed one only because the plan rounds it (to tens, hundreds ...)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    check_id: str
+    label: str
+    location: str | None
+    stated: float
+    computed: float
+    rounded_to: int
+    message: str
+
+
+def _rounding_steps(stated: float) -> list[int]:
+    """The roundings a whole amount can show: 10, 100, ... while it keeps two significant digits."""
+    if stated != int(stated) or stated == 0:
+        return []
+    steps, step = [], 10
+    while int(stated) % step == 0 and step * 10 <= abs(stated):
+        steps.append(step)
+        step *= 10
+    return steps
+
+
+def rounding_of(check: SingleCheck) -> RoundedFigure | None:
+    """A note when the stated amount is the recomputed one rounded to 10, 100, 1 000 ...; else None.
+
+    A declared `rounded_to` applies to any kind; otherwise only amounts (sums, products, repeated figures) printed
+    without decimals are tried, with the finest rounding their trailing zeros allow that explains the figure.
+    """
+    computed = check.computed()
+    if check.rounded_to is not None:
+        steps = [check.rounded_to]
+    elif check.kind in AMOUNT_KINDS and check.decimals == 0:
+        steps = _rounding_steps(check.stated)
+    else:
+        steps = []
+    for step in steps:
+        if abs(check.stated - computed) <= step / 2 + 1e-9 * max(1.0, abs(computed)):
+            where = f" ({check.location})" if check.location else ""
+            return RoundedFigure(
+                check_id=check.id,
+                label=check.label,
+                location=check.location,
+                stated=check.stated,
+                computed=computed,
+                rounded_to=step,
+                message=(
+                    f"{check.label}: oppgitt {_fmt(check.stated, 0)} er {_short(computed)} avrundet til "
+                    f"nærmeste {_fmt(step, 0)}{where}."
+                ),
+            )
+    return None
 
 
 class Finding(BaseModel):
@@ -215,7 +385,7 @@ class Finding(BaseModel):
         return self.message
 
 
-def evaluate(check: Check) -> Finding | None:
+def evaluate(check: SingleCheck) -> Finding | None:
     """A finding when the stated figure is further from the recomputed one than its rounding explains."""
     computed = check.computed()
     difference = check.stated - computed
@@ -350,21 +520,43 @@ class CheckReport(BaseModel):
     source: str
     checked: int
     findings: tuple[Finding, ...]
+    rounded: tuple[RoundedFigure, ...] = ()
 
     @property
     def passed(self) -> int:
         return self.checked - len(self.findings)
 
 
+def single_checks(check_set: CheckSet) -> list[SingleCheck]:
+    """The set's checks with every grid expanded into its row, column and grand totals."""
+    result: list[SingleCheck] = []
+    for check in check_set.checks:
+        result.extend(check.totals() if isinstance(check, GridCheck) else [check])
+    return result
+
+
 def run_check_set(check_set: CheckSet) -> CheckReport:
-    """Evaluate every check; findings in the set's order."""
-    findings = tuple(f for f in (evaluate(c) for c in check_set.checks) if f is not None)
+    """Evaluate every check (a grid counts each printed total); findings in the set's order. A difference the
+    plan's rounding of an amount explains (to tens, hundreds, thousands ...) is a rounded figure, not a finding."""
+    checks = single_checks(check_set)
+    findings: list[Finding] = []
+    rounded: list[RoundedFigure] = []
+    for check in checks:
+        finding = evaluate(check)
+        if finding is None:
+            continue
+        note = rounding_of(check)
+        if note is None:
+            findings.append(finding)
+        else:
+            rounded.append(note)
     return CheckReport(
         name=check_set.name,
         title=check_set.title,
         source=check_set.source,
-        checked=len(check_set.checks),
-        findings=findings,
+        checked=len(checks),
+        findings=tuple(findings),
+        rounded=tuple(rounded),
     )
 
 
@@ -382,7 +574,7 @@ def load_check_set(path: Path) -> CheckSet:
         loc = [str(part) for part in first["loc"]]
         if len(loc) >= 2 and loc[0] == "checks" and loc[1].isdigit():
             loc[1] = f"nr. {int(loc[1]) + 1}"
-        raise CheckSetError(f"{path}: felt «{'.'.join(loc)}»: {first['msg']}") from error
+        raise CheckSetError(f"{path}: felt «{'.'.join(loc)}»: {validation_message(first)}") from error
 
 
 _BODO_SOURCE = "Plan for legetjenesten i Bodø 2022–2025, Bodø kommune"

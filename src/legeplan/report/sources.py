@@ -231,13 +231,14 @@ class LegevaktNormError(ValueError):
 def load_legevakt_norm(path: Path) -> LegevaktNorm:
     """A municipality's own norm from .toml or .json (the fields of LegevaktNorm)."""
     from legeplan.documents import read_document
+    from legeplan.i18n import validation_message
 
     data = read_document(path, LegevaktNormError)
     try:
         return LegevaktNorm.model_validate(data)
     except ValidationError as error:
         problems = "; ".join(
-            f"felt «{'.'.join(str(part) for part in item['loc']) or '(hele filen)'}»: {item['msg']}"
+            f"felt «{'.'.join(str(part) for part in item['loc']) or '(hele filen)'}»: {validation_message(item)}"
             for item in error.errors()
         )
         raise LegevaktNormError(f"{path}: {problems}") from error
