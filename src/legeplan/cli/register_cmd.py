@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from legeplan.cli.app import app
-from legeplan.register.io import RegisterImportError, parse_register, write_csv, write_xlsx
+from legeplan.register.io import RegisterImportError, parse_register, register_warnings, write_csv, write_xlsx
 from legeplan.register.keyfigures import KeyFigures, compute_key_figures, format_value
 from legeplan.register.models import Register
 
@@ -154,7 +154,10 @@ def register_import(
     counts = (
         f"{len(register.positions)} hjemler, {len(register.physicians)} leger, {len(register.offices)} legekontor, "
         f"{len(register.agreements)} avtaler, {len(register.institutions)} institusjoner"
+        + (f", {len(register.planned_positions)} planlagte hjemler" if register.planned_positions else "")
     )
+    for warning in register_warnings(register):
+        console.print(f"[yellow]Merk:[/yellow] {warning}", highlight=False)
     if dry_run:
         console.print(
             f"[green]Gyldig[/green]: {register.municipality.name} per {register.as_of}: {counts}. Ikke lagret."
