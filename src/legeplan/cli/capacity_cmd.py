@@ -28,8 +28,10 @@ from legeplan.capacity import (
     simulate_workforce,
     workforce_from_scenario,
 )
+from legeplan.capacity.models import Scenario
 from legeplan.capacity.scenario_io import norwegian_message
 from legeplan.cli.app import app
+from legeplan.register.models import Register
 
 #: Simulation parameters and the options that set them, for error messages.
 OPTION_OF = {
@@ -174,11 +176,26 @@ def _option_problems(**values: float | None) -> list[str]:
     return problems
 
 
+def _read_scenario(scenario_file: str) -> Scenario:
+    path = Path(scenario_file)
+    if not path.exists() and scenario_file.lower().replace("ø", "o") in EXAMPLES:
+        return example_scenario(scenario_file)
+    return load_scenario(path)
+
+
 @app.command("dimension")
 def dimension_command(
-    scenario_file: str = typer.Argument(
-        ..., metavar="SCENARIO", help=f"Scenariofil (.toml/.json) eller et eksempel: {', '.join(EXAMPLES)}"
+    scenario_file: str | None = typer.Argument(
+        None,
+        metavar="[SCENARIO]",
+        help=f"Scenariofil (.toml/.json) eller et eksempel: {', '.join(EXAMPLES)}. Med --municipality/--demo holder "
+        "scenariet bare det som ikke står i registeret (framskriving, mål, forutsetninger).",
     ),
+    municipality: str | None = typer.Option(
+        None, "--municipality", "-m", help="Kommunenummer: start fra det lagrede registeret"
+    ),
+    demo: bool = typer.Option(False, "--demo", help="Start fra demokommunens register (med Sandefjord-scenariet)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Registerets dato (ÅÅÅÅ-MM-DD; standard: nyeste)"),
     as_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON"),
     wide: bool = typer.Option(
         False, "--wide", help="Én bred tabell med alle kolonner (trenger omtrent 130 tegn), i stedet for to smale"
@@ -215,14 +232,39 @@ def dimension_command(
     if problems:
         errors.print(f"[red]Feil:[/red] {'; '.join(problems)}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
-    path = Path(scenario_file)
+    if demo and municipality is not None:
+        errors.print("[red]Feil:[/red] oppgi enten --demo eller --municipality, ikke begge", markup=True)
+        raise typer.Exit(2)
+    if scenario_file is None and not demo and municipality is None:
+        errors.print(
+            "[red]Feil:[/red] oppgi en scenariofil, --municipality KODE eller --demo (legeplan template scenario "
+            "lager en tom scenariofil)",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    register: Register | None = None
     try:
-        if not path.exists() and scenario_file.lower().replace("ø", "o") in EXAMPLES:
-            scenario = example_scenario(scenario_file)
+        scenario_input = _read_scenario(scenario_file) if scenario_file is not None else None
+        if demo or municipality is not None:
+            from legeplan.capacity import scenario_from_register
+            from legeplan.cli.register_cmd import load_register_or_exit, parse_date_option
+
+            register = load_register_or_exit(demo, municipality, parse_date_option(as_of, "--as-of"))
+            if scenario_input is None and demo:
+                scenario_input = example_scenario("sandefjord")
+            scenario = scenario_from_register(register, scenario_input)
+        elif scenario_input is None:
+            raise typer.Exit(2)
         else:
-            scenario = load_scenario(path)
+            scenario = scenario_input
     except ScenarioError as error:
         errors.print(f"[red]Feil:[/red] {error}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+    except ValidationError as error:  # the register and the scenario together break a scenario rule
+        problems_text = "; ".join(norwegian_message(item) for item in error.errors())
+        errors.print(f"[red]Feil:[/red] registeret og scenariet: {problems_text}", markup=True, highlight=False)
         raise typer.Exit(2) from error
     result = dimension(scenario)
     simulation: SimulationResult | None = None
@@ -261,7 +303,8 @@ def dimension_command(
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
     if as_json:
-        document = {"dimensioning": result.model_dump(mode="json")}
+        document: dict[str, object] = {"dimensioning": result.model_dump(mode="json")}
+        document["figures"] = _figures_json(result, scenario, register, scenario_file)
         if simulation is not None:
             document["simulation"] = simulation.model_dump(mode="json")
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -283,3 +326,24 @@ def dimension_command(
             f"–{_number(simulation.total_locum_cost_nok[high] / 1e6)} mill. kr (P{low}–P{high}).",
             highlight=False,
         )
+
+
+def _figures_json(
+    result: DimensioningResult, scenario: Scenario, register: Register | None, scenario_file: str | None
+) -> dict[str, object]:
+    """The shared figures of the base year with provenance: from the register when one is used, else the file."""
+    first = result.rows[0]
+    if register is not None:
+        from legeplan.figures import plan_figures, population
+
+        figures = plan_figures(register).model_dump(mode="json")
+        figures["population_base_year"] = population(register, first.year, scenario.projection).model_dump(mode="json")
+        return figures
+    from legeplan.figures import sourced_file
+
+    reference = scenario_file or scenario.name
+    return {
+        "population": sourced_file(first.population, reference).model_dump(mode="json"),
+        "hjemler": sourced_file(scenario.positions, reference).model_dump(mode="json"),
+        "listed_patients": sourced_file(scenario.current_listed, reference).model_dump(mode="json"),
+    }

@@ -74,47 +74,59 @@ def _echo_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _stored_register(municipality: str) -> Register:
-    """The newest stored register for a municipality (imported with `legeplan register import`)."""
-    from legeplan.storage import RegisterNotFoundError, open_storage
-
-    storage = open_storage()
-    try:
-        return storage.load_register(municipality)
-    except RegisterNotFoundError as error:
-        raise _fail(f"{error}. Importer registeret først (legeplan register import FIL).") from error
-    finally:
-        storage.dispose()
-
-
 # --- duties ----------------------------------------------------------------------------------------------------
 
 
 @app.command("duties")
 def duties(
     file: Annotated[Path | None, typer.Argument(help="Institusjoner og enheter (.toml eller .json)")] = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Bodøs sykehjem fra planen (seed 003)")] = False,
-    municipality: Annotated[str | None, typer.Option("--municipality", help="Kommunenummer i lagret register")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Demokommunens register (Sandefjords sykehjem)")] = False,
+    example: Annotated[
+        str | None, typer.Option("--example", help="Bodøs sykehjem fra planen (seed 003): --example bodo")
+    ] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", "-m", help="Kommunenummer i lagret register")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Registerets dato (ÅÅÅÅ-MM-DD)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
 ) -> None:
     """Legetimer, årsverk og timer per plass i institusjoner, og behovet etter Nfas-normen."""
-    if sum((file is not None, demo, municipality is not None)) != 1:
-        raise _fail("oppgi én av: en fil, --demo eller --municipality KODE")
+    if sum((file is not None, demo, example is not None, municipality is not None)) != 1:
+        raise _fail("oppgi én av: en fil, --demo, --example bodo eller --municipality KODE")
+    if example is not None and example.lower().replace("ø", "o") != "bodo":
+        raise _fail(f"ukjent eksempel {example!r}; finnes: bodo")
+    register: Register | None = None
     try:
-        if municipality is not None:
-            units = _stored_register(municipality).institutions
+        if demo or municipality is not None:
+            from legeplan.cli.register_cmd import load_register_or_exit, parse_date_option
+
+            register = load_register_or_exit(demo, municipality, parse_date_option(as_of, "--as-of"))
+            units = register.institutions
         else:
-            units = demo_institutions() if demo else load_institutions(file)  # type: ignore[arg-type]
+            units = demo_institutions() if example is not None else load_institutions(file)  # type: ignore[arg-type]
     except DutiesInputError as error:
         raise _fail(str(error)) from error
+    if register is not None:
+        from legeplan.figures import register_reference
+
+        caption = register_reference(register)
+    else:
+        caption = DEMO_SOURCE if example is not None else str(file)
     summary = summarise_units(units)
     need = nursing_home_need(units, NFAS_NORM)
     if as_json:
-        _echo_json({"summary": summary.model_dump(mode="json"), "need": need.model_dump(mode="json")})
+        document: dict[str, object] = {"summary": summary.model_dump(mode="json"), "need": need.model_dump(mode="json")}
+        if register is not None:
+            from legeplan.figures import plan_figures
+
+            document["figures"] = plan_figures(register).model_dump(mode="json")
+        _echo_json(document)
         return
-    table = Table(
-        title="Legetimer i institusjoner og enheter", caption=DEMO_SOURCE if demo else str(file or municipality)
-    )
+    if not units:
+        console.print(f"Ingen data: ingen institusjoner eller enheter med legeoppgaver i {caption}.")
+        console.print(need.explanation)
+        return
+    table = Table(title="Legetimer i institusjoner og enheter", caption=caption)
     for header, right in (
         ("Enhet", False),
         ("Type", False),
@@ -150,6 +162,9 @@ def duties(
 
 # --- economics -------------------------------------------------------------------------------------------------
 
+#: Hjemler that get the municipal top-up when no register is given: Sandefjord's proposal (seed 001, 50 hjemler).
+DEFAULT_TOP_UP_POSITIONS = 50
+
 
 @app.command("economics")
 def economics(
@@ -158,12 +173,22 @@ def economics(
         Path | None, typer.Option("--assumptions", help="Satser og forutsetninger (.toml eller .json)")
     ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Bruk demoregisteret (Sandefjord)")] = False,
-    municipality: Annotated[str | None, typer.Option("--municipality", help="Kommunenummer i lagret register")] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", "-m", help="Kommunenummer i lagret register")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Registerets dato (ÅÅÅÅ-MM-DD)")] = None,
     top_up_share: Annotated[
         float,
         typer.Option(callback=_share_option, help="Kommunalt tillegg som andel av basistilskuddet (0–1, 0,5 er 50 %)"),
     ] = 0.5,
-    top_up_positions: Annotated[int, typer.Option(min=0, max=10_000, help="Hjemler som får tillegget")] = 50,
+    top_up_positions: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=10_000,
+            help=f"Hjemler som får tillegget (standard: registerets hjemler, uten register {DEFAULT_TOP_UP_POSITIONS})",
+        ),
+    ] = None,
     vacancies: Annotated[
         int | None,
         typer.Option(min=0, max=10_000, help="Ledige hjemler dekket av vikarbyrå (standard: fra registeret)"),
@@ -197,12 +222,9 @@ def economics(
     if demo or municipality is not None:
         if demo and municipality is not None:
             raise _fail("oppgi enten --demo eller --municipality, ikke begge")
-        if demo:
-            from legeplan.register.demo import demo_register
+        from legeplan.cli.register_cmd import load_register_or_exit, parse_date_option
 
-            register = demo_register()
-        else:
-            register = _stored_register(str(municipality))
+        register = load_register_or_exit(demo, municipality, parse_date_option(as_of, "--as-of"))
         comparison = compare_operating_models(register, assumptions)
         listed = comparison.listed_patients
         rows = [row.model_dump(mode="json") for row in comparison.rows]
@@ -216,6 +238,8 @@ def economics(
         rate=assumptions.basistilskudd.rate_below_knekkpunkt,
         up_to_patients=assumptions.basistilskudd.knekkpunkt,
     )
+    if top_up_positions is None:
+        top_up_positions = len(register.positions) if register is not None else DEFAULT_TOP_UP_POSITIONS
     locum = vacancies * assumptions.locum_cost_per_vacancy
     result: dict[str, object] = {
         "municipality": register.municipality.model_dump(mode="json") if register else None,
@@ -226,6 +250,10 @@ def economics(
         "locum_cost": {"vacancies": vacancies, "total": locum},
         "source": assumptions.source,
     }
+    if register is not None:
+        from legeplan.figures import plan_figures
+
+        result["figures"] = plan_figures(register).model_dump(mode="json")
     grant = None
     place: Municipality | None = register.municipality if register else None
     if population is not None and centrality is not None:

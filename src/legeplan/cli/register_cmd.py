@@ -68,6 +68,21 @@ def _load_register(demo: bool, municipality: str | None, as_of: date | None) -> 
         storage.dispose()
 
 
+def parse_date_option(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option, or a Norwegian usage error naming the option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"ugyldig dato {value!r} (bruk ÅÅÅÅ-MM-DD)", param_hint=option) from exc
+
+
+def load_register_or_exit(demo: bool, municipality: str | None, as_of: date | None) -> Register:
+    """The register for --demo or --municipality (at --as-of): what every register-based command starts from."""
+    return _load_register(demo, municipality, as_of)
+
+
 def _print_table(figures: KeyFigures) -> None:
     table = Table(title=f"Nøkkeltall {figures.municipality_name} ({figures.municipality_code}) per {figures.as_of}")
     table.add_column("Nøkkeltall")
@@ -122,7 +137,10 @@ def keyfigures(
         period = DEMO_PERIOD
     figures = compute_key_figures(register, period=period)
     if as_json:
-        typer.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        from legeplan.figures import plan_figures
+
+        document = {**figures.model_dump(mode="json"), "figures": plan_figures(register).model_dump(mode="json")}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         _print_table(figures)
 
