@@ -76,8 +76,11 @@ REASON_COLUMNS = ("year", "needed", "growth", "capacity", "shorter", "average")
 ALL_COLUMNS = tuple(_COLUMNS)
 
 FREE_NOTE = (
-    "Innb. = innbyggere; Behov = hjemler som trengs (desimaler), Hjemler = avrundet; Planlagt = dagens + ALIS.\n"
-    "* Ledig kapasitet med planlagte hjemler; negativ (−) = listene er over kapasiteten (over listetaket)."
+    "Innb. = innbyggere; Behov = hjemler som trengs (desimaler), Hjemler = avrundet; Planlagt = dagens + vedtatte\n"
+    "og planlagte (ALIS og vekst); Nye = alle nye hjemler (planlagte og behovet utover dem); Rekrutt. = pensjon,\n"
+    "erstatninger og nye.\n"
+    "* Ledig kapasitet med planlagte hjemler (med mållisten når den er satt); negativ (−) = flere pasienter enn\n"
+    "listene har plass til."
 )
 
 
