@@ -79,8 +79,8 @@ FREE_NOTE = (
     "Innb. = innbyggere; Behov = hjemler som trengs (desimaler), Hjemler = avrundet; Planlagt = dagens + vedtatte\n"
     "og planlagte (ALIS og vekst); Nye = alle nye hjemler (planlagte og behovet utover dem); Rekrutt. = pensjon,\n"
     "erstatninger og nye.\n"
-    "* Ledig kapasitet med planlagte hjemler (med mållisten når den er satt); negativ (−) = flere pasienter enn\n"
-    "listene har plass til."
+    "* Ledig kapasitet med planlagte hjemler (med mållisten når den er satt); negativ (−) = listene er over\n"
+    "kapasiteten (flere pasienter enn plassene)."
 )
 
 
