@@ -7,5 +7,7 @@ from legeplan.cli import (  # noqa: F401
     register_cmd,
     report_cmd,
     rota_cmd,
+    rota_problem_cmd,
     serve_cmd,
+    template_cmd,
 )
