@@ -76,11 +76,12 @@ REASON_COLUMNS = ("year", "needed", "growth", "capacity", "shorter", "average")
 ALL_COLUMNS = tuple(_COLUMNS)
 
 FREE_NOTE = (
-    "Innb. = innbyggere; Behov = hjemler som trengs (desimaler), Hjemler = avrundet; Planlagt = dagens + vedtatte\n"
-    "og planlagte (ALIS og vekst); Nye = alle nye hjemler (planlagte og behovet utover dem); Rekrutt. = pensjon,\n"
-    "erstatninger og nye.\n"
-    "* Ledig kapasitet med planlagte hjemler (med mållisten når den er satt); negativ (−) = listene er over\n"
-    "kapasiteten (flere pasienter enn plassene)."
+    "Innb. = innbyggere; Behov = hjemler som trengs (desimaler); Hjemler = avrundet.\n"
+    "Planlagt = dagens + vedtatte og planlagte hjemler (ALIS og vekst).\n"
+    "Nye = alle nye hjemler (planlagte og behovet utover dem).\n"
+    "Rekrutt. = pensjoneringer, erstatninger og nye hjemler.\n"
+    "* Ledig kapasitet med planlagte hjemler (med mållisten når den er satt);\n"
+    "  negativ (−) = listene er over kapasiteten (flere pasienter enn plassene)."
 )
 
 

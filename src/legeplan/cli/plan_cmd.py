@@ -279,7 +279,8 @@ def economics(
         f"{_number(per_gp * top_up_positions)} kr for {top_up_positions} hjemler per år."
     )
     if vacancies:
-        console.print(f"Vikarkostnad for {vacancies} ledige hjemler: {_number(locum)} kr per år.")
+        hjemler = "1 ledig hjemmel" if vacancies == 1 else f"{vacancies} ledige hjemler"
+        console.print(f"Vikarkostnad for {hjemler}: {_number(locum)} kr per år.")
     if grant is not None:
         console.print(f"Legevakttilskudd: {grant.reason}")
         if applied is not None and grant.eligible:
