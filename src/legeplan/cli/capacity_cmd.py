@@ -76,12 +76,12 @@ REASON_COLUMNS = ("year", "needed", "growth", "capacity", "shorter", "average")
 ALL_COLUMNS = tuple(_COLUMNS)
 
 FREE_NOTE = (
-    "Innb. = innbyggere; Behov = hjemler som trengs (desimaler); Hjemler = avrundet.\n"
+    "Innb. = innbyggere; Behov = hjemler som trengs; Hjemler = avrundet.\n"
     "Planlagt = dagens + vedtatte og planlagte hjemler (ALIS og vekst).\n"
     "Nye = alle nye hjemler (planlagte og behovet utover dem).\n"
     "Rekrutt. = pensjoneringer, erstatninger og nye hjemler.\n"
-    "* Ledig kapasitet med planlagte hjemler (med mållisten når den er satt);\n"
-    "  negativ (−) = listene er over kapasiteten (flere pasienter enn plassene)."
+    "* Ledig kapasitet med planlagte hjemler og eventuell målliste;\n"
+    "  negativ (−) = listene er over kapasiteten (over plassene)."
 )
 
 
