@@ -74,6 +74,12 @@ def test_a_scenario_file_holds_only_assumptions(vefsn: str, tmp_path: Path) -> N
     assert result["current_positions"] == 13  # from the register, not the file's 1
     assert result["target_list_length"] == 900  # from the file
     assert result["rows"][-1]["population"] == 13_800
+    assumptions = data["figures"]["assumptions"]
+    assert assumptions["target_list_length"]["source"] == "file"
+    assert assumptions["target_list_length"]["reference"] == str(scenario)
+    assert data["figures"]["hjemler"]["source"] == "register"
+    plain = json.loads(runner.invoke(app, ["dimension", "-m", vefsn, "--json"]).output)["figures"]["assumptions"]
+    assert plain["projection"]["source"] == "assumption" and plain["target_list_length"]["source"] == "default"
 
 
 def test_dimension_needs_a_source() -> None:

@@ -31,8 +31,12 @@ def test_top_up_counts_the_registers_hjemler(tmp_path: Path, monkeypatch: pytest
     assert "3 750 500 kr for 13 hjemler" in table and "50 hjemler" not in table
     explicit = json.loads(runner.invoke(app, ["economics", "-m", "1824", "--top-up-positions", "5", "--json"]).output)
     assert explicit["municipal_top_up"]["positions"] == 5
+    assert explicit["provenance"]["top_up_positions"]["source"] == "assumption"
+    assert data["provenance"]["top_up_positions"]["source"] == "register"
+    assert data["provenance"]["rates"]["source"] == "default"
 
 
 def test_without_a_register_the_sandefjord_default_stays() -> None:
     data = json.loads(runner.invoke(app, ["economics", "--json"]).output)
     assert data["municipal_top_up"]["positions"] == 50
+    assert data["provenance"]["top_up_positions"]["source"] == "default"

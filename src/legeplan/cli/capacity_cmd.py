@@ -342,6 +342,7 @@ def _figures_json(
 
         figures = plan_figures(register).model_dump(mode="json")
         figures["population_base_year"] = population(register, first.year, scenario.projection).model_dump(mode="json")
+        figures["assumptions"] = _assumption_sources(result, scenario, register, scenario_file)
         return figures
     from legeplan.figures import sourced_file
 
@@ -350,4 +351,45 @@ def _figures_json(
         "population": sourced_file(first.population, reference).model_dump(mode="json"),
         "hjemler": sourced_file(scenario.positions, reference).model_dump(mode="json"),
         "listed_patients": sourced_file(scenario.current_listed, reference).model_dump(mode="json"),
+    }
+
+
+def _assumption_sources(
+    result: DimensioningResult, scenario: Scenario, register: Register, scenario_file: str | None
+) -> dict[str, object]:
+    """Where the dimensioning's assumptions came from: the scenario file, the register (planned reductions), a
+    statistics projection, or a default."""
+    from legeplan.capacity import implied_list_length
+    from legeplan.capacity.from_register import FLAT_SOURCE
+    from legeplan.figures import Sourced, SourceKind, register_reference, sourced_assumption, sourced_default
+
+    file_reference = scenario_file or "demo: Sandefjord-scenariet"
+    implied = implied_list_length(register)
+    target: Sourced[float]
+    if implied is not None and scenario.target_list_length == implied:
+        target = Sourced[float](
+            value=implied,
+            source=SourceKind.REGISTER,
+            reference=f"{register_reference(register)}: planlagte listereduksjoner",
+            data_date=register.as_of,
+        )
+    elif scenario.target_list_length is not None:
+        target = Sourced[float](value=scenario.target_list_length, source=SourceKind.FILE, reference=file_reference)
+    else:
+        target = sourced_default(result.target_list_length, "dagens gjennomsnittlige listelengde")
+    projection = scenario.projection
+    projection_source: Sourced[str] = (
+        sourced_assumption(projection.source, "uendret folketall")
+        if projection.source == FLAT_SOURCE
+        else Sourced[str](value=projection.source, source=SourceKind.STATISTICS, reference=file_reference)
+    )
+    retirement: Sourced[int] = (
+        sourced_default(scenario.retirement_age, "standard pensjonsalder")
+        if projection.source == FLAT_SOURCE
+        else Sourced[int](value=scenario.retirement_age, source=SourceKind.FILE, reference=file_reference)
+    )
+    return {
+        "projection": projection_source.model_dump(mode="json"),
+        "target_list_length": target.model_dump(mode="json"),
+        "retirement_age": retirement.model_dump(mode="json"),
     }

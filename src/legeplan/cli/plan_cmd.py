@@ -230,6 +230,7 @@ def economics(
         rows = [row.model_dump(mode="json") for row in comparison.rows]
     else:
         rows = [position_economics(model, listed, assumptions).model_dump(mode="json") for model in OperatingModel]
+    vacancies_option = vacancies
     if vacancies is None:
         vacancies = locum_cost(register, assumptions.locum_cost_per_vacancy).vacant_positions if register else 0
     per_gp = municipal_top_up(
@@ -238,6 +239,8 @@ def economics(
         rate=assumptions.basistilskudd.rate_below_knekkpunkt,
         up_to_patients=assumptions.basistilskudd.knekkpunkt,
     )
+    top_up_given = top_up_positions is not None
+    vacancies_given = vacancies_option is not None
     if top_up_positions is None:
         top_up_positions = len(register.positions) if register is not None else DEFAULT_TOP_UP_POSITIONS
     locum = vacancies * assumptions.locum_cost_per_vacancy
@@ -250,6 +253,9 @@ def economics(
         "locum_cost": {"vacancies": vacancies, "total": locum},
         "source": assumptions.source,
     }
+    result["provenance"] = _economics_provenance(
+        register, assumptions_file, listed, top_up_positions, top_up_given, vacancies, vacancies_given
+    )
     if register is not None:
         from legeplan.figures import plan_figures
 
@@ -287,6 +293,50 @@ def economics(
             console.print(
                 f"Tildeling ved søknad om {_number(applied)} kr: {_number(legevakt_grant_award(applied))} kr."
             )
+
+
+def _economics_provenance(
+    register: Register | None,
+    assumptions_file: Path | None,
+    listed: int,
+    positions: int,
+    positions_given: bool,
+    vacancies: int,
+    vacancies_given: bool,
+) -> dict[str, object]:
+    """Where each of the command's own inputs came from: the register, an option, the assumptions file or a default."""
+    from legeplan.figures import Sourced, SourceKind, register_reference, sourced_assumption, sourced_default
+
+    def from_register(value: int) -> Sourced[int]:
+        assert register is not None
+        return Sourced[int](
+            value=value, source=SourceKind.REGISTER, reference=register_reference(register), data_date=register.as_of
+        )
+
+    listed_source = from_register(listed) if register is not None else sourced_assumption(listed, "--listed")
+    if positions_given:
+        positions_source = sourced_assumption(positions, "--top-up-positions")
+    elif register is not None:
+        positions_source = from_register(positions)
+    else:
+        positions_source = sourced_default(positions, "Sandefjords forslag (50 hjemler, seed 001)")
+    if vacancies_given:
+        vacancies_source = sourced_assumption(vacancies, "--vacancies")
+    elif register is not None:
+        vacancies_source = from_register(vacancies)
+    else:
+        vacancies_source = sourced_default(vacancies, "ingen register: 0 ledige hjemler")
+    rates = (
+        Sourced[str](value=str(assumptions_file), source=SourceKind.FILE, reference=str(assumptions_file))
+        if assumptions_file is not None
+        else sourced_default("standardsatser", "legeplan.economics.EconomicsAssumptions")
+    )
+    return {
+        "listed_patients": listed_source.model_dump(mode="json"),
+        "top_up_positions": positions_source.model_dump(mode="json"),
+        "vacancies": vacancies_source.model_dump(mode="json"),
+        "rates": rates.model_dump(mode="json"),
+    }
 
 
 # --- actions ---------------------------------------------------------------------------------------------------
