@@ -103,7 +103,9 @@ def test_an_old_file_without_the_new_columns_still_imports(tmp_path: Path) -> No
     )
     _drop_columns(folder, "hjemler", {"listereduksjon", "reduksjon_grunn"})
     (folder / "planlagte_hjemler.csv").unlink()
-    assert parse_register(folder) == demo_register()
+    demo = demo_register()
+    without_kinds = tuple(p.model_copy(update={"exemption_kind": None}) for p in demo.physicians)
+    assert parse_register(folder) == demo.model_copy(update={"physicians": without_kinds})
 
 
 def _edit(folder: Path, sheet: str, row: int, column: str, value: str) -> None:

@@ -13,6 +13,7 @@ from functools import cache
 
 from legeplan.register.models import (
     Agreement,
+    ExemptionKind,
     Institution,
     InstitutionKind,
     Municipality,
@@ -148,6 +149,7 @@ def demo_register() -> Register:
                 municipal_duty_hours=[0.0, 2.0, 4.0, 7.5][i % 4],
                 legevakt_participation=age < 60,
                 legevakt_exempt=age >= 60,
+                exemption_kind=ExemptionKind.AGE if age >= 60 else None,
             )
         )
         agreements.append(Agreement(position_id=pos_id, physician_id=f"L{i + 1:03d}", start_date=start))
@@ -261,6 +263,7 @@ def generated_register(
                 municipal_duty_hours=[2.0, 4.0, 7.5][i % 3],
                 legevakt_participation=age < 60,
                 legevakt_exempt=age >= 60,
+                exemption_kind=ExemptionKind.AGE if age >= 60 else None,
             )
         )
         agreements.append(Agreement(position_id=pos_id, physician_id=f"L{i + 1:03d}", start_date=start))
