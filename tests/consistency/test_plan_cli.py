@@ -16,7 +16,7 @@ runner = CliRunner()
 
 
 def test_duties_demo_json_has_bodo_figures() -> None:
-    result = runner.invoke(app, ["duties", "--demo", "--json"])
+    result = runner.invoke(app, ["duties", "--example", "bodo", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     stadiontunet = next(u for u in data["summary"]["units"] if u["id"] == "stadiontunet")
@@ -26,7 +26,7 @@ def test_duties_demo_json_has_bodo_figures() -> None:
 
 
 def test_duties_table_and_bad_file(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["duties", "--demo"])
+    result = runner.invoke(app, ["duties", "--example", "bodo"])
     assert result.exit_code == 0 and "Stadiontunet" in result.output and "årsverk" in result.output
     bad = tmp_path / "u.json"
     bad.write_text('{"institutions": [{"id": "a"}]}', encoding="utf-8")

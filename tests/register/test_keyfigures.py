@@ -100,8 +100,11 @@ def test_physician_rules() -> None:
     base = {"id": "L1", "municipality_code": "3804", "name": "A B", "sex": "F", "start_date": "2020-01-01"}
     with pytest.raises(ValidationError, match="fram i tid"):
         Physician.model_validate({**base, "birth_year": date.today().year + 1})
-    with pytest.raises(ValidationError, match="mer enn 7,5"):
-        Physician.model_validate({**base, "birth_year": 1970, "municipal_duty_hours": 8})
+    with pytest.raises(ValidationError, match="umulig"):
+        Physician.model_validate({**base, "birth_year": 1970, "municipal_duty_hours": 38})
+    assert Physician.model_validate(
+        {**base, "birth_year": 1970, "municipal_duty_hours": 8.25}
+    ).municipal_hours_above_duty
     assert (
         Physician.model_validate({**base, "birth_year": 1970, "municipal_duty_hours": 7.5}).municipal_duty_hours == 7.5
     )

@@ -103,7 +103,11 @@ def test_with_a_rota_the_load_figure_is_sorted_against_the_even_share(demo: Regi
 
 def _expected_retirements(register: Register, retirement_age: int) -> dict[int, int]:
     year = register.as_of.year
-    gps = [p for p in register.physicians if p.role is PhysicianRole.GP and p.active_at(register.as_of)]
+    gps = [
+        p
+        for p in register.physicians
+        if p.role in (PhysicianRole.GP, PhysicianRole.ALIS) and p.active_at(register.as_of)
+    ]
     counts = Counter(max(year, p.birth_year + retirement_age) for p in gps)
     return {y: counts.get(y, 0) for y in range(year, year + 11)}
 
@@ -125,7 +129,8 @@ def test_retirement_figure_counts_gps_reaching_the_age_per_year(demo: Register, 
     earlier = [float(sum(n for y, n in expected.items() if y < year)) for year in expected]
     assert chart.segments["Nådd pensjonsalderen tidligere i perioden"] == earlier
     total = sum(expected.values())
-    assert f"når {total} av kommunens 40 fastleger pensjonsalderen i 2020–2030" in _text(_chapter(doc, "rekruttering"))
+    # 54: the 40 specialists and the 14 ALIS; the plan counts ALIS as fastleger everywhere (Vefsn: «13 fastleger»).
+    assert f"når {total} av kommunens 54 fastleger pensjonsalderen i 2020–2030" in _text(_chapter(doc, "rekruttering"))
 
 
 def test_demo_retirements_at_70_and_67(demo: Register) -> None:
@@ -150,4 +155,4 @@ def test_no_retirement_figure_when_nobody_reaches_the_age(demo: Register) -> Non
     doc = build_plan(replace(PlanInputs(register=demo), register=demo.model_copy(update={"physicians": young})))
     chapter = _chapter(doc, "rekruttering")
     assert not [f for f in _figures(chapter) if "pensjonsalderen" in f.caption]
-    assert "Ingen av kommunens 40 fastleger når pensjonsalderen 70 år innen 2030." in _text(chapter)
+    assert "Ingen av kommunens 54 fastleger når pensjonsalderen 70 år innen 2030." in _text(chapter)

@@ -73,9 +73,9 @@ def test_physician_form_errors_are_norwegian_and_under_their_fields() -> None:
     form["birth_year"] = "1970"
     _entity, errors = parse_entity("physicians", form, "3804")
     assert errors == {"end_date": "Sluttdatoen er før startdatoen."}
-    form |= {"end_date": "", "municipal_duty_hours": "10"}
+    form |= {"end_date": "", "municipal_duty_hours": "40"}
     _entity, errors = parse_entity("physicians", form, "3804")
-    assert list(errors) == ["municipal_duty_hours"] and "7,5" in errors["municipal_duty_hours"]
+    assert list(errors) == ["municipal_duty_hours"] and "37,5" in errors["municipal_duty_hours"]
 
 
 def test_position_over_its_ceiling_is_reported_at_listed_patients() -> None:

@@ -4,6 +4,12 @@ Pure engine: takes and returns Pydantic models, never touches the web or the dat
 """
 
 from legeplan.capacity.dimension import dimension, retirements_by_year, round_positions, years_per_new_position
+from legeplan.capacity.from_register import (
+    aligned_projection,
+    from_register,
+    implied_list_length,
+    scenario_from_register,
+)
 from legeplan.capacity.models import (
     AgeGroupGrowth,
     AgeGroupPopulation,
@@ -53,9 +59,12 @@ __all__ = [
     "WorkforceParameters",
     "YearBand",
     "YearRow",
+    "aligned_projection",
     "dimension",
     "example_path",
     "example_scenario",
+    "from_register",
+    "implied_list_length",
     "is_nord_norge",
     "load_scenario",
     "parse_scenario",
@@ -63,6 +72,7 @@ __all__ = [
     "read_projection_14288",
     "retirements_by_year",
     "round_positions",
+    "scenario_from_register",
     "simulate_batch",
     "simulate_from_register",
     "simulate_percentiles",

@@ -82,8 +82,14 @@ def dimension(scenario: Scenario) -> DimensioningResult:
     listed_today = scenario.current_listed
     average_today = scenario.current_average_list
     free_today = float(scenario.free_places) if scenario.free_places is not None else None
-    capacity_per_position = (listed_today + (free_today or 0.0)) / scenario.positions
     target_list = scenario.target_list_length or average_today
+    # With a target list length the lists are cut to it: a hjemmel then has room for the target, not today's ceiling.
+    capacity_per_position = (
+        scenario.target_list_length
+        if scenario.target_list_length is not None
+        else (listed_today + (free_today or 0.0)) / scenario.positions
+    )
+    shows_free = free_today is not None or scenario.target_list_length is not None
     target_free = scenario.target_free_share
     retirements = retirements_by_year(scenario.gp_ages, base_year, scenario.retirement_age)
 
@@ -105,12 +111,17 @@ def dimension(scenario: Scenario) -> DimensioningResult:
         shorter = needed - scenario.positions - growth - capacity
         shorter = 0.0 if abs(shorter) < 1e-9 else shorter  # float noise when the list length is unchanged
         required = round_positions(needed, scenario.rounding)
-        new = max(0, required - established)
+        alis_new = scenario.alis_planned.get(year, 0)
+        growth_new = scenario.growth_planned.get(year, 0)
+        planned += alis_new + growth_new
+        established = max(established, planned)  # planned and decided hjemler count towards the need
+        need_new = max(0, required - established)
         established = max(established, required)
         retiring = retirements.get(year, 0)
-        planned += scenario.alis_planned.get(year, 0)
+        replacing = scenario.replacements_planned.get(year, 0)
+        new = need_new + alis_new + growth_new
         capacity_places = planned * capacity_per_position
-        free_places = capacity_places - listed if free_today is not None else None
+        free_places = capacity_places - listed if shows_free else None
         free_share = free_places / capacity_places if free_places is not None and capacity_places > 0 else None
         average = listed / planned
         row = YearRow(
@@ -126,7 +137,12 @@ def dimension(scenario: Scenario) -> DimensioningResult:
             shorter_list_positions=shorter,
             retirements=retiring,
             new_positions=new,
-            to_recruit=retiring + new,
+            to_recruit=retiring + replacing + new,
+            alis_positions=alis_new,
+            growth_planned=growth_new,
+            need_positions=need_new,
+            replacements=replacing,
+            capacity_per_position=capacity_per_position,
             gap=required - planned,
             average_list_length=average,
             free_places=free_places,
@@ -209,14 +225,46 @@ def _explain_row(row: YearRow, scenario: Scenario, target_list: float, average_t
     if row.retirements:
         parts.append(f"{_doctors(row.retirements)} når pensjonsalderen {scenario.retirement_age} år dette året.")
     if row.to_recruit:
-        parts.append(
-            f"Rekrutteringsbehov: {row.to_recruit} ({row.retirements} erstatninger og {row.new_positions} nye hjemler)."
-        )
+        parts.append(f"Rekrutteringsbehov: {row.to_recruit} ({_row_recruitment(row)}).")
     list_text = f"Med {row.positions_existing} hjemler blir snittlista {_number(row.average_list_length)}"
     if row.free_capacity_share is not None:
-        list_text += f" og ledig kapasitet {_percent(row.free_capacity_share)}"
+        list_text += f" og ledig kapasitet {_signed_percent(row.free_capacity_share)}"
     parts.append(list_text + ".")
+    if row.free_places is not None and row.free_places < -0.5:
+        missing = -row.free_places
+        cut = (
+            f"når listene kortes til {_number(row.capacity_per_position)} pasienter"
+            if scenario.target_list_length is not None
+            else "med dagens listetak"
+        )
+        parts.append(
+            f"Ledig kapasitet er negativ: {_number(missing)} flere pasienter enn listene har plass til {cut}; "
+            f"det tilsvarer {_number(missing / row.capacity_per_position, 1)} hjemler til."
+        )
     return " ".join(parts)
+
+
+def _recruitment_parts(replacements: int, alis: int, growth: int, need: int) -> str:
+    """«2 erstatninger, 3 nye ALIS-hjemler og 1 vedtatt/planlagt ny hjemmel», leaving out kinds that are 0."""
+    parts = [f"{replacements} erstatninger" if replacements != 1 else "1 erstatning"]
+    if alis:
+        parts.append(f"{alis} nye ALIS-hjemler" if alis != 1 else "1 ny ALIS-hjemmel")
+    if growth:
+        parts.append(f"{growth} vedtatte/planlagte nye hjemler" if growth != 1 else "1 vedtatt/planlagt ny hjemmel")
+    if need or len(parts) == 1:
+        parts.append(f"{need} nye hjemler" if need != 1 else "1 ny hjemmel")
+    return ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def _row_recruitment(row: YearRow) -> str:
+    return _recruitment_parts(
+        row.retirements + row.replacements, row.alis_positions, row.growth_planned, row.need_positions
+    )
+
+
+def _signed_percent(share: float) -> str:
+    value = round(share * 100, 1) + 0.0
+    return f"−{_number(-value, 1)} %" if value < 0 else f"{_number(value, 1)} %"
 
 
 def _summary(
@@ -285,9 +333,15 @@ def _summary(
             f"Med pensjonsalder {scenario.retirement_age} år går {total_retiring} fastleger av med pensjon i "
             f"perioden {first.year}-{last.year}."
         )
+    totals = _recruitment_parts(
+        total_retiring + sum(row.replacements for row in rows),
+        sum(row.alis_positions for row in rows),
+        sum(row.growth_planned for row in rows),
+        sum(row.need_positions for row in rows),
+    )
+    recruits = sum(row.to_recruit for row in rows)
     lines.append(
-        f"Samlet må kommunen rekruttere {sum(row.to_recruit for row in rows)} fastleger i perioden "
-        f"({total_retiring} erstatninger og {sum(row.new_positions for row in rows)} nye hjemler); behovet i "
+        f"Samlet må kommunen rekruttere {_doctors(recruits)} i perioden ({totals}); behovet i "
         f"{last.year} er {last.positions_required} hjemler mot {last.positions_existing} planlagt."
     )
     return lines

@@ -123,7 +123,13 @@ class Scenario(BaseModel):
     retirement_age: int = Field(default=70, ge=60, le=80)
     gp_ages: list[int] = Field(default_factory=list)
     age_weights: dict[str, float] | None = None
-    alis_planned: dict[int, int] = Field(default_factory=dict)
+    alis_planned: dict[int, int] = Field(default_factory=dict, description="Nye ALIS-hjemler per år")
+    growth_planned: dict[int, int] = Field(
+        default_factory=dict, description="Vedtatte eller planlagte nye hjemler (ikke ALIS) per år"
+    )
+    replacements_planned: dict[int, int] = Field(
+        default_factory=dict, description="Kjente erstatninger per år utover pensjoneringene (f.eks. oppsigelser)"
+    )
     rounding: RoundingRule = RoundingRule.NEAREST
 
     @field_validator("gp_ages")
@@ -142,12 +148,12 @@ class Scenario(BaseModel):
                 raise ValueError(f"vekten for {group!r} må være mellom 0 og 100, ikke {weight}")
         return value
 
-    @field_validator("alis_planned")
+    @field_validator("alis_planned", "growth_planned", "replacements_planned")
     @classmethod
     def _non_negative_alis(cls, value: dict[int, int]) -> dict[int, int]:
         for year, count in value.items():
             if not 0 <= count <= 10_000:
-                raise ValueError(f"antall ALIS-hjemler ({count}) i {year} må være mellom 0 og 10 000")
+                raise ValueError(f"antall hjemler ({count}) i {year} må være mellom 0 og 10 000")
         return value
 
     @model_validator(mode="after")
@@ -163,10 +169,15 @@ class Scenario(BaseModel):
                 f"age_weights må ha nøyaktig aldersgruppene {sorted(groups)}, ikke {sorted(self.age_weights)}"
             )
         first, last = self.projection.years[0].year, self.projection.years[-1].year
-        for year in self.alis_planned:
-            if not first <= year <= last:
-                raise ValueError(f"alis_planned: året {year} er utenfor framskrivingen {first}-{last}")
+        for name in ("alis_planned", "growth_planned", "replacements_planned"):
+            for year in getattr(self, name):
+                if not first <= year <= last:
+                    raise ValueError(f"{name}: året {year} er utenfor framskrivingen {first}-{last}")
         return self
+
+    def planned_new(self, year: int) -> int:
+        """Planned or decided new hjemler (ALIS and growth) that open in `year`."""
+        return self.alis_planned.get(year, 0) + self.growth_planned.get(year, 0)
 
     @property
     def base_year(self) -> int:
@@ -203,8 +214,13 @@ class YearRow(BaseModel):
     capacity_positions: float
     shorter_list_positions: float
     retirements: int
-    new_positions: int
+    new_positions: int = Field(description="Alle nye hjemler dette året: planlagte (ALIS, vekst) og behovsdrevne")
     to_recruit: int
+    alis_positions: int = Field(default=0, description="Nye ALIS-hjemler dette året")
+    growth_planned: int = Field(default=0, description="Vedtatte/planlagte nye hjemler (ikke ALIS) dette året")
+    need_positions: int = Field(default=0, description="Nye hjemler behovet krever utover de planlagte")
+    replacements: int = Field(default=0, description="Kjente erstatninger utover pensjoneringene")
+    capacity_per_position: float = Field(default=0.0, description="Listeplasser per hjemmel (listetak eller mål)")
     gap: int
     average_list_length: float
     free_places: float | None

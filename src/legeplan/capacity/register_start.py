@@ -63,7 +63,10 @@ def workforce_from_register(
     if scenario is not None and opened:
         rows = dimension(scenario).rows
         for year in range(when.year + 1, when.year + 1 + years):
-            required = max((row.positions_required for row in rows if row.year <= year), default=0)
+            # The need, or the decided and planned hjemler (ALIS, growth) where they are more.
+            required = max(
+                (max(row.positions_required, row.positions_existing) for row in rows if row.year <= year), default=0
+            )
             target = max(opened, required)
             growth.append(target - opened)
             opened = target

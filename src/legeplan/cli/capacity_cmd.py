@@ -18,6 +18,8 @@ from legeplan.cli.errors import BAD_INPUT, show_progress
 
 if TYPE_CHECKING:
     from legeplan.capacity import DimensioningResult, SimulationResult, YearRow
+    from legeplan.capacity.models import Scenario
+    from legeplan.register.models import Register
 
 # The engine (NumPy, pandas) is imported inside the command; these copies of its constants keep `--help` fast
 # (tests/cli/test_startup.py checks they equal legeplan.capacity's).
@@ -68,8 +70,12 @@ REASON_COLUMNS = ("year", "needed", "growth", "capacity", "shorter", "average")
 ALL_COLUMNS = tuple(_COLUMNS)
 
 FREE_NOTE = (
-    "Innb. = innbyggere; Behov = hjemler som trengs (desimaler), Hjemler = avrundet; Planlagt = dagens + ALIS.\n"
-    "* Ledig kapasitet med planlagte hjemler; negativ (−) = listene er over kapasiteten (over listetaket)."
+    "Innb. = innbyggere; Behov = hjemler som trengs; Hjemler = avrundet.\n"
+    "Planlagt = dagens + vedtatte og planlagte hjemler (ALIS og vekst).\n"
+    "Nye = alle nye hjemler (planlagte og behovet utover dem).\n"
+    "Rekrutt. = pensjoneringer, erstatninger og nye hjemler.\n"
+    "* Ledig kapasitet med planlagte hjemler og eventuell målliste;\n"
+    "  negativ (−) = listene er over kapasiteten (over plassene)."
 )
 
 
@@ -168,11 +174,28 @@ def _option_problems(**values: float | None) -> list[str]:
     return problems
 
 
+def _read_scenario(scenario_file: str) -> Scenario:
+    from legeplan.capacity import example_scenario, load_scenario
+
+    path = Path(scenario_file)
+    if not path.exists() and scenario_file.lower().replace("ø", "o") in EXAMPLES:
+        return example_scenario(scenario_file)
+    return load_scenario(path)
+
+
 @app.command("dimension")
 def dimension_command(
-    scenario_file: str = typer.Argument(
-        ..., metavar="SCENARIO", help=f"Scenariofil (.toml/.json) eller et eksempel: {', '.join(EXAMPLES)}"
+    scenario_file: str | None = typer.Argument(
+        None,
+        metavar="[SCENARIO]",
+        help=f"Scenariofil (.toml/.json) eller et eksempel: {', '.join(EXAMPLES)}. Med --municipality/--demo holder "
+        "scenariet bare det som ikke står i registeret (framskriving, mål, forutsetninger).",
     ),
+    municipality: str | None = typer.Option(
+        None, "--municipality", "-m", help="Kommunenummer: start fra det lagrede registeret"
+    ),
+    demo: bool = typer.Option(False, "--demo", help="Start fra demokommunens register (med Sandefjord-scenariet)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Registerets dato (ÅÅÅÅ-MM-DD; standard: nyeste)"),
     as_json: bool = typer.Option(False, "--json", help="Skriv resultatet som JSON"),
     wide: bool = typer.Option(
         False, "--wide", help="Én bred tabell med alle kolonner (trenger omtrent 130 tegn), i stedet for to smale"
@@ -202,7 +225,6 @@ def dimension_command(
         ScenarioError,
         dimension,
         example_scenario,
-        load_scenario,
         simulate_workforce,
         workforce_from_scenario,
     )
@@ -222,14 +244,39 @@ def dimension_command(
     if problems:
         errors.print(f"[red]Feil:[/red] {'; '.join(problems)}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(BAD_INPUT)
-    path = Path(scenario_file)
+    if demo and municipality is not None:
+        errors.print("[red]Feil:[/red] oppgi enten --demo eller --municipality, ikke begge", markup=True)
+        raise typer.Exit(BAD_INPUT)
+    if scenario_file is None and not demo and municipality is None:
+        errors.print(
+            "[red]Feil:[/red] oppgi en scenariofil, --municipality KODE eller --demo (legeplan template scenario "
+            "lager en tom scenariofil)",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(BAD_INPUT)
+    register: Register | None = None
     try:
-        if not path.exists() and scenario_file.lower().replace("ø", "o") in EXAMPLES:
-            scenario = example_scenario(scenario_file)
+        scenario_input = _read_scenario(scenario_file) if scenario_file is not None else None
+        if demo or municipality is not None:
+            from legeplan.capacity import scenario_from_register
+            from legeplan.cli.register_cmd import load_register_or_exit, parse_date_option
+
+            register = load_register_or_exit(demo, municipality, parse_date_option(as_of, "--as-of"))
+            if scenario_input is None and demo:
+                scenario_input = example_scenario("sandefjord")
+            scenario = scenario_from_register(register, scenario_input)
+        elif scenario_input is None:
+            raise typer.Exit(BAD_INPUT)
         else:
-            scenario = load_scenario(path)
+            scenario = scenario_input
     except ScenarioError as error:
         errors.print(f"[red]Feil:[/red] {error}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(BAD_INPUT) from error
+    except ValidationError as error:  # the register and the scenario together break a scenario rule
+        problems_text = "; ".join(norwegian_message(item) for item in error.errors())
+        errors.print(f"[red]Feil:[/red] registeret og scenariet: {problems_text}", markup=True, highlight=False)
         raise typer.Exit(BAD_INPUT) from error
     result = dimension(scenario)
     simulation: SimulationResult | None = None
@@ -268,7 +315,8 @@ def dimension_command(
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
     if as_json:
-        document = {"dimensioning": result.model_dump(mode="json")}
+        document: dict[str, object] = {"dimensioning": result.model_dump(mode="json")}
+        document["figures"] = _figures_json(result, scenario, register, scenario_file)
         if simulation is not None:
             document["simulation"] = simulation.model_dump(mode="json")
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -290,3 +338,66 @@ def dimension_command(
             f"–{_number(simulation.total_locum_cost_nok[high] / 1e6)} mill. kr (P{low}–P{high}).",
             highlight=False,
         )
+
+
+def _figures_json(
+    result: DimensioningResult, scenario: Scenario, register: Register | None, scenario_file: str | None
+) -> dict[str, object]:
+    """The shared figures of the base year with provenance: from the register when one is used, else the file."""
+    first = result.rows[0]
+    if register is not None:
+        from legeplan.figures import plan_figures, population
+
+        figures = plan_figures(register).model_dump(mode="json")
+        figures["population_base_year"] = population(register, first.year, scenario.projection).model_dump(mode="json")
+        figures["assumptions"] = _assumption_sources(result, scenario, register, scenario_file)
+        return figures
+    from legeplan.figures import sourced_file
+
+    reference = scenario_file or scenario.name
+    return {
+        "population": sourced_file(first.population, reference).model_dump(mode="json"),
+        "hjemler": sourced_file(scenario.positions, reference).model_dump(mode="json"),
+        "listed_patients": sourced_file(scenario.current_listed, reference).model_dump(mode="json"),
+    }
+
+
+def _assumption_sources(
+    result: DimensioningResult, scenario: Scenario, register: Register, scenario_file: str | None
+) -> dict[str, object]:
+    """Where the dimensioning's assumptions came from: the scenario file, the register (planned reductions), a
+    statistics projection, or a default."""
+    from legeplan.capacity import implied_list_length
+    from legeplan.capacity.from_register import FLAT_SOURCE
+    from legeplan.figures import Sourced, SourceKind, register_reference, sourced_assumption, sourced_default
+
+    file_reference = scenario_file or "demo: Sandefjord-scenariet"
+    implied = implied_list_length(register)
+    target: Sourced[float]
+    if implied is not None and scenario.target_list_length == implied:
+        target = Sourced[float](
+            value=implied,
+            source=SourceKind.REGISTER,
+            reference=f"{register_reference(register)}: planlagte listereduksjoner",
+            data_date=register.as_of,
+        )
+    elif scenario.target_list_length is not None:
+        target = Sourced[float](value=scenario.target_list_length, source=SourceKind.FILE, reference=file_reference)
+    else:
+        target = sourced_default(result.target_list_length, "dagens gjennomsnittlige listelengde")
+    projection = scenario.projection
+    projection_source: Sourced[str] = (
+        sourced_assumption(projection.source, "uendret folketall")
+        if projection.source == FLAT_SOURCE
+        else Sourced[str](value=projection.source, source=SourceKind.STATISTICS, reference=file_reference)
+    )
+    retirement: Sourced[int] = (
+        sourced_default(scenario.retirement_age, "standard pensjonsalder")
+        if projection.source == FLAT_SOURCE
+        else Sourced[int](value=scenario.retirement_age, source=SourceKind.FILE, reference=file_reference)
+    )
+    return {
+        "projection": projection_source.model_dump(mode="json"),
+        "target_list_length": target.model_dump(mode="json"),
+        "retirement_age": retirement.model_dump(mode="json"),
+    }

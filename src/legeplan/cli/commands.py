@@ -27,11 +27,11 @@ def _capacity() -> None:
 
 
 def _rota() -> None:
-    from legeplan.cli import rota_cmd, rota_live_cmd  # noqa: F401
+    from legeplan.cli import rota_cmd, rota_live_cmd, rota_problem_cmd  # noqa: F401
 
 
 def _plan() -> None:
-    from legeplan.cli import plan_cmd  # noqa: F401
+    from legeplan.cli import plan_cmd, template_cmd  # noqa: F401  (template_cmd adds `actions template`)
 
 
 def _report() -> None:
@@ -71,5 +71,6 @@ COMMANDS: dict[str, LazyCommand] = {
     "report": LazyCommand("Lag Plan for legetjenesten som HTML, PDF eller Word (DOCX).", _report),
     "region": LazyCommand("Regional oversikt: stabilitet, ledighet, mobilitet, driftsformer og kompetanse.", _region),
     "serve": LazyCommand("Start webapplikasjonen.", _serve),
+    "template": LazyCommand("Lag en tom mal med forklaringer for en inndatafil.", _plan),
     "version": LazyCommand("Vis versjonen av legeplan.", _builtin),
 }

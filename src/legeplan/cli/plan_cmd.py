@@ -53,27 +53,20 @@ def _echo_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _stored_register(municipality: str) -> Register:
-    """The newest stored register for a municipality (imported with `legeplan register import`)."""
-    from legeplan.storage import RegisterNotFoundError, open_storage
-
-    storage = open_storage()
-    try:
-        return storage.load_register(municipality)
-    except RegisterNotFoundError as error:
-        _fail(f"{error}. Importer registeret først (legeplan register import FIL).")
-    finally:
-        storage.dispose()
-
-
 # --- duties ----------------------------------------------------------------------------------------------------
 
 
 @app.command("duties")
 def duties(
     file: Annotated[Path | None, typer.Argument(help="Institusjoner og enheter (.toml eller .json)")] = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Bodøs sykehjem fra planen (seed 003)")] = False,
-    municipality: Annotated[str | None, typer.Option("--municipality", help="Kommunenummer i lagret register")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Demokommunens register (Sandefjords sykehjem)")] = False,
+    example: Annotated[
+        str | None, typer.Option("--example", help="Bodøs sykehjem fra planen (seed 003): --example bodo")
+    ] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", "-m", help="Kommunenummer i lagret register")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Registerets dato (ÅÅÅÅ-MM-DD)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON")] = False,
 ) -> None:
     """Legetimer, årsverk og timer per plass i institusjoner, og behovet etter Nfas-normen."""
@@ -87,23 +80,42 @@ def duties(
         summarise_units,
     )
 
-    if sum((file is not None, demo, municipality is not None)) != 1:
-        _fail("oppgi én av: en fil, --demo eller --municipality KODE")
+    if sum((file is not None, demo, example is not None, municipality is not None)) != 1:
+        _fail("oppgi én av: en fil, --demo, --example bodo eller --municipality KODE")
+    if example is not None and example.lower().replace("ø", "o") != "bodo":
+        _fail(f"ukjent eksempel {example!r}; finnes: bodo")
+    register: Register | None = None
     try:
-        if municipality is not None:
-            units = _stored_register(municipality).institutions
+        if demo or municipality is not None:
+            from legeplan.cli.register_cmd import load_register_or_exit, parse_date_option
+
+            register = load_register_or_exit(demo, municipality, parse_date_option(as_of, "--as-of"))
+            units = register.institutions
         else:
-            units = demo_institutions() if demo else load_institutions(file)  # type: ignore[arg-type]
+            units = demo_institutions() if example is not None else load_institutions(file)  # type: ignore[arg-type]
     except DutiesInputError as error:
         _fail(str(error))
+    if register is not None:
+        from legeplan.figures import register_reference
+
+        caption = register_reference(register)
+    else:
+        caption = DEMO_SOURCE if example is not None else str(file)
     summary = summarise_units(units)
     need = nursing_home_need(units, NFAS_NORM)
     if as_json:
-        _echo_json({"summary": summary.model_dump(mode="json"), "need": need.model_dump(mode="json")})
+        document: dict[str, object] = {"summary": summary.model_dump(mode="json"), "need": need.model_dump(mode="json")}
+        if register is not None:
+            from legeplan.figures import plan_figures
+
+            document["figures"] = plan_figures(register).model_dump(mode="json")
+        _echo_json(document)
         return
-    table = Table(
-        title="Legetimer i institusjoner og enheter", caption=DEMO_SOURCE if demo else str(file or municipality)
-    )
+    if not units:
+        console.print(f"Ingen data: ingen institusjoner eller enheter med legeoppgaver i {caption}.")
+        console.print(need.explanation)
+        return
+    table = Table(title="Legetimer i institusjoner og enheter", caption=caption)
     for header, right in (
         ("Enhet", False),
         ("Type", False),
@@ -139,6 +151,9 @@ def duties(
 
 # --- economics -------------------------------------------------------------------------------------------------
 
+#: Hjemler that get the municipal top-up when no register is given: Sandefjord's proposal (seed 001, 50 hjemler).
+DEFAULT_TOP_UP_POSITIONS = 50
+
 
 @app.command("economics")
 def economics(
@@ -147,12 +162,22 @@ def economics(
         Path | None, typer.Option("--assumptions", help="Satser og forutsetninger (.toml eller .json)")
     ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Bruk demoregisteret (Sandefjord)")] = False,
-    municipality: Annotated[str | None, typer.Option("--municipality", help="Kommunenummer i lagret register")] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", "-m", help="Kommunenummer i lagret register")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Registerets dato (ÅÅÅÅ-MM-DD)")] = None,
     top_up_share: Annotated[
         float,
         typer.Option(callback=_share_option, help="Kommunalt tillegg som andel av basistilskuddet (0–1, 0,5 er 50 %)"),
     ] = 0.5,
-    top_up_positions: Annotated[int, typer.Option(min=0, max=10_000, help="Hjemler som får tillegget")] = 50,
+    top_up_positions: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=10_000,
+            help=f"Hjemler som får tillegget (standard: registerets hjemler, uten register {DEFAULT_TOP_UP_POSITIONS})",
+        ),
+    ] = None,
     vacancies: Annotated[
         int | None,
         typer.Option(min=0, max=10_000, help="Ledige hjemler dekket av vikarbyrå (standard: fra registeret)"),
@@ -200,17 +225,15 @@ def economics(
     if demo or municipality is not None:
         if demo and municipality is not None:
             _fail("oppgi enten --demo eller --municipality, ikke begge")
-        if demo:
-            from legeplan.register.demo import demo_register
+        from legeplan.cli.register_cmd import load_register_or_exit, parse_date_option
 
-            register = demo_register()
-        else:
-            register = _stored_register(str(municipality))
+        register = load_register_or_exit(demo, municipality, parse_date_option(as_of, "--as-of"))
         comparison = compare_operating_models(register, assumptions)
         listed = comparison.listed_patients
         rows = [row.model_dump(mode="json") for row in comparison.rows]
     else:
         rows = [position_economics(model, listed, assumptions).model_dump(mode="json") for model in OperatingModel]
+    vacancies_option = vacancies
     if vacancies is None:
         vacancies = locum_cost(register, assumptions.locum_cost_per_vacancy).vacant_positions if register else 0
     per_gp = municipal_top_up(
@@ -219,6 +242,10 @@ def economics(
         rate=assumptions.basistilskudd.rate_below_knekkpunkt,
         up_to_patients=assumptions.basistilskudd.knekkpunkt,
     )
+    top_up_given = top_up_positions is not None
+    vacancies_given = vacancies_option is not None
+    if top_up_positions is None:
+        top_up_positions = len(register.positions) if register is not None else DEFAULT_TOP_UP_POSITIONS
     locum = vacancies * assumptions.locum_cost_per_vacancy
     result: dict[str, object] = {
         "municipality": register.municipality.model_dump(mode="json") if register else None,
@@ -229,6 +256,13 @@ def economics(
         "locum_cost": {"vacancies": vacancies, "total": locum},
         "source": assumptions.source,
     }
+    result["provenance"] = _economics_provenance(
+        register, assumptions_file, listed, top_up_positions, top_up_given, vacancies, vacancies_given
+    )
+    if register is not None:
+        from legeplan.figures import plan_figures
+
+        result["figures"] = plan_figures(register).model_dump(mode="json")
     grant = None
     place: Municipality | None = register.municipality if register else None
     if population is not None and centrality is not None:
@@ -254,13 +288,58 @@ def economics(
         f"{_number(per_gp * top_up_positions)} kr for {top_up_positions} hjemler per år."
     )
     if vacancies:
-        console.print(f"Vikarkostnad for {vacancies} ledige hjemler: {_number(locum)} kr per år.")
+        hjemler = "1 ledig hjemmel" if vacancies == 1 else f"{vacancies} ledige hjemler"
+        console.print(f"Vikarkostnad for {hjemler}: {_number(locum)} kr per år.")
     if grant is not None:
         console.print(f"Legevakttilskudd: {grant.reason}")
         if applied is not None and grant.eligible:
             console.print(
                 f"Tildeling ved søknad om {_number(applied)} kr: {_number(legevakt_grant_award(applied))} kr."
             )
+
+
+def _economics_provenance(
+    register: Register | None,
+    assumptions_file: Path | None,
+    listed: int,
+    positions: int,
+    positions_given: bool,
+    vacancies: int,
+    vacancies_given: bool,
+) -> dict[str, object]:
+    """Where each of the command's own inputs came from: the register, an option, the assumptions file or a default."""
+    from legeplan.figures import Sourced, SourceKind, register_reference, sourced_assumption, sourced_default
+
+    def from_register(value: int) -> Sourced[int]:
+        assert register is not None
+        return Sourced[int](
+            value=value, source=SourceKind.REGISTER, reference=register_reference(register), data_date=register.as_of
+        )
+
+    listed_source = from_register(listed) if register is not None else sourced_assumption(listed, "--listed")
+    if positions_given:
+        positions_source = sourced_assumption(positions, "--top-up-positions")
+    elif register is not None:
+        positions_source = from_register(positions)
+    else:
+        positions_source = sourced_default(positions, "Sandefjords forslag (50 hjemler, seed 001)")
+    if vacancies_given:
+        vacancies_source = sourced_assumption(vacancies, "--vacancies")
+    elif register is not None:
+        vacancies_source = from_register(vacancies)
+    else:
+        vacancies_source = sourced_default(vacancies, "ingen register: 0 ledige hjemler")
+    rates = (
+        Sourced[str](value=str(assumptions_file), source=SourceKind.FILE, reference=str(assumptions_file))
+        if assumptions_file is not None
+        else sourced_default("standardsatser", "legeplan.economics.EconomicsAssumptions")
+    )
+    return {
+        "listed_patients": listed_source.model_dump(mode="json"),
+        "top_up_positions": positions_source.model_dump(mode="json"),
+        "vacancies": vacancies_source.model_dump(mode="json"),
+        "rates": rates.model_dump(mode="json"),
+    }
 
 
 # --- actions ---------------------------------------------------------------------------------------------------

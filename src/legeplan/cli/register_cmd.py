@@ -69,6 +69,21 @@ def _load_register(demo: bool, municipality: str | None, as_of: date | None) -> 
         storage.dispose()
 
 
+def parse_date_option(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option, or a Norwegian usage error naming the option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"ugyldig dato {value!r} (bruk ÅÅÅÅ-MM-DD)", param_hint=option) from exc
+
+
+def load_register_or_exit(demo: bool, municipality: str | None, as_of: date | None) -> Register:
+    """The register for --demo or --municipality (at --as-of): what every register-based command starts from."""
+    return _load_register(demo, municipality, as_of)
+
+
 def _print_table(figures: KeyFigures) -> None:
     from legeplan.register.keyfigures import format_value
 
@@ -127,7 +142,10 @@ def keyfigures(
         period = DEMO_PERIOD
     figures = compute_key_figures(register, period=period)
     if as_json:
-        typer.echo(json.dumps(figures.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        from legeplan.figures import plan_figures
+
+        document = {**figures.model_dump(mode="json"), "figures": plan_figures(register).model_dump(mode="json")}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         _print_table(figures)
 
@@ -152,7 +170,7 @@ def register_import(
     as_json: Annotated[bool, typer.Option("--json", help="Maskinlesbar JSON (også feilene)")] = False,
 ) -> None:
     """Importer registeret for en kommune (alt eller ingenting)."""
-    from legeplan.register.io import RegisterImportError, parse_register
+    from legeplan.register.io import RegisterImportError, parse_register, register_warnings
 
     try:
         register = parse_register(file)
@@ -173,7 +191,9 @@ def register_import(
     counts = (
         f"{numbers['positions']} hjemler, {numbers['physicians']} leger, {numbers['offices']} legekontor, "
         f"{numbers['agreements']} avtaler, {numbers['institutions']} institusjoner"
+        + (f", {len(register.planned_positions)} planlagte hjemler" if register.planned_positions else "")
     )
+    warnings = register_warnings(register)
     if not dry_run:
         storage = _open_storage()
         try:
@@ -186,9 +206,15 @@ def register_import(
             "municipality": register.municipality.model_dump(mode="json"),
             "as_of": register.as_of.isoformat(),
             "counts": numbers,
+            "warnings": [
+                {"source": w.source, "row": w.row, "column": w.column, "message": w.message} for w in warnings
+            ],
         }
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
-    elif dry_run:
+        return
+    for warning in warnings:
+        console.print(f"[yellow]Merk:[/yellow] {warning}", highlight=False)
+    if dry_run:
         console.print(
             f"[green]Gyldig[/green]: {register.municipality.name} per {register.as_of}: {counts}. Ikke lagret."
         )

@@ -197,6 +197,12 @@ def report(
     if rota is not None and rota_problem is not None:
         changes["legevakt_load"] = _rota_load(rota_problem, rota, changes.get("legevakt_norm", inputs.legevakt_norm))
     inputs = replace(inputs, **changes)
+    if inputs.scenario is not None:
+        # The scenario holds only assumptions; today's facts (hjemler, lists, ages, planned hjemler, the base year's
+        # population) come from the register, so every chapter shows one value for each of them.
+        from legeplan.capacity import scenario_from_register
+
+        inputs = replace(inputs, scenario=scenario_from_register(inputs.register, inputs.scenario))
     if simulation_runs:
         # From the register's state on its date (hjemler, vacancies, GP ages); a scenario adds new hjemler.
         simulation = simulate_from_register(

@@ -160,6 +160,7 @@ class NormNeed(_Frozen):
     current_fte: float
     gap_fte: float = Field(description="required minus current; positive means too few doctors")
     explanation: str
+    has_data: bool = Field(default=True, description="False when there are no nursing-home places or hours")
 
 
 def nursing_home_need(institutions: Iterable[Institution], norm: NursingHomeNorm = NFAS_NORM) -> NormNeed:
@@ -170,6 +171,21 @@ def nursing_home_need(institutions: Iterable[Institution], norm: NursingHomeNorm
     current = hours_to_fte(sum(u.doctor_hours_per_week for u in units if u.kind in NURSING_HOME_KINDS))
     required = long_term / norm.long_term_patients_per_fte + short_term / norm.short_term_patients_per_fte
     gap = required - current
+    if long_term + short_term == 0 and current == 0:
+        return NormNeed(
+            norm=norm.name,
+            long_term_places=0,
+            short_term_places=0,
+            required_fte=0.0,
+            current_fte=0.0,
+            gap_fte=0.0,
+            has_data=False,
+            explanation=(
+                "Ingen data: det er ikke registrert sykehjems- eller ØHD-plasser eller legetimer i institusjoner, så "
+                f"behovet etter normen {norm.name} kan ikke vurderes. Legg inn institusjonene i registeret "
+                "(arket «institusjoner») eller i en institusjonsfil."
+            ),
+        )
     verdict = (
         f"mangler {_num(gap, 2)} årsverk" if gap > 0.005 else ("er over normen" if gap < -0.005 else "oppfyller normen")
     )

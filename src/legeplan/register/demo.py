@@ -13,6 +13,7 @@ from functools import cache
 
 from legeplan.register.models import (
     Agreement,
+    ExemptionKind,
     Institution,
     InstitutionKind,
     Municipality,
@@ -148,6 +149,7 @@ def demo_register() -> Register:
                 municipal_duty_hours=[0.0, 2.0, 4.0, 7.5][i % 4],
                 legevakt_participation=age < 60,
                 legevakt_exempt=age >= 60,
+                exemption_kind=ExemptionKind.AGE if age >= 60 else None,
             )
         )
         agreements.append(Agreement(position_id=pos_id, physician_id=f"L{i + 1:03d}", start_date=start))
@@ -203,6 +205,87 @@ def demo_register() -> Register:
         offices=offices,
         positions=tuple(positions),
         physicians=tuple(physicians),
+        agreements=tuple(agreements),
+        institutions=institutions,
+    )
+
+
+def generated_register(
+    code: str,
+    name: str,
+    *,
+    population: int,
+    positions: int,
+    as_of: date = date(2021, 1, 1),
+    centrality: int = 5,
+    alis: int = 2,
+    mean_list: int = 950,
+    seed: int = 7,
+) -> Register:
+    """A deterministic made-up register of any size (for tests and examples): `positions` hjemler with lists around
+    `mean_list`, `alis` of them held by ALIS, one vacant hjemmel when there are ten or more, two institutions."""
+    offices = (Office(id="K1", municipality_code=code, name=f"{name} legesenter"),)
+    hjemler: list[Position] = []
+    doctors: list[Physician] = []
+    agreements: list[Agreement] = []
+    for i in range(positions):
+        listed = mean_list - 150 + (i * 53 + seed * 17) % 300
+        ceiling = listed + (i * 7 + seed) % 40
+        vacant = positions >= 10 and i == positions - 1
+        pos_id = f"H{i + 1:03d}"
+        hjemler.append(
+            Position(
+                id=pos_id,
+                municipality_code=code,
+                office_id="K1",
+                list_ceiling=ceiling,
+                listed_patients=listed,
+                operating_model=OperatingModel.FASTLONN if i % 4 == 0 else OperatingModel.NAERINGSDRIFT,
+                status=PositionStatus.VACANT if vacant else PositionStatus.FILLED,
+            )
+        )
+        if vacant:
+            continue
+        is_alis = i < alis
+        age = 30 + (i * 11 + seed) % 38
+        start = date(max(1990, as_of.year - max(1, age - 32)), 1, 1)
+        doctors.append(
+            Physician(
+                id=f"L{i + 1:03d}",
+                municipality_code=code,
+                name=_name(i + seed, i % 2 == 0),
+                birth_year=as_of.year - age,
+                sex=Sex.FEMALE if i % 2 == 0 else Sex.MALE,
+                specialist_status=SpecialistStatus.IN_TRAINING if is_alis else SpecialistStatus.SPECIALIST,
+                role=PhysicianRole.ALIS if is_alis else PhysicianRole.GP,
+                position_id=pos_id,
+                start_date=start,
+                municipal_duty_hours=[2.0, 4.0, 7.5][i % 3],
+                legevakt_participation=age < 60,
+                legevakt_exempt=age >= 60,
+                exemption_kind=ExemptionKind.AGE if age >= 60 else None,
+            )
+        )
+        agreements.append(Agreement(position_id=pos_id, physician_id=f"L{i + 1:03d}", start_date=start))
+    institutions = (
+        Institution(
+            id="S1",
+            municipality_code=code,
+            name=f"{name} sykehjem",
+            kind=InstitutionKind.NURSING_HOME_LONG_TERM,
+            places=20 + positions,
+            doctor_hours_per_week=round(0.3 * (20 + positions), 1),
+        ),
+        Institution(id="HS1", municipality_code=code, name=f"{name} helsestasjon", kind=InstitutionKind.HEALTH_STATION),
+    )
+    return Register(
+        as_of=as_of,
+        municipality=Municipality(
+            code=code, name=name, population=population, population_date=as_of, centrality=centrality
+        ),
+        offices=offices,
+        positions=tuple(hjemler),
+        physicians=tuple(doctors),
         agreements=tuple(agreements),
         institutions=institutions,
     )

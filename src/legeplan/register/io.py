@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,9 @@ from pydantic import BaseModel, ValidationError
 
 from legeplan.i18n import text, validation_message
 from legeplan.register.models import (
+    MAX_GP_MUNICIPAL_HOURS,
     Agreement,
+    ExemptionKind,
     FieldError,
     Institution,
     InstitutionKind,
@@ -32,8 +35,11 @@ from legeplan.register.models import (
     OperatingModel,
     Physician,
     PhysicianRole,
+    PlannedPosition,
+    PlannedPositionKind,
     Position,
     PositionStatus,
+    ReductionReason,
     Register,
     Sex,
     SpecialistStatus,
@@ -97,6 +103,8 @@ SHEETS: tuple[Sheet, ...] = (
             Column("driftsform", "operating_model", "næringsdrift, 8.2, fastlønn eller fastlønn med bonus"),
             Column("status", "status", "besatt, ledig eller vikar"),
             Column("apen_liste", "open_list", "ja/nei (tom: åpen når det er ledige plasser)"),
+            Column("listereduksjon", "planned_reduction", "Planlagt listereduksjon (antall plasser, tom: ingen)"),
+            Column("reduksjon_grunn", "reduction_reason", "kommunale oppgaver, alis eller eget ønske"),
         ),
         "Fastlegehjemler",
     ),
@@ -116,9 +124,19 @@ SHEETS: tuple[Sheet, ...] = (
             Column("stillingsandel", "employment_fraction", "Stillingsandel 0-1 (1 = hel stilling)"),
             Column("startdato", "start_date", "Startdato (ÅÅÅÅ-MM-DD)", True),
             Column("sluttdato", "end_date", "Sluttdato (tom: fortsatt aktiv)"),
-            Column("kommunale_timer", "municipal_duty_hours", "Offentlige allmennlegeoppgaver, timer/uke (maks 7,5)"),
+            Column(
+                "kommunale_timer",
+                "municipal_duty_hours",
+                "Offentlige allmennlegeoppgaver, timer/uke som avtalt (7,5 kan pålegges; mer kan avtales)",
+            ),
             Column("legevakt", "legevakt_participation", "Deltar i legevakt: ja/nei"),
             Column("fritak_legevakt", "legevakt_exempt", "Fritatt for legevakt: ja/nei"),
+            Column("fritak_type", "exemption_kind", "alder, helse, avtale eller annet"),
+            Column("kliniske_maaneder", "clinical_months", "Måneder klinisk tjeneste (akuttmedisinforskriften § 7)"),
+            Column("legevakter_gjort", "legevakter_done", "Antall legevakter gjort (§ 7)"),
+            Column("ar_fastlege_i_kommunen", "municipal_gp_years", "År som fastlege i kommunen (§ 7)"),
+            Column("utdanning_start", "training_start", "Start LIS1/ALIS (ÅÅÅÅ-MM-DD)"),
+            Column("utdanning_slutt", "training_end", "Slutt LIS1/ALIS, planlagt eller fullført (ÅÅÅÅ-MM-DD)"),
         ),
         "Leger",
     ),
@@ -146,6 +164,19 @@ SHEETS: tuple[Sheet, ...] = (
             Column("legetimer_per_uke", "doctor_hours_per_week", "Legetimer per uke"),
         ),
         "Institusjoner med legeoppgaver",
+    ),
+    Sheet(
+        "planlagte_hjemler",
+        PlannedPosition,
+        (
+            Column("id", "id", "Entydig id for den planlagte hjemmelen", True),
+            Column("type", "kind", "vekst, alis eller erstatning", True),
+            Column("ar", "year", "Året hjemmelen skal besettes", True),
+            Column("vedtatt", "decided", "Dato for vedtaket (tom: bare planlagt)"),
+            Column("erstatter", "replaces", "Id for hjemmelen legen slutter i (for erstatning)"),
+            Column("merknad", "note", "Fritekst, f.eks. vedtak i kommunestyret"),
+        ),
+        "Vedtatte og planlagte hjemler",
     ),
 )
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
@@ -187,10 +218,50 @@ _ENUM_ALIASES: dict[str, dict[str, str]] = {
         "mottak": InstitutionKind.RECEPTION_CENTRE,
         "annet": InstitutionKind.OTHER,
     },
+    "exemption_kind": {
+        "alder": ExemptionKind.AGE,
+        "helse": ExemptionKind.HEALTH,
+        "avtale": ExemptionKind.AGREEMENT,
+        "annet": ExemptionKind.OTHER,
+    },
+    "reduction_reason": {
+        "kommunale oppgaver": ReductionReason.MUNICIPAL_DUTIES,
+        "alis": ReductionReason.ALIS,
+        "eget ønske": ReductionReason.OWN_WISH,
+    },
 }
+#: The planned hjemler's `kind` column shares its header ("type") with the institutions' sheet: aliases per sheet.
+_PLANNED_KIND: dict[str, str] = {
+    "vekst": PlannedPositionKind.GROWTH,
+    "alis": PlannedPositionKind.ALIS,
+    "erstatning": PlannedPositionKind.REPLACEMENT,
+}
+_SHEET_ALIASES: dict[str, dict[str, dict[str, str]]] = {"planlagte_hjemler": {"kind": _PLANNED_KIND}}
 _BOOL_FIELDS = {"open_list", "legevakt_participation", "legevakt_exempt"}
+_INT_FIELDS = {
+    "population",
+    "list_ceiling",
+    "listed_patients",
+    "planned_reduction",
+    "clinical_months",
+    "legevakter_done",
+    "year",
+    "birth_year",
+    "places",
+    "centrality",
+}
+_DECIMAL_FIELDS = {"employment_fraction", "municipal_duty_hours", "doctor_hours_per_week", "municipal_gp_years"}
+
+
+def _display(aliases: Mapping[str, str]) -> dict[str, str]:
+    return {str(v): k for k, v in reversed(list(aliases.items()))}
+
+
 _DISPLAY: dict[str, dict[str, str]] = {  # enum value -> Norwegian text in exported files
-    field: {str(v): k for k, v in reversed(list(aliases.items()))} for field, aliases in _ENUM_ALIASES.items()
+    field: _display(aliases) for field, aliases in _ENUM_ALIASES.items()
+}
+_SHEET_DISPLAY = {
+    sheet: {field: _display(aliases) for field, aliases in fields.items()} for sheet, fields in _SHEET_ALIASES.items()
 }
 
 
@@ -284,12 +355,49 @@ def _decode(data: bytes, label: str) -> str:
 
 def read_tables(path: Path | str, data: bytes | None = None) -> dict[str, tuple[str, list[str], list[RawRow]]]:
     """Raw tables by sheet name from an .xlsx file, a .zip of CSV files, or a folder of CSV files."""
+    issues: list[ImportIssue] = []
+    tables = collect_tables(path, data, issues)
+    if issues:
+        raise RegisterImportError(issues)
+    return tables
+
+
+def _read_member(
+    label: str, size: int, read: Callable[[], bytes], issues: list[ImportIssue]
+) -> tuple[str, list[str], list[RawRow]] | None:
+    """One CSV file of a folder or zip; its problems go to `issues` so the other files are still read."""
+    try:
+        _check_size(size, label)
+        return _read_csv_text(_decode(read(), label), label)
+    except RegisterImportError as error:
+        issues.extend(error.issues)
+        return None
+
+
+def _read_zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> bytes:
+    """A member's bytes, reading at most one byte past the limit: the size in the zip directory may lie (a zip
+    bomb). Damaged data, an unknown compression method or a password is a Norwegian error, not a traceback."""
+    try:
+        with archive.open(info) as member:
+            content = member.read(MAX_IMPORT_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        raise RegisterImportError([ImportIssue(label, None, None, "filen i zip-arkivet er skadet")]) from exc
+    _check_size(len(content), label)
+    return content
+
+
+def collect_tables(
+    path: Path | str, data: bytes | None, issues: list[ImportIssue]
+) -> dict[str, tuple[str, list[str], list[RawRow]]]:
+    """Raw tables by sheet name; a file of a folder or zip that cannot be read goes to `issues` and the rest are
+    read. Raises RegisterImportError only when the container itself cannot be read."""
     path = Path(path)
+    tables: dict[str, tuple[str, list[str], list[RawRow]]] = {}
     if data is None and path.is_dir():
-        tables = {}
         for csv_path in sorted(path.glob("*.csv")):
-            _check_size(csv_path.stat().st_size, csv_path.name)
-            tables[csv_path.stem.lower()] = _read_csv_text(_decode(csv_path.read_bytes(), csv_path.name), csv_path.name)
+            table = _read_member(csv_path.name, csv_path.stat().st_size, csv_path.read_bytes, issues)
+            if table is not None:
+                tables[csv_path.stem.lower()] = table
         return tables
     if data is None:
         if not path.exists():
@@ -305,25 +413,15 @@ def read_tables(path: Path | str, data: bytes | None = None) -> dict[str, tuple[
             archive = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile as exc:
             raise RegisterImportError([ImportIssue(path.name, None, None, "ikke en gyldig zip-fil")]) from exc
-        tables = {}
         total = 0
         for info in archive.infolist():
             if info.filename.lower().endswith(".csv") and not info.is_dir():
-                _check_size(info.file_size, info.filename)
                 total += info.file_size
                 _check_size(total, path.name)
                 label = f"{path.name}:{info.filename}"
-                try:
-                    # read at most one byte past the limit: the size in the zip directory may lie (a zip bomb)
-                    with archive.open(info) as member:
-                        content = member.read(MAX_IMPORT_BYTES + 1)
-                except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
-                    # damaged data, an unknown compression method or a password-protected member
-                    raise RegisterImportError(
-                        [ImportIssue(label, None, None, "filen i zip-arkivet er skadet")]
-                    ) from exc
-                _check_size(len(content), label)
-                tables[Path(info.filename).stem.lower()] = _read_csv_text(_decode(content, label), label)
+                table = _read_member(label, info.file_size, partial(_read_zip_member, archive, info, label), issues)
+                if table is not None:
+                    tables[Path(info.filename).stem.lower()] = table
         return tables
     if suffix == ".csv":
         return {path.stem.lower(): _read_csv_text(_decode(data, path.name), path.name)}
@@ -342,7 +440,7 @@ def _check_size(size: int, label: str) -> None:
 # --- validating ------------------------------------------------------------------------------------------------------
 
 
-def _clean(field: str, value: Any) -> Any:
+def _clean(field: str, value: Any, sheet: str = "") -> Any:
     if isinstance(value, str):
         value = value.strip()
         if value == "":
@@ -358,15 +456,16 @@ def _clean(field: str, value: Any) -> Any:
         if text in _FALSE:
             return False
         return value  # let validation name the bad value
-    if field in _ENUM_ALIASES and isinstance(value, str):
-        return _ENUM_ALIASES[field].get(value.lower(), value.lower() if field != "sex" else value.upper())
+    aliases = _SHEET_ALIASES.get(sheet, {}).get(field) or _ENUM_ALIASES.get(field)
+    if aliases is not None and isinstance(value, str):
+        return aliases.get(value.lower(), value.lower() if field != "sex" else value.upper())
     if isinstance(value, str) and (field.endswith("date") or field == "as_of"):
         text = str(value)
         if len(text) == 10 and text[2] == "." and text[5] == ".":  # 31.12.2020
             return f"{text[6:]}-{text[3:5]}-{text[:2]}"
-    if isinstance(value, float) and value.is_integer() and field in ("population", "list_ceiling", "listed_patients"):
+    if isinstance(value, float) and value.is_integer() and field in _INT_FIELDS:
         return int(value)
-    if isinstance(value, str) and field in ("employment_fraction", "municipal_duty_hours", "doctor_hours_per_week"):
+    if isinstance(value, str) and field in _DECIMAL_FIELDS:
         return value.replace(",", ".")
     return value
 
@@ -416,7 +515,7 @@ def _validate_rows(
     for row_number, raw in rows:
         data = dict(extra)
         for column in sheet.columns:
-            value = _clean(column.field, raw.get(column.header))
+            value = _clean(column.field, raw.get(column.header), sheet.name)
             if value is not None:
                 data[column.field] = value
         model_fields = {k: v for k, v in data.items() if k != "as_of"}
@@ -479,10 +578,16 @@ def _check_overlaps(rows: list[tuple[int, Any]], source: str, issues: list[Impor
                 issues.append(ImportIssue(source, row_b, "startdato", message))
 
 
+#: Municipality code used to check the other sheets when the kommune sheet itself is invalid, so one pass reports
+#: every problem (the register is refused anyway).
+_PLACEHOLDER_CODE = "0000"
+
+
 def parse_register(path: Path | str, data: bytes | None = None) -> Register:
-    """Read and validate a whole register; raises RegisterImportError listing every problem."""
-    tables = read_tables(path, data)
+    """Read and validate a whole register; raises RegisterImportError listing every problem (file, sheet, row,
+    column), found in one pass: a bad kommune sheet does not hide the errors of the other sheets."""
     issues: list[ImportIssue] = []
+    tables = collect_tables(path, data, issues)
     label = Path(path).name
     for name in tables:
         if name not in SHEETS_BY_NAME:
@@ -491,22 +596,30 @@ def parse_register(path: Path | str, data: bytes | None = None) -> Register:
                     tables[name][0], None, None, f"ukjent ark/fil «{name}»; gyldige: {', '.join(SHEETS_BY_NAME)}"
                 )
             )
+    municipality: Municipality | None = None
+    as_of: date | None = None
     if "kommune" not in tables:
-        raise RegisterImportError([*issues, ImportIssue(label, None, None, "arket/filen «kommune» mangler")])
-    source, headers, rows = tables["kommune"]
-    municipality_rows = _validate_rows(SHEETS_BY_NAME["kommune"], source, headers, rows, {}, issues)
-    if len(rows) != 1:
-        issues.append(ImportIssue(source, None, None, f"skal ha nøyaktig én rad, har {len(rows)}"))
-    if not municipality_rows:
-        raise RegisterImportError(issues or [ImportIssue(source, 2, None, "ugyldig kommune")])
-    _, municipality, municipality_data = municipality_rows[0]
-    as_of_raw = municipality_data.get("as_of")
-    try:
-        as_of = as_of_raw if isinstance(as_of_raw, date) else date.fromisoformat(str(as_of_raw))
-    except ValueError:
-        issues.append(ImportIssue(source, 2, "registerdato", f"ugyldig dato {as_of_raw!r} (bruk ÅÅÅÅ-MM-DD)"))
-        as_of = date.today()
-    extra = {"municipality_code": municipality.code}
+        issues.append(ImportIssue(label, None, None, "arket/filen «kommune» mangler"))
+    else:
+        source, headers, rows = tables["kommune"]
+        municipality_rows = _validate_rows(SHEETS_BY_NAME["kommune"], source, headers, rows, {}, issues)
+        if len(rows) != 1:
+            issues.append(ImportIssue(source, None, None, f"skal ha nøyaktig én rad, har {len(rows)}"))
+        if municipality_rows:
+            _, municipality, municipality_data = municipality_rows[0]
+            as_of_raw = municipality_data.get("as_of")
+            try:
+                as_of = as_of_raw if isinstance(as_of_raw, date) else date.fromisoformat(str(as_of_raw))
+            except ValueError:
+                issues.append(ImportIssue(source, 2, "registerdato", f"ugyldig dato {as_of_raw!r} (bruk ÅÅÅÅ-MM-DD)"))
+        elif rows:
+            as_of_raw = _clean("as_of", rows[0][1].get("registerdato"))
+            try:
+                as_of = as_of_raw if isinstance(as_of_raw, date) else date.fromisoformat(str(as_of_raw))
+            except ValueError:
+                as_of = None  # the row's own validation has reported it
+    code = municipality.code if municipality is not None else _PLACEHOLDER_CODE
+    extra = {"municipality_code": code}
     parsed: dict[str, list[tuple[int, Any]]] = {}
     for sheet in SHEETS[1:]:
         if sheet.name not in tables:
@@ -533,8 +646,18 @@ def parse_register(path: Path | str, data: bytes | None = None) -> Register:
         )
         _check_reference(parsed["avtaler"], "physician_id", physician_ids, source_of["avtaler"], "lege", "lege", issues)
         _check_overlaps(parsed["avtaler"], source_of["avtaler"], issues)
-    if issues:
-        raise RegisterImportError(issues)
+    if "planlagte_hjemler" in tables:
+        _check_reference(
+            parsed["planlagte_hjemler"],
+            "replaces",
+            position_ids,
+            source_of["planlagte_hjemler"],
+            "erstatter",
+            "hjemmel",
+            issues,
+        )
+    if issues or municipality is None or as_of is None:
+        raise RegisterImportError(issues or [ImportIssue(label, 2, None, "ugyldig kommune")])
     return Register(
         as_of=as_of,
         municipality=municipality,
@@ -543,19 +666,41 @@ def parse_register(path: Path | str, data: bytes | None = None) -> Register:
         physicians=tuple(m for _, m in parsed["leger"]),
         agreements=tuple(m for _, m in parsed["avtaler"]),
         institutions=tuple(m for _, m in parsed["institusjoner"]),
+        planned_positions=tuple(m for _, m in parsed["planlagte_hjemler"]),
     )
+
+
+def register_warnings(register: Register) -> list[ImportIssue]:
+    """What is allowed but worth a second look, per sheet and row: municipal hours above what a GP can be required
+    to do (ASA 4310 § 10.1: 7,5 hours; more can be agreed)."""
+    warnings = []
+    limit = f"{MAX_GP_MUNICIPAL_HOURS:g}".replace(".", ",")
+    for row, physician in enumerate(register.physicians, start=2):
+        if physician.municipal_hours_above_duty:
+            hours = f"{physician.municipal_duty_hours:g}".replace(".", ",")
+            warnings.append(
+                ImportIssue(
+                    "leger",
+                    row,
+                    "kommunale_timer",
+                    f"{physician.name}: {hours} timer per uke er mer enn de {limit} en fastlege kan pålegges "
+                    "(ASA 4310 § 10.1); godtatt som avtalt",
+                )
+            )
+    return warnings
 
 
 # --- writing ---------------------------------------------------------------------------------------------------------
 
 
-def _cell(field: str, value: Any) -> Any:
+def _cell(field: str, value: Any, sheet: str = "") -> Any:
     if value is None:
         return None
     if isinstance(value, bool):
         return "ja" if value else "nei"
-    if field in _DISPLAY:
-        return _DISPLAY[field].get(str(value), str(value))
+    display = _SHEET_DISPLAY.get(sheet, {}).get(field) or _DISPLAY.get(field)
+    if display is not None:
+        return display.get(str(value), str(value))
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -571,11 +716,12 @@ def register_rows(register: Register) -> dict[str, list[list[Any]]]:
         "leger": [p.model_dump() for p in register.physicians],
         "avtaler": [a.model_dump() for a in register.agreements],
         "institusjoner": [i.model_dump() for i in register.institutions],
+        "planlagte_hjemler": [p.model_dump() for p in register.planned_positions],
     }
     return {
         sheet.name: [
             [c.header for c in sheet.columns],
-            *([_cell(c.field, row.get(c.field)) for c in sheet.columns] for row in sources[sheet.name]),
+            *([_cell(c.field, row.get(c.field), sheet.name) for c in sheet.columns] for row in sources[sheet.name]),
         ]
         for sheet in SHEETS
     }

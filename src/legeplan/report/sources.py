@@ -369,9 +369,10 @@ def retirements_per_year(register: Register, retirement_age: int, years: int = P
     to `years` after it (legeplan.capacity.retirements_by_year: those already past the age count in the first year).
     Every year of the period is a key, with 0 where nobody retires."""
     from legeplan.capacity import retirements_by_year
+    from legeplan.register.keyfigures import LIST_HOLDING_ROLES
 
     when = register.as_of
-    ages = [p.age_at(when) for p in register.physicians if p.role is PhysicianRole.GP and p.active_at(when)]
+    ages = [p.age_at(when) for p in register.physicians if p.role in LIST_HOLDING_ROLES and p.active_at(when)]
     counts = retirements_by_year(ages, when.year, retirement_age)
     return {year: counts.get(year, 0) for year in range(when.year, when.year + years + 1)}
 
@@ -380,8 +381,10 @@ def retirement_blocks(register: Register, scenario: Any = None) -> list[Block]:
     """Rekruttering: how many of today's fastleger reach the retirement age each year of the plan period, at the
     retirement age of the capacity scenario (default 70)."""
     retirement_age = int(getattr(scenario, "retirement_age", None) or DEFAULT_RETIREMENT_AGE)
+    from legeplan.figures import gps as count_gps
+
     when = register.as_of
-    gps = sum(1 for p in register.physicians if p.role is PhysicianRole.GP and p.active_at(when))
+    gps = count_gps(register).value  # fastleger and ALIS, as every other chapter counts them
     if not gps:
         return []
     per_year = retirements_per_year(register, retirement_age)
@@ -399,7 +402,11 @@ def retirement_blocks(register: Register, scenario: Any = None) -> list[Block]:
         f"{first}–{last}, og de må erstattes i tillegg til nye hjemler"
         + (f"; flest i {' og '.join(peak_years)} ({peak})." if peak > 1 and len(peak_years) <= 2 else ".")
     )
-    if any(p.age_at(when) > retirement_age for p in register.physicians if p.role is PhysicianRole.GP):
+    if any(
+        p.age_at(when) > retirement_age
+        for p in register.physicians
+        if p.role in (PhysicianRole.GP, PhysicianRole.ALIS) and p.active_at(when)
+    ):
         text += f" Fastleger som allerede er over {retirement_age} år, er talt med i {first}."
     scenario_source = "dimensjoneringsscenarioet" if getattr(scenario, "retirement_age", None) else "standard"
     return [

@@ -20,6 +20,7 @@ from legeplan.register.models import (
     Municipality,
     Office,
     Physician,
+    PlannedPosition,
     Position,
     Register,
 )
@@ -29,6 +30,7 @@ from legeplan.storage.tables import (
     MunicipalityRow,
     OfficeRow,
     PhysicianRow,
+    PlannedPositionRow,
     PositionRow,
     SnapshotRow,
 )
@@ -163,6 +165,8 @@ class Storage:
                         operating_model=p.operating_model.value,
                         status=p.status.value,
                         open_list=p.open_list,
+                        planned_reduction=p.planned_reduction,
+                        reduction_reason=p.reduction_reason.value if p.reduction_reason else None,
                     )
                     for n, p in enumerate(register.positions)
                 ],
@@ -184,6 +188,10 @@ class Storage:
                     )
                     for n, i in enumerate(register.institutions)
                 ],
+                planned_positions=[
+                    PlannedPositionRow(seq=n, **p.model_dump(exclude={"municipality_code"}, mode="python"))
+                    for n, p in enumerate(register.planned_positions)
+                ],
             )
             session.add(snapshot)
             session.flush()
@@ -204,6 +212,7 @@ class Storage:
                     selectinload(SnapshotRow.physicians),
                     selectinload(SnapshotRow.agreements),
                     selectinload(SnapshotRow.institutions),
+                    selectinload(SnapshotRow.planned_positions),
                 )
             )
             snapshot = session.scalars(query).first()
@@ -275,6 +284,8 @@ def _to_register(s: SnapshotRow) -> Register:
                     "operating_model": p.operating_model,
                     "status": p.status,
                     "open_list": p.open_list,
+                    "planned_reduction": p.planned_reduction or 0,
+                    "reduction_reason": p.reduction_reason,
                 }
             )
             for p in s.positions
@@ -296,6 +307,12 @@ def _to_register(s: SnapshotRow) -> Register:
                     "municipal_duty_hours": d.municipal_duty_hours,
                     "legevakt_participation": d.legevakt_participation,
                     "legevakt_exempt": d.legevakt_exempt,
+                    "exemption_kind": d.exemption_kind,
+                    "clinical_months": d.clinical_months,
+                    "legevakter_done": d.legevakter_done,
+                    "municipal_gp_years": d.municipal_gp_years,
+                    "training_start": d.training_start,
+                    "training_end": d.training_end,
                 }
             )
             for d in s.physicians
@@ -318,5 +335,19 @@ def _to_register(s: SnapshotRow) -> Register:
                 }
             )
             for i in s.institutions
+        ),
+        planned_positions=tuple(
+            PlannedPosition.model_validate(
+                {
+                    "id": p.id,
+                    "municipality_code": code,
+                    "kind": p.kind,
+                    "year": p.year,
+                    "decided": p.decided,
+                    "replaces": p.replaces,
+                    "note": p.note,
+                }
+            )
+            for p in s.planned_positions
         ),
     )

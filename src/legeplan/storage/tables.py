@@ -42,6 +42,9 @@ class SnapshotRow(Base):
     institutions: Mapped[list[InstitutionRow]] = relationship(
         cascade="all, delete-orphan", order_by="InstitutionRow.seq"
     )
+    planned_positions: Mapped[list[PlannedPositionRow]] = relationship(
+        cascade="all, delete-orphan", order_by="PlannedPositionRow.seq"
+    )
 
 
 def _snapshot_fk() -> Mapped[int]:
@@ -70,6 +73,8 @@ class PositionRow(Base):
     operating_model: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     open_list: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    planned_reduction: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reduction_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class PhysicianRow(Base):
@@ -90,6 +95,12 @@ class PhysicianRow(Base):
     municipal_duty_hours: Mapped[float] = mapped_column(Float)
     legevakt_participation: Mapped[bool] = mapped_column(Boolean)
     legevakt_exempt: Mapped[bool] = mapped_column(Boolean)
+    exemption_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    clinical_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    legevakter_done: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    municipal_gp_years: Mapped[float | None] = mapped_column(Float, nullable=True)
+    training_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    training_end: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class AgreementRow(Base):
@@ -113,3 +124,18 @@ class InstitutionRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     places: Mapped[int] = mapped_column(Integer)
     doctor_hours_per_week: Mapped[float] = mapped_column(Float)
+
+
+class PlannedPositionRow(Base):
+    """A decided or planned hjemmel (growth, ALIS, replacement) and the year it is to be filled."""
+
+    __tablename__ = "planned_position"
+
+    snapshot_id: Mapped[int] = _snapshot_fk()
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)
+    decided: Mapped[date | None] = mapped_column(Date, nullable=True)
+    replaces: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    note: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -17,13 +17,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from legeplan.i18n import text, validation_message
-from legeplan.register.models import FieldError, Institution, Office, Physician, Position, Register
+from legeplan.register.models import FieldError, Institution, Office, Physician, PlannedPosition, Position, Register
 
 ENTITY_KINDS: dict[str, type[BaseModel]] = {
     "offices": Office,
     "positions": Position,
     "physicians": Physician,
     "institutions": Institution,
+    "planned_positions": PlannedPosition,
 }
 HIDDEN_FIELDS = frozenset({"municipality_code"})
 
@@ -183,6 +184,11 @@ def reference_errors(register: Register) -> list[ReferenceProblem]:
         ReferenceProblem("physicians", d.id, "position_id", text("error.unknown_reference", value=d.position_id))
         for d in register.physicians
         if d.position_id is not None and d.position_id not in position_ids
+    ]
+    problems += [
+        ReferenceProblem("planned_positions", p.id, "replaces", text("error.unknown_reference", value=p.replaces))
+        for p in register.planned_positions
+        if p.replaces is not None and p.replaces not in position_ids
     ]
     return problems
 
