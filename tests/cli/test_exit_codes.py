@@ -67,6 +67,10 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
         (BAD_INPUT, ["region", "list", "--dataset", MISSING]),
     ],
     "serve": [(BAD_INPUT, ["serve", "--port", "0"])],
+    "template": [
+        (OK, ["template", "scenario", "--out", "{tmp}/scenario.toml"]),
+        (BAD_INPUT, ["template", "ukjent-fil"]),
+    ],
 }
 
 

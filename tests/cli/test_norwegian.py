@@ -42,7 +42,8 @@ ENGLISH = (
 
 
 def _english(text: str) -> list[str]:
-    return [word for word in ENGLISH if re.search(rf"(?<![\w-]){re.escape(word)}", text)]
+    # A whole word (or phrase): «rangert» is Norwegian, «range» is Click's English.
+    return [word for word in ENGLISH if re.search(rf"(?<![\w-]){re.escape(word)}(?![a-zæøå])", text)]
 
 
 def _paths() -> list[tuple[str, ...]]:
