@@ -339,3 +339,23 @@ def test_warm_start_hint_is_complete_and_feasible(bakvakt_weight: float) -> None
         assert solver.solve(model) == cp_model.OPTIMAL
         hinted = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
         assert all(solver.value(model.get_int_var_from_proto_index(i)) == v for i, v in hinted.items())
+
+
+def test_no_cp_sat_solution_in_time_returns_the_checked_greedy_rota(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When CP-SAT finds nothing before the time limit, the warm-start rota (which passed the checker) is returned
+    with every tier unreached; without a warm start there is no rota (the CLI exits 1)."""
+    from ortools.sat.python import cp_model
+
+    from legeplan.legevakt.solver import unreached_tiers
+
+    def nothing(self: cp_model.CpSolver, model: cp_model.CpModel, callback: object = None) -> int:
+        return int(cp_model.UNKNOWN)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", nothing)
+    p = example_problem("small")
+    fallback = solve_rota(p, time_limit_s=1, num_workers=1)
+    assert fallback.status == "feasible" and fallback.assignments and fallback.tiers == ()
+    assert check_rota(p, fallback.assignments) == []
+    assert unreached_tiers(fallback) == ["rettferdighet_sum", "rettferdighet", "spredning", "ønsker"]
+    cold = solve_rota(p, time_limit_s=1, num_workers=1, warm_start=False)
+    assert cold.status == "unknown" and cold.assignments == ()
