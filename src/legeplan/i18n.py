@@ -299,6 +299,48 @@ NB: dict[str, str] = {
     "choice.prison": "Fengselshelsetjeneste",
     "choice.reception_centre": "Asylmottak",
     "choice.other": "Annet",
+    # Official statistics (legeplan.statistics): SSB PxWebApi v2, KUHR open data, cache and demand by age.
+    "stats.error.no_dimension": "Datasettet har ikke dimensjonen «{dimension}» (har {have}).",
+    "stats.error.merge": "Kan ikke slå sammen deler av en spørring med ulike dimensjoner ({left} og {right}).",
+    "stats.error.jsonstat": "Svaret er ikke et JSON-stat 2.0-datasett (mangler class=dataset, id, size eller dimension).",
+    "stats.error.jsonstat_dimension": "JSON-stat: dimensjonen «{dimension}» mangler kategorier (category.index).",
+    "stats.error.jsonstat_size": "JSON-stat: dimensjonen «{dimension}» skal ha {size} kategorier, men har {found}.",
+    "stats.error.jsonstat_value": "JSON-stat: verdien {value} er ikke et tall.",
+    "stats.error.jsonstat_values": "JSON-stat: forventet {expected} verdier (produktet av size), fant {found}.",
+    "stats.error.unsupported_table": "legeplan kjenner ikke SSB-tabell {table}; støttet er {known}.",
+    "stats.error.offline": "Får ikke kontakt med {service} ({url}). Er maskinen uten nett? Tall som er hentet før, "
+    "brukes fra hurtigbufferen.",
+    "stats.error.timeout": "tidsavbrudd",
+    "stats.error.gave_up": "{service} svarte ikke riktig etter {attempts} forsøk (siste feil: {problem}). Prøv igjen "
+    "senere.",
+    "stats.error.not_json": "{service} svarte ikke med JSON for {table}.",
+    "stats.error.unknown_table": "SSB har ingen tabell {table} (HTTP 404). Tabellen kan være avsluttet eller "
+    "erstattet; sjekk tabellnummeret i Statistikkbanken.",
+    "stats.error.refused": "SSB avviste spørringen mot tabell {table}: {problem}.",
+    "stats.error.bad_answer": "Uventet svar fra SSB for tabell {table}: {problem}",
+    "stats.error.no_dimension_in_table": "Tabell {table} har ikke dimensjonen «{dimension}» (har {have}); tabellen "
+    "har endret form.",
+    "stats.error.unknown_region": "Kommunenummer {code} finnes ikke (lenger) i SSB-tabell {table}. Kommunenummer "
+    "endres ved kommune- og fylkesreformer (f.eks. Tromsø 5401 → 5501 fra 2024); bruk dagens nummer.",
+    "stats.error.unknown_code": "Koden {codes} finnes ikke (lenger) i dimensjonen «{dimension}» i SSB-tabell {table}.",
+    "stats.error.kuhr_format": "Uventet svar fra KUHR (takstbruk): forventet en liste med rader (ar, takstkode, "
+    "antall_regninger …).",
+    "stats.error.kuhr_refused": "KUHR (takstbruk) avviste spørringen ({level} {codes}): HTTP {status}. Tallene er "
+    "kanskje ikke publisert for dette nivået.",
+    "stats.error.municipality": "Ugyldig kommunenummer «{code}»: bruk fire sifre, f.eks. 1804.",
+    "stats.error.not_cached": "Ingen lagrede tall fra {source} for kommune {code}. Kjør «legeplan statistics fetch "
+    "-m {code}» (med nett) først.",
+    "stats.error.no_value": "{source} har ingen verdi for {what} i {region}.",
+    "stats.date.projection": "framskrevet fra {year}",
+    "stats.kuhr.title": "Konsultasjoner hos fastlege (KUHR takstbruk)",
+    "stats.kuhr.consultations": "Konsultasjoner {year}",
+    "stats.progress.table": "Henter {table}: {title} …",
+    "stats.status.hentet": "hentet",
+    "stats.status.hurtigbuffer": "fra hurtigbuffer",
+    "stats.status.feil": "feil",
+    "stats.web.fetched": "Statistikk hentet: {summary}.",
+    "stats.web.failed": "Noe kunne ikke hentes: {messages}",
+    "stats.web.button": "Hent offentlig statistikk",
     "yes": "Ja",
     "no": "Nei",
     "unset": "(ikke satt)",
