@@ -302,7 +302,8 @@ NB: dict[str, str] = {
     # Official statistics (legeplan.statistics): SSB PxWebApi v2, KUHR open data, cache and demand by age.
     "stats.error.no_dimension": "Datasettet har ikke dimensjonen «{dimension}» (har {have}).",
     "stats.error.merge": "Kan ikke slå sammen deler av en spørring med ulike dimensjoner ({left} og {right}).",
-    "stats.error.jsonstat": "Svaret er ikke et JSON-stat 2.0-datasett (mangler class=dataset, id, size eller dimension).",
+    "stats.error.jsonstat": "Svaret er ikke et JSON-stat 2.0-datasett (mangler class=dataset, id, size eller "
+    "dimension).",
     "stats.error.jsonstat_dimension": "JSON-stat: dimensjonen «{dimension}» mangler kategorier (category.index).",
     "stats.error.jsonstat_size": "JSON-stat: dimensjonen «{dimension}» skal ha {size} kategorier, men har {found}.",
     "stats.error.jsonstat_value": "JSON-stat: verdien {value} er ikke et tall.",

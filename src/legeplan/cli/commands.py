@@ -8,4 +8,5 @@ from legeplan.cli import (  # noqa: F401
     report_cmd,
     rota_cmd,
     serve_cmd,
+    statistics_cmd,
 )
