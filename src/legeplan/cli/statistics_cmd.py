@@ -112,8 +112,8 @@ def fetch(
                 municipality,
                 wanted,
                 refresh=refresh,
-                ssb=ssb,  # type: ignore[arg-type]
-                kuhr=kuhr,  # type: ignore[arg-type]
+                ssb=ssb,
+                kuhr=kuhr,
                 with_kuhr=not no_kuhr,
                 progress=None if as_json else lambda line: console.print(line, style="dim"),
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from typing import Self
 
 import httpx
 
@@ -80,7 +81,7 @@ class HttpService:
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self) -> HttpService:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:
