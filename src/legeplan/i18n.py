@@ -25,6 +25,7 @@ NB: dict[str, str] = {
     "nav.logout": "Logg ut",
     "nav.municipalities": "Kommuner",
     "nav.region": "Region",
+    "nav.statistics": "Statistikk",
     "region.title": "Regional oversikt",
     "region.region": "Region",
     "region.all": "Hele datasettet",

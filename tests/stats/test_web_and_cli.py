@@ -52,7 +52,9 @@ def _login(app: FastAPI, username: str) -> tuple[TestClient, str]:
 
 def test_editor_fetches_from_the_web_page(fake_ssb: FakePxWeb, web: FastAPI) -> None:
     client, token = _login(web, "redaktor")
-    assert "Hent offentlig statistikk" in client.get("/m/3804/statistics").text
+    page = client.get("/m/3804/statistics").text
+    assert "Hent offentlig statistikk" in page
+    assert 'href="/m/3804/statistics">Statistikk</a>' in page  # in the municipality's menu
     response = client.post("/m/3804/statistics/fetch", data={"csrf_token": token})
     assert response.status_code == 303
     assert response.headers["location"] == "/m/3804/statistics"
