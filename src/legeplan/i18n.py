@@ -332,6 +332,7 @@ NB: dict[str, str] = {
     "stats.error.municipality": "Ugyldig kommunenummer «{code}»: bruk fire sifre, f.eks. 1804.",
     "stats.error.not_cached": "Ingen lagrede tall fra {source} for kommune {code}. Kjør «legeplan statistics fetch "
     "-m {code}» (med nett) først.",
+    "stats.error.unknown_figure": "Ukjent nøkkeltall «{name}»; kjente er {known}.",
     "stats.error.no_value": "{source} har ingen verdi for {what} i {region}.",
     "stats.date.projection": "framskrevet fra {year}",
     "stats.kuhr.title": "Konsultasjoner hos fastlege (KUHR takstbruk)",

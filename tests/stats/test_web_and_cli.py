@@ -117,6 +117,20 @@ def test_cli_demand_example_bodo() -> None:
     assert "Listebasert (dagens metode)" in result.output
     bad = CliRunner().invoke(cli_app, ["statistics", "demand", "--example", "bodo", "--rates", "0-17"])
     assert bad.exit_code == 2 and "aldersgruppe=kontakter" in bad.output
+    rates = "0-17=1,7, 18-49=3,50-66=3,5; 67-79=3.9;80-89=4,8,90+=3,5"
+    given = CliRunner().invoke(cli_app, ["statistics", "demand", "--example", "bodo", "--rates", rates, "--json"])
+    assert given.exit_code == 0, given.output
+    assert json.loads(given.output)["rates"] == {
+        "0-17": 1.7,
+        "18-49": 3.0,
+        "50-66": 3.5,
+        "67-79": 3.9,
+        "80-89": 4.8,
+        "90+": 3.5,
+    }
+    wrong_groups = CliRunner().invoke(cli_app, ["statistics", "demand", "--example", "bodo", "--rates", "0-99=3"])
+    assert wrong_groups.exit_code == 2
+    assert "kontaktratene må gjelde nøyaktig aldersgruppene" in wrong_groups.output
 
 
 def test_cli_offline_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

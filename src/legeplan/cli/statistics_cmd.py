@@ -180,18 +180,21 @@ def show(
     console.print(table)
 
 
+RATE = r"\s*(\d+\s*(?:-\s*\d+|\+))\s*=\s*(\d+(?:[.,]\d+(?![\d+=-]))?)\s*"
+
+
 def _parse_rates(text_value: str) -> dict[str, float]:
+    """'0-17=1,7, 18-49=2,9; 90+=3,5' -> {'0-17': 1.7, ...}: decimal comma or point, separated by , or ;."""
+    import re
+
     rates: dict[str, float] = {}
-    for part in text_value.split(","):
-        if not part.strip():
-            continue
-        group, sep, value = part.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            rates[group.strip()] = float(value.strip().replace(",", "."))
-        except ValueError:
-            _fail(f"--rates: «{part.strip()}» må være aldersgruppe=kontakter, f.eks. 0-17=1,7")
+    rest = text_value
+    while rest.strip(" ,;"):
+        match = re.match(RATE + r"(?:[,;]|$)", rest.lstrip(" ,;"))
+        if match is None:
+            _fail(f"--rates: «{rest.strip(' ,;')}» må være aldersgruppe=kontakter, f.eks. 0-17=1,7; 18-49=2,9")
+        rates[match.group(1).replace(" ", "")] = float(match.group(2).replace(",", "."))
+        rest = rest.lstrip(" ,;")[match.end() :]
     return rates
 
 
@@ -229,7 +232,8 @@ def demand(
     alternative: Annotated[str, typer.Option("--alternative", help="Framskrivingsalternativ")] = "MMMM",
     years: Annotated[str | None, typer.Option("--years", help="År, kommaseparert (standard: alle)")] = None,
     rates: Annotated[
-        str | None, typer.Option("--rates", help="Kontakter per innbygger per aldersgruppe, f.eks. 0-17=1,7,18-49=2,9")
+        str | None,
+        typer.Option("--rates", help="Kontakter per innbygger per aldersgruppe, f.eks. «0-17=1,7; 18-49=2,9; 90+=3,5»"),
     ] = None,
     positions: Annotated[int | None, typer.Option("--positions", help="Fastlegehjemler i dag")] = None,
     list_length: Annotated[float | None, typer.Option("--list-length", help="Gjennomsnittlig listelengde")] = None,

@@ -102,7 +102,7 @@ def figure(
     try:
         chosen = KEY_FIGURES[key]
     except KeyError:
-        raise StatisticsError(text("stats.error.no_dimension", dimension=key, have=", ".join(KEY_FIGURES))) from None
+        raise StatisticsError(text("stats.error.unknown_figure", name=key, known=", ".join(KEY_FIGURES))) from None
     cached, dataset = _cached(store, (chosen.table,), code)
     where = region or code
     periods = _periods(dataset, chosen.table, where, chosen.codes)

@@ -25,7 +25,7 @@ class Throttle:
 
     def __init__(self, calls: int, window_s: float, *, sleep: Sleep = time.sleep, clock: Clock = time.monotonic):
         if calls < 1 or window_s <= 0:
-            raise ValueError("calls >= 1 and window_s > 0")
+            raise ValueError("calls må være minst 1 og window_s større enn 0")
         self.calls = calls
         self.window_s = window_s
         self._sleep = sleep

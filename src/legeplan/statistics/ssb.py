@@ -43,7 +43,7 @@ def split_selection(selection: Mapping[str, Sequence[str]], max_cells: int) -> l
 
     Together the parts cover exactly the cells of `selection`, each once."""
     if max_cells < 1:
-        raise ValueError("max_cells must be at least 1")
+        raise ValueError("max_cells må være minst 1")
     current = {name: tuple(codes) for name, codes in selection.items()}
     cells = math.prod(len(codes) for codes in current.values())
     if cells <= max_cells:
