@@ -10,6 +10,7 @@ import httpx
 import pytest
 import respx
 
+from legeplan.statistics.errors import StatisticsError
 from legeplan.statistics.figures import (
     NotCachedError,
     comparison,
@@ -18,7 +19,7 @@ from legeplan.statistics.figures import (
     population,
     population_by_age,
 )
-from legeplan.statistics.inputs import contacts_per_inhabitant, projection_from_cache
+from legeplan.statistics.inputs import contacts_comparison, contacts_per_inhabitant, projection_from_cache
 from legeplan.statistics.kuhr import KuhrClient
 from legeplan.statistics.service import Status, fetch_statistics
 from legeplan.statistics.ssb import PxWebClient
@@ -166,6 +167,19 @@ def test_kuhr_consultations_per_inhabitant_vefsn_seed(
     assert round(rate.value, 2) == 2.78
     assert rate.citation == "KUHR (NAV/Helfo) takstbruk (2019)"
     assert consultations(store, "1824", level="landet").value[2019] > measured.value[2019]
+    beside = contacts_comparison(store, "1824")
+    assert beside is not None and round(beside.municipality.value, 2) == 2.78
+    assert beside.county is not None and beside.county.region == "18"
+    county_consultations = consultations(store, "1824", level="fylke").value[2019]
+    assert beside.county.value == pytest.approx(county_consultations / 241_906)  # Nordland 1.1.2020
+    assert beside.country is not None and beside.country.region == "0"
+
+
+def test_unknown_key_figure_is_named(
+    fake_ssb: FakePxWeb, store: StatisticsStore, ssb_client: PxWebClient, kuhr_client: KuhrClient
+) -> None:
+    with pytest.raises(StatisticsError, match="Ukjent nøkkeltall «legedekning»; kjente er folkemengde"):
+        figure(store, "1804", "legedekning")
 
 
 def test_population_by_age_and_projection_from_cache_bodo_seed(

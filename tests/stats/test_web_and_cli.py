@@ -89,7 +89,7 @@ def test_cli_fetch_show_and_demand(fake_ssb: FakePxWeb, tmp_path: Path, monkeypa
     monkeypatch.setenv("LEGEPLAN_SSB_URL", SSB_URL)
     monkeypatch.setenv("LEGEPLAN_KUHR_URL", KUHR_URL)
     runner = CliRunner()
-    first = runner.invoke(cli_app, ["statistics", "fetch", "-m", "1804", "--json"])
+    first = runner.invoke(cli_app, ["statistics", "fetch", "-m", "1804", "--kuhr-years", "2015-2019", "--json"])
     assert first.exit_code == 0, first.output
     report = json.loads(first.output)
     assert [t["status"] for t in report["tables"]] == ["hentet"] * 5
@@ -100,6 +100,7 @@ def test_cli_fetch_show_and_demand(fake_ssb: FakePxWeb, tmp_path: Path, monkeypa
     show = runner.invoke(cli_app, ["statistics", "show", "-m", "1804"])
     assert show.exit_code == 0, show.output
     assert "Reservekapasitet" in show.output and "101,1" in show.output and "102,2" in show.output
+    assert "(KUHR," in show.output  # measured consultations per inhabitant beside county and country
     demand = runner.invoke(cli_app, ["statistics", "demand", "-m", "1804", "--years", "2022,2025,2030", "--json"])
     assert demand.exit_code == 0, demand.output
     result = json.loads(demand.output)
@@ -108,6 +109,8 @@ def test_cli_fetch_show_and_demand(fake_ssb: FakePxWeb, tmp_path: Path, monkeypa
     bad = runner.invoke(cli_app, ["statistics", "fetch", "-m", "1804", "--tables", "99999"])
     assert bad.exit_code == 2
     assert "legeplan kjenner ikke tabell 99999" in bad.output
+    bad_years = runner.invoke(cli_app, ["statistics", "fetch", "-m", "1804", "--kuhr-years", "2023-2019"])
+    assert bad_years.exit_code == 2 and "må være FRA-TIL" in bad_years.output
 
 
 def test_cli_demand_example_bodo() -> None:

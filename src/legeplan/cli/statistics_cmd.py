@@ -88,6 +88,9 @@ def fetch(
     ] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Hent på nytt selv om tallene er lagret")] = False,
     no_kuhr: Annotated[bool, typer.Option("--no-kuhr", help="Ikke hent takstbruk fra KUHR")] = False,
+    kuhr_years: Annotated[
+        str | None, typer.Option("--kuhr-years", help="År fra KUHR, f.eks. 2019-2023 (standard: de fem siste hele)")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Hent befolkning (07459), framskriving (14288 eller nyere), fastlegetall (12005), legeårsverk (11996) og
@@ -102,6 +105,12 @@ def fetch(
     unknown = [t for t in wanted if t not in TABLES]
     if unknown:
         _fail(f"--tables: legeplan kjenner ikke tabell {', '.join(unknown)}; støttet er {', '.join(TABLES)}")
+    years: tuple[int, int] | None = None
+    if kuhr_years:
+        first, sep, last = kuhr_years.partition("-")
+        if not (first.strip().isdigit() and last.strip().isdigit() and sep) or int(first) > int(last):
+            _fail(f"--kuhr-years: «{kuhr_years}» må være FRA-TIL, f.eks. 2019-2023")
+        years = (int(first), int(last))
     store = _store()
     from legeplan.statistics.errors import StatisticsError
 
@@ -115,6 +124,7 @@ def fetch(
                 ssb=ssb,
                 kuhr=kuhr,
                 with_kuhr=not no_kuhr,
+                kuhr_years=years,
                 progress=None if as_json else lambda line: console.print(line, style="dim"),
             )
         except StatisticsError as error:
@@ -150,6 +160,7 @@ def show(
     """Vis lagrede nøkkeltall for kommunen med fylket og landet ved siden av, og kilden til hvert tall."""
     from legeplan.statistics.errors import StatisticsError
     from legeplan.statistics.figures import KEY_FIGURES, Comparison, comparison
+    from legeplan.statistics.inputs import contacts_comparison
 
     store = _store()
     rows: list[Comparison] = []
@@ -159,6 +170,12 @@ def show(
             rows.append(comparison(store, municipality, key))
         except StatisticsError as error:
             problems.append(str(error))
+    try:
+        measured = contacts_comparison(store, municipality)
+    except StatisticsError:
+        measured = None
+    if measured is not None:
+        rows.append(measured)
     if not rows:
         _fail(problems[0] if problems else f"ingen lagrede tall for {municipality}", 1)
     if as_json:
@@ -170,6 +187,8 @@ def show(
     table.add_column("Kilde")
     for row in rows:
         decimals = 0 if float(row.municipality.value).is_integer() else 1
+        if row.key == "kuhr_konsultasjoner_per_innbygger":
+            decimals = 2
         table.add_row(
             row.label,
             _number(row.municipality.value, decimals),

@@ -20,8 +20,9 @@ from legeplan.capacity.demand import (
 from legeplan.capacity.models import AgeGroupPopulation, Projection
 from legeplan.capacity.ssb import DEFAULT_AGE_GROUPS, parse_age_group
 from legeplan.statistics.errors import StatisticsError
-from legeplan.statistics.figures import consultations, figure, population, population_by_age, projection_by_age
+from legeplan.statistics.figures import Comparison, consultations, figure, population_by_age, projection_by_age
 from legeplan.statistics.provenance import Sourced
+from legeplan.statistics.tables import POPULATION
 from legeplan.storage.statistics_tables import StatisticsStore
 
 
@@ -136,22 +137,42 @@ def _measured_rate(store: StatisticsStore, code: str) -> tuple[float, str] | Non
     return (rate.value, rate.citation) if rate is not None else None
 
 
-def contacts_per_inhabitant(store: StatisticsStore, code: str, *, year: int | None = None) -> Sourced[float] | None:
-    """Measured GP consultations in `year` (KUHR) per inhabitant: the mean of 1 January `year` and `year`+1 where
-    07459 has them, else whichever it has. None without KUHR figures for that year."""
-    measured = consultations(store, code)
+def contacts_per_inhabitant(
+    store: StatisticsStore, code: str, *, year: int | None = None, level: str = "kommune"
+) -> Sourced[float] | None:
+    """Measured GP consultations in `year` (KUHR) per inhabitant of the municipality `code`, its county
+    (`level="fylke"`) or the country (`"landet"`): the mean of 1 January `year` and `year`+1 where 07459 has them,
+    else whichever it has. None without KUHR figures for that year."""
+    measured = consultations(store, code, level=level)
     if not measured.value:
         return None
     chosen = year if year is not None else max(measured.value)
     if chosen not in measured.value:
         return None
+    region = {"kommune": code, "fylke": POPULATION.county_of(code), "landet": POPULATION.country_code}[level]
     inhabitants = []
     for when in (chosen, chosen + 1):
         try:
-            inhabitants.append(population(store, code, year=when).value)
+            inhabitants.append(figure(store, code, "folkemengde", year=when, region=region).value)
         except StatisticsError:
             continue
     if not inhabitants:
         return None
     rate = measured.value[chosen] / (sum(inhabitants) / len(inhabitants))
-    return Sourced(rate, measured.kind, measured.reference, None, str(chosen), measured.fetched_at, measured.region)
+    return Sourced(rate, measured.kind, measured.reference, None, str(chosen), measured.fetched_at, region)
+
+
+def contacts_comparison(store: StatisticsStore, code: str, *, year: int | None = None) -> Comparison | None:
+    """Measured consultations per inhabitant (KUHR) for the municipality, its county and the country, all for the
+    municipality's newest measured year; None without KUHR figures."""
+    own = contacts_per_inhabitant(store, code, year=year)
+    if own is None:
+        return None
+    chosen = int(own.data_date_text)
+    return Comparison(
+        "kuhr_konsultasjoner_per_innbygger",
+        "Konsultasjoner hos fastlege per innbygger (KUHR, praksiskommune)",
+        own,
+        contacts_per_inhabitant(store, code, year=chosen, level="fylke"),
+        contacts_per_inhabitant(store, code, year=chosen, level="landet"),
+    )

@@ -213,9 +213,9 @@ def _kuhr_summary(payload: object) -> dict[str, float | None]:
 
 
 def _fetch_kuhr(
-    store: StatisticsStore, client: KuhrClient, municipality: str, previous: CachedTable | None, this_year: int
+    store: StatisticsStore, client: KuhrClient, municipality: str, previous: CachedTable | None, years: tuple[int, int]
 ) -> TableReport:
-    first, last = this_year - KUHR_YEARS, this_year - 1
+    first, last = years
     county = municipality[:2]
     payload = {
         "kommune": [
@@ -228,8 +228,8 @@ def _fetch_kuhr(
         ],
         "landet": [r.model_dump(mode="json") for r in client.takstbruk(level="landet", from_year=first, to_year=last)],
     }
-    years = [int(r["ar"]) for r in payload["kommune"] if isinstance(r.get("ar"), int)]
-    period = str(max(years)) if years else None
+    measured_years = [int(r["ar"]) for r in payload["kommune"] if isinstance(r.get("ar"), int)]
+    period = str(max(measured_years)) if measured_years else None
     saved = store.save(
         source=KUHR,
         table_id=KUHR_TABLE,
@@ -262,6 +262,12 @@ def _fetch_kuhr(
     )
 
 
+def _last_years(this_year: int | None) -> tuple[int, int]:
+    """The last KUHR_YEARS full years before `this_year` (default: now)."""
+    year = this_year or date.today().year
+    return year - KUHR_YEARS, year - 1
+
+
 def _cached_report(cached: CachedTable, title: str) -> TableReport:
     return TableReport(
         table_id=cached.table_id,
@@ -282,11 +288,13 @@ def fetch_statistics(
     kuhr: KuhrClient | None = None,
     with_kuhr: bool = True,
     this_year: int | None = None,
+    kuhr_years: tuple[int, int] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> FetchReport:
     """Each table from the cache, or fetched (always with `refresh`); then KUHR fee-code use unless `with_kuhr` is
-    False. One table's failure is reported and the others go on; when the service cannot be reached at all the
-    remaining tables are reported with the same reason."""
+    False, for `kuhr_years` (first, last) or the five full years before `this_year`. One table's failure is
+    reported and the others go on; when the service cannot be reached at all the remaining tables are reported with
+    the same reason."""
     if not re.fullmatch(r"\d{4}", municipality):
         raise StatisticsError(text("stats.error.municipality", code=municipality))
     definitions = [table(table_id) for table_id in table_ids]  # unknown ids fail before any request
@@ -326,7 +334,7 @@ def fetch_statistics(
                 kuhr_client = kuhr_client or KuhrClient()
                 try:
                     reports.append(
-                        _fetch_kuhr(store, kuhr_client, municipality, previous, this_year or date.today().year)
+                        _fetch_kuhr(store, kuhr_client, municipality, previous, kuhr_years or _last_years(this_year))
                     )
                 except StatisticsError as error:
                     reports.append(TableReport(KUHR_TABLE, title, Status.FAILED, message=str(error)))
