@@ -136,6 +136,22 @@ def test_cli_demand_example_bodo() -> None:
     assert "kontaktratene må gjelde nøyaktig aldersgruppene" in wrong_groups.output
 
 
+def test_dimension_with_demand_by_age() -> None:
+    runner = CliRunner()
+    shown = runner.invoke(cli_app, ["dimension", "bodo", "--demand-by-age"])
+    assert shown.exit_code == 0, shown.output
+    assert "Behov etter alder og etter liste: Bodø" in shown.output
+    as_json = runner.invoke(cli_app, ["dimension", "bodo", "--demand-by-age", "--json"])
+    document = json.loads(as_json.output)
+    years = {row["year"]: row for row in document["demand_by_age"]["years"]}
+    assert years[2022]["positions_by_list"] == 51 and years[2022]["positions_by_demand"] == pytest.approx(51)
+    assert years[2050]["positions_by_demand"] > years[2050]["positions_by_list"]
+    assert "dimensioning" in document
+    no_groups = runner.invoke(cli_app, ["dimension", "sandefjord", "--demand-by-age"])
+    assert no_groups.exit_code == 2
+    assert "--demand-by-age trenger en framskriving etter aldersgruppe" in no_groups.output
+
+
 def test_cli_offline_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import respx
 

@@ -130,12 +130,12 @@ class DemandResult(BaseModel):
 
 def _n(value: float, decimals: int = 0) -> str:
     value = round(value, decimals) + 0.0
-    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+    return f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
 
 
 def _pct(share: float) -> str:
     sign = "+" if share >= 0 else "−"
-    return f"{sign}{_n(abs(share) * 100, 1)} %"
+    return f"{sign}{_n(abs(share) * 100, 1)}\u00a0%"
 
 
 def demand_by_age(model: DemandModel) -> DemandResult:

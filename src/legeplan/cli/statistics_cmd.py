@@ -14,7 +14,8 @@ from rich.table import Table
 from legeplan.cli.app import app
 
 if TYPE_CHECKING:
-    from legeplan.capacity.demand import DemandResult
+    from legeplan.capacity.demand import DemandModel, DemandResult
+    from legeplan.capacity.models import Scenario
     from legeplan.statistics.service import FetchReport
     from legeplan.storage.statistics_tables import StatisticsStore
 
@@ -240,6 +241,45 @@ def _demand_table(result: DemandResult, title: str) -> Table:
     return table
 
 
+def print_demand(
+    out: Console, result: DemandResult, model: DemandModel, *, name: str, sources: dict[str, str] | None = None
+) -> None:
+    """The demand-by-age table, the contact rates and the explanations (used by `statistics demand` and
+    `dimension --demand-by-age`)."""
+    out.print(_demand_table(result, f"Behov etter alder og etter liste: {name}"))
+    rates_table = Table(title="Fastlegekontakter per innbygger", box=box.SIMPLE_HEAD, pad_edge=False)
+    rates_table.add_column("Alder")
+    rates_table.add_column("Kontakter", justify="right")
+    for group, rate in model.contacts_per_inhabitant.items():
+        rates_table.add_row(group, _number(rate, 2))
+    out.print(rates_table)
+    for line in result.explanations:
+        out.print(f"• {line}", highlight=False)
+    for what, citation in (sources or {}).items():
+        out.print(f"Kilde ({what}): {citation}", style="dim", highlight=False)
+
+
+def scenario_demand(scenario: Scenario) -> tuple[DemandResult, DemandModel]:
+    """Demand by age for a dimensioning scenario: its projection, hjemler and average list, SSB's national contact
+    rates by age. A projection without age groups is an error (exit 2)."""
+    from legeplan.capacity.demand import NATIONAL_GP_CONSULTATIONS_2023, DemandModel, demand_by_age, rates_for_groups
+
+    try:
+        rates = rates_for_groups(NATIONAL_GP_CONSULTATIONS_2023, scenario.projection.age_groups)
+    except (ValueError, KeyError):
+        _fail(
+            "--demand-by-age trenger en framskriving etter aldersgruppe (f.eks. 0-17, 18-49 … 90+), ikke "
+            f"{', '.join(scenario.projection.age_groups)}"
+        )
+    model = DemandModel(
+        projection=scenario.projection,
+        contacts_per_inhabitant=rates,
+        positions=scenario.positions,
+        average_list_length=scenario.current_average_list,
+    )
+    return demand_by_age(model), model
+
+
 @statistics_app.command("demand")
 def demand(
     municipality: Annotated[
@@ -341,14 +381,4 @@ def demand(
         payload["sources"] = sources
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    console.print(_demand_table(result, f"Behov etter alder og etter liste: {name}"))
-    rates_table = Table(title="Fastlegekontakter per innbygger", box=box.SIMPLE_HEAD, pad_edge=False)
-    rates_table.add_column("Alder")
-    rates_table.add_column("Kontakter", justify="right")
-    for group, rate in model.contacts_per_inhabitant.items():
-        rates_table.add_row(group, _number(rate, 2))
-    console.print(rates_table)
-    for line in result.explanations:
-        console.print(f"• {line}")
-    for what, citation in sources.items():
-        console.print(f"Kilde ({what}): {citation}", style="dim")
+    print_demand(console, result, model, name=name, sources=sources)
