@@ -12,10 +12,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from legeplan.i18n import text
 from legeplan.statistics.errors import StatisticsError
-from legeplan.statistics.figures import KEY_FIGURES, comparison
+from legeplan.statistics.figures import KEY_FIGURES, Comparison, comparison
+from legeplan.statistics.inputs import contacts_comparison
 from legeplan.statistics.kuhr import KuhrClient
 from legeplan.statistics.service import Status, fetch_statistics
 from legeplan.statistics.ssb import PxWebClient
@@ -38,14 +40,29 @@ def _number(value: float, decimals: int) -> str:
     return f"{round(value, decimals) + 0.0:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
 
 
-def _rows(store: StatisticsStore, code: str) -> list[dict[str, str]]:
-    rows = []
+def _comparisons(store: StatisticsStore, code: str) -> list[Comparison]:
+    """Every cached key figure beside county and country, then measured consultations per inhabitant (KUHR)."""
+    found: list[Comparison] = []
     for key in KEY_FIGURES:
         try:
-            found = comparison(store, code, key)
+            found.append(comparison(store, code, key))
         except StatisticsError:
             continue
+    try:
+        measured = contacts_comparison(store, code)
+    except StatisticsError:
+        measured = None
+    if measured is not None:
+        found.append(measured)
+    return found
+
+
+def _rows(store: StatisticsStore, code: str) -> list[dict[str, str]]:
+    rows = []
+    for found in _comparisons(store, code):
         decimals = 0 if float(found.municipality.value).is_integer() else 1
+        if found.key == "kuhr_konsultasjoner_per_innbygger":
+            decimals = 2
         rows.append(
             {
                 "label": found.label,
@@ -83,14 +100,7 @@ def statistics_page(request: Request, code: str, user: User = Depends(current_us
 def statistics_json(request: Request, code: str, user: User = Depends(current_user)) -> dict[str, Any]:
     """The same figures for machines: municipality, county and country with provenance."""
     require_scope(user, code)
-    store = _store(request)
-    figures = []
-    for key in KEY_FIGURES:
-        try:
-            figures.append(comparison(store, code, key).as_dict())
-        except StatisticsError:
-            continue
-    return {"municipality": code, "figures": figures}
+    return {"municipality": code, "figures": [c.as_dict() for c in _comparisons(_store(request), code)]}
 
 
 @router.post("/m/{code}/statistics/fetch", response_model=None)
@@ -109,7 +119,10 @@ async def statistics_fetch(request: Request, code: str, user: User = Depends(cur
         KuhrClient(getattr(state, "kuhr_url", None), **options) as kuhr,
     ):
         try:
-            report = fetch_statistics(_store(request), code, refresh=refresh, ssb=ssb, kuhr=kuhr)
+            # blocking network I/O runs in the thread pool, not on the event loop
+            report = await run_in_threadpool(
+                fetch_statistics, _store(request), code, refresh=refresh, ssb=ssb, kuhr=kuhr
+            )
         except StatisticsError as error:
             return redirect(f"/m/{code}/statistics", str(error), request)
     done = [t for t in report.tables if t.status is not Status.FAILED]
