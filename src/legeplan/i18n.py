@@ -329,6 +329,8 @@ NB: dict[str, str] = {
     "antall_regninger …).",
     "stats.error.kuhr_refused": "KUHR (takstbruk) avviste spørringen ({level} {codes}): HTTP {status}. Tallene er "
     "kanskje ikke publisert for dette nivået.",
+    "stats.error.kuhr_empty": "KUHR har ingen konsultasjonstakster for kommune {code} i {first}–{last} (tallene "
+    "kommer med forsinkelse, og små tall holdes tilbake); lagrede tall beholdes. Velg andre år med --kuhr-years.",
     "stats.error.municipality": "Ugyldig kommunenummer «{code}»: bruk fire sifre, f.eks. 1804.",
     "stats.error.not_cached": "Ingen lagrede tall fra {source} for kommune {code}. Kjør «legeplan statistics fetch "
     "-m {code}» (med nett) først.",

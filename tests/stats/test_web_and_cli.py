@@ -94,6 +94,12 @@ def test_cli_fetch_show_and_demand(fake_ssb: FakePxWeb, tmp_path: Path, monkeypa
     report = json.loads(first.output)
     assert [t["status"] for t in report["tables"]] == ["hentet"] * 5
     assert report["tables"][0]["citation"] == "SSB tabell 07459 (1.1.2024)"
+    assert all(t["first_fetch"] for t in report["tables"])
+    refreshed = runner.invoke(cli_app, ["statistics", "fetch", "-m", "1804", "--tables", "12005", "--refresh"])
+    assert "SSB tabell 12005 (31.12.2023): ingen endringer siden forrige henting." in refreshed.output
+    # KUHR has nothing for the default (recent) years in the recording: reported, and the cached years are kept
+    assert refreshed.exit_code == 1
+    assert "KUHR har ingen konsultasjonstakster for kommune 1804" in refreshed.output
     again = runner.invoke(cli_app, ["statistics", "fetch", "-m", "1804"])
     assert again.exit_code == 0
     assert "hurtigbuffer" in again.output

@@ -66,6 +66,7 @@ def _report_json(report: FetchReport) -> dict[str, object]:
                 "citation": t.citation,
                 "fetched_at": t.fetched_at,
                 "extracts": t.parts,
+                "first_fetch": t.first_fetch,
                 "changes": [{"label": c.label, "before": c.before, "after": c.after} for c in t.changes],
                 "message": t.message,
             }
@@ -144,8 +145,10 @@ def fetch(
                 console.print(f"Endret i {t.citation} siden forrige henting:")
                 for change in t.changes:
                     console.print(f"  {change.text}")
+            elif t.status is Status.FETCHED and t.first_fetch:
+                console.print(f"{t.citation}: hentet for første gang.")
             elif t.status is Status.FETCHED:
-                console.print(f"{t.citation}: ingen endringer siden forrige henting eller første henting.")
+                console.print(f"{t.citation}: ingen endringer siden forrige henting.")
         for t in report.tables:
             if t.status is Status.FAILED:
                 typer.echo(f"Feil ({t.table_id}): {t.message}", err=True)

@@ -55,6 +55,7 @@ class TableReport:
     changes: tuple[Change, ...] = ()
     message: str = ""
     fetched_at: str = ""
+    first_fetch: bool = False
 
     @property
     def citation(self) -> str:
@@ -196,6 +197,7 @@ def _fetch_ssb(
             parts=fetched.parts,
             changes=changes(before, after) if previous else (),
             fetched_at=saved.fetched_at.isoformat(timespec="seconds"),
+            first_fetch=previous is None,
         )
     assert last_error is not None
     raise last_error
@@ -228,6 +230,9 @@ def _fetch_kuhr(
         ],
         "landet": [r.model_dump(mode="json") for r in client.takstbruk(level="landet", from_year=first, to_year=last)],
     }
+    if not payload["kommune"]:
+        # Nothing published for these years (KUHR lags; small municipalities are suppressed): keep what is cached.
+        raise StatisticsError(text("stats.error.kuhr_empty", code=municipality, first=first, last=last))
     measured_years = [int(r["ar"]) for r in payload["kommune"] if isinstance(r.get("ar"), int)]
     period = str(max(measured_years)) if measured_years else None
     saved = store.save(
@@ -259,6 +264,7 @@ def _fetch_kuhr(
         parts=3,
         changes=changes(before, after) if previous else (),
         fetched_at=saved.fetched_at.isoformat(timespec="seconds"),
+        first_fetch=previous is None,
     )
 
 
