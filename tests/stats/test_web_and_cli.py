@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,11 +29,22 @@ from .conftest import KUHR_URL, SSB_URL, FakePxWeb, Sleeps
 PASSWORD = "riktig-passord-1"
 
 
-@pytest.fixture
-def web(tmp_path: Path, sleeps: Sleeps) -> Iterator[FastAPI]:
-    app = create_app(f"sqlite:///{tmp_path / 'web.sqlite'}", demo=True, demo_password="demo-passord-123")
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo municipality and an editor and a viewer for 3804, built once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("stats-web") / "web.sqlite"
+    app = create_app(f"sqlite:///{path}", demo=True, demo_password="demo-passord-123")
     app.state.web_store.add_user("redaktor", hash_password(PASSWORD), "editor", "3804")
     app.state.web_store.add_user("leser", hash_password(PASSWORD), "viewer", "3804")
+    app.state.storage.dispose()
+    return path
+
+
+@pytest.fixture
+def web(seeded: Path, tmp_path: Path, sleeps: Sleeps) -> Iterator[FastAPI]:
+    copy = tmp_path / "web.sqlite"
+    shutil.copyfile(seeded, copy)
+    app = create_app(f"sqlite:///{copy}", demo=True, demo_password="demo-passord-123")
     app.state.ssb_url = SSB_URL
     app.state.kuhr_url = KUHR_URL
     app.state.statistics_sleep = sleeps
