@@ -216,6 +216,9 @@ def dimension_command(
     seed: int | None = typer.Option(
         None, "--seed", help="Frø for tilfeldige tall, et heltall 0 eller større (gjentakbar)"
     ),
+    demand_by_age: bool = typer.Option(
+        False, "--demand-by-age", help="Vis også behov etter alder (befolkning × fastlegekontakter per innbygger)"
+    ),
 ) -> None:
     """Beregn hvor mange fastlegehjemler kommunen trenger år for år, og hvorfor."""
     from pydantic import ValidationError
@@ -279,6 +282,11 @@ def dimension_command(
         errors.print(f"[red]Feil:[/red] registeret og scenariet: {problems_text}", markup=True, highlight=False)
         raise typer.Exit(BAD_INPUT) from error
     result = dimension(scenario)
+    by_age = None
+    if demand_by_age:
+        from legeplan.cli.statistics_cmd import scenario_demand
+
+        by_age = scenario_demand(scenario)
     simulation: SimulationResult | None = None
     if simulate:
         try:
@@ -319,6 +327,8 @@ def dimension_command(
         document["figures"] = _figures_json(result, scenario, register, scenario_file)
         if simulation is not None:
             document["simulation"] = simulation.model_dump(mode="json")
+        if by_age is not None:
+            document["demand_by_age"] = by_age[0].model_dump(mode="json")
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     if wide:
@@ -330,6 +340,10 @@ def dimension_command(
         console.print(_age_table(result))
     for line in result.explanations:
         console.print(f"• {line}", highlight=False)
+    if by_age is not None:
+        from legeplan.cli.statistics_cmd import print_demand
+
+        print_demand(console, *by_age, name=scenario.name)
     if simulation is not None:
         console.print(_simulation_table(simulation))
         low, high = simulation.percentiles[0], simulation.percentiles[-1]

@@ -46,6 +46,10 @@ def _serve() -> None:
     from legeplan.cli import serve_cmd  # noqa: F401
 
 
+def _statistics() -> None:
+    from legeplan.cli import statistics_cmd  # noqa: F401
+
+
 def _builtin() -> None:
     """Commands defined in legeplan.cli.app itself."""
 
@@ -71,6 +75,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "report": LazyCommand("Lag Plan for legetjenesten som HTML, PDF eller Word (DOCX).", _report),
     "region": LazyCommand("Regional oversikt: stabilitet, ledighet, mobilitet, driftsformer og kompetanse.", _region),
     "serve": LazyCommand("Start webapplikasjonen.", _serve),
+    "statistics": LazyCommand(
+        "Offentlig statistikk rett fra kilden (SSB, KUHR), lagret med kilde og dato.", _statistics
+    ),
     "template": LazyCommand("Lag en tom mal med forklaringer for en inndatafil.", _plan),
     "version": LazyCommand("Vis versjonen av legeplan.", _builtin),
 }

@@ -214,5 +214,6 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(api.router)
     templates.env.globals["has_region"] = include_optional_router(app, "legeplan.web.region_routes")
+    templates.env.globals["has_statistics"] = include_optional_router(app, "legeplan.web.statistics_routes")
 
     return app

@@ -1,0 +1,237 @@
+"""Figures read from the statistics cache, each with its provenance (`Sourced`): population, population by age,
+the projection, fastlege key figures with county and country beside them, doctor FTEs and measured consultations.
+
+Nothing here goes on the network: a figure that is not cached raises `NotCachedError` telling the user to run
+`legeplan statistics fetch -m CODE`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from legeplan.i18n import text
+from legeplan.statistics.errors import StatisticsError
+from legeplan.statistics.jsonstat import Dataset, parse
+from legeplan.statistics.kuhr import TakstbrukRow, consultations_by_year
+from legeplan.statistics.provenance import Sourced, SourceKind
+from legeplan.statistics.service import KUHR, KUHR_TABLE, SSB
+from legeplan.statistics.tables import (
+    DOCTOR_FTE,
+    GP_LISTS,
+    POPULATION,
+    PROJECTION_TABLES,
+    TableDef,
+)
+from legeplan.storage.statistics_tables import CachedTable, StatisticsStore
+
+
+class NotCachedError(StatisticsError):
+    """The cache has no fetch of that table for that municipality."""
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A figure of one table: the table, the codes that pick it (besides region and time) and its name."""
+
+    table: TableDef
+    codes: dict[str, str]
+    label: str
+
+
+#: Key figures by name: fastlege figures from 12005, legeårsverk by function from 11996, population from 07459.
+KEY_FIGURES: dict[str, KeyFigure] = {
+    "folkemengde": KeyFigure(POPULATION, {}, "Folkemengde"),
+    "fastlegeavtaler": KeyFigure(GP_LISTS, {"ContentsCode": "KOSantallavtaler0001"}, "Antall fastlegeavtaler"),
+    "listelengde": KeyFigure(GP_LISTS, {"ContentsCode": "KOSgjsnlisteleng0000"}, "Gjennomsnittlig listelengde"),
+    "reservekapasitet": KeyFigure(GP_LISTS, {"ContentsCode": "KOSreservekapasi0000"}, "Reservekapasitet fastlege"),
+    "apne_lister": KeyFigure(GP_LISTS, {"ContentsCode": "KOSaapnelister0000"}, "Antall åpne fastlegelister"),
+    "uten_lege": KeyFigure(
+        GP_LISTS, {"ContentsCode": "KOSandelpasiente0000"}, "Andel pasienter på liste uten lege (prosent)"
+    ),
+    "konsultasjoner_per_person": KeyFigure(
+        GP_LISTS, {"ContentsCode": "KOSkonspasientpr0000"}, "Fastlegekonsultasjoner per person"
+    ),
+    "legeaarsverk_241": KeyFigure(DOCTOR_FTE, {"KOKfunksjon0000": "241"}, "Legeårsverk, diagnose og behandling"),
+    "legeaarsverk_232": KeyFigure(DOCTOR_FTE, {"KOKfunksjon0000": "232"}, "Legeårsverk, helsestasjon og skole"),
+    "legeaarsverk_233": KeyFigure(DOCTOR_FTE, {"KOKfunksjon0000": "233"}, "Legeårsverk, annet forebyggende"),
+    "legeaarsverk_253": KeyFigure(DOCTOR_FTE, {"KOKfunksjon0000": "253"}, "Legeårsverk, institusjon"),
+}
+
+
+def _cached(store: StatisticsStore, tables: Sequence[TableDef], code: str) -> tuple[CachedTable, Dataset]:
+    cached = store.latest(SSB, tuple(t.id for t in tables), code)
+    if cached is None:
+        raise NotCachedError(text("stats.error.not_cached", source=f"SSB tabell {tables[-1].id}", code=code))
+    return cached, parse(cached.payload)
+
+
+def _sourced(cached: CachedTable, value: object, region: str, period: str | None, table: TableDef) -> Sourced[float]:
+    from legeplan.statistics.service import date_text, parse_date_text
+
+    when = date_text(table, period) if period else cached.data_date_text
+    assert isinstance(value, float | int)
+    return Sourced(
+        float(value),
+        SourceKind.STATISTICS,
+        f"SSB tabell {cached.table_id}",
+        parse_date_text(when),
+        when,
+        cached.fetched_at,
+        region,
+    )
+
+
+def _periods(dataset: Dataset, table: TableDef, region: str, codes: dict[str, str]) -> list[str]:
+    found = {
+        row[table.time_dimension]
+        for row, value in dataset.rows()
+        if value is not None
+        and row.get(table.region_dimension) == region
+        and all(row.get(k) == v for k, v in codes.items())
+    }
+    return sorted(found)
+
+
+def figure(
+    store: StatisticsStore, code: str, key: str, *, year: int | None = None, region: str | None = None
+) -> Sourced[float]:
+    """A key figure (see KEY_FIGURES) for the municipality `code` — or `region` (its county or the country, in the
+    table's own codes) — in `year` (default: the newest year with a value)."""
+    try:
+        chosen = KEY_FIGURES[key]
+    except KeyError:
+        raise StatisticsError(text("stats.error.unknown_figure", name=key, known=", ".join(KEY_FIGURES))) from None
+    cached, dataset = _cached(store, (chosen.table,), code)
+    where = region or code
+    periods = _periods(dataset, chosen.table, where, chosen.codes)
+    wanted = str(year) if year is not None else (periods[-1] if periods else None)
+    if wanted is None or wanted not in periods:
+        raise StatisticsError(
+            text(
+                "stats.error.no_value",
+                source=f"SSB tabell {cached.table_id}",
+                what=f"{chosen.label} {year or ''}".strip(),
+                region=where,
+            )
+        )
+    total = dataset.total(**{chosen.table.region_dimension: where, chosen.table.time_dimension: wanted, **chosen.codes})
+    return _sourced(cached, total, where, wanted, chosen.table)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A key figure for the municipality beside its county and the country (None where the table has none)."""
+
+    key: str
+    label: str
+    municipality: Sourced[float]
+    county: Sourced[float] | None
+    country: Sourced[float] | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "municipality": self.municipality.as_dict(),
+            "county": self.county.as_dict() if self.county else None,
+            "country": self.country.as_dict() if self.country else None,
+        }
+
+
+def comparison(store: StatisticsStore, code: str, key: str, *, year: int | None = None) -> Comparison:
+    """Municipality, county and country for one key figure, all for the municipality's year."""
+    own = figure(store, code, key, year=year)
+    chosen = KEY_FIGURES[key]
+    year_of = int(own.data_date_text[-4:]) if re.search(r"\d{4}$", own.data_date_text) else year
+    results: list[Sourced[float] | None] = []
+    for region in (chosen.table.county_of(code), chosen.table.country_code):
+        if region is None:
+            results.append(None)
+            continue
+        try:
+            results.append(figure(store, code, key, year=year_of, region=region))
+        except StatisticsError:
+            results.append(None)
+    return Comparison(key, chosen.label, own, results[0], results[1])
+
+
+def population(store: StatisticsStore, code: str, *, year: int | None = None) -> Sourced[int]:
+    """Inhabitants 1 January (07459, summed over sex and age)."""
+    result = figure(store, code, "folkemengde", year=year)
+    return result.with_value(round(result.value))
+
+
+def _age(code: str) -> int:
+    match = re.match(r"\d+", code)
+    if match is None:
+        raise StatisticsError(text("stats.error.jsonstat_value", value=repr(code)))
+    return int(match.group())
+
+
+def population_by_age(store: StatisticsStore, code: str, *, year: int | None = None) -> Sourced[dict[int, float]]:
+    """Inhabitants by single year of age (105 = 105 years and older), 1 January of `year` (default newest)."""
+    total = figure(store, code, "folkemengde", year=year)
+    _, dataset = _cached(store, (POPULATION,), code)
+    period = total.data_date_text[-4:]
+    by_age: dict[int, float] = {}
+    for row, value in dataset.rows():
+        if value is None or row.get("Region") != code or row.get("Tid") != period:
+            continue
+        age = _age(row["Alder"])
+        by_age[age] = by_age.get(age, 0.0) + value
+    return total.with_value(dict(sorted(by_age.items())))
+
+
+def projection_by_age(
+    store: StatisticsStore, code: str, *, alternative: str = "MMMM"
+) -> Sourced[dict[int, dict[int, float]]]:
+    """The newest cached projection for one alternative: {year: {single age: persons}} (sexes summed)."""
+    cached, dataset = _cached(store, PROJECTION_TABLES, code)
+    table_def = next(t for t in PROJECTION_TABLES if t.id == cached.table_id)
+    result: dict[int, dict[int, float]] = {}
+    for row, value in dataset.rows():
+        if value is None or row.get("Region") != code or row.get("ContentsCode") != alternative:
+            continue
+        year = int(row["Tid"][:4])
+        ages = result.setdefault(year, {})
+        age = _age(row["Alder"])
+        ages[age] = ages.get(age, 0.0) + value
+    if not result:
+        raise StatisticsError(
+            text(
+                "stats.error.no_value",
+                source=f"SSB tabell {cached.table_id}",
+                what=f"alternativ {alternative}",
+                region=code,
+            )
+        )
+    return Sourced(
+        dict(sorted(result.items())),
+        SourceKind.STATISTICS,
+        f"SSB tabell {table_def.id} ({alternative})",
+        cached.data_date,
+        cached.data_date_text,
+        cached.fetched_at,
+        code,
+    )
+
+
+def consultations(store: StatisticsStore, code: str, *, level: str = "kommune") -> Sourced[dict[int, int]]:
+    """GP consultations per year measured in KUHR (bills with a consultation fee code, practitioner's municipality;
+    level 'kommune', 'fylke' or 'landet')."""
+    cached = store.latest(KUHR, KUHR_TABLE, code)
+    if cached is None:
+        raise NotCachedError(text("stats.error.not_cached", source="KUHR (takstbruk)", code=code))
+    payload = cached.payload if isinstance(cached.payload, dict) else {}
+    rows = [TakstbrukRow.model_validate(row) for row in payload.get(level, [])]
+    return Sourced(
+        consultations_by_year(rows),
+        SourceKind.STATISTICS,
+        "KUHR (NAV/Helfo) takstbruk",
+        None,
+        cached.data_date_text,
+        cached.fetched_at,
+        code if level == "kommune" else level,
+    )
