@@ -3,6 +3,7 @@
 from legeplan.cli import (  # noqa: F401
     capacity_cmd,
     plan_cmd,
+    plan_text_cmd,
     region_cmd,
     register_cmd,
     report_cmd,

@@ -6,26 +6,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from legeplan.actions import ActionPlanError, example_action_plan, load_action_plan
-from legeplan.capacity import ScenarioError, example_scenario, load_scenario
 from legeplan.cli.app import app
-from legeplan.duties import DutiesInputError, load_institutions
-from legeplan.economics import EconomicsInputError, load_assumptions
-from legeplan.legevakt.io import RotaFileError, load_problem, read_rota
-from legeplan.legevakt.load import analyse_load
-from legeplan.legevakt.model import Assignment, RotaSolution
-from legeplan.register.demo import demo_register
-from legeplan.report.build import PlanInputs, build_plan
-from legeplan.report.consistency import CheckSetError, example_check_set, load_check_set, run_check_set
-from legeplan.report.render import ReportRenderError, render
-from legeplan.report.sources import LegevaktNorm, LegevaktNormError, load_legevakt_norm, simulate_from_register
-from legeplan.storage import open_storage
+
+if TYPE_CHECKING:
+    from legeplan.legevakt import LoadReport
+    from legeplan.report.inputs import PlanInputs
+    from legeplan.report.norm import LegevaktNorm
 
 FORMATS = (".html", ".htm", ".pdf", ".docx")
 #: Fixed seed so the plan's simulation is the same on every run.
@@ -34,6 +26,13 @@ T = TypeVar("T")
 
 
 def _demo_inputs(generated: date) -> PlanInputs:
+    from legeplan.actions import example_action_plan
+    from legeplan.capacity import example_scenario
+    from legeplan.plan.text import demo_text_folder, read_text_folder
+    from legeplan.register.demo import demo_register
+    from legeplan.report.consistency import example_check_set, run_check_set
+    from legeplan.report.inputs import PlanInputs
+
     register = demo_register()
     checks = run_check_set(example_check_set("sandefjord"))
     return PlanInputs(
@@ -44,11 +43,15 @@ def _demo_inputs(generated: date) -> PlanInputs:
         consistency_findings=checks.findings,
         consistency_checked=checks.checked,
         consistency_subject=checks.source,
+        text=read_text_folder(demo_text_folder()),
     )
 
 
 def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs:
     """The register from storage, with earlier snapshots as history (trend, stability and turnover)."""
+    from legeplan.report.inputs import PlanInputs
+    from legeplan.storage import open_storage
+
     storage = open_storage()
     try:
         register = storage.load_register(code, as_of=as_of)
@@ -80,8 +83,12 @@ def _read(path: Path, option: str, loader: Callable[[Path], T], errors: tuple[ty
         ) from error
 
 
-def _rota_load(problem_file: Path, rota_file: Path, norm: LegevaktNorm) -> Any:
+def _rota_load(problem_file: Path, rota_file: Path, norm: LegevaktNorm) -> LoadReport:
     """The per-doctor load of a solved rota (problem .toml/.json and rota .csv/.xlsx/.json)."""
+    from legeplan.legevakt.io import RotaFileError, load_problem, read_rota
+    from legeplan.legevakt.load import analyse_load
+    from legeplan.legevakt.model import Assignment, RotaSolution
+
     problem = _read(problem_file, "--rota-problem", load_problem, (RotaFileError,))
 
     def assignments(path: Path) -> list[Assignment]:
@@ -127,8 +134,28 @@ def report(
     simulation_runs: int = typer.Option(
         1000, "--simulation-runs", min=0, max=100_000, help="Kjøringer i simuleringen av ledige hjemler (0: ingen)"
     ),
+    text: Path | None = typer.Option(
+        None,
+        "--text",
+        help="Mappe med kommunens egen tekst, én Markdown-fil per kapittel (lages med legeplan plan init)",
+        file_okay=False,
+    ),
+    internal: bool = typer.Option(
+        False, "--internal", help="Intern versjon: tabeller per lege viser legenes navn (den offentlige viser ingen)"
+    ),
 ) -> None:
     """Lag Plan for legetjenesten som HTML, PDF eller Word (DOCX)."""
+    from legeplan.actions import ActionPlanError, load_action_plan
+    from legeplan.capacity import ScenarioError, load_scenario
+    from legeplan.duties import DutiesInputError, load_institutions
+    from legeplan.economics import EconomicsInputError, load_assumptions
+    from legeplan.plan.text import PlanTextError, read_text_folder
+    from legeplan.report.build import build_plan
+    from legeplan.report.consistency import CheckSetError, load_check_set, run_check_set
+    from legeplan.report.inputs import simulate_from_register
+    from legeplan.report.norm import LegevaktNormError, load_legevakt_norm
+    from legeplan.report.render import ReportRenderError, render
+
     console = Console(stderr=True)
     if out.suffix.lower() not in FORMATS:
         raise typer.BadParameter(f"{out}: ukjent format, bruk .html, .pdf eller .docx", param_hint="--out")
@@ -173,6 +200,9 @@ def report(
         changes["legevakt_norm"] = _read(legevakt_norm, "--legevakt-norm", load_legevakt_norm, (LegevaktNormError,))
     if rota is not None and rota_problem is not None:
         changes["legevakt_load"] = _rota_load(rota_problem, rota, changes.get("legevakt_norm", inputs.legevakt_norm))
+    if text is not None:
+        changes["text"] = _read(text, "--text", read_text_folder, (PlanTextError,))
+    changes["internal"] = internal
     inputs = replace(inputs, **changes)
     if simulation_runs:
         # From the register's state on its date (hjemler, vacancies, GP ages); a scenario adds new hjemler.
@@ -192,7 +222,10 @@ def report(
         transient=True,
     ) as progress:
         task = progress.add_task("Bygger planen", total=None)
-        document = build_plan(inputs)
+        try:
+            document = build_plan(inputs)
+        except PlanTextError as error:
+            raise typer.BadParameter(str(error), param_hint="--text") from error
 
         def advance(step: int, total: int, text: str) -> None:
             progress.update(task, description=text, completed=step - 1, total=total)
