@@ -3,8 +3,9 @@ chapter, kept outside the generated document so it survives every regeneration."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.console import Console
@@ -14,7 +15,9 @@ from legeplan.cli.app import app
 from legeplan.i18n import text as message
 
 if TYPE_CHECKING:
+    from legeplan.plan.lifecycle import PlanVersion
     from legeplan.report.facts import PlanFacts
+    from legeplan.storage.repository import Storage
 
 plan_app = typer.Typer(
     help="Planteksten: kommunens egen tekst i Plan for legetjenesten, én Markdown-fil per kapittel.",
@@ -22,6 +25,7 @@ plan_app = typer.Typer(
 )
 app.add_typer(plan_app, name="plan")
 console = Console()
+T = TypeVar("T")
 
 
 def _facts(municipality: str | None, demo: bool) -> PlanFacts:
@@ -111,3 +115,121 @@ def plan_variables(
     for name, meaning in TEXT_VARIABLES.items():
         table.add_row(f"{{{{ {name} }}}}", values[name], meaning)
     console.print(table)
+
+
+def _storage_call(action: Callable[[Storage], T]) -> T:
+    """Runs `action` on the configured database and closes it again."""
+    from legeplan.storage import open_storage
+
+    storage = open_storage()
+    try:
+        return action(storage)
+    finally:
+        storage.dispose()
+
+
+@plan_app.command("save")
+def plan_save(
+    municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+    folder: Path = typer.Option(Path("plantekst"), "--dir", help="Mappen med tekstfilene", file_okay=False),
+    author: str = typer.Option(..., "--author", help="Hvem som lagrer (navn eller brukernavn)"),
+) -> None:
+    """Lagre tekstmappen i databasen som en ny versjon (hvem og når blir lagret)."""
+    from legeplan.plan.text import PlanTextError, read_text_folder
+    from legeplan.storage.plan_texts import save_plan_text
+
+    try:
+        source = read_text_folder(folder)
+    except PlanTextError as error:
+        raise typer.BadParameter(str(error), param_hint="--dir") from error
+    files = {chapter_id: file.text for chapter_id, file in source.files.items()}
+    saved = _storage_call(lambda storage: save_plan_text(storage, municipality, files, author.strip() or "ukjent"))
+    console.print(f"Lagret versjon {saved.version} ({saved.describe()}) med {len(files)} kapitler.")
+
+
+@plan_app.command("versions")
+def plan_versions_cmd(
+    municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+) -> None:
+    """Vis lagrede versjoner av planteksten: hvem, når og status."""
+    from legeplan.storage.plan_texts import plan_versions
+
+    versions = _storage_call(lambda storage: plan_versions(storage, municipality))
+    if not versions:
+        console.print(f"Kommune {municipality} har ingen lagret plantekst.")
+        return
+    table = Table(title=f"Plantekst for kommune {municipality}")
+    for column in ("Versjon", "Lagret", "Av", "Status", "Data per"):
+        table.add_column(column)
+    for each in versions:
+        table.add_row(
+            str(each.version),
+            each.saved_at.strftime("%d.%m.%Y %H:%M"),
+            each.author,
+            each.describe(),
+            each.register_as_of.strftime("%d.%m.%Y") if each.register_as_of else "",
+        )
+    console.print(table)
+
+
+@plan_app.command("status")
+def plan_status(
+    municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+    state: str = typer.Option(..., "--state", help="utkast, høring eller vedtatt"),
+    when: str = typer.Option(..., "--date", help="Dato for høringen eller vedtaket (ÅÅÅÅ-MM-DD)"),
+    case_number: str | None = typer.Option(None, "--case", help="Saksnummer («24/1234»)"),
+    author: str = typer.Option(..., "--author", help="Hvem som endrer status"),
+) -> None:
+    """Flytt planen utkast → høring → vedtatt. Vedtak fryser registerdatoen tallene i planen hentes fra."""
+    from datetime import date
+
+    from legeplan.plan.lifecycle import PlanLifecycleError, PlanState
+    from legeplan.storage.plan_texts import set_plan_state
+
+    try:
+        new_state = PlanState(state.strip().lower().replace("horing", "høring"))
+    except ValueError as error:
+        raise typer.BadParameter(f"{state!r}: bruk utkast, høring eller vedtatt", param_hint="--state") from error
+    try:
+        on = date.fromisoformat(when)
+    except ValueError as error:
+        raise typer.BadParameter(f"{when!r} er ikke en dato (ÅÅÅÅ-MM-DD)", param_hint="--date") from error
+
+    def change(storage: Storage) -> PlanVersion:
+        frozen = None
+        if new_state is PlanState.ADOPTED:
+            dates = storage.snapshot_dates(municipality)
+            frozen = max((each for each in dates if each <= on), default=None)
+        return set_plan_state(
+            storage, municipality, new_state, author=author, when=on, case_number=case_number, register_as_of=frozen
+        )
+
+    try:
+        saved = _storage_call(change)
+    except (PlanLifecycleError, LookupError) as error:
+        raise typer.BadParameter(str(error), param_hint="--state") from error
+    frozen_text = f"; tallene er frosset per {saved.register_as_of:%d.%m.%Y}" if saved.register_as_of else ""
+    console.print(f"Versjon {saved.version}: {saved.describe()}{frozen_text}.")
+
+
+@plan_app.command("export")
+def plan_export(
+    municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+    folder: Path = typer.Option(Path("plantekst"), "--dir", help="Mappen tekstfilene skrives til"),
+    version: int | None = typer.Option(None, "--version", min=1, help="Versjonen (standard: siste)"),
+    force: bool = typer.Option(False, "--force", help="Skriv over filer som finnes"),
+) -> None:
+    """Skriv en lagret versjon av teksten til en mappe, for å redigere videre."""
+    from legeplan.plan.outline import file_name
+    from legeplan.storage.plan_texts import plan_version
+
+    found = _storage_call(lambda storage: plan_version(storage, municipality, version))
+    if found is None:
+        raise typer.BadParameter(f"fant ingen lagret plantekst for kommune {municipality}", param_hint="--version")
+    folder.mkdir(parents=True, exist_ok=True)
+    for chapter_id, markdown in found.files.items():
+        path = folder / file_name(chapter_id)
+        if path.exists() and not force:
+            raise typer.BadParameter(f"{path} finnes; bruk --force for å skrive over", param_hint="--dir")
+        path.write_text(markdown, encoding="utf-8")
+    console.print(f"Skrev versjon {found.version} ({found.describe()}) til {folder}.")

@@ -48,12 +48,20 @@ def _demo_inputs(generated: date) -> PlanInputs:
 
 
 def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs:
-    """The register from storage, with earlier snapshots as history (trend, stability and turnover)."""
+    """The register from storage, with earlier snapshots as history (trend, stability and turnover), and the latest
+    stored plan text (`legeplan plan save`). An adopted plan is made from the register date frozen at adoption
+    unless --as-of says otherwise, and its cover says «Vedtatt …, sak …»."""
+    from legeplan.plan.outline import file_name
+    from legeplan.plan.text import PlanTextSource, SourceFile
     from legeplan.report.inputs import PlanInputs
     from legeplan.storage import open_storage
+    from legeplan.storage.plan_texts import plan_version
 
     storage = open_storage()
     try:
+        stored = plan_version(storage, code)
+        if as_of is None and stored is not None and stored.register_as_of is not None:
+            as_of = stored.register_as_of
         register = storage.load_register(code, as_of=as_of)
         history = tuple(
             storage.load_register(code, as_of=when) for when in storage.snapshot_dates(code) if when < register.as_of
@@ -64,11 +72,23 @@ def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs
         ) from error
     finally:
         storage.dispose()
+    text = None
+    if stored is not None:
+        origin = f"databasen, versjon {stored.version}"
+        text = PlanTextSource(
+            folder=origin,
+            files={
+                chapter_id: SourceFile(path=f"{origin}: {file_name(chapter_id)}", text=markdown)
+                for chapter_id, markdown in stored.files.items()
+            },
+        )
     return PlanInputs(
         register=register,
         generated=generated,
         history=history,
         previous_register=history[0] if history else None,
+        text=text,
+        subtitle=f"{stored.describe()}. Datagrunnlag per {register.as_of:%d.%m.%Y}" if stored is not None else "",
     )
 
 
