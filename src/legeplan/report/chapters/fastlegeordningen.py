@@ -155,6 +155,7 @@ def dimensioning_blocks(scenario: Scenario, result: DimensioningResult) -> list[
                 caption="Behov for fastlegehjemler",
                 chart=LineChart(
                     title="Fastlegehjemler: behov og dagens antall",
+                    integer=True,
                     y_label="Hjemler",
                     x=[float(row.year) for row in rows],
                     series=[
