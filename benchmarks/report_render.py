@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from legeplan.cli.report_cmd import DEMO_SEED, _demo_inputs
 from legeplan.report import build_plan, render_docx, render_html, render_pdf
 from legeplan.report.charts import bar_chart
-from legeplan.report.sources import simulate_from_register
+from legeplan.report.inputs import simulate_from_register
 
 
 def baseline_chart() -> str:

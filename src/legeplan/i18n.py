@@ -34,6 +34,12 @@ NB: dict[str, str] = {
     "region.show": "Vis",
     "region.contents": "Innhold",
     "region.source": "Kilde:",
+    "plan.init.written": "Skrev {count} filer i {folder}",
+    "plan.init.kept": "{count} filer fantes fra før og er ikke endret (bruk --force for å skrive dem på nytt)",
+    "plan.init.next": (
+        "Skriv kommunens tekst i filene og lag planen med: legeplan report {source} --text {folder} --out plan.pdf"
+    ),
+    "plan.variables.title": "Tall som kan brukes i planteksten som {{ navn }}",
     "nav.skip": "Hopp til innhold",
     "nav.main": "Hovedmeny",
     "login.title": "Logg inn",

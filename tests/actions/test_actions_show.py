@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from legeplan.actions import FollowUp, example_action_plan, save_action_plan
 from legeplan.cli import app
 from legeplan.register.demo import demo_register
-from legeplan.report.sources import duties_blocks
+from legeplan.report.chapters.institusjon import duties_blocks
 
 runner = CliRunner(env={"COLUMNS": "200"})
 

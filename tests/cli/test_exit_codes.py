@@ -67,6 +67,10 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
         (BAD_INPUT, ["region", "list", "--dataset", MISSING]),
     ],
     "serve": [(BAD_INPUT, ["serve", "--port", "0"])],
+    "plan": [
+        (OK, ["plan", "init", "--demo", "--dir", "{tmp}/plantekst"]),
+        (BAD_INPUT, ["plan", "init"]),
+    ],
     "statistics": [
         (OK, ["statistics", "demand", "--example", "bodo", "--json"]),
         (BAD_INPUT, ["statistics", "demand", "--example", "bodo", "--rates", "tull"]),

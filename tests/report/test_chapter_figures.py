@@ -31,7 +31,7 @@ def _figures(chapter: Chapter) -> list[Figure]:
 
 
 def _text(chapter: Chapter) -> str:
-    return " ".join(block.text for block in chapter.blocks if isinstance(block, Paragraph))
+    return " ".join(block.text for block in chapter.all_blocks() if isinstance(block, Paragraph))
 
 
 def _legevakt_figure(doc: PlanDocument) -> Figure:

@@ -22,7 +22,7 @@ def test_demo_report_html(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "--demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    assert "9 kapitler" in " ".join(result.output.split())
+    assert "21 kapitler" in " ".join(result.output.split())
     assert "Sandefjord kommune (demo)" in html
     assert "1,6 %" in html  # free capacity, seed 001
     assert "Ledige hjemler framover (simulering)" in html
@@ -35,7 +35,8 @@ def test_demo_report_docx(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     word = docx.Document(str(out))
     assert len(word.inline_shapes) >= 5
-    assert any(p.text == "9 Tiltaksplan" for p in word.paragraphs)
+    assert any(p.text == "21 Konklusjoner og prioriterte tiltak" for p in word.paragraphs)
+    assert any(p.text == "21.3 Tiltaksplan" for p in word.paragraphs)
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from legeplan.register.models import PositionStatus, Register
 from legeplan.report.build import PlanInputs, build_plan
 from legeplan.report.charts import LineChart, Series, _line_y_range
 from legeplan.report.document import Figure, Table
-from legeplan.report.sources import simulate_from_register
+from legeplan.report.inputs import simulate_from_register
 
 
 def _absence_blocks(inputs: PlanInputs) -> list[object]:
     document = build_plan(inputs)
-    chapter = next(c for c in document.chapters if c.id == "fravaersdekning")
-    return list(chapter.blocks)
+    chapter = next(c for c in document.chapters if c.id == "vikardekning")
+    return chapter.all_blocks()
 
 
 def test_demo_simulation_starts_at_the_registers_vacancies() -> None:

@@ -46,6 +46,10 @@ def _serve() -> None:
     from legeplan.cli import serve_cmd  # noqa: F401
 
 
+def _plan_text() -> None:
+    from legeplan.cli import plan_text_cmd  # noqa: F401
+
+
 def _statistics() -> None:
     from legeplan.cli import statistics_cmd  # noqa: F401
 
@@ -71,6 +75,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "actions": LazyCommand("Tiltaksplan: styringsmål, tiltak, kostnad og status.", _plan),
     "check-plan": LazyCommand(
         "Regn etter summer, prosenter og gjennomsnitt i en plan og vis det som ikke stemmer.", _plan
+    ),
+    "plan": LazyCommand(
+        "Planteksten: kommunens egen tekst i Plan for legetjenesten, én Markdown-fil per kapittel.", _plan_text
     ),
     "report": LazyCommand("Lag Plan for legetjenesten som HTML, PDF eller Word (DOCX).", _report),
     "region": LazyCommand("Regional oversikt: stabilitet, ledighet, mobilitet, driftsformer og kompetanse.", _region),

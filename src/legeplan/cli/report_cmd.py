@@ -15,8 +15,9 @@ from legeplan.cli.app import app
 from legeplan.cli.errors import BAD_INPUT, show_progress
 
 if TYPE_CHECKING:
-    from legeplan.report.build import PlanInputs
-    from legeplan.report.sources import LegevaktNorm
+    from legeplan.legevakt import LoadReport
+    from legeplan.report.inputs import PlanInputs
+    from legeplan.report.norm import LegevaktNorm
 
 # Everything of the plan (matplotlib, WeasyPrint, python-docx, the engines) is imported inside the functions.
 
@@ -29,9 +30,10 @@ T = TypeVar("T")
 def _demo_inputs(generated: date) -> PlanInputs:
     from legeplan.actions import example_action_plan
     from legeplan.capacity import example_scenario
+    from legeplan.plan.text import demo_text_folder, read_text_folder
     from legeplan.register.demo import demo_register
-    from legeplan.report.build import PlanInputs
     from legeplan.report.consistency import example_check_set, run_check_set
+    from legeplan.report.inputs import PlanInputs
 
     register = demo_register()
     checks = run_check_set(example_check_set("sandefjord"))
@@ -43,16 +45,25 @@ def _demo_inputs(generated: date) -> PlanInputs:
         consistency_findings=checks.findings,
         consistency_checked=checks.checked,
         consistency_subject=checks.source,
+        text=read_text_folder(demo_text_folder()),
     )
 
 
 def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs:
-    """The register from storage, with earlier snapshots as history (trend, stability and turnover)."""
-    from legeplan.report.build import PlanInputs
+    """The register from storage, with earlier snapshots as history (trend, stability and turnover), and the latest
+    stored plan text (`legeplan plan save`). An adopted plan is made from the register date frozen at adoption
+    unless --as-of says otherwise, and its cover says «Vedtatt …, sak …»."""
+    from legeplan.plan.outline import file_name
+    from legeplan.plan.text import PlanTextSource, SourceFile
+    from legeplan.report.inputs import PlanInputs
     from legeplan.storage import open_storage
+    from legeplan.storage.plan_texts import plan_version
 
     storage = open_storage()
     try:
+        stored = plan_version(storage, code)
+        if as_of is None and stored is not None and stored.register_as_of is not None:
+            as_of = stored.register_as_of
         register = storage.load_register(code, as_of=as_of)
         history = tuple(
             storage.load_register(code, as_of=when) for when in storage.snapshot_dates(code) if when < register.as_of
@@ -63,11 +74,23 @@ def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs
         ) from error
     finally:
         storage.dispose()
+    text = None
+    if stored is not None:
+        origin = f"databasen, versjon {stored.version}"
+        text = PlanTextSource(
+            folder=origin,
+            files={
+                chapter_id: SourceFile(path=f"{origin}: {file_name(chapter_id)}", text=markdown)
+                for chapter_id, markdown in stored.files.items()
+            },
+        )
     return PlanInputs(
         register=register,
         generated=generated,
         history=history,
         previous_register=history[0] if history else None,
+        text=text,
+        subtitle=f"{stored.describe()}. Datagrunnlag per {register.as_of:%d.%m.%Y}" if stored is not None else "",
     )
 
 
@@ -82,7 +105,7 @@ def _read(path: Path, option: str, loader: Callable[[Path], T], errors: tuple[ty
         ) from error
 
 
-def _rota_load(problem_file: Path, rota_file: Path, norm: LegevaktNorm) -> Any:
+def _rota_load(problem_file: Path, rota_file: Path, norm: LegevaktNorm) -> LoadReport:
     """The per-doctor load of a solved rota (problem .toml/.json and rota .csv/.xlsx/.json)."""
     from pydantic import ValidationError
 
@@ -139,6 +162,15 @@ def report(
     simulation_runs: int = typer.Option(
         1000, "--simulation-runs", min=0, max=100_000, help="Kjøringer i simuleringen av ledige hjemler (0: ingen)"
     ),
+    text: Path | None = typer.Option(
+        None,
+        "--text",
+        help="Mappe med kommunens egen tekst, én Markdown-fil per kapittel (lages med legeplan plan init)",
+        file_okay=False,
+    ),
+    internal: bool = typer.Option(
+        False, "--internal", help="Intern versjon: tabeller per lege viser legenes navn (den offentlige viser ingen)"
+    ),
 ) -> None:
     """Lag Plan for legetjenesten som HTML, PDF eller Word (DOCX)."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -147,10 +179,12 @@ def report(
     from legeplan.capacity import ScenarioError, load_scenario
     from legeplan.duties import DutiesInputError, load_institutions
     from legeplan.economics import EconomicsInputError, load_assumptions
+    from legeplan.plan.text import PlanTextError, read_text_folder
     from legeplan.report.build import build_plan
     from legeplan.report.consistency import CheckSetError, load_check_set, run_check_set
+    from legeplan.report.inputs import simulate_from_register
+    from legeplan.report.norm import LegevaktNormError, load_legevakt_norm
     from legeplan.report.render import ReportRenderError, render
-    from legeplan.report.sources import LegevaktNormError, load_legevakt_norm, simulate_from_register
 
     console = Console(stderr=True)
     if out.suffix.lower() not in FORMATS:
@@ -196,6 +230,9 @@ def report(
         changes["legevakt_norm"] = _read(legevakt_norm, "--legevakt-norm", load_legevakt_norm, (LegevaktNormError,))
     if rota is not None and rota_problem is not None:
         changes["legevakt_load"] = _rota_load(rota_problem, rota, changes.get("legevakt_norm", inputs.legevakt_norm))
+    if text is not None:
+        changes["text"] = _read(text, "--text", read_text_folder, (PlanTextError,))
+    changes["internal"] = internal
     inputs = replace(inputs, **changes)
     if inputs.scenario is not None:
         # The scenario holds only assumptions; today's facts (hjemler, lists, ages, planned hjemler, the base year's
@@ -222,7 +259,10 @@ def report(
         disable=not show_progress(),
     ) as progress:
         task = progress.add_task("Bygger planen", total=None)
-        document = build_plan(inputs)
+        try:
+            document = build_plan(inputs)
+        except PlanTextError as error:
+            raise typer.BadParameter(str(error), param_hint="--text") from error
 
         def advance(step: int, total: int, text: str) -> None:
             progress.update(task, description=text, completed=step - 1, total=total)

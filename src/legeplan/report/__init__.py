@@ -1,26 +1,31 @@
 """The plan document: charts, a format-neutral document model, the municipal plan builder and renderers.
 
-Other report variants (the regional report in legeplan.region) build their own `PlanDocument` with
-`variant="region"` and their own chapters, and reuse `render_html`, `render_pdf`, `render_docx` and the chart
-functions unchanged.
+Layout: `inputs` (PlanInputs), `facts` (the quantities every chapter shares, computed once from the engines),
+`chapters/<one module per chapter>` (data calls and layout, each returns a `Chapter`), `build` (assembles the
+`PlanDocument`), `render/{html,pdf,docx}` (one built document, three formats). Other report variants (the regional
+report in legeplan.region) build their own `PlanDocument` with `variant="region"` and reuse the renderers.
 """
 
-from legeplan.report.build import CHAPTERS, PlanInputs, build_plan
+from legeplan.report.build import CHAPTERS, build_plan
 from legeplan.report.document import (
     Block,
     BulletList,
     Callout,
     Chapter,
     Figure,
+    FindingItem,
+    Findings,
     KeyFigure,
     KeyFigureGrid,
     Paragraph,
     PlanDocument,
+    Prose,
     Section,
     Table,
 )
+from legeplan.report.inputs import PlanInputs
+from legeplan.report.norm import LegevaktNorm
 from legeplan.report.render import ReportRenderError, render, render_docx, render_html, render_pdf
-from legeplan.report.sources import LegevaktNorm
 
 __all__ = [
     "CHAPTERS",
@@ -29,12 +34,15 @@ __all__ = [
     "Callout",
     "Chapter",
     "Figure",
+    "FindingItem",
+    "Findings",
     "KeyFigure",
     "KeyFigureGrid",
     "LegevaktNorm",
     "Paragraph",
     "PlanDocument",
     "PlanInputs",
+    "Prose",
     "ReportRenderError",
     "Section",
     "Table",

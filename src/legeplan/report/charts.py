@@ -72,6 +72,8 @@ class _Spec(BaseModel):
     x_label: str = ""
     #: Shown under the chart inside the image, so the figure keeps its source when copied out of the document.
     source: str = ""
+    #: The values are counts (doctors, hjemler): the value axis gets whole-number ticks only.
+    integer: bool = False
 
 
 def _fail(field: str, message: str) -> ChartError:
@@ -249,6 +251,12 @@ def _legend_columns(labels: Sequence[str]) -> int:
     return 1
 
 
+def _whole_numbers(spec: _Spec, axis: Any) -> None:
+    """Counted things (doctors, hjemler) get whole-number ticks: no «2,5 leger» on the axis."""
+    if spec.integer:
+        axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _draw_bar(spec: BarChart) -> Figure:
     figure, axes = _new_figure(
         spec,
@@ -268,6 +276,7 @@ def _draw_bar(spec: BarChart) -> Figure:
         _category_ticks(axes, spec.categories, spec.x_label)
         axes.grid(axis="y", color=GRID_COLOUR)
         axes.yaxis.set_major_formatter(FuncFormatter(_axis_number))
+    _whole_numbers(spec, axes.xaxis if spec.horizontal else axes.yaxis)
     if len(spec.values) <= MAX_VALUE_LABELS:  # beyond that the labels overlap, and text layout dominates the cost
         axes.bar_label(bars, labels=[_format_value(spec.value_format, v) for v in spec.values], padding=2, fontsize=8)
     handles: list[Any] = []
@@ -344,6 +353,7 @@ def _draw_line(spec: LineChart) -> Figure:
     axes.grid(axis="y", color=GRID_COLOUR)
     axes.yaxis.set_major_formatter(FuncFormatter(_axis_number))
     axes.set_ylim(*_line_y_range(spec))
+    _whole_numbers(spec, axes.yaxis)
     if spec.x_is_year:
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -365,6 +375,7 @@ def _draw_pyramid(spec: AgePyramid) -> Figure:
     largest = max([*spec.women, *spec.men, 1])
     axes.set_xlim(-largest * 1.25, largest * 1.25)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _axis_number(abs(value))))
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # people: whole numbers
     axes.axvline(0, color="#7b8794", linewidth=0.8)
     axes.grid(axis="x", color=GRID_COLOUR)
     axes.legend(frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, fontsize=8.5)
@@ -394,6 +405,7 @@ def _draw_stacked(spec: StackedBarChart) -> Figure:
         _category_ticks(axes, spec.categories, spec.x_label)
         axes.grid(axis="y", color=GRID_COLOUR)
         axes.yaxis.set_major_formatter(FuncFormatter(_axis_number))
+    _whole_numbers(spec, axes.xaxis if spec.horizontal else axes.yaxis)
     if spec.show_totals:
         for position, total in zip(positions, bottoms, strict=True):
             label = _axis_number(total)

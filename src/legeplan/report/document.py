@@ -116,7 +116,35 @@ class Figure(_Block):
     alt: str = ""
 
 
-Block = Annotated[Paragraph | BulletList | Callout | KeyFigureGrid | Table | Figure, Field(discriminator="kind")]
+class Prose(_Block):
+    """The municipality's own text (Markdown, figures already filled in); `origin` names the file it came from."""
+
+    kind: Literal["prose"] = "prose"
+    markdown: str = Field(min_length=1)
+    origin: str = ""
+
+
+class FindingItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    tone: Literal["info", "warning"] = "info"
+    #: Where the finding is discussed («kapittel 7»), shown in the summary.
+    reference: str = ""
+
+
+class Findings(_Block):
+    """Written findings from the numbers, each with its source (Funn i tallgrunnlaget)."""
+
+    kind: Literal["findings"] = "findings"
+    title: str = "Funn i tallgrunnlaget"
+    items: list[FindingItem] = Field(min_length=1)
+
+
+Block = Annotated[
+    Paragraph | BulletList | Callout | KeyFigureGrid | Table | Figure | Prose | Findings, Field(discriminator="kind")
+]
 
 
 class Section(BaseModel):

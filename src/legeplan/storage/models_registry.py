@@ -3,7 +3,12 @@
 import importlib
 import importlib.util
 
-TABLE_MODULES = ("legeplan.storage.tables", "legeplan.storage.web_tables", "legeplan.storage.statistics_tables")
+TABLE_MODULES = (
+    "legeplan.storage.tables",
+    "legeplan.storage.web_tables",
+    "legeplan.storage.statistics_tables",
+    "legeplan.storage.plan_tables",
+)
 
 
 def import_all() -> None:

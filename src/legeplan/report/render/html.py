@@ -1,0 +1,42 @@
+"""The plan as one self-contained HTML page (CSS and SVG charts inline); also the input to the PDF."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from jinja2 import Environment, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from legeplan.report.charts import to_svg
+from legeplan.report.document import Figure, PlanDocument, norwegian_date, numbering
+from legeplan.report.markdown import to_html
+from legeplan.report.render.common import untitled
+
+
+def template_text(name: str) -> str:
+    return resources.files("legeplan.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _markdown(text: str) -> Markup:
+    # markdown-it escapes raw HTML in the municipality's text (html=False), so the result is safe to insert.
+    return Markup(to_html(text))
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
+    environment.globals["date"] = norwegian_date
+    environment.globals["block_id"] = id
+    environment.globals["markdown"] = _markdown
+    return environment
+
+
+def _figure_svg(figure: Figure) -> str:
+    return to_svg(untitled(figure))
+
+
+def render_html(doc: PlanDocument) -> str:
+    """The whole plan as one self-contained HTML page (CSS and SVG charts inline)."""
+    template = _environment().from_string(template_text("plan.html.j2"))
+    return template.render(doc=doc, css=template_text("plan.css"), labels=numbering(doc), svg=_figure_svg)
