@@ -487,7 +487,8 @@ async def import_confirm(request: Request, user: User = Depends(current_user)) -
 
 def _scenario(request: Request, user: User, code: str, scenario_id: int, role: str = "viewer") -> Any:
     require_scope(user, code, role)
-    saved = web_store(request).scenario(scenario_id)
+    # An id beyond the database's integer range is simply not found (SQLite would raise OverflowError).
+    saved = web_store(request).scenario(scenario_id) if 0 < scenario_id < 2**63 else None
     if saved is None or saved.municipality_code != code:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     return saved
