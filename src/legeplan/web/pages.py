@@ -1017,10 +1017,10 @@ def audit_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
     """An entry's changes as (field, before, after) rows with Norwegian field labels where the catalogue has them."""
     rows = []
     for path, before, after in flatten(entry.before, entry.after):
-        last = path.rsplit(".", 1)[-1]
+        prefix, _dot, last = path.rpartition(".")
         label = text(f"field.{last}")
-        shown = path if label == f"field.{last}" else path.rsplit(".", 1)[0] + (" · " if "." in path else "") + label
-        rows.append((shown.lstrip(" ·"), _audit_value(before), _audit_value(after)))
+        label = last if label == f"field.{last}" else label
+        rows.append((f"{prefix} · {label}" if prefix else label, _audit_value(before), _audit_value(after)))
     return rows
 
 
