@@ -247,3 +247,23 @@ def test_new_user_with_a_weak_password_or_look_alike_name_is_refused(login: Logi
     twin = client.post("/admin/users", data={**form, "username": "Redaktor", "password": "Blå-fjord-sykkel-9"})
     assert twin.status_code == 400 and "for likt «redaktor»" in twin.text
     assert app.state.web_store.user_with_hash("Redaktor") is None
+
+
+def test_an_imported_register_follows_the_same_text_rules(app: FastAPI, tmp_path: Path) -> None:
+    from legeplan.register.io import write_xlsx
+
+    register = app.state.storage.load_register("3804")
+    offices = list(register.offices)
+    offices[0] = offices[0].model_copy(update={"name": "Skjult\u202etekst"})
+    path = write_xlsx(register.model_copy(update={"offices": tuple(offices)}), tmp_path / "r.xlsx")
+    client = TestClient(app)
+    token = client.post("/api/login", json={"username": "redaktor", "password": "riktig-passord-1"}).json()
+    answer = client.post(
+        "/api/register/import",
+        files={"file": ("r.xlsx", path.read_bytes(), "x")},
+        headers={"X-CSRF-Token": token["csrf_token"]},
+    )
+    assert answer.status_code == 422
+    (issue,) = answer.json()["issues"]
+    assert issue["column"] == f"offices[{offices[0].id}].name" and "ugyldige tegn" in issue["message"]
+    assert app.state.storage.load_register("3804") == register

@@ -206,12 +206,18 @@ class SecurityStore:
                 or 0
             )
 
-    def purge_sessions(self, older_than: timedelta) -> None:
-        """Forget sessions that ended (expired or revoked) more than `older_than` ago."""
+    def purge(self, older_than: timedelta) -> None:
+        """Forget sessions that ended (expired or revoked) and login counters untouched for `older_than`."""
         cutoff = _now() - older_than
         with self.storage.session() as session:
             session.execute(
                 delete(SessionRow).where(or_(SessionRow.expires_at < cutoff, SessionRow.revoked_at < cutoff))
+            )
+            session.execute(
+                delete(LoginAttemptRow).where(
+                    LoginAttemptRow.last_attempt < cutoff,
+                    or_(LoginAttemptRow.blocked_until.is_(None), LoginAttemptRow.blocked_until < cutoff),
+                )
             )
 
     # --- login throttling ----------------------------------------------------------------------------------------

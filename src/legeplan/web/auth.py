@@ -138,6 +138,7 @@ def start_session(request: Request, user: User) -> str:
     security = security_of(request)
     if state is not None and state.token is not None:
         security.revoke_session(state.token)
+    security.purge(timedelta(days=30))
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     data: dict[str, Any] = {"csrf": csrf}

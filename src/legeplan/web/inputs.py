@@ -181,3 +181,30 @@ def password_problem(password: str, username: str = "") -> str | None:
     if len(set(lowered)) < 5:
         return text("input.password_pattern")
     return None
+
+
+def clean_tree(value: object, path: str = "") -> tuple[object, list[tuple[str, str]]]:
+    """Every string in a JSON-like tree through `clean_field` (named by its key): the cleaned tree and a list of
+    (path, problem). Used for imported registers, whose names never pass through a form."""
+    problems: list[tuple[str, str]] = []
+    if isinstance(value, str):
+        name = path.rsplit(".", 1)[-1]
+        try:
+            return clean_field(name, value), problems
+        except InputError as error:
+            return value, [(path, str(error))]
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            out[key], found = clean_tree(item, f"{path}.{key}" if path else str(key))
+            problems.extend(found)
+        return out, problems
+    if isinstance(value, list | tuple):
+        items = []
+        for index, item in enumerate(value):
+            key = item.get("id") if isinstance(item, dict) else None
+            cleaned, found = clean_tree(item, f"{path}[{key if key is not None else index}]")
+            items.append(cleaned)
+            problems.extend(found)
+        return items, problems
+    return value, problems

@@ -58,7 +58,7 @@ from legeplan.web.forms import (
     replace_entity,
     sentence,
 )
-from legeplan.web.inputs import InputError, clean_text, password_problem, username_problem
+from legeplan.web.inputs import InputError, clean_text, clean_tree, password_problem, username_problem
 from legeplan.web.jobs import RotaJobs
 
 router = APIRouter()
@@ -403,6 +403,12 @@ def preview_import(
         return None, None, [vars(issue) for issue in error.issues]
     except ValueError as error:
         return None, None, [{"source": filename, "row": None, "column": None, "message": str(error)}]
+    dump = register.model_dump(mode="json")
+    cleaned, problems = clean_tree(dump)
+    if problems:
+        return None, None, [{"source": filename, "row": None, "column": p, "message": m} for p, m in problems]
+    if cleaned != dump:  # text that was not NFC-normalised
+        register = Register.model_validate(cleaned)
     if not can_see(user, register.municipality.code):
         message = text("imp.out_of_scope", code=register.municipality.code)
         return None, None, [{"source": filename, "row": None, "column": None, "message": message}]
