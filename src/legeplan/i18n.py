@@ -267,6 +267,7 @@ NB: dict[str, str] = {
     "qwer).",
     "users.password_hint": "Passord (minst 12 tegn)",
     "users.change_role": "Endre rolle",
+    "users.access_of": "Tilgangsnivå for {name}",
     "users.role_changed": "Rollen er endret, og brukerens innlogginger er avsluttet.",
     "users.not_self_role": "Du kan ikke endre din egen rolle.",
     "account.title": "Min konto",
