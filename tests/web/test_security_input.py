@@ -9,12 +9,14 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from legeplan.i18n import text
 from legeplan.legevakt import example_problem, rota_csv
 from legeplan.legevakt import write_xlsx as write_rota_xlsx
 from legeplan.legevakt.baseline import round_robin_rota
@@ -267,3 +269,22 @@ def test_an_imported_register_follows_the_same_text_rules(app: FastAPI, tmp_path
     (issue,) = answer.json()["issues"]
     assert issue["column"] == f"offices[{offices[0].id}].name" and "ugyldige tegn" in issue["message"]
     assert app.state.storage.load_register("3804") == register
+
+
+def test_an_unexpected_error_is_a_norwegian_page_with_the_security_headers(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from legeplan.web import views
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("internal detail that must not leak")
+
+    monkeypatch.setattr(views, "dashboard", broken)
+    client = TestClient(app, raise_server_exceptions=False)
+    client.post("/login", data={"username": "leser", "password": "riktig-passord-1"})
+    page = client.get("/m/3804")
+    assert page.status_code == 500 and "Det oppstod en feil på serveren" in page.text
+    assert "internal detail" not in page.text and "Traceback" not in page.text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    api = client.get("/api/municipalities/3804/key-figures")
+    assert api.status_code == 500 and api.json() == {"detail": text("error.internal")}

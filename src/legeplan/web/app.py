@@ -37,6 +37,7 @@ from legeplan.web.security import (
     SecurityHeadersMiddleware,
     ServerSessionMiddleware,
     SessionConfig,
+    security_headers,
     session_state,
 )
 
@@ -228,9 +229,12 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, _exc: Exception) -> Response:
+        """An unexpected error: a Norwegian message, no stack trace. This handler runs outside the middleware, so it
+        sets the security headers itself."""
+        headers = security_headers(https)
         if _wants_json(request):
-            return JSONResponse({"detail": text("error.internal")}, status_code=500)
-        return _error_page(request, 500, text("error.internal"))
+            return JSONResponse({"detail": text("error.internal")}, status_code=500, headers=headers)
+        return _error_page(request, 500, text("error.internal"), headers)
 
     def _error_page(request: Request, status: int, message: Any, headers: Any = None) -> Response:
         user: User | None = getattr(request.state, "user", None)
