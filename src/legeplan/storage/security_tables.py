@@ -220,6 +220,16 @@ class SecurityStore:
                 )
             )
 
+    # --- two-factor secrets ----------------------------------------------------------------------------------------
+
+    def totp_secret(self, user_id: int) -> str | None:
+        with self.storage.session() as session:
+            return session.scalar(select(UserRow.totp_secret).where(UserRow.id == user_id))
+
+    def set_totp_secret(self, user_id: int, secret: str | None) -> None:
+        with self.storage.session() as session:
+            session.execute(update(UserRow).where(UserRow.id == user_id).values(totp_secret=secret))
+
     # --- login throttling ----------------------------------------------------------------------------------------
 
     def reserve_attempt(self, keys: Sequence[tuple[str, ThrottleRule]]) -> None:

@@ -35,6 +35,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     municipality_code: Mapped[str | None] = mapped_column(String(4), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    #: Base32 TOTP secret when two-factor login is on (admins may turn it on under «Min konto»).
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AuditRow(Base):

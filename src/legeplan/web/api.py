@@ -20,6 +20,7 @@ from legeplan.web import views
 from legeplan.web.auth import (
     can_see,
     check_csrf,
+    check_totp,
     current_user,
     end_session,
     require_role,
@@ -50,6 +51,7 @@ class LoginRequest(BaseModel):
 
     username: str = Field(max_length=100)
     password: str = Field(max_length=256)
+    totp: str | None = Field(default=None, max_length=10, description="Two-factor code, for users who turned it on")
 
 
 class UserOut(BaseModel):
@@ -101,6 +103,8 @@ def api_login(request: Request, body: LoginRequest) -> LoginResponse:
     user = throttled_login(request, body.username, body.password)
     if user is None:
         raise HTTPException(status_code=401, detail=text("login.failed"))
+    if not check_totp(request, user, body.totp or ""):
+        raise HTTPException(status_code=401, detail=text("totp.missing"))
     return LoginResponse(csrf_token=start_session(request, user), user=_user_out(user))
 
 

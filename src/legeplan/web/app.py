@@ -29,7 +29,7 @@ from legeplan.register.models import Register
 from legeplan.storage import Storage
 from legeplan.storage.security_tables import SecurityStore
 from legeplan.storage.web_tables import User, WebStore
-from legeplan.web.auth import CSRF_HEADER, LoginRequired, csrf_token, hash_password, store_of
+from legeplan.web.auth import CSRF_HEADER, TOTP_PENDING, LoginRequired, csrf_token, hash_password, store_of
 from legeplan.web.jobs import RotaJobs
 from legeplan.web.security import (
     AuditMiddleware,
@@ -242,7 +242,8 @@ def create_app(
             # Errors raised before the login dependency ran (bad query parameters): still show the user's menu.
             state = session_state(request.scope)
             record = state.record if state is not None else None
-            user = store_of(request).get_user(record.user_id) if record is not None else None
+            live = record is not None and not record.data.get(TOTP_PENDING)
+            user = store_of(request).get_user(record.user_id) if record is not None and live else None
         return templates.TemplateResponse(
             request,
             "error.html",

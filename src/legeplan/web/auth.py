@@ -43,6 +43,11 @@ CLIENT_RULE = ThrottleRule(
     "client", free=30, base=timedelta(seconds=5), cap=timedelta(minutes=15), window=timedelta(hours=24)
 )
 
+#: Two-factor codes for one user: five wrong codes, then a block of 1 minute doubling up to 1 hour.
+TOTP_RULE = ThrottleRule("totp", free=5, base=timedelta(minutes=1), cap=timedelta(hours=1), window=timedelta(hours=24))
+#: Session data key of a login that passed the password but still needs the two-factor code.
+TOTP_PENDING = "totp_pending"
+
 _hasher = PasswordHasher()
 # A real hash to verify against when the user does not exist, so timing does not reveal valid usernames.
 _DUMMY_HASH = _hasher.hash("legeplan-dummy-password")
@@ -132,8 +137,9 @@ def session_config(request: Request) -> SessionConfig:
     return config
 
 
-def start_session(request: Request, user: User) -> str:
-    """End the current session (if any) and start a new one for `user` with a new CSRF token; returns the token."""
+def start_session(request: Request, user: User, *, pending_totp: bool = False) -> str:
+    """End the current session (if any) and start a new one for `user` with a new CSRF token; returns the token.
+    With `pending_totp` the session only lets the user enter the two-factor code (`current_user` refuses it)."""
     state = session_state(request.scope)
     security = security_of(request)
     if state is not None and state.token is not None:
@@ -141,7 +147,7 @@ def start_session(request: Request, user: User) -> str:
     security.purge(timedelta(days=30))
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
-    data: dict[str, Any] = {"csrf": csrf}
+    data: dict[str, Any] = {"csrf": csrf, TOTP_PENDING: True} if pending_totp else {"csrf": csrf}
     security.create_session(
         token, user.id, user.username, session_config(request).absolute, client_address(request), data
     )
@@ -152,8 +158,52 @@ def start_session(request: Request, user: User) -> str:
         state.new_token = token
         state.original = dict(data)
         state.ended = False
-    request.state.user = user
+    if not pending_totp:
+        request.state.user = user
     return csrf
+
+
+def totp_matches(secret: str, code: str) -> bool:
+    """A six-digit code of the current 30-second step (or the one before or after, for clock drift)."""
+    import pyotp
+
+    code = code.strip().replace(" ", "")
+    return len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def check_totp(request: Request, user: User, code: str) -> bool:
+    """The user's two-factor code, throttled per user in the database and audited; True when it is right (or the
+    user has no second factor)."""
+    security = security_of(request)
+    secret = security.totp_secret(user.id)
+    if secret is None:
+        return True
+    key = f"totp:{user.id}"
+    try:
+        security.reserve_attempt([(key, TOTP_RULE)])
+    except ThrottledError as blocked:
+        raise HTTPException(
+            status_code=429,
+            detail=text("login.locked_seconds", seconds=blocked.retry_after_s),
+            headers={"Retry-After": str(blocked.retry_after_s)},
+        ) from blocked
+    if totp_matches(secret, code):
+        security.attempt_succeeded(reset=[key], refund=[])
+        return True
+    store_of(request).audit(
+        user.username, user.municipality_code, text("audit.action.totp_failed"), f"user/{user.username}", None, None
+    )
+    return False
+
+
+def pending_totp_user(request: Request) -> User | None:
+    """The user of a session that passed the password step and waits for the two-factor code."""
+    state = session_state(request.scope)
+    record = state.record if state is not None else None
+    if record is None or not record.data.get(TOTP_PENDING):
+        return None
+    user = store_of(request).get_user(record.user_id)
+    return user if user is not None and user.username == record.username else None
 
 
 def end_session(request: Request) -> None:
@@ -188,7 +238,7 @@ def current_user(request: Request) -> User:
     state = session_state(request.scope)
     record = state.record if state is not None else None
     user = store_of(request).get_user(record.user_id) if record is not None else None
-    if user is None or record is None or user.username != record.username:
+    if user is None or record is None or user.username != record.username or record.data.get(TOTP_PENDING):
         raise LoginRequired()
     request.state.user = user
     return user

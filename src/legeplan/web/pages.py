@@ -36,15 +36,18 @@ from legeplan.web import views
 from legeplan.web.auth import (
     LoginRequired,
     can_see,
+    check_totp,
     checked_form,
     current_user,
     end_session,
     hash_password,
+    pending_totp_user,
     require_role,
     require_scope,
     security_of,
     start_session,
     throttled_login,
+    totp_matches,
     verify_password,
 )
 from legeplan.web.forms import (
@@ -155,6 +158,33 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", status_code=error.status_code, error=error.detail, username=username)
     if user is None:
         return render(request, "login.html", status_code=400, error=text("login.failed"), username=username)
+    if security_of(request).totp_secret(user.id) is not None:
+        start_session(request, user, pending_totp=True)
+        return redirect("/login/totp")
+    start_session(request, user)
+    return redirect("/")
+
+
+@router.get("/login/totp", response_model=None)
+def login_totp_page(request: Request) -> Response:
+    if pending_totp_user(request) is None:
+        return redirect("/login")
+    return render(request, "login_totp.html", error=None)
+
+
+@router.post("/login/totp", response_model=None)
+async def login_totp(request: Request) -> Response:
+    """The second step for users with two-factor login: the code from the authenticator app."""
+    form = await checked_form(request)
+    user = pending_totp_user(request)
+    if user is None:
+        return redirect("/login")
+    try:
+        right = check_totp(request, user, str(form.get("code", "")))
+    except HTTPException as error:
+        return render(request, "login_totp.html", status_code=error.status_code, error=error.detail)
+    if not right:
+        return render(request, "login_totp.html", status_code=400, error=text("totp.wrong"))
     start_session(request, user)
     return redirect("/")
 
@@ -963,9 +993,66 @@ async def user_role(request: Request, user_id: int, user: User = Depends(current
     return redirect("/admin/users", text("users.role_changed"), request)
 
 
+def _account(request: Request, user: User, status_code: int = 200, **context: Any) -> HTMLResponse:
+    enabled = security_of(request).totp_secret(user.id) is not None
+    new_secret = request.session.get("totp_new")
+    uri = None
+    if new_secret and not enabled:
+        import pyotp
+
+        uri = pyotp.TOTP(str(new_secret)).provisioning_uri(name=user.username, issuer_name="legeplan")
+    context.setdefault("errors", {})
+    return render(
+        request,
+        "account.html",
+        status_code=status_code,
+        totp_enabled=enabled,
+        totp_secret=new_secret,
+        totp_uri=uri,
+        **context,
+    )
+
+
 @router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
-    return render(request, "account.html", errors={})
+    return _account(request, user)
+
+
+@router.post("/account/totp/start", response_class=HTMLResponse)
+async def account_totp_start(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    """Admins: a new TOTP secret, kept in the session until a code from the app confirms it."""
+    import pyotp
+
+    await checked_form(request)
+    require_role(user, "admin")
+    request.session["totp_new"] = pyotp.random_base32()
+    return _account(request, user)
+
+
+@router.post("/account/totp/confirm", response_model=None)
+async def account_totp_confirm(request: Request, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    require_role(user, "admin")
+    secret = request.session.get("totp_new")
+    if not secret or not totp_matches(str(secret), str(form.get("code", ""))):
+        return _account(request, user, status_code=400, errors={"code": text("totp.wrong")})
+    security_of(request).set_totp_secret(user.id, str(secret))
+    request.session.pop("totp_new", None)
+    audit(request, user, user.municipality_code, text("audit.action.totp_enabled"), f"user/{user.username}", None, None)
+    return redirect("/account", text("totp.enabled"), request)
+
+
+@router.post("/account/totp/off", response_model=None)
+async def account_totp_off(request: Request, user: User = Depends(current_user)) -> Response:
+    """Turning two-factor login off needs the password."""
+    form = await checked_form(request)
+    if verify_password(web_store(request), user.username, str(form.get("current_password", ""))) is None:
+        return _account(request, user, status_code=400, errors={"totp_password": text("account.wrong_password")})
+    security_of(request).set_totp_secret(user.id, None)
+    audit(
+        request, user, user.municipality_code, text("audit.action.totp_disabled"), f"user/{user.username}", None, None
+    )
+    return redirect("/account", text("totp.disabled"), request)
 
 
 @router.post("/account/password", response_model=None)
@@ -980,7 +1067,7 @@ async def account_password(request: Request, user: User = Depends(current_user))
     if weak is not None:
         errors["new_password"] = weak
     if errors:
-        return render(request, "account.html", status_code=400, errors=errors)
+        return _account(request, user, status_code=400, errors=errors)
     web_store(request).set_password_hash(user.id, hash_password(str(form.get("new_password", ""))))
     security_of(request).revoke_user_sessions(user.id)
     start_session(request, user)

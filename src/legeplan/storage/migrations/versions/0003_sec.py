@@ -71,6 +71,8 @@ def upgrade() -> None:
         sa.Column("blocked_until", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("key"),
     )
+    with op.batch_alter_table("web_user", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
     with op.batch_alter_table("web_audit", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_web_audit_username"), ["username"], unique=False)
         batch_op.create_index(batch_op.f("ix_web_audit_action"), ["action"], unique=False)
@@ -82,6 +84,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_web_audit_action"))
         batch_op.drop_index(batch_op.f("ix_web_audit_username"))
     op.drop_table("web_login_attempt")
+    with op.batch_alter_table("web_user", schema=None) as batch_op:
+        batch_op.drop_column("totp_secret")
     with op.batch_alter_table("web_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_session_user_id"))
     op.drop_table("web_session")
