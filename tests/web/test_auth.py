@@ -97,23 +97,29 @@ def test_admin_creates_users_with_validation_next_to_the_field(login: Login, app
     client, token = login("admin")
     bad = client.post(
         "/admin/users",
-        data={"csrf_token": token, "username": "ny", "password": "kort", "role": "sjef", "municipality_code": "38"},
+        data={
+            "csrf_token": token,
+            "username": "nyleser",
+            "password": "kort",
+            "role": "sjef",
+            "municipality_code": "38",
+        },
     )
     assert bad.status_code == 400
-    assert "minst 10 tegn" in bad.text and "Ugyldig valg" in bad.text and "Ukjent kommunenummer" in bad.text
-    assert app.state.web_store.user_with_hash("ny") is None
+    assert "minst 12 tegn" in bad.text and "Ugyldig valg" in bad.text and "Ukjent kommunenummer" in bad.text
+    assert app.state.web_store.user_with_hash("nyleser") is None
     good = client.post(
         "/admin/users",
         data={
             "csrf_token": token,
-            "username": "ny",
+            "username": "nyleser",
             "password": "langt-passord",
             "role": "viewer",
             "municipality_code": "3804",
         },
     )
     assert good.status_code == 303
-    assert app.state.web_store.user_with_hash("ny") is not None
+    assert app.state.web_store.user_with_hash("nyleser") is not None
 
 
 def test_municipal_admin_cannot_create_users_elsewhere(login: Login, app: FastAPI) -> None:

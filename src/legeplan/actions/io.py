@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from legeplan.actions.model import ActionPlan, CostKind
 from legeplan.documents import check_size, read_document
 from legeplan.i18n import validation_message
+from legeplan.safe_cells import text_cells
 
 
 class ActionPlanError(ValueError):
@@ -183,6 +184,8 @@ def _save_xlsx(plan: ActionPlan, path: Path) -> None:
     for sheet, widths in ((goals, [6, 30, 80]), (measures, [6, 10, 70, 20, 16, 18, 12, 12, 12, 8, 30, 14, 40])):
         for index, width in enumerate(widths):
             sheet.column_dimensions[chr(ord("A") + index)].width = width
+    for sheet in book.worksheets:
+        text_cells(sheet)
     book.save(path)
 
 

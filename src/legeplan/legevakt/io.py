@@ -22,6 +22,7 @@ from legeplan.documents import read_document
 from legeplan.i18n import decimal, number, validation_message
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Role, RotaProblem, RotaSolution
+from legeplan.safe_cells import neutralise, text_cells
 
 ROTA_COLUMNS = ("dato", "vakt", "start", "slutt", "lege", "navn", "rolle")
 _ALIASES = {
@@ -119,7 +120,7 @@ def rota_csv(problem: RotaProblem, assignments: Iterable[Assignment]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=ROTA_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_rows(problem, assignments))
+    writer.writerows({k: neutralise(v) for k, v in row.items()} for row in _rows(problem, assignments))
     return buffer.getvalue()
 
 
@@ -143,6 +144,7 @@ def write_xlsx(problem: RotaProblem, assignments: Iterable[Assignment], path: Pa
         for time_column in (3, 4):
             if inst is not None:
                 sheet.cell(excel_row, time_column).number_format = "yyyy-mm-dd hh:mm"
+    text_cells(sheet)
     for column, width in zip("ABCDEFG", (12, 12, 18, 18, 10, 24, 10), strict=True):
         sheet.column_dimensions[column].width = width
     workbook.save(path)

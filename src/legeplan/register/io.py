@@ -44,6 +44,7 @@ from legeplan.register.models import (
     Sex,
     SpecialistStatus,
 )
+from legeplan.safe_cells import neutralise, text_cells
 
 #: Uploads larger than this are refused before parsing (the web app and the CLI share the limit).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -757,6 +758,7 @@ def write_xlsx(register: Register | None, path: Path | str) -> Path:
         worksheet = workbook.create_sheet(name)
         for row in table:
             worksheet.append(row)
+        text_cells(worksheet)
         _style_header(worksheet)
     path = Path(path)
     workbook.save(path)
@@ -770,7 +772,7 @@ def write_csv(register: Register, path: Path | str) -> Path:
     for name, table in register_rows(register).items():
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerows([["" if v is None else v for v in row] for row in table])
+        writer.writerows([["" if v is None else neutralise(v) for v in row] for row in table])
         texts[f"{name}.csv"] = buffer.getvalue()
     if path.suffix.lower() == ".zip":
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -56,6 +56,10 @@ _RC: Any = {
     "text.color": TEXT_COLOUR,
     "svg.fonttype": "none",  # real <text>: searchable, selectable, smaller and faster than glyph paths
     "svg.hashsalt": "legeplan",  # deterministic element ids
+    # Names from the register reach the charts: a name with $…$ must be drawn as typed, never parsed as mathtext
+    # (a broken expression would otherwise stop the page), and never handed to LaTeX.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 

@@ -8,6 +8,7 @@ TABLE_MODULES = (
     "legeplan.storage.web_tables",
     "legeplan.storage.statistics_tables",
     "legeplan.storage.plan_tables",
+    "legeplan.storage.security_tables",
 )
 
 

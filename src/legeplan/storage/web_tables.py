@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from legeplan.storage.audit_diff import changes
 from legeplan.storage.base import Base
 from legeplan.storage.repository import Storage
 
@@ -34,6 +35,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     municipality_code: Mapped[str | None] = mapped_column(String(4), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    #: Base32 TOTP secret when two-factor login is on (admins may turn it on under «Min konto»).
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AuditRow(Base):
@@ -43,9 +46,9 @@ class AuditRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=_now, index=True)
-    username: Mapped[str] = mapped_column(String(100))
+    username: Mapped[str] = mapped_column(String(100), index=True)
     municipality_code: Mapped[str | None] = mapped_column(String(4), nullable=True, index=True)
-    action: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(100), index=True)
     entity: Mapped[str] = mapped_column(String(200))
     before_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     after_json: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -159,6 +162,14 @@ class WebStore:
             if row is not None:
                 row.password_hash = password_hash
 
+    def set_role(self, user_id: int, role: str) -> None:
+        if role not in ROLES:
+            raise ValueError(f"ukjent rolle {role!r}; bruk {', '.join(ROLES)}")
+        with self.storage.session() as session:
+            row = session.get(UserRow, user_id)
+            if row is not None:
+                row.role = role
+
     def list_users(self) -> list[User]:
         with self.storage.session() as session:
             return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
@@ -175,7 +186,13 @@ class WebStore:
 
     def audit(
         self, username: str, municipality_code: str | None, action: str, entity: str, before: Any, after: Any
-    ) -> None:
+    ) -> bool:
+        """Log an event. A change is stored as a field-level diff (only the fields that changed, before and after);
+        a change where nothing changed is not logged (returns False)."""
+        if before is not None and after is not None:
+            before, after = changes(before, after)
+            if before is None and after is None:
+                return False
         with self.storage.session() as session:
             session.add(
                 AuditRow(
@@ -187,6 +204,7 @@ class WebStore:
                     after_json=_dump(after),
                 )
             )
+        return True
 
     def audit_log(self, municipality_code: str | None = None, limit: int = 200) -> list[AuditEntry]:
         """Newest first; with a code, only that municipality's entries."""

@@ -3,28 +3,33 @@ pages, and the same engines. Writes need the X-CSRF-Token header returned by POS
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from legeplan.capacity import DimensioningResult, ScenarioError
 from legeplan.i18n import text
 from legeplan.legevakt import example_problem
 from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.models import Municipality, Register
+from legeplan.storage.security_tables import AuditFilter
 from legeplan.storage.web_tables import User
 from legeplan.web import views
 from legeplan.web.auth import (
     can_see,
     check_csrf,
+    check_totp,
     current_user,
-    login_session,
+    end_session,
     require_role,
     require_scope,
+    security_of,
+    start_session,
     throttled_login,
 )
+from legeplan.web.inputs import InputError, clean_text
 from legeplan.web.pages import (
     _rota,
     _scenario,
@@ -42,8 +47,11 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 
 class LoginRequest(BaseModel):
-    username: str
-    password: str
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(max_length=100)
+    password: str = Field(max_length=256)
+    totp: str | None = Field(default=None, max_length=10, description="Two-factor code, for users who turned it on")
 
 
 class UserOut(BaseModel):
@@ -63,9 +71,15 @@ class ScenarioOut(BaseModel):
     body: dict[str, Any]
 
 
+#: The rota sources an API client may name. Never a path: the value only selects a shipped example by name.
+RotaSource = Literal["small", "register"]
+
+
 class RotaRequest(BaseModel):
-    example: str = Field(
-        default="small", description="A shipped example problem, or 'register' for the register's doctors"
+    model_config = ConfigDict(extra="forbid")
+
+    example: RotaSource = Field(
+        default="small", description="The shipped example problem 'small', or 'register' for the register's doctors"
     )
     time_limit_s: float = Field(default=10.0, ge=1, le=600)
 
@@ -89,13 +103,19 @@ def api_login(request: Request, body: LoginRequest) -> LoginResponse:
     user = throttled_login(request, body.username, body.password)
     if user is None:
         raise HTTPException(status_code=401, detail=text("login.failed"))
-    return LoginResponse(csrf_token=login_session(request, user), user=_user_out(user))
+    if not check_totp(request, user, body.totp or ""):
+        raise HTTPException(status_code=401, detail=text("totp.missing"))
+    return LoginResponse(csrf_token=start_session(request, user), user=_user_out(user))
 
 
 @router.post("/logout", status_code=204)
 def api_logout(request: Request, user: User = Depends(current_user)) -> None:
+    """End the session: the token is revoked on the server, so a saved copy of the cookie no longer works."""
     check_csrf(request)
-    request.session.clear()
+    end_session(request)
+    web_store(request).audit(
+        user.username, user.municipality_code, text("audit.action.logout"), f"user/{user.username}", None, None
+    )
 
 
 @router.get("/me", response_model=UserOut)
@@ -170,6 +190,17 @@ def scenario_update(
     """Change scenario fields (same fields and checks as the edit form); 422 names each bad field."""
     check_csrf(request)
     saved = _scenario(request, user, code, scenario_id, "editor")
+    if len(changes) > 50:
+        raise HTTPException(status_code=422, detail=text("error.bad_request"))
+    for name, value in changes.items():
+        try:
+            clean_text(name, 100)
+            if isinstance(value, str):
+                changes[name] = clean_text(value, 200)
+        except InputError as error:
+            raise HTTPException(
+                status_code=422, detail=text("error.bad_parameter", name=name[:40], message=str(error))
+            ) from error
     form = {k: str(v) for k, v in {**saved.body, **changes}.items() if not isinstance(v, dict | list)}
     updated, errors = update_scenario_body(saved.body, form)
     if errors:
@@ -213,8 +244,17 @@ def rota_status(request: Request, code: str, job_id: str, user: User = Depends(c
 
 
 @router.get("/audit")
-def audit_log(request: Request, user: User = Depends(current_user)) -> list[dict[str, Any]]:
+def audit_log(
+    request: Request,
+    page: int = Query(1, ge=1, le=100_000),
+    who: str = Query("", alias="user", max_length=200),
+    action: str = Query("", max_length=200),
+    user: User = Depends(current_user),
+) -> list[dict[str, Any]]:
+    """The audit log, newest first, 100 entries a page; changes are field-level (only what changed)."""
     require_role(user, "admin")
+    where = AuditFilter(municipality_code=user.municipality_code, username=who.strip(), action=action.strip())
+    entries, _total = security_of(request).audit_page(where, (page - 1) * 100, 100)
     return [
         {
             "at": e.at.isoformat(),
@@ -225,5 +265,5 @@ def audit_log(request: Request, user: User = Depends(current_user)) -> list[dict
             "before": e.before,
             "after": e.after,
         }
-        for e in web_store(request).audit_log(user.municipality_code)
+        for e in entries
     ]

@@ -8,32 +8,53 @@ import os
 import secrets
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from http import HTTPStatus
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.middleware.sessions import SessionMiddleware
+from starlette.exceptions import HTTPException
 
 from legeplan.capacity import example_path
 from legeplan.i18n import choice_label, decimal, language, text, tier_label, validation_message
 from legeplan.register.demo import demo_register
+from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.models import Register
 from legeplan.storage import Storage
+from legeplan.storage.security_tables import SecurityStore
 from legeplan.storage.web_tables import User, WebStore
-from legeplan.web.auth import CSRF_HEADER, LoginRequired, LoginThrottle, csrf_token, hash_password, store_of
+from legeplan.web.auth import CSRF_HEADER, TOTP_PENDING, LoginRequired, csrf_token, hash_password, store_of
 from legeplan.web.jobs import RotaJobs
+from legeplan.web.security import (
+    AuditMiddleware,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    ServerSessionMiddleware,
+    SessionConfig,
+    security_headers,
+    session_state,
+)
 
 WEB_DIR = Path(str(files("legeplan.web")))
 DEMO_ADMIN = "admin"
-SESSION_MAX_AGE_S = 8 * 3600
+#: Norwegian messages for the errors Starlette and FastAPI raise with their English reason phrase.
+STATUS_MESSAGES = {
+    400: "error.bad_request",
+    401: "login.required",
+    403: "error.forbidden",
+    404: "error.not_found",
+    405: "error.method_not_allowed",
+    413: "error.body_too_large_plain",
+    415: "error.bad_request",
+    429: "login.locked",
+    500: "error.internal",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,31 @@ class DemoCredentials:
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api") or "application/json" in request.headers.get("accept", "")
+
+
+def https_enabled(explicit: bool = False) -> bool:
+    """HTTPS mode (Secure cookie, HSTS): the argument, or LEGEPLAN_HTTPS=1 in the environment."""
+    return explicit or os.environ.get("LEGEPLAN_HTTPS", "").strip().lower() in ("1", "true", "ja", "yes")
+
+
+def norwegian_detail(status: int, detail: Any) -> Any:
+    """The error's own (Norwegian) detail, or a Norwegian sentence for Starlette's English reason phrases."""
+    if isinstance(detail, str):
+        try:
+            english = HTTPStatus(status).phrase
+        except ValueError:
+            english = ""
+        if detail in ("", english):
+            return text(STATUS_MESSAGES.get(status, "error.bad_request"))
+    return detail
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """FastAPI's 422 list with each message in Norwegian (and no echo of the submitted input)."""
+    return [
+        {"loc": list(item.get("loc", ())), "type": item.get("type", ""), "msg": validation_message(item)}
+        for item in exc.errors()
+    ]
 
 
 def bad_parameters(exc: RequestValidationError) -> str:
@@ -89,7 +135,7 @@ def seed_demo(storage: Storage, store: WebStore, password: str | None = None) ->
         store.save_scenario(code, str(faster["name"]), faster)
     if store.user_with_hash(DEMO_ADMIN) is not None:
         return None
-    password = password or secrets.token_urlsafe(9)
+    password = password or secrets.token_urlsafe(12)
     store.add_user(DEMO_ADMIN, hash_password(password), "admin", None)
     store.audit(
         "system", None, text("audit.action.user_created"), f"user/{DEMO_ADMIN}", None, {"role": "admin", "demo": True}
@@ -116,6 +162,8 @@ def create_app(
     demo: bool = False,
     demo_password: str | None = None,
     https_only: bool = False,
+    session_idle: timedelta = timedelta(hours=2),
+    session_absolute: timedelta = timedelta(hours=10),
 ) -> FastAPI:
     """The whole web app on `database_url` (default: LEGEPLAN_DATABASE_URL or the embedded SQLite file)."""
     from legeplan.web import api, pages
@@ -134,7 +182,10 @@ def create_app(
     app.state.web_store = store
     app.state.rota_jobs = RotaJobs(store)
     app.state.pending_imports = {}
-    app.state.login_throttle = LoginThrottle()
+    security = SecurityStore(storage)
+    app.state.security_store = security
+    https = https_enabled(https_only)
+    app.state.session_config = SessionConfig(idle=session_idle, absolute=session_absolute, secure=https)
     app.state.demo_credentials = seed_demo(storage, store, demo_password) if demo else None
 
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
@@ -147,23 +198,12 @@ def create_app(
     templates.env.globals["csrf_header"] = CSRF_HEADER
     app.state.templates = templates
 
-    key = secret_key or os.environ.get("LEGEPLAN_SECRET_KEY") or secrets.token_urlsafe(32)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=key,
-        session_cookie="legeplan_session",
-        max_age=SESSION_MAX_AGE_S,
-        same_site="strict",
-        https_only=https_only,
-    )
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    # Outermost last: headers on every answer, then body limits, then the session, then the audit of the request.
+    app.add_middleware(AuditMiddleware, store=store)
+    app.add_middleware(ServerSessionMiddleware, store=security, config=app.state.session_config)
+    app.add_middleware(BodyLimitMiddleware, upload_limit=MAX_IMPORT_BYTES)
+    app.add_middleware(SecurityHeadersMiddleware, https=https)
+    del secret_key  # sessions are server-side now; kept in the signature for callers that still pass one
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -175,39 +215,54 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        detail = norwegian_detail(exc.status_code, exc.detail)
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return _error_page(request, exc.status_code, exc.detail)
+            return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+        return _error_page(request, exc.status_code, detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        """Bad query or path parameters: the API keeps FastAPI's JSON, pages get the error page in Norwegian."""
+        """Bad parameters or body: the API gets FastAPI's 422 list with Norwegian messages, pages the error page."""
         if _wants_json(request):
-            return await request_validation_exception_handler(request, exc)
+            return JSONResponse({"detail": validation_errors(exc)}, status_code=422)
         return _error_page(request, 422, bad_parameters(exc))
 
-    def _error_page(request: Request, status: int, message: Any) -> Response:
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, _exc: Exception) -> Response:
+        """An unexpected error: a Norwegian message, no stack trace. This handler runs outside the middleware, so it
+        sets the security headers itself."""
+        headers = security_headers(https)
+        if _wants_json(request):
+            return JSONResponse({"detail": text("error.internal")}, status_code=500, headers=headers)
+        return _error_page(request, 500, text("error.internal"), headers)
+
+    def _error_page(request: Request, status: int, message: Any, headers: Any = None) -> Response:
         user: User | None = getattr(request.state, "user", None)
         if user is None:
             # Errors raised before the login dependency ran (bad query parameters): still show the user's menu.
-            user_id = request.session.get("user_id") if "session" in request.scope else None
-            user = store_of(request).get_user(user_id) if isinstance(user_id, int) else None
+            state = session_state(request.scope)
+            record = state.record if state is not None else None
+            live = record is not None and not record.data.get(TOTP_PENDING)
+            user = store_of(request).get_user(record.user_id) if record is not None and live else None
         return templates.TemplateResponse(
             request,
             "error.html",
             {"user": user, "municipalities": [], "flash": None, "status": status, "message": message},
             status_code=status,
+            headers=dict(headers) if headers else None,
         )
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> Response:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{app.title} – API",
-            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/favicon.svg",
-            swagger_ui_parameters={"validatorUrl": None},
+        """Swagger UI from /static; its start-up script is a static file too, so the CSP needs no inline script."""
+        return HTMLResponse(
+            '<!doctype html><html lang="nb"><head><meta charset="utf-8">'
+            f"<title>{app.title} – API</title>"
+            '<link rel="stylesheet" href="/static/swagger/swagger-ui.css">'
+            '<link rel="icon" href="/static/favicon.svg"></head><body><div id="swagger-ui"></div>'
+            '<script src="/static/swagger/swagger-ui-bundle.js"></script>'
+            f'<script src="/static/swagger-init.js" data-openapi="{app.openapi_url or "/openapi.json"}"></script>'
+            "</body></html>"
         )
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")

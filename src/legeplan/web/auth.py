@@ -1,7 +1,11 @@
-"""Login, roles, municipality scope and CSRF. Used by every route, and by region_routes through the same functions.
+"""Login, sessions, roles, municipality scope and CSRF. Used by every route, and by region_routes through the same
+functions.
 
-Passwords are hashed with argon2 (argon2-cffi); the session is Starlette's signed cookie (itsdangerous) holding only
-the user id and a CSRF token. Roles rank viewer < editor < admin; a user with a municipality sees only that one.
+Passwords are hashed with argon2id (argon2-cffi). A login starts a server-side session (`legeplan.web.security`):
+the cookie holds a random token, the database the user, the CSRF token and the times; logout, a password change, a
+role change and deleting the user revoke it. Login attempts are throttled in the database per account, per client
+address and per (account, client) pair. Roles rank viewer < editor < admin; a user with a municipality sees only
+that one.
 """
 
 from __future__ import annotations
@@ -9,23 +13,40 @@ from __future__ import annotations
 import contextlib
 import hmac
 import secrets
-import threading
-import time
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import HTTPException, Request
+from starlette.datastructures import FormData
 
 from legeplan.i18n import text
+from legeplan.storage.security_tables import SecurityStore, ThrottledError, ThrottleRule
 from legeplan.storage.web_tables import User, WebStore
+from legeplan.web.inputs import InputError, clean_field
+from legeplan.web.security import SessionConfig, session_state
 
 ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-MIN_PASSWORD_LENGTH = 10
-MAX_LOGIN_FAILURES = 5
-LOCKOUT_S = 300.0
+
+#: One account from one client: five tries, then a block of 1 minute doubling per try up to 1 hour.
+PAIR_RULE = ThrottleRule("pair", free=5, base=timedelta(minutes=1), cap=timedelta(hours=1), window=timedelta(hours=24))
+#: One account from anywhere: after 10 tries a short delay, doubling up to 1 minute. A stranger can slow an account
+#: down (to one try a minute) but cannot lock its owner out.
+ACCOUNT_RULE = ThrottleRule(
+    "account", free=10, base=timedelta(seconds=2), cap=timedelta(minutes=1), window=timedelta(hours=24)
+)
+#: One client across accounts (password spraying): after 30 tries, doubling from 5 seconds up to 15 minutes.
+CLIENT_RULE = ThrottleRule(
+    "client", free=30, base=timedelta(seconds=5), cap=timedelta(minutes=15), window=timedelta(hours=24)
+)
+
+#: Two-factor codes for one user: five wrong codes, then a block of 1 minute doubling up to 1 hour.
+TOTP_RULE = ThrottleRule("totp", free=5, base=timedelta(minutes=1), cap=timedelta(hours=1), window=timedelta(hours=24))
+#: Session data key of a login that passed the password but still needs the two-factor code.
+TOTP_PENDING = "totp_pending"
 
 _hasher = PasswordHasher()
 # A real hash to verify against when the user does not exist, so timing does not reveal valid usernames.
@@ -40,7 +61,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def authenticate(store: WebStore, username: str, password: str) -> User | None:
+def verify_password(store: WebStore, username: str, password: str) -> User | None:
     found = store.user_with_hash(username.strip())
     if found is None:
         with contextlib.suppress(VerificationError):
@@ -56,52 +77,147 @@ def authenticate(store: WebStore, username: str, password: str) -> User | None:
     return user
 
 
-class LoginThrottle:
-    """Locks a username for a while after repeated wrong passwords, so passwords cannot be guessed at speed."""
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else "ukjent"
 
-    def __init__(self, max_failures: int = MAX_LOGIN_FAILURES, lockout_s: float = LOCKOUT_S) -> None:
-        self.max_failures = max_failures
-        self.lockout_s = lockout_s
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> list[float]:
-        return [t for t in self._failures.get(key, []) if now - t < self.lockout_s]
-
-    def locked(self, username: str) -> bool:
-        with self._lock:
-            return len(self._recent(username.strip().lower(), time.monotonic())) >= self.max_failures
-
-    def failed(self, username: str) -> None:
-        key, now = username.strip().lower(), time.monotonic()
-        with self._lock:
-            self._failures[key] = [*self._recent(key, now), now]
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username.strip().lower(), None)
+def throttle_keys(username: str, client: str) -> list[tuple[str, ThrottleRule]]:
+    account = username.strip().lower()[:100]
+    return [
+        (f"pair:{account}|{client}", PAIR_RULE),
+        (f"account:{account}", ACCOUNT_RULE),
+        (f"client:{client}", CLIENT_RULE),
+    ]
 
 
 def throttled_login(request: Request, username: str, password: str) -> User | None:
-    """`authenticate` behind the app's LoginThrottle; raises 429 while the username is locked."""
-    throttle: LoginThrottle = request.app.state.login_throttle
-    if throttle.locked(username):
-        raise HTTPException(status_code=429, detail=text("login.locked"))
-    user = authenticate(store_of(request), username, password)
+    """`verify_password` behind the database throttle; raises 429 (with Retry-After) while blocked. Every outcome
+    (success, wrong password, blocked) goes to the audit log."""
+    store = store_of(request)
+    security = security_of(request)
+    client = client_address(request)
+    keys = throttle_keys(username, client)
+    shown = username.strip()[:100] or "?"
+    try:
+        security.reserve_attempt(keys)
+    except ThrottledError as blocked:
+        store.audit(shown, None, text("audit.action.login_blocked"), f"login/{shown}", None, {"client": client})
+        minutes = max(1, round(blocked.retry_after_s / 60))
+        message = (
+            text("login.locked_seconds", seconds=blocked.retry_after_s)
+            if blocked.retry_after_s < 120
+            else text("login.locked_minutes", minutes=minutes)
+        )
+        raise HTTPException(
+            status_code=429, detail=message, headers={"Retry-After": str(blocked.retry_after_s)}
+        ) from blocked
+    user = verify_password(store, username, password)
     if user is None:
-        throttle.failed(username)
-    else:
-        throttle.succeeded(username)
+        store.audit(shown, None, text("audit.action.login_failed"), f"login/{shown}", None, {"client": client})
+        return None
+    security.attempt_succeeded(reset=[keys[0][0]], refund=[keys[1][0], keys[2][0]])
+    store.audit(
+        user.username,
+        user.municipality_code,
+        text("audit.action.login"),
+        f"user/{user.username}",
+        None,
+        {"client": client},
+    )
     return user
 
 
-def login_session(request: Request, user: User) -> str:
-    """Start a fresh session (new CSRF token) for `user`; returns the token."""
-    request.session.clear()
-    request.session["user_id"] = user.id
+def security_of(request: Request) -> SecurityStore:
+    security: SecurityStore = request.app.state.security_store
+    return security
+
+
+def session_config(request: Request) -> SessionConfig:
+    config: SessionConfig = request.app.state.session_config
+    return config
+
+
+def start_session(request: Request, user: User, *, pending_totp: bool = False) -> str:
+    """End the current session (if any) and start a new one for `user` with a new CSRF token; returns the token.
+    With `pending_totp` the session only lets the user enter the two-factor code (`current_user` refuses it)."""
+    state = session_state(request.scope)
+    security = security_of(request)
+    if state is not None and state.token is not None:
+        security.revoke_session(state.token)
+    security.purge(timedelta(days=30))
     token = secrets.token_urlsafe(32)
-    request.session["csrf"] = token
-    return token
+    csrf = secrets.token_urlsafe(32)
+    data: dict[str, Any] = {"csrf": csrf, TOTP_PENDING: True} if pending_totp else {"csrf": csrf}
+    security.create_session(
+        token, user.id, user.username, session_config(request).absolute, client_address(request), data
+    )
+    request.session.clear()
+    request.session.update(data)
+    if state is not None:
+        state.token = None
+        state.new_token = token
+        state.original = dict(data)
+        state.ended = False
+    if not pending_totp:
+        request.state.user = user
+    return csrf
+
+
+def totp_matches(secret: str, code: str) -> bool:
+    """A six-digit code of the current 30-second step (or the one before or after, for clock drift)."""
+    import pyotp
+
+    code = code.strip().replace(" ", "")
+    return len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def check_totp(request: Request, user: User, code: str) -> bool:
+    """The user's two-factor code, throttled per user in the database and audited; True when it is right (or the
+    user has no second factor)."""
+    security = security_of(request)
+    secret = security.totp_secret(user.id)
+    if secret is None:
+        return True
+    key = f"totp:{user.id}"
+    try:
+        security.reserve_attempt([(key, TOTP_RULE)])
+    except ThrottledError as blocked:
+        raise HTTPException(
+            status_code=429,
+            detail=text("login.locked_seconds", seconds=blocked.retry_after_s),
+            headers={"Retry-After": str(blocked.retry_after_s)},
+        ) from blocked
+    if totp_matches(secret, code):
+        security.attempt_succeeded(reset=[key], refund=[])
+        return True
+    store_of(request).audit(
+        user.username, user.municipality_code, text("audit.action.totp_failed"), f"user/{user.username}", None, None
+    )
+    return False
+
+
+def pending_totp_user(request: Request) -> User | None:
+    """The user of a session that passed the password step and waits for the two-factor code."""
+    state = session_state(request.scope)
+    record = state.record if state is not None else None
+    if record is None or not record.data.get(TOTP_PENDING):
+        return None
+    user = store_of(request).get_user(record.user_id)
+    return user if user is not None and user.username == record.username else None
+
+
+def end_session(request: Request) -> None:
+    """Log out: the session is revoked in the database, so a copy of the cookie is worthless too."""
+    state = session_state(request.scope)
+    token = state.new_token or state.token if state is not None else None
+    if token is not None:
+        security_of(request).revoke_session(token)
+    request.session.clear()
+    if state is not None:
+        state.ended = True
+        state.new_token = None
+        state.token = None
+        state.record = None
 
 
 def csrf_token(request: Request) -> str:
@@ -118,10 +234,11 @@ def store_of(request: Request) -> WebStore:
 
 
 def current_user(request: Request) -> User:
-    """FastAPI dependency: the logged-in user, or LoginRequired."""
-    user_id = request.session.get("user_id")
-    user = store_of(request).get_user(int(user_id)) if isinstance(user_id, int) else None
-    if user is None:
+    """FastAPI dependency: the user of the request's live session, or LoginRequired."""
+    state = session_state(request.scope)
+    record = state.record if state is not None else None
+    user = store_of(request).get_user(record.user_id) if record is not None else None
+    if user is None or record is None or user.username != record.username or record.data.get(TOTP_PENDING):
         raise LoginRequired()
     request.state.user = user
     return user
@@ -159,7 +276,18 @@ def check_csrf(request: Request, form: Any | None = None) -> None:
 
 
 async def checked_form(request: Request) -> Any:
-    """The posted form after the CSRF check."""
+    """The posted form after the CSRF check, every text field through the input rules (NFC, no control characters,
+    a length limit): a broken rule is a 422 naming the field, in Norwegian."""
     form = await request.form()
     check_csrf(request, form)
-    return form
+    cleaned: list[tuple[str, Any]] = []
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            try:
+                value = clean_field(name, value)
+            except InputError as error:
+                raise HTTPException(
+                    status_code=422, detail=text("error.bad_parameter", name=name[:40], message=str(error))
+                ) from error
+        cleaned.append((name, value))
+    return FormData(cleaned)

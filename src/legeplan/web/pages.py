@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import json
 import secrets
 import time
 import tomllib
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -22,19 +27,28 @@ from legeplan.legevakt.register import doctors_from_register
 from legeplan.register.io import MAX_IMPORT_BYTES, RegisterImportError, parse_register
 from legeplan.register.io import write_xlsx as write_register_xlsx
 from legeplan.register.models import Register
+from legeplan.safe_cells import neutralise
 from legeplan.storage import RegisterNotFoundError, Storage
-from legeplan.storage.web_tables import ROLES, User, WebStore
+from legeplan.storage.audit_diff import flatten
+from legeplan.storage.security_tables import AuditFilter
+from legeplan.storage.web_tables import ROLES, AuditEntry, User, WebStore
 from legeplan.web import views
 from legeplan.web.auth import (
-    MIN_PASSWORD_LENGTH,
+    LoginRequired,
     can_see,
+    check_totp,
     checked_form,
     current_user,
+    end_session,
     hash_password,
-    login_session,
+    pending_totp_user,
     require_role,
     require_scope,
+    security_of,
+    start_session,
     throttled_login,
+    totp_matches,
+    verify_password,
 )
 from legeplan.web.forms import (
     ENTITY_KINDS,
@@ -47,6 +61,7 @@ from legeplan.web.forms import (
     replace_entity,
     sentence,
 )
+from legeplan.web.inputs import InputError, clean_text, clean_tree, password_problem, username_problem
 from legeplan.web.jobs import RotaJobs
 
 router = APIRouter()
@@ -143,14 +158,46 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", status_code=error.status_code, error=error.detail, username=username)
     if user is None:
         return render(request, "login.html", status_code=400, error=text("login.failed"), username=username)
-    login_session(request, user)
+    if security_of(request).totp_secret(user.id) is not None:
+        start_session(request, user, pending_totp=True)
+        return redirect("/login/totp")
+    start_session(request, user)
+    return redirect("/")
+
+
+@router.get("/login/totp", response_model=None)
+def login_totp_page(request: Request) -> Response:
+    if pending_totp_user(request) is None:
+        return redirect("/login")
+    return render(request, "login_totp.html", error=None)
+
+
+@router.post("/login/totp", response_model=None)
+async def login_totp(request: Request) -> Response:
+    """The second step for users with two-factor login: the code from the authenticator app."""
+    form = await checked_form(request)
+    user = pending_totp_user(request)
+    if user is None:
+        return redirect("/login")
+    try:
+        right = check_totp(request, user, str(form.get("code", "")))
+    except HTTPException as error:
+        return render(request, "login_totp.html", status_code=error.status_code, error=error.detail)
+    if not right:
+        return render(request, "login_totp.html", status_code=400, error=text("totp.wrong"))
+    start_session(request, user)
     return redirect("/")
 
 
 @router.post("/logout")
 async def logout(request: Request) -> RedirectResponse:
     await checked_form(request)
-    request.session.clear()
+    user: User | None = None
+    with contextlib.suppress(LoginRequired):
+        user = current_user(request)
+    end_session(request)
+    if user is not None:
+        audit(request, user, user.municipality_code, text("audit.action.logout"), f"user/{user.username}", None, None)
     return redirect("/login")
 
 
@@ -300,6 +347,8 @@ async def entity_save(request: Request, code: str, kind: str, user: User = Depen
     if entity is None or errors:
         return _entity_form(request, code, kind, old_id, values, errors, status_code=400)
     updated = replace_entity(register, kind, old_id, entity)
+    if old_id is not None and updated == register:
+        return redirect(f"/m/{code}/register?kind={kind}", text("error.no_change"), request)
     problems = reference_errors(updated)
     if problems:
         own = [p for p in problems if p.kind == kind and p.id == entity_id(entity)]
@@ -384,6 +433,12 @@ def preview_import(
         return None, None, [vars(issue) for issue in error.issues]
     except ValueError as error:
         return None, None, [{"source": filename, "row": None, "column": None, "message": str(error)}]
+    dump = register.model_dump(mode="json")
+    cleaned, problems = clean_tree(dump)
+    if problems:
+        return None, None, [{"source": filename, "row": None, "column": p, "message": m} for p, m in problems]
+    if cleaned != dump:  # text that was not NFC-normalised
+        register = Register.model_validate(cleaned)
     if not can_see(user, register.municipality.code):
         message = text("imp.out_of_scope", code=register.municipality.code)
         return None, None, [{"source": filename, "row": None, "column": None, "message": message}]
@@ -468,7 +523,8 @@ async def import_confirm(request: Request, user: User = Depends(current_user)) -
 
 def _scenario(request: Request, user: User, code: str, scenario_id: int, role: str = "viewer") -> Any:
     require_scope(user, code, role)
-    saved = web_store(request).scenario(scenario_id)
+    # An id beyond the database's integer range is simply not found (SQLite would raise OverflowError).
+    saved = web_store(request).scenario(scenario_id) if 0 < scenario_id < 2**63 else None
     if saved is None or saved.municipality_code != code:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     return saved
@@ -835,12 +891,12 @@ def validate_new_user(request: Request, admin: User, form: Any) -> tuple[dict[st
     password = str(form.get("password", ""))
     role = str(form.get("role", ""))
     code = str(form.get("municipality_code", "")).strip() or None
-    if not username:
-        errors["username"] = text("error.required")
-    elif web_store(request).user_with_hash(username) is not None:
-        errors["username"] = text("error.exists")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = text("users.password_short")
+    problem = username_problem(username, [u.username for u in web_store(request).list_users()])
+    if problem is not None:
+        errors["username"] = problem
+    weak = password_problem(password, username)
+    if weak is not None:
+        errors["password"] = weak
     if role not in ROLES:
         errors["role"] = text("error.choice")
     if admin.municipality_code is not None and code != admin.municipality_code:
@@ -881,15 +937,22 @@ async def user_create(request: Request, user: User = Depends(current_user)) -> R
     return redirect("/admin/users", text("users.created"), request)
 
 
+def _managed_user(request: Request, admin: User, user_id: int) -> User:
+    """A user the admin may manage; anyone else (or an id out of range) is not found."""
+    target = web_store(request).get_user(user_id) if 0 < user_id < 2**31 else None
+    if target is None or target not in _visible_users(request, admin):
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return target
+
+
 @router.post("/admin/users/{user_id}/delete", response_model=None)
 async def user_delete(request: Request, user_id: int, user: User = Depends(current_user)) -> Response:
     await checked_form(request)
     require_role(user, "admin")
-    target = web_store(request).get_user(user_id)
-    if target is None or target not in _visible_users(request, user):
-        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    target = _managed_user(request, user, user_id)
     if target.id == user.id:
         return redirect("/admin/users", text("users.not_self"), request)
+    security_of(request).revoke_user_sessions(target.id)
     web_store(request).delete_user(user_id)
     audit(
         request,
@@ -903,8 +966,220 @@ async def user_delete(request: Request, user_id: int, user: User = Depends(curre
     return redirect("/admin/users", text("users.deleted"), request)
 
 
-@router.get("/audit", response_class=HTMLResponse)
-def audit_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+@router.post("/admin/users/{user_id}/role", response_model=None)
+async def user_role(request: Request, user_id: int, user: User = Depends(current_user)) -> Response:
+    """Change a user's role; the user's sessions end, so the new role applies from the next login."""
+    form = await checked_form(request)
     require_role(user, "admin")
-    entries = web_store(request).audit_log(user.municipality_code)
-    return render(request, "audit.html", entries=entries)
+    target = _managed_user(request, user, user_id)
+    role = str(form.get("role", ""))
+    if target.id == user.id:
+        return redirect("/admin/users", text("users.not_self_role"), request)
+    if role not in ROLES:
+        raise HTTPException(status_code=422, detail=text("error.choice"))
+    if role == target.role:
+        return redirect("/admin/users", text("error.no_change"), request)
+    web_store(request).set_role(target.id, role)
+    security_of(request).revoke_user_sessions(target.id)
+    audit(
+        request,
+        user,
+        target.municipality_code,
+        text("audit.action.role_changed"),
+        f"user/{target.username}",
+        {"role": target.role},
+        {"role": role},
+    )
+    return redirect("/admin/users", text("users.role_changed"), request)
+
+
+def _account(request: Request, user: User, status_code: int = 200, **context: Any) -> HTMLResponse:
+    enabled = security_of(request).totp_secret(user.id) is not None
+    new_secret = request.session.get("totp_new")
+    uri = None
+    if new_secret and not enabled:
+        import pyotp
+
+        uri = pyotp.TOTP(str(new_secret)).provisioning_uri(name=user.username, issuer_name="legeplan")
+    context.setdefault("errors", {})
+    return render(
+        request,
+        "account.html",
+        status_code=status_code,
+        totp_enabled=enabled,
+        totp_secret=new_secret,
+        totp_uri=uri,
+        **context,
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    return _account(request, user)
+
+
+@router.post("/account/totp/start", response_class=HTMLResponse)
+async def account_totp_start(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    """Admins: a new TOTP secret, kept in the session until a code from the app confirms it."""
+    import pyotp
+
+    await checked_form(request)
+    require_role(user, "admin")
+    request.session["totp_new"] = pyotp.random_base32()
+    return _account(request, user)
+
+
+@router.post("/account/totp/confirm", response_model=None)
+async def account_totp_confirm(request: Request, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    require_role(user, "admin")
+    secret = request.session.get("totp_new")
+    if not secret or not totp_matches(str(secret), str(form.get("code", ""))):
+        return _account(request, user, status_code=400, errors={"code": text("totp.wrong")})
+    security_of(request).set_totp_secret(user.id, str(secret))
+    request.session.pop("totp_new", None)
+    audit(request, user, user.municipality_code, text("audit.action.totp_enabled"), f"user/{user.username}", None, None)
+    return redirect("/account", text("totp.enabled"), request)
+
+
+@router.post("/account/totp/off", response_model=None)
+async def account_totp_off(request: Request, user: User = Depends(current_user)) -> Response:
+    """Turning two-factor login off needs the password."""
+    form = await checked_form(request)
+    if verify_password(web_store(request), user.username, str(form.get("current_password", ""))) is None:
+        return _account(request, user, status_code=400, errors={"totp_password": text("account.wrong_password")})
+    security_of(request).set_totp_secret(user.id, None)
+    audit(
+        request, user, user.municipality_code, text("audit.action.totp_disabled"), f"user/{user.username}", None, None
+    )
+    return redirect("/account", text("totp.disabled"), request)
+
+
+@router.post("/account/password", response_model=None)
+async def account_password(request: Request, user: User = Depends(current_user)) -> Response:
+    """Change one's own password: the current one is required; every session of the user ends and this browser
+    gets a new one."""
+    form = await checked_form(request)
+    errors: dict[str, str] = {}
+    if verify_password(web_store(request), user.username, str(form.get("current_password", ""))) is None:
+        errors["current_password"] = text("account.wrong_password")
+    weak = password_problem(str(form.get("new_password", "")), user.username)
+    if weak is not None:
+        errors["new_password"] = weak
+    if errors:
+        return _account(request, user, status_code=400, errors=errors)
+    web_store(request).set_password_hash(user.id, hash_password(str(form.get("new_password", ""))))
+    security_of(request).revoke_user_sessions(user.id)
+    start_session(request, user)
+    audit(
+        request,
+        user,
+        user.municipality_code,
+        text("audit.action.password_changed"),
+        f"user/{user.username}",
+        None,
+        None,
+    )
+    return redirect("/account", text("account.password_changed"), request)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _audit_filter(
+    request: Request, user: User, who: str, action: str, q: str, since: date | None, until: date | None
+) -> AuditFilter:
+    for name, value in (("user", who), ("action", action), ("q", q)):
+        try:
+            clean_text(value, 200)
+        except InputError as error:
+            raise HTTPException(
+                status_code=422, detail=text("error.bad_parameter", name=name, message=str(error))
+            ) from error
+    return AuditFilter(
+        municipality_code=user.municipality_code,
+        username=who.strip(),
+        action=action.strip(),
+        text=q.strip(),
+        since=datetime.combine(since, datetime.min.time()) if since else None,
+        until=datetime.combine(until + timedelta(days=1), datetime.min.time()) if until else None,
+    )
+
+
+def audit_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """An entry's changes as (field, before, after) rows with Norwegian field labels where the catalogue has them."""
+    rows = []
+    for path, before, after in flatten(entry.before, entry.after):
+        prefix, _dot, last = path.rpartition(".")
+        label = text(f"field.{last}")
+        label = last if label == f"field.{last}" else label
+        rows.append((f"{prefix} · {label}" if prefix else label, _audit_value(before), _audit_value(after)))
+    return rows
+
+
+def _audit_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    who: str = Query("", alias="user", max_length=200),
+    action: str = Query("", max_length=200),
+    q: str = Query("", max_length=200),
+    since: date | None = Query(None, alias="from"),
+    until: date | None = Query(None, alias="to"),
+    page: int = Query(1, ge=1, le=100_000),
+    user: User = Depends(current_user),
+) -> HTMLResponse:
+    """The audit log, newest first, 50 a page, filtered by user, action, text in «what» and date."""
+    require_role(user, "admin")
+    where = _audit_filter(request, user, who, action, q, since, until)
+    entries, total = security_of(request).audit_page(where, (page - 1) * AUDIT_PAGE_SIZE, AUDIT_PAGE_SIZE)
+    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
+    names = {m.code: m.name for m in storage_of(request).list_municipalities()}
+    query = {"user": who, "action": action, "q": q, "from": since or "", "to": until or ""}
+    return render(
+        request,
+        "audit.html",
+        entries=[(e, audit_rows(e)) for e in entries],
+        total=total,
+        page=page,
+        pages=pages,
+        actions=security_of(request).audit_actions(),
+        names=names,
+        filters=query,
+        query=urlencode({k: v for k, v in query.items() if v}),
+    )
+
+
+@router.get("/audit.csv")
+def audit_download(
+    request: Request,
+    who: str = Query("", alias="user", max_length=200),
+    action: str = Query("", max_length=200),
+    q: str = Query("", max_length=200),
+    since: date | None = Query(None, alias="from"),
+    until: date | None = Query(None, alias="to"),
+    user: User = Depends(current_user),
+) -> Response:
+    """The filtered audit log as CSV (at most 10 000 entries), formulas neutralised."""
+    require_role(user, "admin")
+    where = _audit_filter(request, user, who, action, q, since, until)
+    entries, _total = security_of(request).audit_page(where, 0, 10_000)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["tidspunkt", "bruker", "kommune", "handling", "hva", "felt", "før", "etter"])
+    for e in entries:
+        for field, before, after in audit_rows(e) or [("", "", "")]:
+            row = [e.at.isoformat(timespec="seconds"), e.username, e.municipality_code or "", e.action, e.entity]
+            writer.writerow([neutralise(v) for v in [*row, field, before, after]])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="endringslogg.csv"'},
+    )
