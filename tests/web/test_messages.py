@@ -109,7 +109,9 @@ def test_unknown_reference_is_shown_under_the_field(login: Login, app: FastAPI) 
     )
     assert response.status_code == 400
     assert field_error(response.text, "office_id") == "Finnes ikke i registeret: K99"
-    assert 'role="alert"' not in response.text
+    # The error summary at the top (issue #16) has exactly this one error, linking to its field.
+    summary = response.text.split('class="ds-error-summary"', 1)[1].split("</div>", 1)[0]
+    assert summary.count("<li>") == 1 and 'href="#f-office_id"' in summary
 
 
 def test_physician_page_shows_bokmal_under_each_field(login: Login) -> None:

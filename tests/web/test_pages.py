@@ -32,7 +32,15 @@ def test_dashboard_shows_the_seed_key_figures_with_source_and_date(login: Login)
     for field in ("positions", "listed_patients", "free_places"):
         block = page.split(f'data-field="{field}"')[1].split("</li>")[0]
         assert format_value(field, getattr(figures, field)) in block
-        assert "01.08.2020" in block and "Kilde: fastlegeregisteret" in block
+    # The source and its date once for all cards (issue #16: seventeen cards each repeated it).
+    assert page.count("Kilde: fastlegeregisteret, 01.08.2020") == 1
+    # The figures a kommuneoverlege acts on come first: free capacity and vacancies before the head counts.
+    assert page.index('data-field="free_capacity_share"') < page.index('data-field="positions"')
+    assert page.index('data-field="vacant_positions"') < page.index('data-field="gp_count"')
+    # The demo register is years old: that is said at the top, not in small grey text.
+    assert "år gammelt" in page.split("<h2")[0]
+    # Every chart has its numbers as a table too.
+    assert page.count("Vis tallene") == 2
     assert page.count("<svg") >= 3  # capacity, age pyramid, projection
 
 

@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from legeplan.capacity import example_path
-from legeplan.i18n import choice_label, decimal, language, text, tier_label, validation_message
+from legeplan.i18n import choice_label, decimal, language, number, text, tier_label, validation_message
 from legeplan.register.demo import demo_register
 from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.models import Register
@@ -193,6 +193,7 @@ def create_app(
     templates.env.globals["lang"] = language()
     templates.env.globals["choice_label"] = choice_label
     templates.env.globals["decimal"] = decimal
+    templates.env.globals["number"] = number
     templates.env.globals["tier_label"] = tier_label
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["csrf_header"] = CSRF_HEADER

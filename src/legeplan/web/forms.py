@@ -89,6 +89,8 @@ def form_values(entity: BaseModel | None) -> dict[str, str]:
             values[name] = ""
         elif isinstance(value, bool):
             values[name] = "true" if value else "false"
+        elif isinstance(value, float):
+            values[name] = f"{value:g}".replace(".", ",")  # the form reads 7,5 back; 7.5 is English
         else:
             values[name] = str(value)
     return values

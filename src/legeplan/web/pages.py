@@ -63,6 +63,7 @@ from legeplan.web.forms import (
 )
 from legeplan.web.inputs import InputError, clean_text, clean_tree, password_problem, username_problem
 from legeplan.web.jobs import RotaJobs
+from legeplan.web.listing import list_page, next_id, parse_query, reference_choices
 
 router = APIRouter()
 PENDING_IMPORT_TTL_S = 30 * 60
@@ -231,6 +232,7 @@ def dashboard(request: Request, code: str, user: User = Depends(current_user)) -
             projection_svg = views.scenario_chart(scenarios[0].body, scenarios[0].name)
         except (ScenarioError, ValueError):
             projection_svg = None
+    age_years = (date.today() - register.as_of).days // 365
     return render(
         request,
         "dashboard.html",
@@ -238,6 +240,11 @@ def dashboard(request: Request, code: str, user: User = Depends(current_user)) -
         register=register,
         figures=figures,
         figure_views=figure_views,
+        headline_views=[f for f in figure_views if f.headline],
+        other_views=[f for f in figure_views if not f.headline],
+        data_age_years=age_years,
+        capacity_rows=views.capacity_table(register),
+        pyramid_rows=views.pyramid_table(register),
         has_previous=previous is not None,
         capacity_svg=capacity_svg,
         pyramid_svg=pyramid_svg,
@@ -260,6 +267,9 @@ def register_page(
 ) -> HTMLResponse:
     register = municipality_register(request, user, code)
     kind = _kind(kind)
+    fields = form_fields(kind)
+    query = parse_query(request.query_params, fields)
+    listing = list_page(register, kind, fields, query)
     return render(
         request,
         "register.html",
@@ -267,8 +277,10 @@ def register_page(
         register=register,
         kind=kind,
         kinds=list(ENTITY_KINDS),
-        fields=form_fields(kind),
-        rows=[form_values(e) for e in getattr(register, kind)],
+        fields=fields,
+        query=query,
+        listing=listing,
+        rows=listing.rows,
     )
 
 
@@ -299,6 +311,7 @@ def _entity_form(
     old_id: str | None,
     values: dict[str, str],
     errors: dict[str, str],
+    register: Register,
     status_code: int = 200,
 ) -> HTMLResponse:
     return render(
@@ -311,13 +324,15 @@ def _entity_form(
         fields=form_fields(kind),
         values=values,
         errors=errors,
+        references=reference_choices(register),
+        new_id=next_id(register, kind) if old_id is None else None,
     )
 
 
 @router.get("/m/{code}/register/{kind}/new", response_class=HTMLResponse)
 def entity_new(request: Request, code: str, kind: str, user: User = Depends(current_user)) -> HTMLResponse:
-    municipality_register(request, user, code, "editor")
-    return _entity_form(request, code, _kind(kind), None, {}, {})
+    register = municipality_register(request, user, code, "editor")
+    return _entity_form(request, code, _kind(kind), None, {}, {}, register)
 
 
 @router.get("/m/{code}/register/{kind}/{entity}/edit", response_class=HTMLResponse)
@@ -328,7 +343,7 @@ def entity_edit(
     found = next((e for e in getattr(register, _kind(kind)) if entity_id(e) == entity), None)
     if found is None:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
-    return _entity_form(request, code, kind, entity, form_values(found), {})
+    return _entity_form(request, code, kind, entity, form_values(found), {}, register)
 
 
 @router.post("/m/{code}/register/{kind}/save", response_model=None)
@@ -338,14 +353,16 @@ async def entity_save(request: Request, code: str, kind: str, user: User = Depen
     kind = _kind(kind)
     old_id = str(form.get("old_id", "")) or None
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-    entity, errors = parse_entity(kind, form, code)
+    if old_id is None and not values.get("id", "").strip():
+        values["id"] = next_id(register, kind)  # a new row gets the next free id; nobody has to invent one
+    entity, errors = parse_entity(kind, values, code)
     existing = {entity_id(e): e for e in getattr(register, kind)}
     if old_id is not None and old_id not in existing:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     if entity is not None and entity_id(entity) != old_id and entity_id(entity) in existing:
         errors["id"] = text("error.exists")
     if entity is None or errors:
-        return _entity_form(request, code, kind, old_id, values, errors, status_code=400)
+        return _entity_form(request, code, kind, old_id, values, errors, register, status_code=400)
     updated = replace_entity(register, kind, old_id, entity)
     if old_id is not None and updated == register:
         return redirect(f"/m/{code}/register?kind={kind}", text("error.no_change"), request)
@@ -356,7 +373,7 @@ async def entity_save(request: Request, code: str, kind: str, user: User = Depen
         others = [str(p) for p in problems if p not in own]
         if others:
             field_errors["__all__"] = "; ".join(others)
-        return _entity_form(request, code, kind, old_id, values, field_errors, status_code=400)
+        return _entity_form(request, code, kind, old_id, values, field_errors, register, status_code=400)
     storage_of(request).save_register(updated)
     before = existing[old_id].model_dump(mode="json") if old_id else None
     audit(
@@ -368,7 +385,8 @@ async def entity_save(request: Request, code: str, kind: str, user: User = Depen
         before,
         entity.model_dump(mode="json"),
     )
-    return redirect(f"/m/{code}/register?kind={kind}", text("reg.saved"), request)
+    shown = urlencode({"kind": kind, "q": entity_id(entity), "status": "all"})
+    return redirect(f"/m/{code}/register?{shown}", text("reg.saved"), request)  # the saved row, found
 
 
 @router.post("/m/{code}/register/{kind}/{entity}/delete", response_model=None)

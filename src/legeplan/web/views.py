@@ -32,26 +32,81 @@ class FigureView:
     trend: str  # "up", "down", "same" or "" when there is no earlier snapshot
     trend_text: str
     source: str
+    headline: bool = False
 
 
-def _trend(current: float | int | None, previous: float | int | None, field: str) -> tuple[str, str]:
-    if current is None or previous is None:
+HEADLINE_FIELDS = (
+    "free_capacity_share",
+    "vacant_positions",
+    "locum_positions",
+    "share_aged_60_plus",
+    "average_list_length",
+    "open_lists",
+)
+"""The figures a kommuneoverlege acts on (capacity, vacancies, locums, retirements ahead) come first on the
+dashboard; the rest are context below them."""
+
+
+def _change(field: str, current: float | int, previous: float | int) -> str:
+    """The size of a change in the figure's own unit: «+9», «−0,4 prosentpoeng»."""
+    difference = current - previous
+    sign = "+" if difference > 0 else "−"
+    if field in PERCENT_FIELDS:
+        return f"{sign}{abs(difference) * 100:.1f}".replace(".", ",") + " " + text("dash.points")
+    return sign + format_value(field, abs(difference) if isinstance(difference, float) else int(abs(difference)))
+
+
+def _trend(
+    current: float | int | None, previous: float | int | None, field: str, since: date | None
+) -> tuple[str, str]:
+    if current is None or previous is None or since is None:
         return "", ""
+    when = since.strftime("%d.%m.%Y")
     if abs(current - previous) < 1e-9:
-        return "same", text("dash.trend_same")
+        return "same", text("dash.trend_same", date=when)
     direction = "up" if current > previous else "down"
-    return direction, text(f"dash.trend_{direction}", value=format_value(field, previous))
+    return direction, text(
+        f"dash.trend_{direction}",
+        change=_change(field, current, previous),
+        value=format_value(field, previous),
+        date=when,
+    )
 
 
 def figure_views(current: KeyFigures, previous: KeyFigures | None) -> list[FigureView]:
-    """Each key figure with its trend against the previous snapshot, its source and its date."""
+    """Each key figure with its trend against the previous snapshot (the change and since when), its source and
+    whether it is one of the headline figures."""
     source = text("dash.source", date=current.as_of.strftime("%d.%m.%Y"))
+    since = previous.as_of if previous is not None else None
     views = []
     for field, label, value in current.labelled():
         before = getattr(previous, field) if previous is not None else None
-        trend, trend_text = _trend(value, before, field)
-        views.append(FigureView(field, label, format_value(field, value), value, trend, trend_text, source))
+        trend, trend_text = _trend(value, before, field, since)
+        views.append(
+            FigureView(
+                field, label, format_value(field, value), value, trend, trend_text, source, field in HEADLINE_FIELDS
+            )
+        )
     return views
+
+
+def capacity_table(register: Register) -> list[tuple[str, int, int]]:
+    """The numbers behind the capacity chart: (office, listed patients, free places)."""
+    offices = {o.id: o.name for o in register.offices}
+    rows: dict[str, list[int]] = {}
+    for p in register.positions:
+        name = offices.get(p.office_id or "", p.office_id or "–")
+        row = rows.setdefault(name, [0, 0])
+        row[0] += p.listed_patients
+        row[1] += max(0, p.list_ceiling - p.listed_patients)
+    return [(name, listed, free) for name, (listed, free) in rows.items()]
+
+
+def pyramid_table(register: Register) -> list[tuple[str, int, int]]:
+    """The numbers behind the age pyramid: (age group, women, men) of active GPs and ALIS."""
+    gps = [p for p in register.physicians if p.role.value in ("gp", "alis") and p.active_at(register.as_of)]
+    labels, women, men = age_group_counts([(p.age_at(register.as_of), p.sex.value) for p in gps])
+    return list(zip(labels, women, men, strict=True))
 
 
 def key_figures_json(figures: KeyFigures) -> dict[str, Any]:

@@ -1,10 +1,26 @@
-// legeplan: behaviour that used to be inline (the Content-Security-Policy allows no inline script).
-// A form with data-confirm asks before it is sent; the question is text from the page, never code.
-document.addEventListener("submit", function (event) {
-  var form = event.target;
-  if (!(form instanceof HTMLFormElement)) return;
-  var question = form.getAttribute("data-confirm");
-  if (question && !window.confirm(question)) {
-    event.preventDefault();
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  // The main menu is a <details> so a phone gets a menu button without script; on a wide screen it stays open.
+  var wide = window.matchMedia("(min-width: 56rem)");
+  function placeMenu() {
+    document.querySelectorAll("details.menu").forEach(function (menu) {
+      if (wide.matches) { menu.setAttribute("open", ""); }
+      else { menu.removeAttribute("open"); }
+    });
   }
-});
+  document.addEventListener("DOMContentLoaded", function () {
+    placeMenu();
+    wide.addEventListener("change", placeMenu);
+    // A form with errors: move focus to the error summary so a screen reader reads it first.
+    var summary = document.querySelector(".ds-error-summary");
+    if (summary) { summary.focus(); }
+  });
+  // Forms that delete ask first; the question is in the form's data-confirm attribute (no inline script).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+})();
