@@ -161,7 +161,9 @@ def dimensioning_blocks(scenario: Scenario, result: DimensioningResult) -> list[
                     series=[
                         Series(name="Hjemler som trengs", values=[row.positions_needed for row in rows]),
                         Series(
-                            name="Hjemler i dag", values=[float(row.positions_existing) for row in rows], dashed=True
+                            name="Hjemler med planlagte",
+                            values=[float(row.positions_existing) for row in rows],
+                            dashed=True,
                         ),
                     ],
                 ),
@@ -172,7 +174,7 @@ def dimensioning_blocks(scenario: Scenario, result: DimensioningResult) -> list[
         blocks.append(
             Table(
                 caption="Dimensjonering av fastlegehjemler per år",
-                columns=["År", "Innbyggere", "Hjemler som trengs", "Hjemler i dag", "Avganger", "Å rekruttere"],
+                columns=["År", "Innbyggere", "Hjemler som trengs", "Hjemler med planlagte", "Avganger", "Å rekruttere"],
                 rows=[
                     [
                         str(row.year),
