@@ -136,7 +136,7 @@ def test_a_bad_kommune_sheet_does_not_hide_the_other_errors(tmp_path: Path, monk
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     monkeypatch.setenv("LEGEPLAN_DATABASE_URL", url)
     result = CliRunner().invoke(app, ["register", "import", str(folder)])
-    assert result.exit_code == 1 and "4 feil" in result.output
+    assert result.exit_code == 2 and "4 feil" in result.output
     storage = Storage(url)
     with pytest.raises(RegisterNotFoundError):
         storage.load_register("3804")
