@@ -263,3 +263,26 @@ def test_year_rota_repair_is_proven_minimal() -> None:
         )
         == result.changed_assignments
     )
+
+
+def test_swap_checks_section7_competence_and_bakvakt() -> None:
+    # akuttmedisinforskriften § 7 (seed 001): 30 months of clinical service and 40 legevakter to be on duty alone.
+    junior = Doctor(id="jr", name="JR", age=33, clinical_months=29, legevakter=40)
+    senior = Doctor(id="sr", name="SR", age=40, clinical_months=30, legevakter=40)
+    p = problem(junior, senior, *_team(3), days=2, shift_types=(KVELD,))
+    rota = [
+        Assignment(date=MONDAY, shift_type="kveld", doctor="d0"),
+        Assignment(date=MONDAY + timedelta(days=1), shift_type="kveld", doctor="d1"),
+        Assignment(date=MONDAY + timedelta(days=1), shift_type="kveld", doctor="d2", role=Role.BAKVAKT),
+    ]
+
+    def rules_of(**kw: object) -> set[str]:
+        return {v.rule for v in check_change(p, rota, RotaChange.model_validate(kw))}
+
+    assert rules_of(date=MONDAY, shift_type="kveld", from_doctor="d0", to_doctor="jr") == {"kompetanse_bakvakt"}
+    assert rules_of(date=MONDAY, shift_type="kveld", from_doctor="d0", to_doctor="sr") == set()
+    # With a competent bakvakt on the shift the junior may take it; the bakvakt itself must meet § 7.
+    tuesday = MONDAY + timedelta(days=1)
+    assert rules_of(date=tuesday, shift_type="kveld", from_doctor="d1", to_doctor="jr") == set()
+    bakvakt = {"date": tuesday, "shift_type": "kveld", "from_doctor": "d2", "role": "bakvakt"}
+    assert rules_of(**bakvakt, to_doctor="jr") == {"bakvakt_ukvalifisert"}

@@ -44,6 +44,9 @@ def repair(
     out: Annotated[Path, typer.Option("--out", "-o", help="Ny turnus: .csv, .xlsx, .ics eller .json")],
     time_limit: Annotated[float, typer.Option("--time-limit", "-t", help="Sekunder totalt (1–3600)")] = 20.0,
     workers: Annotated[int, typer.Option(help="CP-SAT-tråder (1–16)")] = 2,
+    problem_out: Annotated[
+        Path | None, typer.Option("--problem-out", help="Skriv problemet med fraværet (.json) for senere endringer")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv endringene som JSON")] = False,
 ) -> None:
     """Reparer turnusen ved sykdom/fravær: færrest mulig endrede vakter (bevist), deretter rettferdighet."""
@@ -54,6 +57,8 @@ def repair(
     _number("--workers", workers, 1, 16)
     if out.suffix.lower() not in (".csv", ".xlsx", ".ics", ".json"):
         raise _fail(f"{out}: ukjent filtype {out.suffix!r}; bruk .csv, .xlsx, .ics eller .json")
+    if problem_out is not None and problem_out.suffix.lower() != ".json":
+        raise _fail(f"{problem_out}: bruk .json for problemet")
     problem = _problem(problem_file)
     _doctor({d.id for d in problem.doctors}, "--absent", absent)
     start, end = _date("--from", date_from), _date("--to", date_to)
@@ -68,6 +73,8 @@ def repair(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     write_rota(result.problem, result.assignments, out)
+    if problem_out is not None:
+        problem_out.write_text(result.problem.model_dump_json(indent=2), encoding="utf-8")
     if as_json:
         _echo_json(result.model_dump(mode="json", exclude={"problem", "assignments"}))
         return
