@@ -286,3 +286,23 @@ def test_swap_checks_section7_competence_and_bakvakt() -> None:
     assert rules_of(date=tuesday, shift_type="kveld", from_doctor="d1", to_doctor="jr") == set()
     bakvakt = {"date": tuesday, "shift_type": "kveld", "from_doctor": "d2", "role": "bakvakt"}
     assert rules_of(**bakvakt, to_doctor="jr") == {"bakvakt_ukvalifisert"}
+
+
+def test_vefsn_repair_keeps_every_12th_weekday_and_6th_weekend() -> None:
+    """Vefsn (seed 000, 5.2.4): twelve GPs, «hvert 12. hverdag og hver sjette helg». One GP ill for a week in March:
+    only that GP's duties move, and everyone stays close to the seed's frequency."""
+    from legeplan.legevakt.load import analyse_load
+    from legeplan.legevakt.presets import vefsn
+
+    p, rota = vefsn(2026)
+    before = {d.doctor: d for d in analyse_load(p, rota).doctors}
+    assert all(11 <= (d.every_nth_weekday or 0) <= 14 for d in before.values())  # round robin: 11.5-13.3
+    week = (date(2026, 3, 9), date(2026, 3, 15))
+    ill = next(a.doctor for a in rota if a.date == date(2026, 3, 10))
+    result = repair_rota(p, rota, ill, *week, time_limit_s=20)
+    assert result.proven_minimal and check_rota(result.problem, result.assignments) == []
+    assert {c.from_doctor for c in result.changes} == {ill}
+    after = analyse_load(result.problem, result.assignments).doctors
+    for d in after:
+        assert d.every_nth_weekday is not None and 10.5 <= d.every_nth_weekday <= 14.5, d
+        assert d.every_mth_weekend is not None and 5 <= d.every_mth_weekend <= 7.5, d
