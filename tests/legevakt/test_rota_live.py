@@ -188,9 +188,10 @@ def test_incremental_check_agrees_with_the_full_checker(data: st.DataObject) -> 
     change = RotaChange(
         date=duty.date, shift_type=duty.shift_type, from_doctor=duty.doctor, to_doctor=taker, role=duty.role
     )
-    full_before = {(v.rule, v.date, v.doctor, v.shift_type) for v in check_rota(p, rota)}
-    full_after = {(v.rule, v.date, v.doctor, v.shift_type) for v in check_rota(p, apply_change(p, rota, change))}
-    incremental = {(v.rule, v.date, v.doctor, v.shift_type) for v in check_change(p, rota, change)}
+    full_before = {(v.rule, v.date, v.doctor, v.shift_type, v.message) for v in check_rota(p, rota)}
+    new = check_rota(p, apply_change(p, rota, change))
+    full_after = {(v.rule, v.date, v.doctor, v.shift_type, v.message) for v in new}
+    incremental = {(v.rule, v.date, v.doctor, v.shift_type, v.message) for v in check_change(p, rota, change)}
     assert incremental == full_after - full_before
 
 
