@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from legeplan.cli.rota_cmd import _fail, _number, _problem, _rota, console, err_console, rota_app
-from legeplan.i18n import decimal, number
+from legeplan.i18n import decimal, number, text
 
 
 def _date(option: str, value: str) -> date:
@@ -79,7 +79,7 @@ def repair(
         _echo_json(result.model_dump(mode="json", exclude={"problem", "assignments"}))
         return
     names = {d.id: d.name for d in problem.doctors}
-    table = Table(title=f"Endrede vakter ({number(len(result.changes))})")
+    table = Table(title=f"{text('rota.live.changed')} ({number(len(result.changes))})")
     for column in ("Dato", "Vakt", "Rolle", "Fra", "Til"):
         table.add_column(column)
     for change in result.changes:
@@ -200,7 +200,7 @@ def swap_check(
     if as_json:
         _echo_json({"lovlig": not violations, "brudd": [v.model_dump(mode="json") for v in violations]})
     elif not violations:
-        console.print("[green]Endringen er lovlig: ingen regelbrudd.[/]")
+        console.print(f"[green]{text('rota.live.legal')}[/]")
     else:
         table = Table(title=f"Endringen gir {number(len(violations))} regelbrudd")
         for column in ("Dato", "Lege", "Vakt", "Regel", "Beskrivelse"):
@@ -232,8 +232,9 @@ def hours_cmd(
         _echo_json([r.model_dump(mode="json") for r in rows])
         return
     table = Table(title=f"{problem.name}: timer per lege (hele perioden)")
-    for column in ("Lege", "Vakter", "Timer", "Dag", "Kveld", "Natt", "Helg", "Helligdag", "Bakvakt"):
-        table.add_column(column, justify="left" if column == "Lege" else "right")
+    table.add_column("Lege")
+    for column in ("Vakter", "Timer", *(text(f"rota.hours.{key}") for key in (*CLASSES, "bakvakt"))):
+        table.add_column(column, justify="right")
     totals: dict[str, dict[str, float]] = {}
     names: dict[str, str] = {}
     for r in rows:
@@ -296,7 +297,7 @@ def coverage_cmd(
         for column in ("Når", "Timer", "Årsak"):
             every.add_column(column)
         for gap in report.gaps:
-            every.add_row(gap.label, number(gap.hours), gap.reason)
+            every.add_row(gap.label, number(gap.hours), text(f"rota.coverage.{gap.reason}"))
         console.print(every)
 
 
