@@ -47,10 +47,14 @@ def main() -> None:
     args = parser.parse_args()
 
     problem = year_problem(args.doctors, args.year, args.seed)
+    rota = []
     if args.solve_first:
-        rota = list(solve_rota(problem, time_limit_s=args.solve_first, num_workers=args.workers).assignments)
-    else:
+        solved = solve_rota(problem, time_limit_s=args.solve_first, num_workers=args.workers)
+        rota = list(solved.assignments)
+        print(f"Publisert turnus: CP-SAT, status {solved.status}, {solved.seconds:.1f} s")
+    if not rota:
         rota = pro_rata_rota(problem)
+        print("Publisert turnus: grådig forholdsmessig turnus")
     assert not check_rota(problem, rota), "the published rota must be valid"
     start = date.fromisoformat(args.week)
     end = start + timedelta(days=6)

@@ -1,14 +1,17 @@
 """Coverage report: hours with no doctor on duty (issue #12), with Vefsn's shift times from seed 000."""
 
 import json
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from legeplan.cli import app
 from legeplan.legevakt import RotaProblem, ShiftType, write_rota
 from legeplan.legevakt.baseline import round_robin_rota
+from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.coverage import coverage_report
 from legeplan.legevakt.model import DaySelector
 
@@ -79,3 +82,55 @@ def test_coverage_cli(tmp_path: Path) -> None:
     assert json.loads(as_json.output)["hours_uncovered"] == 54
     none = runner.invoke(app, ["rota", "coverage", "example:small"])
     assert "Ingen timer" in none.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 23), st.sampled_from([0, 30]), st.integers(1, 24), st.sampled_from(list(DaySelector))),
+        min_size=1,
+        max_size=3,
+    ),
+    st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 20)),
+)
+def test_gaps_and_shifts_tile_the_period(shapes: list[tuple[int, int, int, DaySelector]], start: date) -> None:
+    """With daytime included, the gaps are exactly the period's hours that no shift covers."""
+    from datetime import timedelta
+
+    from legeplan.legevakt.hours import OSLO, aware_interval
+
+    types = tuple(
+        ShiftType(
+            id=f"s{i}",
+            name=f"S{i}",
+            start=time(h, m),
+            end=(datetime(2000, 1, 1, h, m) + timedelta(hours=length)).time(),
+            days=days,
+        )
+        for i, (h, m, length, days) in enumerate(shapes)
+    )
+    problem = RotaProblem(start=start, end=start + timedelta(days=6), shift_types=types, doctors=(specialist("a"),))
+    report = coverage_report(problem, include_daytime=True)
+    wider = problem.model_copy(update={"start": start - timedelta(days=1), "end": start + timedelta(days=7)})
+    spans = [aware_interval(i) for i in expand_shifts(wider)]
+    begin = datetime.combine(start, time(0), tzinfo=OSLO)
+    finish = datetime.combine(start + timedelta(days=7), time(0), tzinfo=OSLO)
+    for gap in report.gaps:
+        assert not any(s < gap.end and gap.start < e for s, e in spans)
+    covered = sum(
+        (min(e, finish).timestamp() - max(s, begin).timestamp()) / 3600
+        for s, e in _merge(spans)
+        if e > begin and s < finish
+    )
+    total = (finish.timestamp() - begin.timestamp()) / 3600
+    assert abs(report.hours_uncovered + covered - total) < 1e-6
+
+
+def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged

@@ -36,8 +36,13 @@ def test_repair_writes_the_new_rota_and_lists_changes(tmp_path: Path) -> None:
     assert payload["proven_minimal"] and payload["changes"]
     assert all(c["from_doctor"] == doctor for c in payload["changes"] if c["from_doctor"])
     assert not any(r["lege"] == doctor and r["dato"] == "2026-04-07" for r in _rows(out))
-    table = runner.invoke(app, [*args, "--from", "2026-04-06", "--to", "2026-04-08", "--out", str(out)])
+    saved = tmp_path / "p.json"
+    period = ["--from", "2026-04-06", "--to", "2026-04-08"]
+    table = runner.invoke(app, [*args, *period, "--out", str(out), "--problem-out", str(saved)])
     assert table.exit_code == 0 and "Endrede vakter" in table.output and "bevist minste antall" in table.output
+    # The saved problem carries the absence: the repaired rota passes the checker with it.
+    assert runner.invoke(app, ["rota", "check", str(out), "-p", str(saved)]).exit_code == 0
+    assert runner.invoke(app, ["rota", "check", str(rota), "-p", str(saved)]).exit_code == 1
     bad = runner.invoke(app, [*args, "--from", "2026-04-09", "--to", "2026-04-06", "--out", str(out)])
     assert bad.exit_code == 2
     unknown = runner.invoke(

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from legeplan.cli.rota_cmd import _fail, _number, _problem, _rota, console, err_console, rota_app
-from legeplan.i18n import decimal, number
+from legeplan.i18n import decimal, number, text
 
 
 def _date(option: str, value: str) -> date:
@@ -44,6 +44,9 @@ def repair(
     out: Annotated[Path, typer.Option("--out", "-o", help="Ny turnus: .csv, .xlsx, .ics eller .json")],
     time_limit: Annotated[float, typer.Option("--time-limit", "-t", help="Sekunder totalt (1–3600)")] = 20.0,
     workers: Annotated[int, typer.Option(help="CP-SAT-tråder (1–16)")] = 2,
+    problem_out: Annotated[
+        Path | None, typer.Option("--problem-out", help="Skriv problemet med fraværet (.json) for senere endringer")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv endringene som JSON")] = False,
 ) -> None:
     """Reparer turnusen ved sykdom/fravær: færrest mulig endrede vakter (bevist), deretter rettferdighet."""
@@ -54,6 +57,8 @@ def repair(
     _number("--workers", workers, 1, 16)
     if out.suffix.lower() not in (".csv", ".xlsx", ".ics", ".json"):
         raise _fail(f"{out}: ukjent filtype {out.suffix!r}; bruk .csv, .xlsx, .ics eller .json")
+    if problem_out is not None and problem_out.suffix.lower() != ".json":
+        raise _fail(f"{problem_out}: bruk .json for problemet")
     problem = _problem(problem_file)
     _doctor({d.id for d in problem.doctors}, "--absent", absent)
     start, end = _date("--from", date_from), _date("--to", date_to)
@@ -68,11 +73,13 @@ def repair(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     write_rota(result.problem, result.assignments, out)
+    if problem_out is not None:
+        problem_out.write_text(result.problem.model_dump_json(indent=2), encoding="utf-8")
     if as_json:
         _echo_json(result.model_dump(mode="json", exclude={"problem", "assignments"}))
         return
     names = {d.id: d.name for d in problem.doctors}
-    table = Table(title=f"Endrede vakter ({number(len(result.changes))})")
+    table = Table(title=f"{text('rota.live.changed')} ({number(len(result.changes))})")
     for column in ("Dato", "Vakt", "Rolle", "Fra", "Til"):
         table.add_column(column)
     for change in result.changes:
@@ -193,7 +200,7 @@ def swap_check(
     if as_json:
         _echo_json({"lovlig": not violations, "brudd": [v.model_dump(mode="json") for v in violations]})
     elif not violations:
-        console.print("[green]Endringen er lovlig: ingen regelbrudd.[/]")
+        console.print(f"[green]{text('rota.live.legal')}[/]")
     else:
         table = Table(title=f"Endringen gir {number(len(violations))} regelbrudd")
         for column in ("Dato", "Lege", "Vakt", "Regel", "Beskrivelse"):
@@ -225,8 +232,9 @@ def hours_cmd(
         _echo_json([r.model_dump(mode="json") for r in rows])
         return
     table = Table(title=f"{problem.name}: timer per lege (hele perioden)")
-    for column in ("Lege", "Vakter", "Timer", "Dag", "Kveld", "Natt", "Helg", "Helligdag", "Bakvakt"):
-        table.add_column(column, justify="left" if column == "Lege" else "right")
+    table.add_column("Lege")
+    for column in ("Vakter", "Timer", *(text(f"rota.hours.{key}") for key in (*CLASSES, "bakvakt"))):
+        table.add_column(column, justify="right")
     totals: dict[str, dict[str, float]] = {}
     names: dict[str, str] = {}
     for r in rows:
@@ -289,7 +297,7 @@ def coverage_cmd(
         for column in ("Når", "Timer", "Årsak"):
             every.add_column(column)
         for gap in report.gaps:
-            every.add_row(gap.label, number(gap.hours), gap.reason)
+            every.add_row(gap.label, number(gap.hours), text(f"rota.coverage.{gap.reason}"))
         console.print(every)
 
 

@@ -115,8 +115,13 @@ def _window(problem: RotaProblem, days: Iterable[date]) -> RotaProblem:
     return problem.model_copy(update={"start": start, "end": end})
 
 
-def _key(v: Violation) -> tuple[str, date | None, str | None, str | None]:
-    return (v.rule, v.date, v.doctor, v.shift_type)
+_Key = tuple[str, date | None, str | None, str | None, str]
+
+
+def _key(v: Violation) -> _Key:
+    """A violation's identity; the message tells two breaches of one rule on one duty apart (e.g. rest after two
+    different earlier duties)."""
+    return (v.rule, v.date, v.doctor, v.shift_type, v.message)
 
 
 def introduced_violations(
@@ -125,7 +130,7 @@ def introduced_violations(
     after: Sequence[Assignment],
     days: Iterable[date],
     *,
-    known: set[tuple[str, date | None, str | None, str | None]] | None = None,
+    known: set[_Key] | None = None,
 ) -> list[Violation]:
     """Violations of ``after`` that ``before`` does not have, checked on a window around ``days`` only (``known``:
     the violations of ``before`` on that window, when the caller already has them)."""
@@ -138,9 +143,7 @@ def _part(window: RotaProblem, rota: Sequence[Assignment]) -> list[Assignment]:
     return [a for a in rota if window.start <= a.date <= window.end]
 
 
-def window_violations(
-    window: RotaProblem, rota: Sequence[Assignment]
-) -> set[tuple[str, date | None, str | None, str | None]]:
+def window_violations(window: RotaProblem, rota: Sequence[Assignment]) -> set[_Key]:
     return {_key(v) for v in check_rota(window, _part(window, rota))}
 
 

@@ -308,6 +308,7 @@ def repair_rota(
     days = INITIAL_WINDOW_DAYS
     best: _WindowOutcome | None = None
     window = (start, end)
+    last_status = "unknown"
     while True:
         window = (max(problem.start, start - timedelta(days=days)), min(problem.end, end + timedelta(days=days)))
         whole = window == (problem.start, problem.end)
@@ -319,11 +320,16 @@ def repair_rota(
             )
         if outcome.status in ("optimal", "feasible") and (best is None or outcome.changes < best.changes):
             best = outcome
+        last_status = outcome.status
         reached = best is not None and best.changes <= bound
         if reached or whole or time.perf_counter() - t0 > time_limit_s:
             break
         days *= 2
     if best is None:
+        if last_status == "unknown":  # a time-out, not a proof
+            raise RepairError(
+                [f"Fant ingen lovlig reparasjon innen tidsgrensen ({time_limit_s:g} s); øk --time-limit og prøv igjen"]
+            )
         reasons = [f"Ingen lovlig endring av turnusen dekker fraværet til {doctor_id} {start}–{end}"]
         violations = check_rota(new_problem, rota)
         if any(v.rule not in ("fravær",) for v in violations):
