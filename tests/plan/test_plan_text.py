@@ -149,3 +149,10 @@ def test_cli_variables_lists_names_with_values() -> None:
     result = runner.invoke(app, ["plan", "variables", "--demo"])
     assert result.exit_code == 0, result.output
     assert "ledig_kapasitet" in result.output and "1,6 %" in result.output
+
+
+def test_cli_internal_version_says_so_on_the_cover(tmp_path: Path) -> None:
+    out = tmp_path / "intern.html"
+    result = runner.invoke(app, ["report", "--demo", "--internal", "--simulation-runs", "0", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "intern versjon med legenes navn" in out.read_text(encoding="utf-8")

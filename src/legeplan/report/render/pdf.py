@@ -19,7 +19,7 @@ def render_pdf(doc: PlanDocument, path: Path, progress: ProgressCallback | None 
     path = Path(path)
     check_target(path, ".pdf")
     report(1, 3, "Lager HTML og figurer")
-    html = render_html(doc)
+    html = render_html(doc, inline_svg=False)
     report(2, 3, "Setter sider (WeasyPrint)")
     rendered = HTML(string=html, base_url=str(path.parent)).render()
     report(3, 3, f"Skriver {len(rendered.pages)} sider")
