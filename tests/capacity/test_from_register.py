@@ -240,3 +240,22 @@ def test_recruitment_counts_each_new_hjemmel_once(
         assert row.positions_existing == 12 + sum(alis[: row.year - 2020]) + sum(growth[: row.year - 2020])
     assert sum(row.alis_positions for row in result.rows) == sum(alis)
     assert sum(row.replacements for row in result.rows) == sum(replacements)
+
+
+def test_a_scenario_file_can_plan_growth_hjemler_without_calling_them_alis(tmp_path: object) -> None:
+    """Bodø: (51·1080 + 592)/(52 + 8) with the growth hjemmel as `growth_planned`, in a scenario file alone."""
+    from pathlib import Path
+
+    from legeplan.capacity import load_scenario
+
+    path = Path(str(tmp_path)) / "bodo.toml"
+    path.write_text(
+        'name = "Bodø"\npositions = 51\naverage_list_length = 1080\n'
+        'growth_planned = { "2023" = 1 }\nalis_planned = { "2024" = 8 }\n'
+        "[[projection]]\nyear = 2022\nby_age = { alle = 52560 }\n"
+        "[[projection]]\nyear = 2026\nby_age = { alle = 53152 }\n",
+        encoding="utf-8",
+    )
+    result = dimension(load_scenario(path))
+    assert result.row(2026).average_list_length == pytest.approx((51 * 1080 + 592) / 60)
+    assert result.row(2023).growth_planned == 1 and result.row(2024).alis_positions == 8
