@@ -149,7 +149,8 @@ def capacity_section(scenario: Any) -> Section | None:
         series = [Series(name="Hjemler som trengs", values=needed)]
         existing: list[Any] = [getattr(row, "positions_existing", getattr(row, "positions", None)) for row in rows]
         if all(value is not None for value in existing):
-            series.append(Series(name="Hjemler i dag", values=[float(v) for v in existing], dashed=True))
+            # Today's hjemler plus the decided and planned ones (ALIS, growth) as they open.
+            series.append(Series(name="Hjemler med planlagte", values=[float(v) for v in existing], dashed=True))
         blocks.append(
             Figure(
                 caption="Behov for fastlegehjemler",
@@ -164,7 +165,7 @@ def capacity_section(scenario: Any) -> Section | None:
             ("År", "year", 0),
             ("Innbyggere", "population", 0),
             ("Hjemler som trengs", "positions_required", 0),
-            ("Hjemler i dag", "positions_existing", 0),
+            ("Hjemler med planlagte", "positions_existing", 0),
             ("Avganger", "retirements", 0),
             ("Å rekruttere", "to_recruit", 0),
         ]
