@@ -135,7 +135,7 @@ NB: dict[str, str] = {
     "dash.listed": "Listeinnbyggere",
     "dash.free": "Ledige listeplasser",
     "dash.required": "Hjemler som trengs",
-    "dash.existing": "Hjemler i dag",
+    "dash.existing": "Hjemler med planlagte",
     "dash.positions_axis": "Hjemler",
     "dash.places_axis": "Listeplasser",
     "reg.title": "Register for {name}",

@@ -45,6 +45,10 @@ rounding = "nearest"                   # Avrunding av hjemler: nearest, up eller
 # residents_listed_elsewhere = 0       # Innbyggere med fastlege i en annen kommune
 # guest_patients = 0                   # Pasienter fra andre kommuner på listene her
 # age_weights = { "0-17" = 0.6, "18-66" = 1.0, "67+" = 2.0 }  # Relativ legebruk per aldersgruppe
+# Nye hjemler per år når fila brukes uten register (med -m står de i registerets «planlagte_hjemler»):
+# alis_planned = { "2026" = 1 }          # Nye ALIS-hjemler
+# growth_planned = { "2026" = 1 }        # Vedtatte eller planlagte nye hjemler som ikke er ALIS
+# replacements_planned = { "2027" = 1 }  # Kjente erstatninger utover pensjoneringene (f.eks. oppsigelser)
 
 # Befolkningen per år. Første år er grunnåret; er det samme år som registerets folketall, brukes registerets
 # tall og veksten fra framskrivingen. Alternativt: [projection] file = "ssb_14288.json", region = "KOMMUNENR".

@@ -95,3 +95,15 @@ def test_the_demo_plan_has_one_population_for_the_base_year(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8").replace("\u00a0", " ")
     assert "63 722" not in html and "64 500" in html
+
+
+def test_the_simulation_starts_from_the_register(vefsn: str) -> None:
+    """With -m the simulation starts the year after the register date, in its state (one vacant hjemmel), at the
+    Helse Nord turnover for a Nordland municipality unless --turnover is given."""
+    args = ["dimension", "-m", vefsn, "--simulate", "--runs", "50", "--years", "3", "--seed", "1", "--json"]
+    data = json.loads(runner.invoke(app, args).output)
+    simulation = data["simulation"]
+    assert simulation["bands"][0]["year"] == 2022
+    assert simulation["turnover_rate"] == pytest.approx(0.128)
+    given = json.loads(runner.invoke(app, [*args, "--turnover", "0.05"]).output)["simulation"]
+    assert given["turnover_rate"] == pytest.approx(0.05)

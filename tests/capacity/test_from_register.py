@@ -202,3 +202,60 @@ def test_without_a_scenario_the_population_is_held_and_said_so() -> None:
     scenario = scenario_from_register(register)
     assert [row.total for row in scenario.projection.years] == [20_000, 20_000]
     assert "uendret" in scenario.projection.source
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    alis=st.lists(st.integers(0, 3), min_size=5, max_size=5),
+    growth=st.lists(st.integers(0, 2), min_size=5, max_size=5),
+    replacements=st.lists(st.integers(0, 2), min_size=5, max_size=5),
+    end_population=st.integers(9_000, 16_000),
+)
+def test_recruitment_counts_each_new_hjemmel_once(
+    alis: list[int], growth: list[int], replacements: list[int], end_population: int
+) -> None:
+    """Recruitment = retirements + planned replacements + every new hjemmel (planned or needed), and the planned
+    hjemler plus the needed ones always cover the need: nothing is left out and nothing is counted twice."""
+    scenario = Scenario(
+        name="Egenskap",
+        projection=_linear(2021, 12_000, 2025, end_population),
+        positions=12,
+        average_list_length=1000,
+        alis_planned={2021 + i: n for i, n in enumerate(alis) if n},
+        growth_planned={2021 + i: n for i, n in enumerate(growth) if n},
+        replacements_planned={2021 + i: n for i, n in enumerate(replacements) if n},
+        gp_ages=[40 + i * 2 for i in range(12)],
+    )
+    result = dimension(scenario)
+    opened = 12
+    for row in result.rows:
+        assert row.new_positions == row.alis_positions + row.growth_planned + row.need_positions
+        assert row.to_recruit == row.retirements + row.replacements + row.new_positions
+        opened += row.new_positions
+        assert opened >= row.positions_required
+        assert row.positions_existing == 12 + sum(alis[: row.year - 2020]) + sum(growth[: row.year - 2020])
+    assert sum(row.alis_positions for row in result.rows) == sum(alis)
+    assert sum(row.replacements for row in result.rows) == sum(replacements)
+
+
+def test_a_scenario_file_can_plan_growth_hjemler_without_calling_them_alis(tmp_path: object) -> None:
+    """Bodø: (51·1080 + 592)/(52 + 8) with the growth hjemmel as `growth_planned`, in a scenario file alone."""
+    from pathlib import Path
+
+    from legeplan.capacity import load_scenario
+
+    path = Path(str(tmp_path)) / "bodo.toml"
+    path.write_text(
+        'name = "Bodø"\npositions = 51\naverage_list_length = 1080\n'
+        'growth_planned = { "2023" = 1 }\nalis_planned = { "2024" = 8 }\n'
+        "[[projection]]\nyear = 2022\nby_age = { alle = 52560 }\n"
+        "[[projection]]\nyear = 2026\nby_age = { alle = 53152 }\n",
+        encoding="utf-8",
+    )
+    result = dimension(load_scenario(path))
+    assert result.row(2026).average_list_length == pytest.approx((51 * 1080 + 592) / 60)
+    assert result.row(2023).growth_planned == 1 and result.row(2024).alis_positions == 8

@@ -199,3 +199,20 @@ def test_the_migration_keeps_an_existing_database(tmp_path: Path) -> None:
     assert register.positions[0].planned_reduction == 0
     assert register.physicians[0].exemption_kind is ExemptionKind.OTHER
     assert register.planned_positions == ()
+
+
+def test_hours_above_7_5_import_with_a_warning_and_an_exemption_kind_needs_an_exemption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_csv(demo_register(), tmp_path / "hours")
+    _edit(folder, "leger", 3, "kommunale_timer", "8,25")  # Vefsn's average (seed 000, 5.2.4)
+    monkeypatch.setenv("LEGEPLAN_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    result = CliRunner().invoke(app, ["register", "import", str(folder)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Merk: leger, rad 3, kolonne «kommunale_timer»" in text and "godtatt som avtalt" in text
+    _edit(folder, "leger", 4, "fritak_type", "helse")
+    _edit(folder, "leger", 4, "fritak_legevakt", "nei")
+    with pytest.raises(RegisterImportError) as caught:
+        parse_register(folder)
+    assert [(i.row, i.column) for i in caught.value.issues] == [(4, "fritak_type")]

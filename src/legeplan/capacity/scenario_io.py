@@ -116,13 +116,14 @@ def _projection_table(raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
 
 
 def _fix_keys(raw: dict[str, Any]) -> dict[str, Any]:
-    """TOML and JSON keys are strings; alis_planned is keyed by year."""
-    alis = raw.get("alis_planned")
-    if isinstance(alis, dict):
-        try:
-            raw = {**raw, "alis_planned": {int(year): count for year, count in alis.items()}}
-        except ValueError as error:
-            raise ScenarioError(f"alis_planned: nøklene må være årstall: {error}") from error
+    """TOML and JSON keys are strings; alis_planned, growth_planned and replacements_planned are keyed by year."""
+    for name in ("alis_planned", "growth_planned", "replacements_planned"):
+        table = raw.get(name)
+        if isinstance(table, dict):
+            try:
+                raw = {**raw, name: {int(year): count for year, count in table.items()}}
+            except ValueError as error:
+                raise ScenarioError(f"{name}: nøklene må være årstall: {error}") from error
     return raw
 
 

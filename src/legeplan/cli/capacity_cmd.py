@@ -203,8 +203,10 @@ def dimension_command(
     simulate: bool = typer.Option(False, "--simulate", help="Kjør også stokastisk simulering av legedekningen"),
     runs: int = typer.Option(2000, "--runs", help="Antall simuleringer"),
     years: int = typer.Option(20, "--years", help="År å simulere"),
-    turnover: float = typer.Option(
-        TURNOVER_NORD_NORGE, "--turnover", help="Årlig turnover (Nord-Norge 0,128; landet 0,073)"
+    turnover: float | None = typer.Option(
+        None,
+        "--turnover",
+        help="Årlig turnover (Nord-Norge 0,128; landet 0,073). Standard: etter kommunenummeret med -m, ellers 0,128",
     ),
     recruitment_lag: float = typer.Option(1.0, "--recruitment-lag", help="Gjennomsnittlig tid å besette (år, 0,1-20)"),
     lis1_per_year: int = typer.Option(0, "--lis1-per-year", help="LIS1-stillinger i kommunen per år"),
@@ -288,15 +290,31 @@ def dimension_command(
 
         by_age = scenario_demand(scenario)
     simulation: SimulationResult | None = None
+    start_year = scenario.base_year
     if simulate:
         try:
-            params = workforce_from_scenario(
-                scenario,
-                turnover_rate=turnover,
-                recruitment_lag_years=recruitment_lag,
-                lis1_per_year=lis1_per_year,
-                locum_cost_nok=locum_cost,
-            )
+            if register is not None:
+                # From the register's state on its date: vacant hjemler, the GPs' ages, the ALIS in training.
+                from legeplan.capacity import workforce_from_register
+
+                params = workforce_from_register(register, scenario, years=years, locum_cost_nok=locum_cost)
+                params = params.model_validate(
+                    {
+                        **params.model_dump(),
+                        "turnover_rate": params.turnover_rate if turnover is None else turnover,
+                        "recruitment_lag_years": recruitment_lag,
+                        "lis1_per_year": lis1_per_year,
+                    }
+                )
+                start_year = register.as_of.year + 1
+            else:
+                params = workforce_from_scenario(
+                    scenario,
+                    turnover_rate=TURNOVER_NORD_NORGE if turnover is None else turnover,
+                    recruitment_lag_years=recruitment_lag,
+                    lis1_per_year=lis1_per_year,
+                    locum_cost_nok=locum_cost,
+                )
         except ValidationError as error:
             lines = [
                 f"{OPTION_OF.get(str(item['loc'][-1]) if item['loc'] else '', 'simulering')}: {norwegian_message(item)}"
@@ -318,7 +336,7 @@ def dimension_command(
                 params,
                 runs=runs,
                 years=years,
-                start_year=scenario.base_year,
+                start_year=start_year,
                 seed=seed,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )

@@ -197,6 +197,8 @@ class Physician(DomainModel):
             raise FieldError("birth_year", f"fødselsåret {self.birth_year} er fram i tid")
         if self.end_date is not None and self.end_date < self.start_date:
             raise FieldError("end_date", "sluttdatoen er før startdatoen")
+        if self.exemption_kind is not None and not self.legevakt_exempt:
+            raise FieldError("exemption_kind", "type fritak er oppgitt, men legen er ikke markert som fritatt")
         if self.training_start and self.training_end and self.training_end < self.training_start:
             raise FieldError("training_end", "slutten på utdanningen er før starten")
         if self.role in (PhysicianRole.GP, PhysicianRole.ALIS) and (
