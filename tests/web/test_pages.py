@@ -233,7 +233,7 @@ def test_rota_page_is_not_blocked_while_solving(login: Login, app: FastAPI) -> N
     progress = client.get(f"/m/3804/rota/{job_id}/progress")
     assert progress.status_code == 200
     job = app.state.rota_jobs.get(job_id)
-    if not job.done.is_set():
+    if not job.finished:
         assert "<progress" in progress.text and time.monotonic() - t0 < 5
     client.post(f"/m/3804/rota/{job_id}/cancel", data={"csrf_token": token})
     assert app.state.rota_jobs.wait(job_id, 30)

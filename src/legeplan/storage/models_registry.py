@@ -3,7 +3,7 @@
 import importlib
 import importlib.util
 
-TABLE_MODULES = ("legeplan.storage.tables", "legeplan.storage.web_tables")
+TABLE_MODULES = ("legeplan.storage.tables", "legeplan.storage.web_tables", "legeplan.storage.job_tables")
 
 
 def import_all() -> None:

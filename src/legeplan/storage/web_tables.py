@@ -61,6 +61,8 @@ class ScenarioRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     body_json: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class RotaJobRow(Base):
@@ -75,6 +77,7 @@ class RotaJobRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     problem_json: Mapped[str] = mapped_column(Text)
     solution_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from legeplan.capacity import example_path
 from legeplan.i18n import choice_label, decimal, language, text, tier_label, validation_message
+from legeplan.jobs import JobQueue
 from legeplan.register.demo import demo_register
 from legeplan.register.models import Register
 from legeplan.storage import Storage
@@ -109,6 +110,19 @@ def include_optional_router(app: FastAPI, module_name: str) -> bool:
     return True
 
 
+def _in_process_jobs(storage: Storage, wanted: bool | None) -> bool:
+    """Run jobs in this process? Default: yes on SQLite; on PostgreSQL only with LEGEPLAN_WEB_WORKER=1 (normally
+    `legeplan worker` processes run them)."""
+    if wanted is not None:
+        return wanted
+    setting = os.environ.get("LEGEPLAN_WEB_WORKER", "").strip().lower()
+    if setting in ("1", "true", "yes", "ja"):
+        return True
+    if setting in ("0", "false", "no", "nei"):
+        return False
+    return storage.engine.dialect.name == "sqlite"
+
+
 def create_app(
     database_url: str | None = None,
     *,
@@ -116,6 +130,7 @@ def create_app(
     demo: bool = False,
     demo_password: str | None = None,
     https_only: bool = False,
+    in_process_jobs: bool | None = None,
 ) -> FastAPI:
     """The whole web app on `database_url` (default: LEGEPLAN_DATABASE_URL or the embedded SQLite file)."""
     from legeplan.web import api, pages
@@ -132,7 +147,8 @@ def create_app(
     )
     app.state.storage = storage
     app.state.web_store = store
-    app.state.rota_jobs = RotaJobs(store)
+    app.state.job_queue = JobQueue(storage, in_process=_in_process_jobs(storage, in_process_jobs))
+    app.state.rota_jobs = RotaJobs(app.state.job_queue)
     app.state.pending_imports = {}
     app.state.login_throttle = LoginThrottle()
     app.state.demo_credentials = seed_demo(storage, store, demo_password) if demo else None

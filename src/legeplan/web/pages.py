@@ -750,20 +750,22 @@ def _rota(request: Request, user: User, code: str, job_id: str) -> tuple[Any, Ro
     """(running job or None, problem, solution) from memory or, after a restart, from the database."""
     require_scope(user, code)
     job = jobs_of(request).get(job_id)
-    if job is not None and job.municipality_code == code:
-        return job, job.problem, job.solution
+    if job is not None and job.municipality_code != code:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
     saved = web_store(request).rota(job_id)
+    if job is not None and (saved is None or not job.finished):
+        return job, job.problem, None
     if saved is None or saved.municipality_code != code:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     problem = RotaProblem.model_validate_json(saved.problem_json)
     solution = RotaSolution.model_validate_json(saved.solution_json) if saved.solution_json else None
-    return None, problem, solution
+    return job, problem, solution
 
 
 @router.get("/m/{code}/rota/{job_id}", response_class=HTMLResponse)
 def rota_view(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> HTMLResponse:
     job, problem, solution = _rota(request, user, code, job_id)
-    if job is not None and not job.done.is_set():
+    if job is not None and not job.finished:
         return render(request, "rota_job.html", code=code, job=job, problem=problem, solution=None, months=[])
     months = views.month_calendars(problem, solution.assignments) if problem and solution else []
     return render(
@@ -775,7 +777,7 @@ def rota_view(request: Request, code: str, job_id: str, user: User = Depends(cur
 def rota_progress(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
     """Polled by htmx every second; when the solve is done it sends the browser to the calendar."""
     job, _problem, _solution = _rota(request, user, code, job_id)
-    if job is None or job.done.is_set():
+    if job is None or job.finished:
         return Response(status_code=200, headers={"HX-Redirect": f"/m/{code}/rota/{job_id}"})
     return render(request, "rota_progress.html", code=code, job=job)
 
@@ -786,8 +788,8 @@ async def rota_cancel(request: Request, code: str, job_id: str, user: User = Dep
     require_scope(user, code, "editor")
     job, _p, _s = _rota(request, user, code, job_id)
     if job is not None:
-        job.cancel.set()
-        job.done.wait(5)
+        jobs_of(request).cancel(job_id)
+        jobs_of(request).wait(job_id, 5)
     return redirect(f"/m/{code}/rota/{job_id}")
 
 
