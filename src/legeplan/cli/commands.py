@@ -2,6 +2,7 @@
 
 from legeplan.cli import (  # noqa: F401
     capacity_cmd,
+    ops_cmd,
     plan_cmd,
     region_cmd,
     register_cmd,
