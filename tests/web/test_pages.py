@@ -51,10 +51,15 @@ def test_import_previews_then_saves_and_the_dashboard_shows_trends(login: Login,
     client, token = login("redaktor")
     path = _older_register_file(tmp_path, 63_000)
     with path.open("rb") as handle:
-        preview = client.post(
+        started = client.post(
             "/import", data={"csrf_token": token}, files={"file": (path.name, handle, "application/octet-stream")}
         )
+    assert started.status_code == 303  # parsed by a job, not in the request
+    job_id = started.headers["location"].rsplit("/", 1)[1]
+    assert app.state.job_queue.wait(job_id, 60) is not None
+    preview = client.get(f"/import/{job_id}")
     assert preview.status_code == 200 and "Forhåndsvisning" in preview.text
+    assert client.get(f"/import/{job_id}/progress").headers.get("HX-Redirect") == f"/import/{job_id}"
     assert app.state.storage.snapshot_dates("3804") == [date(2019, 2, 1), date(2020, 8, 1)]  # nothing written yet
     import_token = re.search(r'name="token" value="([^"]+)"', preview.text)
     assert import_token
@@ -77,7 +82,10 @@ def test_failed_import_lists_row_errors_and_writes_nothing(login: Login, app: Fa
     sheet.cell(row=3, column=header.index("listetak") + 1, value="mange")
     book.save(path)
     with path.open("rb") as handle:
-        response = client.post("/import", data={"csrf_token": token}, files={"file": (path.name, handle, "x")})
+        started = client.post("/import", data={"csrf_token": token}, files={"file": (path.name, handle, "x")})
+    job_id = started.headers["location"].rsplit("/", 1)[1]
+    assert app.state.job_queue.wait(job_id, 60) is not None
+    response = client.get(f"/import/{job_id}")
     assert response.status_code == 400
     assert "Ingenting er lagret" in response.text
     row = re.search(r"<tr><td>[^<]*hjemler[^<]*</td><td>3</td><td>listetak</td>", response.text)
@@ -92,10 +100,22 @@ def test_api_import_reports_issues_as_json(app: FastAPI, tmp_path: Path) -> None
     bad = client.post(
         "/api/register/import", files={"file": ("r.csv", b"tull;tull\n1;2\n", "text/csv")}, headers=headers
     )
-    assert bad.status_code == 422 and bad.json()["issues"]
+    assert bad.status_code == 202 and bad.json()["state"] == "queued"
+    assert app.state.job_queue.wait(bad.json()["id"], 60) is not None
+    bad_job = client.get(bad.json()["status_url"]).json()
+    assert bad_job["state"] == "done" and bad_job["result"]["issues"] and "register" not in bad_job["result"]
     path = _older_register_file(tmp_path, 63_000)
     good = client.post("/api/register/import", files={"file": (path.name, path.read_bytes(), "x")}, headers=headers)
-    assert good.status_code == 200 and good.json()["positions"] == 54
+    assert good.status_code == 202
+    assert app.state.job_queue.wait(good.json()["id"], 60) is not None
+    result = client.get(f"/api/jobs/{good.json()['id']}").json()["result"]
+    assert result["saved"] is True and len(result["register"]["positions"]) == 54
+    assert date(2019, 8, 1) in app.state.storage.snapshot_dates("3804")
+    # Another user cannot read the job (the file holds physicians' names).
+    other = TestClient(app)
+    other_token = other.post("/api/login", json={"username": "leser", "password": "riktig-passord-1"}).json()
+    assert other_token["csrf_token"]
+    assert other.get(f"/api/jobs/{good.json()['id']}").status_code == 404
 
 
 def test_entity_form_shows_errors_next_to_fields_and_writes_nothing(login: Login, app: FastAPI) -> None:

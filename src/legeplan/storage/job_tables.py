@@ -291,6 +291,26 @@ class JobStore:
             ).all()
         return [StaleOutcome(job_id, self.retry_or_fail(job_id, attempts, reason)) for job_id, attempts in stale]
 
+    def amend_result(self, job_id: str, result: Any, unless_key: str | None = None) -> bool:
+        """Replace a finished job's result (e.g. mark an import as saved), compare-and-set on the old result so two
+        concurrent callers cannot both succeed; False if `unless_key` is already in the result or it changed."""
+        with self.storage.session() as session:
+            row = session.get(JobRow, job_id)
+            if row is None or row.state != "done":
+                return False
+            old = row.result_json
+            if unless_key is not None and old and unless_key in json.loads(old):
+                return False
+            changed = session.execute(
+                update(JobRow)
+                .where(
+                    JobRow.id == job_id, JobRow.result_json == old if old is not None else JobRow.result_json.is_(None)
+                )
+                .values(result_json=_dump(result))
+                .execution_options(synchronize_session=False)
+            )
+            return getattr(changed, "rowcount", 0) == 1
+
     # --- cancelling -----------------------------------------------------------------------------------------------
 
     def request_cancel(self, job_id: str) -> str | None:

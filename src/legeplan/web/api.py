@@ -14,6 +14,7 @@ from legeplan.i18n import text
 from legeplan.legevakt import example_problem
 from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.models import Municipality, Register
+from legeplan.storage.job_tables import JobRecord
 from legeplan.storage.web_tables import User
 from legeplan.web import views
 from legeplan.web.auth import (
@@ -28,11 +29,12 @@ from legeplan.web.auth import (
 from legeplan.web.pages import (
     _rota,
     _scenario,
-    confirm_import,
+    import_job,
+    job_queue,
     jobs_of,
     municipality_register,
-    preview_import,
     register_problem,
+    start_import,
     storage_of,
     update_scenario_body,
     web_store,
@@ -80,6 +82,30 @@ class RotaJobOut(BaseModel):
     explanation: list[str] = []
 
 
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    state: str = Field(description="queued, running, done, failed or cancelled")
+    progress: dict[str, Any]
+    result: Any = None
+    error: str | None = None
+    attempts: int
+    status_url: str
+
+
+def _job_out(job: JobRecord) -> JobOut:
+    return JobOut(
+        id=job.id,
+        kind=job.kind,
+        state=job.state,
+        progress=job.progress,
+        result=job.result,
+        error=job.error,
+        attempts=job.attempts,
+        status_url=f"/api/jobs/{job.id}",
+    )
+
+
 def _user_out(user: User) -> UserOut:
     return UserOut(username=user.username, role=user.role, municipality_code=user.municipality_code)
 
@@ -120,30 +146,31 @@ def key_figures(request: Request, code: str, user: User = Depends(current_user))
     return views.key_figures_json(views.dashboard(reg, None)[0])
 
 
-@router.post("/register/import")
-async def import_register(
-    request: Request, file: UploadFile = File(...), user: User = Depends(current_user)
-) -> JSONResponse:
-    """Validate and store a register file in one step; 422 with every issue (source, row, column) and nothing
-    written when anything is wrong."""
+@router.post("/register/import", status_code=202, response_model=JobOut)
+async def import_register(request: Request, file: UploadFile = File(...), user: User = Depends(current_user)) -> Any:
+    """Queue a register file for checking and storing (a job; the file is never parsed in the request). Poll
+    `GET /api/jobs/{id}`: when done its result holds the stored register and `saved`, or `issues` (source, row,
+    column, message) and nothing was written. 422 at once for a file over the size limit."""
     check_csrf(request)
     require_role(user, "editor")
     data = await file.read(MAX_IMPORT_BYTES + 1)
-    token, reg, issues = preview_import(request, user, file.filename or "register.xlsx", data)
-    if token is None or reg is None:
+    job_id, issues = start_import(request, user, file.filename or "register.xlsx", data, save=True)
+    if job_id is None:
         return JSONResponse({"detail": text("imp.errors", count=len(issues)), "issues": issues}, status_code=422)
-    saved = confirm_import(request, user, token)
-    assert saved is not None
-    return JSONResponse(
-        {
-            "municipality_code": saved.municipality.code,
-            "as_of": saved.as_of.isoformat(),
-            "offices": len(saved.offices),
-            "positions": len(saved.positions),
-            "physicians": len(saved.physicians),
-            "institutions": len(saved.institutions),
-        }
-    )
+    job = import_job(request, user, job_id)
+    return _job_out(job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def job_status(request: Request, job_id: str, user: User = Depends(current_user)) -> JobOut:
+    """A job's state, progress and result (or Norwegian error): the user's own jobs, and an admin's municipality's."""
+    job = job_queue(request).get(job_id)
+    if job is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    own = job.owner == user.username
+    if not own and not (user.role == "admin" and can_see(user, job.municipality_code or "")):
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return _job_out(job)
 
 
 @router.get("/municipalities/{code}/scenarios", response_model=list[ScenarioOut])

@@ -149,7 +149,6 @@ def create_app(
     app.state.web_store = store
     app.state.job_queue = JobQueue(storage, in_process=_in_process_jobs(storage, in_process_jobs))
     app.state.rota_jobs = RotaJobs(app.state.job_queue)
-    app.state.pending_imports = {}
     app.state.login_throttle = LoginThrottle()
     app.state.demo_credentials = seed_demo(storage, store, demo_password) if demo else None
 

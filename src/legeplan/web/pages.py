@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
-import secrets
-import time
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +15,16 @@ from pydantic import ValidationError
 
 from legeplan.capacity import EXAMPLES, ScenarioError, example_path, parse_scenario
 from legeplan.i18n import text, validation_message
+from legeplan.jobs import JobQueue
 from legeplan.legevakt import RotaProblem, RotaSolution, example_problem, rota_csv, rota_ics
 from legeplan.legevakt import write_xlsx as write_rota_xlsx
 from legeplan.legevakt.io import problem_from_data
 from legeplan.legevakt.register import doctors_from_register
-from legeplan.register.io import MAX_IMPORT_BYTES, RegisterImportError, parse_register
+from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.io import write_xlsx as write_register_xlsx
 from legeplan.register.models import Register
 from legeplan.storage import RegisterNotFoundError, Storage
+from legeplan.storage.job_tables import JobRecord
 from legeplan.storage.web_tables import ROLES, User, WebStore
 from legeplan.web import views
 from legeplan.web.auth import (
@@ -350,53 +352,69 @@ async def entity_delete(
     return redirect(f"/m/{code}/register?kind={kind}", text("reg.deleted"), request)
 
 
-# --- import with preview ---------------------------------------------------------------------------------------------
+# --- import with preview (parsed by a job, never in the request) ------------------------------------------------------
+
+IMPORT_KIND = "register_import"
 
 
-def _pending(request: Request) -> dict[str, tuple[float, int, Register]]:
-    pending: dict[str, tuple[float, int, Register]] = request.app.state.pending_imports
-    now = time.monotonic()
-    for token in [t for t, (at, _u, _r) in pending.items() if now - at > PENDING_IMPORT_TTL_S]:
-        pending.pop(token, None)
-    return pending
+def job_queue(request: Request) -> JobQueue:
+    queue: JobQueue = request.app.state.job_queue
+    return queue
 
 
-def preview_import(
-    request: Request, user: User, filename: str, data: bytes
-) -> tuple[str | None, Register | None, list[Any]]:
-    """Parse and check an upload; keep it server-side under a token until confirmed. Nothing is written here."""
+def _issue(source: str, message: str) -> dict[str, Any]:
+    return {"source": source, "row": None, "column": None, "message": message}
+
+
+def start_import(
+    request: Request, user: User, filename: str, data: bytes, *, save: bool = False
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """Queue the parsing of an upload as a job (nothing is parsed or written here); (job id, []) or (None, issues)."""
     if len(data) > MAX_IMPORT_BYTES:
-        return (
-            None,
-            None,
-            [
-                {
-                    "source": filename,
-                    "row": None,
-                    "column": None,
-                    "message": text("error.too_large", limit=MAX_IMPORT_BYTES // 1024 // 1024),
-                }
-            ],
-        )
-    try:
-        register = parse_register(filename, data=data)
-    except RegisterImportError as error:
-        return None, None, [vars(issue) for issue in error.issues]
-    except ValueError as error:
-        return None, None, [{"source": filename, "row": None, "column": None, "message": str(error)}]
-    if not can_see(user, register.municipality.code):
-        message = text("imp.out_of_scope", code=register.municipality.code)
-        return None, None, [{"source": filename, "row": None, "column": None, "message": message}]
-    token = secrets.token_urlsafe(16)
-    _pending(request)[token] = (time.monotonic(), user.id, register)
-    return token, register, []
+        return None, [_issue(filename, text("error.too_large", limit=MAX_IMPORT_BYTES // 1024 // 1024))]
+    payload = {
+        "filename": filename,
+        "data_b64": base64.b64encode(data).decode("ascii"),
+        "allowed_code": user.municipality_code,
+        "save": save,
+    }
+    job = job_queue(request).enqueue(IMPORT_KIND, user.username, user.municipality_code, payload)
+    return job.id, []
+
+
+def import_job(request: Request, user: User, job_id: str) -> JobRecord:
+    """The user's own import job; 404 for anyone else's (its file may hold another municipality's physicians)."""
+    job = job_queue(request).get(job_id)
+    if job is None or job.kind != IMPORT_KIND or job.owner != user.username:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return job
+
+
+def import_outcome(job: JobRecord) -> tuple[Register | None, list[dict[str, Any]]]:
+    """(register to preview, []) or (None, issues) of a finished import job."""
+    filename = str(job.payload.get("filename", ""))
+    if job.state == "done" and isinstance(job.result, dict):
+        if "register" in job.result:
+            return Register.model_validate(job.result["register"]), []
+        return None, list(job.result.get("issues", []))
+    if job.state in ("failed", "cancelled"):
+        return None, [_issue(filename, job.error or text(f"job.state.{job.state}"))]
+    return None, []
 
 
 def confirm_import(request: Request, user: User, token: str) -> Register | None:
-    entry = _pending(request).pop(token, None)
-    if entry is None or entry[1] != user.id:
+    """Store the register a finished import job previewed (token = job id); None if expired or already saved."""
+    job = job_queue(request).get(token)
+    if job is None or job.kind != IMPORT_KIND or job.owner != user.username or job.state != "done":
         return None
-    register = entry[2]
+    if not isinstance(job.result, dict) or job.result.get("saved") or "register" not in job.result:
+        return None
+    finished = job.finished_at or job.created_at
+    if (datetime.now(UTC).replace(tzinfo=None) - finished).total_seconds() > PENDING_IMPORT_TTL_S:
+        return None
+    if not job_queue(request).store.amend_result(token, {**job.result, "saved": True}, unless_key="saved"):
+        return None  # confirmed twice at once: only the first stores
+    register = Register.model_validate(job.result["register"])
     storage = storage_of(request)
     before = None
     if register.as_of in storage.snapshot_dates(register.municipality.code):
@@ -417,7 +435,7 @@ def confirm_import(request: Request, user: User, token: str) -> Register | None:
 @router.get("/import", response_class=HTMLResponse)
 def import_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
     require_role(user, "editor")
-    return render(request, "import.html", issues=[], preview=None, token=None, error=None)
+    return render(request, "import.html", issues=[], preview=None, token=None, error=None, job=None)
 
 
 @router.get("/import/template.xlsx")
@@ -425,30 +443,64 @@ def import_template(request: Request, user: User = Depends(current_user)) -> Res
     return _xlsx_response(lambda path: write_register_xlsx(None, path), "registermal.xlsx")
 
 
-@router.post("/import", response_class=HTMLResponse)
-async def import_upload(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+@router.post("/import", response_model=None)
+async def import_upload(request: Request, user: User = Depends(current_user)) -> Response:
     form = await checked_form(request)
     require_role(user, "editor")
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
         return render(
-            request, "import.html", status_code=400, issues=[], preview=None, token=None, error=text("imp.no_file")
+            request,
+            "import.html",
+            status_code=400,
+            issues=[],
+            preview=None,
+            token=None,
+            error=text("imp.no_file"),
+            job=None,
         )
     data = await upload.read(MAX_IMPORT_BYTES + 1)
-    token, register, issues = preview_import(request, user, upload.filename, data)
+    job_id, issues = start_import(request, user, upload.filename, data)
+    if job_id is None:
+        return render(
+            request, "import.html", status_code=400, issues=issues, preview=None, token=None, error=None, job=None
+        )
+    return redirect(f"/import/{job_id}")
+
+
+@router.get("/import/{job_id}", response_class=HTMLResponse)
+def import_result(request: Request, job_id: str, user: User = Depends(current_user)) -> HTMLResponse:
+    """The import's progress while the job runs; then its preview, or every problem found."""
+    require_role(user, "editor")
+    job = import_job(request, user, job_id)
+    if not job.finished:
+        return render(request, "import.html", issues=[], preview=None, token=None, error=None, job=job)
+    register, issues = import_outcome(job)
     if register is None:
-        return render(request, "import.html", status_code=400, issues=issues, preview=None, token=None, error=None)
+        return render(
+            request, "import.html", status_code=400, issues=issues, preview=None, token=None, error=None, job=None
+        )
     replaces = register.as_of in storage_of(request).snapshot_dates(register.municipality.code)
     return render(
         request,
         "import.html",
         issues=[],
         preview=register,
-        token=token,
+        token=job.id,
         replaces=replaces,
         figure_views=views.dashboard(register, None)[1],
-        error=None,
+        error=text("imp.expired") if isinstance(job.result, dict) and job.result.get("saved") else None,
+        job=None,
     )
+
+
+@router.get("/import/{job_id}/progress", response_model=None)
+def import_progress(request: Request, job_id: str, user: User = Depends(current_user)) -> Response:
+    """Polled by htmx every second; sends the browser to the preview when the job is done."""
+    job = import_job(request, user, job_id)
+    if job.finished:
+        return Response(status_code=200, headers={"HX-Redirect": f"/import/{job_id}"})
+    return render(request, "job_progress.html", job=job, poll_url=f"/import/{job_id}/progress")
 
 
 @router.post("/import/confirm", response_model=None)
@@ -458,7 +510,14 @@ async def import_confirm(request: Request, user: User = Depends(current_user)) -
     register = confirm_import(request, user, str(form.get("token", "")))
     if register is None:
         return render(
-            request, "import.html", status_code=400, issues=[], preview=None, token=None, error=text("imp.expired")
+            request,
+            "import.html",
+            status_code=400,
+            issues=[],
+            preview=None,
+            token=None,
+            error=text("imp.expired"),
+            job=None,
         )
     return redirect(f"/m/{register.municipality.code}", text("imp.saved"), request)
 
