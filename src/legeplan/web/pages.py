@@ -25,6 +25,7 @@ from legeplan.register.io import write_xlsx as write_register_xlsx
 from legeplan.register.models import Register
 from legeplan.storage import RegisterNotFoundError, Storage
 from legeplan.storage.job_tables import JobRecord
+from legeplan.storage.repository import VersionConflict
 from legeplan.storage.web_tables import ROLES, User, WebStore
 from legeplan.web import views
 from legeplan.web.auth import (
@@ -38,6 +39,7 @@ from legeplan.web.auth import (
     require_scope,
     throttled_login,
 )
+from legeplan.web.conflicts import SAVE_RETRIES, ConflictRow, conflict_rows, entity_version
 from legeplan.web.forms import (
     ENTITY_KINDS,
     entity_id,
@@ -255,6 +257,8 @@ def _entity_form(
     values: dict[str, str],
     errors: dict[str, str],
     status_code: int = 200,
+    version: str | None = None,
+    conflict: list[ConflictRow] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -266,6 +270,8 @@ def _entity_form(
         fields=form_fields(kind),
         values=values,
         errors=errors,
+        version=version,
+        conflict=conflict or [],
     )
 
 
@@ -283,34 +289,50 @@ def entity_edit(
     found = next((e for e in getattr(register, _kind(kind)) if entity_id(e) == entity), None)
     if found is None:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
-    return _entity_form(request, code, kind, entity, form_values(found), {})
+    return _entity_form(request, code, kind, entity, form_values(found), {}, version=entity_version(found))
 
 
 @router.post("/m/{code}/register/{kind}/save", response_model=None)
 async def entity_save(request: Request, code: str, kind: str, user: User = Depends(current_user)) -> Response:
     form = await checked_form(request)
-    register = municipality_register(request, user, code, "editor")
     kind = _kind(kind)
     old_id = str(form.get("old_id", "")) or None
+    form_version = str(form.get("version", "")) or None
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-    entity, errors = parse_entity(kind, form, code)
-    existing = {entity_id(e): e for e in getattr(register, kind)}
-    if old_id is not None and old_id not in existing:
-        raise HTTPException(status_code=404, detail=text("error.not_found"))
-    if entity is not None and entity_id(entity) != old_id and entity_id(entity) in existing:
-        errors["id"] = text("error.exists")
-    if entity is None or errors:
-        return _entity_form(request, code, kind, old_id, values, errors, status_code=400)
-    updated = replace_entity(register, kind, old_id, entity)
-    problems = reference_errors(updated)
-    if problems:
-        own = [p for p in problems if p.kind == kind and p.id == entity_id(entity)]
-        field_errors = {p.field: p.message for p in own}
-        others = [str(p) for p in problems if p not in own]
-        if others:
-            field_errors["__all__"] = "; ".join(others)
-        return _entity_form(request, code, kind, old_id, values, field_errors, status_code=400)
-    storage_of(request).save_register(updated)
+    storage = storage_of(request)
+    for _attempt in range(SAVE_RETRIES):
+        # The version first, then the register: a save in between makes the compare-and-set fail, never pass.
+        register_version = storage.register_version(code)
+        register = municipality_register(request, user, code, "editor")
+        entity, errors = parse_entity(kind, form, code)
+        existing = {entity_id(e): e for e in getattr(register, kind)}
+        if old_id is not None and old_id not in existing:
+            raise HTTPException(status_code=404, detail=text("error.not_found"))
+        if old_id is not None and form_version is not None and entity_version(existing[old_id]) != form_version:
+            return _conflict(request, code, kind, old_id, existing[old_id], values)
+        if entity is not None and entity_id(entity) != old_id and entity_id(entity) in existing:
+            errors["id"] = text("error.exists")
+        if entity is None or errors:
+            return _entity_form(request, code, kind, old_id, values, errors, status_code=400, version=form_version)
+        updated = replace_entity(register, kind, old_id, entity)
+        problems = reference_errors(updated)
+        if problems:
+            own = [p for p in problems if p.kind == kind and p.id == entity_id(entity)]
+            field_errors = {p.field: p.message for p in own}
+            others = [str(p) for p in problems if p not in own]
+            if others:
+                field_errors["__all__"] = "; ".join(others)
+            return _entity_form(
+                request, code, kind, old_id, values, field_errors, status_code=400, version=form_version
+            )
+        try:
+            storage.save_register(updated, expected_version=register_version)
+        except VersionConflict:
+            continue  # another save came in between: check again against what is stored now
+        break
+    else:
+        current = existing.get(old_id or "") if old_id else None
+        return _conflict(request, code, kind, old_id, current, values)
     before = existing[old_id].model_dump(mode="json") if old_id else None
     audit(
         request,
@@ -324,22 +346,51 @@ async def entity_save(request: Request, code: str, kind: str, user: User = Depen
     return redirect(f"/m/{code}/register?kind={kind}", text("reg.saved"), request)
 
 
+def _conflict(
+    request: Request, code: str, kind: str, old_id: str | None, theirs: Any, yours: dict[str, str]
+) -> HTMLResponse:
+    """409: the user's values stay in the form, beside what is stored now; saving again overwrites deliberately."""
+    labels = {f.name: f.label for f in form_fields(kind)}
+    stored = form_values(theirs) if theirs is not None else {}
+    rows = [row for row in conflict_rows(labels, stored, yours) if row.differs]
+    return _entity_form(
+        request,
+        code,
+        kind,
+        old_id,
+        yours,
+        {"__all__": text("conflict.help")},
+        status_code=409,
+        version=entity_version(theirs) if theirs is not None else None,
+        conflict=rows,
+    )
+
+
 @router.post("/m/{code}/register/{kind}/{entity}/delete", response_model=None)
 async def entity_delete(
     request: Request, code: str, kind: str, entity: str, user: User = Depends(current_user)
 ) -> Response:
     await checked_form(request)
-    register = municipality_register(request, user, code, "editor")
     kind = _kind(kind)
-    existing = {entity_id(e): e for e in getattr(register, kind)}
-    if entity not in existing:
-        raise HTTPException(status_code=404, detail=text("error.not_found"))
-    updated = replace_entity(register, kind, entity, None)
-    problems = reference_errors(updated)
-    if problems:
-        request.session["flash"] = text("error.in_use", users=", ".join(p.id for p in problems))
-        return redirect(f"/m/{code}/register?kind={kind}")
-    storage_of(request).save_register(updated)
+    storage = storage_of(request)
+    for _attempt in range(SAVE_RETRIES):
+        register_version = storage.register_version(code)
+        register = municipality_register(request, user, code, "editor")
+        existing = {entity_id(e): e for e in getattr(register, kind)}
+        if entity not in existing:
+            raise HTTPException(status_code=404, detail=text("error.not_found"))
+        updated = replace_entity(register, kind, entity, None)
+        problems = reference_errors(updated)
+        if problems:
+            request.session["flash"] = text("error.in_use", users=", ".join(p.id for p in problems))
+            return redirect(f"/m/{code}/register?kind={kind}")
+        try:
+            storage.save_register(updated, expected_version=register_version)
+        except VersionConflict:
+            continue
+        break
+    else:
+        return redirect(f"/m/{code}/register?kind={kind}", text("conflict.title"), request)
     audit(
         request,
         user,
