@@ -10,6 +10,8 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from legeplan.i18n import NB
+from legeplan.legevakt import example_problem
 from legeplan.register.demo import demo_register
 
 Login = Callable[[str], tuple[TestClient, str]]
@@ -92,3 +94,61 @@ def test_a_stale_form_does_not_revert_another_editor_s_change(login: Login, app:
     assert again.status_code == 303
     stored = next(d for d in app.state.storage.load_register("3804").physicians if d.id == doctor.id)
     assert stored.employment_fraction == 0.5 and stored.name == "Bjørns navn"
+
+
+def test_a_stale_scenario_save_gets_a_conflict_in_the_form_and_409_in_the_api(login: Login, app: FastAPI) -> None:
+    client, token = login("redaktor")
+    scenario = app.state.web_store.scenarios("3804")[0]
+    form = client.get(f"/m/3804/scenarios/{scenario.id}/edit").text
+    version = re.search(r'name="version" value="(\d+)"', form)
+    assert version and int(version.group(1)) == scenario.version
+    api = TestClient(app)
+    api_token = api.post("/api/login", json={"username": "redaktor", "password": "riktig-passord-1"}).json()
+    headers = {"X-CSRF-Token": api_token["csrf_token"]}
+    first = api.patch(
+        f"/api/municipalities/3804/scenarios/{scenario.id}",
+        json={"retirement_age": 68, "version": scenario.version},
+        headers=headers,
+    )
+    assert first.status_code == 200 and first.json()["version"] == scenario.version + 1
+    stale_api = api.patch(
+        f"/api/municipalities/3804/scenarios/{scenario.id}",
+        json={"retirement_age": 66, "version": scenario.version},
+        headers=headers,
+    )
+    assert stale_api.status_code == 409
+    assert stale_api.json()["current"]["body"]["retirement_age"] == 68 and "Konflikt" in stale_api.json()["detail"]
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)" value="([^"]*)"', form))
+    fields["rounding"] = scenario.body.get("rounding", "nearest")
+    values = {**fields, "csrf_token": token, "retirement_age": "67"}
+    stale_form = client.post(f"/m/3804/scenarios/{scenario.id}/edit", data=values)
+    assert stale_form.status_code == 409 and "Noen andre har endret dette" in stale_form.text
+    assert re.search(
+        r'data-field="retirement_age"><td>[^<]*</td><td class="theirs">68</td><td class="yours">67</td>',
+        stale_form.text,
+    )
+    assert app.state.web_store.scenario(scenario.id).body["retirement_age"] == 68
+
+
+def test_scenarios_and_rotas_are_deleted_softly_and_restored(login: Login, app: FastAPI) -> None:
+    client, token = login("redaktor")
+    viewer, viewer_token = login("leser")
+    scenario = app.state.web_store.scenarios("3804")[0]
+    assert viewer.post(f"/m/3804/scenarios/{scenario.id}/delete", data={"csrf_token": viewer_token}).status_code == 403
+    assert client.post(f"/m/3804/scenarios/{scenario.id}/delete", data={"csrf_token": token}).status_code == 303
+    assert scenario.id not in [s.id for s in app.state.web_store.scenarios("3804")]
+    assert client.get(f"/m/3804/scenarios/{scenario.id}").status_code == 404
+    page = client.get("/m/3804/scenarios").text
+    assert "Slettet" in page and f"/m/3804/scenarios/{scenario.id}/restore" in page
+    assert client.post(f"/m/3804/scenarios/{scenario.id}/restore", data={"csrf_token": token}).status_code == 303
+    assert client.get(f"/m/3804/scenarios/{scenario.id}").status_code == 200
+    actions = [e.action for e in app.state.web_store.audit_log("3804")[:2]]
+    assert actions == ["Gjenopprett", NB["audit.action.deleted"]]
+    # A stored rota the same way.
+    problem = example_problem("small")
+    app.state.web_store.save_rota("r1", "3804", "redaktor", "feasible", problem.model_dump_json(), None)
+    assert client.post("/m/3804/rota/r1/delete", data={"csrf_token": token}).status_code == 303
+    assert client.get("/m/3804/rota/r1").status_code == 404
+    assert "/m/3804/rota/r1/restore" in client.get("/m/3804/rota").text
+    assert client.post("/m/3804/rota/r1/restore", data={"csrf_token": token}).status_code == 303
+    assert client.get("/m/3804/rota/r1").status_code == 200

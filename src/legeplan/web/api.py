@@ -15,6 +15,7 @@ from legeplan.legevakt import example_problem
 from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.models import Municipality, Register
 from legeplan.storage.job_tables import JobRecord
+from legeplan.storage.repository import VersionConflict
 from legeplan.storage.web_tables import User
 from legeplan.web import views
 from legeplan.web.auth import (
@@ -63,6 +64,7 @@ class ScenarioOut(BaseModel):
     id: int
     name: str
     body: dict[str, Any]
+    version: int = Field(default=1, description="Send it back in PATCH as `version`; a stale one gives 409")
 
 
 class RotaRequest(BaseModel):
@@ -176,7 +178,9 @@ def job_status(request: Request, job_id: str, user: User = Depends(current_user)
 @router.get("/municipalities/{code}/scenarios", response_model=list[ScenarioOut])
 def scenarios(request: Request, code: str, user: User = Depends(current_user)) -> list[ScenarioOut]:
     require_scope(user, code)
-    return [ScenarioOut(id=s.id, name=s.name, body=s.body) for s in web_store(request).scenarios(code)]
+    return [
+        ScenarioOut(id=s.id, name=s.name, body=s.body, version=s.version) for s in web_store(request).scenarios(code)
+    ]
 
 
 @router.get("/municipalities/{code}/scenarios/{scenario_id}/result", response_model=DimensioningResult)
@@ -190,20 +194,44 @@ def scenario_result(
         raise HTTPException(status_code=422, detail=str(error)) from error
 
 
-@router.patch("/municipalities/{code}/scenarios/{scenario_id}", response_model=ScenarioOut)
+@router.patch(
+    "/municipalities/{code}/scenarios/{scenario_id}",
+    response_model=ScenarioOut,
+    responses={409: {"description": "Stale `version`: someone else saved the scenario since"}},
+)
 def scenario_update(
     request: Request, code: str, scenario_id: int, changes: dict[str, Any], user: User = Depends(current_user)
-) -> ScenarioOut:
-    """Change scenario fields (same fields and checks as the edit form); 422 names each bad field."""
+) -> Any:
+    """Change scenario fields (same fields and checks as the edit form); 422 names each bad field. With `version`
+    (from GET) the change is refused with 409, and the stored scenario, if someone else saved it since."""
     check_csrf(request)
     saved = _scenario(request, user, code, scenario_id, "editor")
+    changes = dict(changes)
+    version = changes.pop("version", None)
+    if version is not None and not isinstance(version, int):
+        raise HTTPException(status_code=422, detail={"version": text("error.integer")})
     form = {k: str(v) for k, v in {**saved.body, **changes}.items() if not isinstance(v, dict | list)}
     updated, errors = update_scenario_body(saved.body, form)
     if errors:
         raise HTTPException(status_code=422, detail=errors)
-    web_store(request).save_scenario(code, updated["name"], updated, scenario_id)
+    try:
+        web_store(request).save_scenario(code, updated["name"], updated, scenario_id, expected_version=version)
+    except VersionConflict as conflict:
+        current = _scenario(request, user, code, scenario_id)
+        message = text("conflict.api", entity=f"scenario/{scenario_id}", expected=version, current=conflict.current)
+        return JSONResponse(
+            {
+                "detail": message,
+                "current": ScenarioOut(
+                    id=current.id, name=current.name, body=current.body, version=current.version
+                ).model_dump(),
+                "yours": changes,
+            },
+            status_code=409,
+        )
     web_store(request).audit(user.username, code, "endret", f"scenario/{scenario_id}", saved.body, updated)
-    return ScenarioOut(id=scenario_id, name=updated["name"], body=updated)
+    stored = _scenario(request, user, code, scenario_id)
+    return ScenarioOut(id=scenario_id, name=updated["name"], body=updated, version=stored.version)
 
 
 @router.post("/municipalities/{code}/rota", response_model=RotaJobOut, status_code=202)

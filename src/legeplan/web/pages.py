@@ -579,7 +579,7 @@ async def import_confirm(request: Request, user: User = Depends(current_user)) -
 def _scenario(request: Request, user: User, code: str, scenario_id: int, role: str = "viewer") -> Any:
     require_scope(user, code, role)
     saved = web_store(request).scenario(scenario_id)
-    if saved is None or saved.municipality_code != code:
+    if saved is None or saved.municipality_code != code or saved.deleted_at is not None:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     return saved
 
@@ -592,6 +592,7 @@ def scenarios_page(request: Request, code: str, user: User = Depends(current_use
         "scenarios.html",
         code=code,
         scenarios=web_store(request).scenarios(code),
+        deleted=web_store(request).scenarios(code, deleted=True) if user.role in ("editor", "admin") else [],
         examples=EXAMPLES,
         error=None,
     )
@@ -728,7 +729,7 @@ def scenario_edit(request: Request, code: str, scenario_id: int, user: User = De
         code=code,
         saved=saved,
         fields=SCENARIO_FIELDS,
-        values=_scenario_values(saved.body),
+        values={**_scenario_values(saved.body), "version": str(saved.version)},
         errors={},
     )
 
@@ -750,9 +751,54 @@ async def scenario_save(request: Request, code: str, scenario_id: int, user: Use
             values=values,
             errors=errors,
         )
-    web_store(request).save_scenario(code, updated["name"], updated, scenario_id)
+    raw_version = str(form.get("version", "")).strip()
+    expected = int(raw_version) if raw_version.isdigit() else None
+    try:
+        web_store(request).save_scenario(code, updated["name"], updated, scenario_id, expected_version=expected)
+    except VersionConflict:
+        current = _scenario(request, user, code, scenario_id, "editor")
+        yours = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        theirs = _scenario_values(current.body)
+        labels = {"name": text("scn.name"), **{f: text(f"scn.field.{f}") for f in SCENARIO_FIELDS}}
+        return render(
+            request,
+            "scenario_edit.html",
+            status_code=409,
+            code=code,
+            saved=current,
+            fields=SCENARIO_FIELDS,
+            values={**yours, "version": str(current.version)},
+            errors={"__all__": text("conflict.help")},
+            conflict=[row for row in conflict_rows(labels, theirs, yours) if row.differs],
+        )
     audit(request, user, code, text("audit.action.changed"), f"scenario/{scenario_id}", saved.body, updated)
     return redirect(f"/m/{code}/scenarios/{scenario_id}", text("scn.saved"), request)
+
+
+@router.post("/m/{code}/scenarios/{scenario_id}/delete", response_model=None)
+async def scenario_delete(
+    request: Request, code: str, scenario_id: int, user: User = Depends(current_user)
+) -> Response:
+    """Soft delete (editor): the scenario leaves the lists and can be restored under «Slettet»."""
+    await checked_form(request)
+    saved = _scenario(request, user, code, scenario_id, "editor")
+    web_store(request).delete_scenario(scenario_id)
+    audit(request, user, code, text("audit.action.deleted"), f"scenario/{scenario_id}", saved.body, None)
+    return redirect(f"/m/{code}/scenarios", text("deleted.done"), request)
+
+
+@router.post("/m/{code}/scenarios/{scenario_id}/restore", response_model=None)
+async def scenario_restore(
+    request: Request, code: str, scenario_id: int, user: User = Depends(current_user)
+) -> Response:
+    await checked_form(request)
+    require_scope(user, code, "editor")
+    saved = web_store(request).scenario(scenario_id)
+    if saved is None or saved.municipality_code != code or saved.deleted_at is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    web_store(request).restore_scenario(scenario_id)
+    audit(request, user, code, text("deleted.restore"), f"scenario/{scenario_id}", None, saved.body)
+    return redirect(f"/m/{code}/scenarios/{scenario_id}", text("deleted.restored"), request)
 
 
 # --- legevakt rota ---------------------------------------------------------------------------------------------------
@@ -798,6 +844,7 @@ def rota_page(request: Request, code: str, user: User = Depends(current_user)) -
         "rota.html",
         code=code,
         rotas=web_store(request).rotas(code),
+        deleted=web_store(request).rotas(code, deleted=True) if user.role in ("editor", "admin") else [],
         errors={},
         values={"time_limit": "10", "source": "example"},
     )
@@ -865,7 +912,7 @@ def _rota(request: Request, user: User, code: str, job_id: str) -> tuple[Any, Ro
     saved = web_store(request).rota(job_id)
     if job is not None and (saved is None or not job.finished):
         return job, job.problem, None
-    if saved is None or saved.municipality_code != code:
+    if saved is None or saved.municipality_code != code or saved.deleted_at is not None:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     problem = RotaProblem.model_validate_json(saved.problem_json)
     solution = RotaSolution.model_validate_json(saved.solution_json) if saved.solution_json else None
@@ -901,6 +948,31 @@ async def rota_cancel(request: Request, code: str, job_id: str, user: User = Dep
         jobs_of(request).cancel(job_id)
         jobs_of(request).wait(job_id, 5)
     return redirect(f"/m/{code}/rota/{job_id}")
+
+
+@router.post("/m/{code}/rota/{job_id}/delete", response_model=None)
+async def rota_delete(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
+    """Soft delete of a finished rota (editor); restorable under «Slettet»."""
+    await checked_form(request)
+    require_scope(user, code, "editor")
+    saved = web_store(request).rota(job_id)
+    if saved is None or saved.municipality_code != code or saved.deleted_at is not None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    web_store(request).delete_rota(job_id)
+    audit(request, user, code, text("audit.action.deleted"), f"rota/{job_id}", {"status": saved.status}, None)
+    return redirect(f"/m/{code}/rota", text("deleted.done"), request)
+
+
+@router.post("/m/{code}/rota/{job_id}/restore", response_model=None)
+async def rota_restore(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
+    await checked_form(request)
+    require_scope(user, code, "editor")
+    saved = web_store(request).rota(job_id)
+    if saved is None or saved.municipality_code != code or saved.deleted_at is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    web_store(request).restore_rota(job_id)
+    audit(request, user, code, text("deleted.restore"), f"rota/{job_id}", None, {"status": saved.status})
+    return redirect(f"/m/{code}/rota/{job_id}", text("deleted.restored"), request)
 
 
 @router.get("/m/{code}/rota/{job_id}/rota.{fmt}")
