@@ -35,8 +35,8 @@ class JobKind:
 MB = 1024 * 1024
 
 #: Register import: files are at most 10 MB (legeplan.register.io.MAX_IMPORT_BYTES); these bound the work inside.
-MAX_IMPORT_ROWS = 20_000
-MAX_IMPORT_CELLS = 400_000
+MAX_IMPORT_ROWS = 10_000
+MAX_IMPORT_CELLS = 200_000
 MAX_UNCOMPRESSED_BYTES = 40 * MB
 MAX_COMPRESSION_RATIO = 200
 

@@ -6,6 +6,7 @@ the web app on SQLite runs the same loop in a background thread (`BackgroundWork
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -17,10 +18,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.exc import DBAPIError
+
 from legeplan.i18n import text
 from legeplan.jobs.model import JOB_KINDS, limits_for
 from legeplan.storage.job_tables import JobRecord, JobStore
 from legeplan.storage.repository import Storage
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 2.0
 STALE_AFTER = timedelta(seconds=30)
@@ -90,7 +95,12 @@ class Worker:
                     break
                 except subprocess.TimeoutExpired:
                     pass
-                if not self.store.heartbeat(job.id, job.attempts):
+                try:
+                    owned = self.store.heartbeat(job.id, job.attempts)
+                except DBAPIError as error:  # e.g. SQLite locked by a long save: the next beat tries again
+                    log.warning("livstegn for jobb %s feilet: %s", job.id, error)
+                    owned = True
+                if not owned:
                     # Finished meanwhile, or given up on and handed to another worker: this run has no say any more.
                     if process.poll() is None:
                         self._stop(process)
@@ -101,7 +111,7 @@ class Worker:
                     self._stop(process)
                     code = process.wait()
                     break
-                if cancel_seen is None and self.store.cancel_requested(job.id):
+                if cancel_seen is None and self._cancel_requested(job.id):
                     cancel_seen = time.monotonic()
                 elif cancel_seen is not None and time.monotonic() - cancel_seen > CANCEL_GRACE_S:
                     reason = text("job.cancelled")
@@ -123,6 +133,12 @@ class Worker:
             after = self.store.get(job.id)
         return RunOutcome(job.id, after.state if after else "unknown", after.error if after else None)
 
+    def _cancel_requested(self, job_id: str) -> bool:
+        try:
+            return self.store.cancel_requested(job_id)
+        except DBAPIError:
+            return False
+
     @staticmethod
     def _stop(process: subprocess.Popen[bytes]) -> None:
         process.terminate()
@@ -140,7 +156,12 @@ class Worker:
         ran = 0
         idle_since = time.monotonic()
         while not stop.is_set():
-            outcome = self.run_once()
+            try:
+                outcome = self.run_once()
+            except DBAPIError as error:  # database busy or briefly away: the loop must survive and try again
+                log.warning("jobbkøen er utilgjengelig: %s", error)
+                stop.wait(max(self.poll_s, 2.0))
+                continue
             if outcome is not None:
                 ran += 1
                 idle_since = time.monotonic()

@@ -109,7 +109,9 @@ class Storage:
 
         self.url = url or database_url()
         try:
-            self.engine = create_engine(self.url, future=True)
+            # SQLite: wait up to 30 s for a lock (web requests, worker and job processes share the file).
+            connect_args = {"timeout": 30} if self.url.lower().startswith("sqlite") else {}
+            self.engine = create_engine(self.url, future=True, connect_args=connect_args)
         except (ArgumentError, ModuleNotFoundError, ValueError) as error:
             raise storage_error(self.url, error) from error
         _enable_sqlite_foreign_keys(self.engine)
