@@ -280,3 +280,16 @@ def test_every_template_string_is_in_the_catalogue() -> None:
     assert missing == []
     assert all(f"role.{r}" in NB for r in ("admin", "editor", "viewer"))
     assert all(f"rota.status.{s}" in NB for s in ("optimal", "feasible", "infeasible", "cancelled", "failed"))
+
+
+def test_jobs_page_lists_the_municipality_s_jobs_with_state_and_reason(login: Login, app: FastAPI) -> None:
+    store = app.state.job_queue.store
+    failed = store.enqueue("rota_solve", "redaktor", "1804", {"problem": {}, "time_limit_s": 1}, max_attempts=1)
+    own = store.enqueue("register_import", "redaktor", "3804", {"filename": "r.csv"}, max_attempts=1)
+    assert store.request_cancel(own) == "cancelled"
+    client, _token = login("redaktor")
+    page = client.get("/jobs")
+    assert page.status_code == 200 and f'data-job="{own}"' in page.text and "Avbrutt" in page.text
+    assert failed not in page.text  # another municipality's job
+    viewer, _ = login("leser")
+    assert viewer.get("/jobs").status_code == 403

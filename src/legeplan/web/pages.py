@@ -996,6 +996,17 @@ def rota_download(request: Request, code: str, job_id: str, fmt: str, user: User
     return _xlsx_response(lambda path: write_rota_xlsx(problem, list(solution.assignments), path), f"{name}.xlsx")
 
 
+# --- jobs ----------------------------------------------------------------------------------------------------------
+
+
+@router.get("/jobs", response_class=HTMLResponse)
+def jobs_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    """Background jobs of the user's municipality (all for a user without one): state, progress, attempts, errors."""
+    require_role(user, "editor")
+    jobs = job_queue(request).store.recent(user.municipality_code, limit=100)
+    return render(request, "jobs.html", jobs=jobs)
+
+
 # --- users and audit -------------------------------------------------------------------------------------------------
 
 
