@@ -81,3 +81,16 @@ def test_cancel_a_queued_job_at_once_and_a_running_one_by_request(storage: Stora
     job = store.claim("w")
     assert job is not None and job.id == running
     assert store.request_cancel(running) == "running" and store.cancel_requested(running)
+
+
+def test_finished_jobs_are_purged_after_the_retention_time_running_ones_never(storage: Storage) -> None:
+    store = JobStore(storage)
+    finished = store.enqueue("register_import", "u", "3804", {"data_b64": "QUJD", "filename": "r.csv"})
+    running = store.enqueue("rota_solve", "u", "3804", {})
+    first, second = store.claim("w"), store.claim("w")
+    assert first is not None and second is not None
+    assert store.finish(finished, 1, "done", result={"issues": []}, payload={"filename": "r.csv"})
+    assert store.get(finished).payload == {"filename": "r.csv"}  # type: ignore[union-attr]  # file bytes dropped
+    assert store.purge(timedelta(days=30)) == 0
+    assert store.purge(timedelta(seconds=-1)) == 1
+    assert store.get(finished) is None and store.get(running) is not None

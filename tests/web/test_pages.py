@@ -60,6 +60,7 @@ def test_import_previews_then_saves_and_the_dashboard_shows_trends(login: Login,
     preview = client.get(f"/import/{job_id}")
     assert preview.status_code == 200 and "Forhåndsvisning" in preview.text
     assert client.get(f"/import/{job_id}/progress").headers.get("HX-Redirect") == f"/import/{job_id}"
+    assert "data_b64" not in app.state.job_queue.get(job_id).payload  # the uploaded bytes are not kept
     assert app.state.storage.snapshot_dates("3804") == [date(2019, 2, 1), date(2020, 8, 1)]  # nothing written yet
     import_token = re.search(r'name="token" value="([^"]+)"', preview.text)
     assert import_token

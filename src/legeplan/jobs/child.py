@@ -59,6 +59,8 @@ def run(job_id: str, attempt: int) -> int:
     def report(progress: dict[str, Any]) -> None:
         store.heartbeat(job_id, attempt, progress)
 
+    # An uploaded file is input only: once the job ends, its bytes (physicians' names) are not kept.
+    kept = {k: v for k, v in job.payload.items() if k != "data_b64"}
     context = JobContext(job=job, storage=storage, report=report)
     threading.Thread(
         target=_watch, args=(store, job_id, context.cancel, os.getppid()), name="job-watch", daemon=True
@@ -66,19 +68,20 @@ def run(job_id: str, attempt: int) -> int:
     try:
         result = handler_for(job.kind)(context)
     except JobCancelled:
-        store.finish(job_id, attempt, "cancelled", error=text("job.cancelled"))
+        store.finish(job_id, attempt, "cancelled", error=text("job.cancelled"), payload=kept)
         return 0
     except JobFailure as error:
-        store.finish(job_id, attempt, "failed", error=str(error))
+        store.finish(job_id, attempt, "failed", error=str(error), payload=kept)
         return 0
     except MemoryError:
-        store.finish(job_id, attempt, "failed", error=text("job.error.memory"))
+        store.finish(job_id, attempt, "failed", error=text("job.error.memory"), payload=kept)
         return 0
     except Exception as error:  # every failure must reach the job's page in words, not vanish
-        store.finish(job_id, attempt, "failed", error=text("job.error.crash", error=str(error) or type(error).__name__))
+        message = text("job.error.crash", error=str(error) or type(error).__name__)
+        store.finish(job_id, attempt, "failed", error=message, payload=kept)
         return 0
     state = "cancelled" if context.cancelled() else "done"
-    store.finish(job_id, attempt, state, result=result)
+    store.finish(job_id, attempt, state, result=result, payload=kept)
     return 0
 
 

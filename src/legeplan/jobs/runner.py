@@ -31,6 +31,9 @@ HEARTBEAT_S = 2.0
 STALE_AFTER = timedelta(seconds=30)
 POLL_S = 0.5
 CANCEL_GRACE_S = 10.0
+#: Finished jobs are deleted after this long (stored rotas live on in their own table).
+KEEP_FINISHED = timedelta(days=30)
+PURGE_EVERY_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,14 @@ class Worker:
         self.poll_s = poll_s
         self.kinds = kinds or tuple(JOB_KINDS)
         self.current: subprocess.Popen[bytes] | None = None
+        self._last_purge = float("-inf")
 
     def reap(self) -> None:
         self.store.reap_stale(self.stale_after, text("job.error.worker_lost"))
+        now = time.monotonic()
+        if now - self._last_purge > PURGE_EVERY_S:
+            self._last_purge = now
+            self.store.purge(KEEP_FINISHED)
 
     def run_once(self) -> RunOutcome | None:
         """Reap, then claim and run one job to its end; None when nothing was queued."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, func, select, update
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, delete, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from legeplan.storage.base import Base
@@ -249,20 +249,32 @@ class JobStore:
             )
             return getattr(result, "rowcount", 0) == 1
 
-    def finish(self, job_id: str, attempt: int, state: str, result: Any = None, error: str | None = None) -> bool:
+    def finish(
+        self,
+        job_id: str,
+        attempt: int,
+        state: str,
+        result: Any = None,
+        error: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> bool:
+        """End this attempt of a job; `payload` replaces the stored input (e.g. without an uploaded file's bytes)."""
         if state not in FINISHED_STATES:
             raise ValueError(f"ukjent slutttilstand {state!r}")
+        values: dict[str, Any] = {
+            "state": state,
+            "result_json": None if result is None else _dump(result),
+            "error": error,
+            "finished_at": _now(),
+            "heartbeat_at": _now(),
+        }
+        if payload is not None:
+            values["payload_json"] = _dump(payload)
         with self.storage.session() as session:
             done = session.execute(
                 update(JobRow)
                 .where(JobRow.id == job_id, JobRow.attempts == attempt, JobRow.state == "running")
-                .values(
-                    state=state,
-                    result_json=None if result is None else _dump(result),
-                    error=error,
-                    finished_at=_now(),
-                    heartbeat_at=_now(),
-                )
+                .values(**values)
             )
             return getattr(done, "rowcount", 0) == 1
 
@@ -310,6 +322,15 @@ class JobStore:
                 .execution_options(synchronize_session=False)
             )
             return getattr(changed, "rowcount", 0) == 1
+
+    def purge(self, older_than: timedelta) -> int:
+        """Delete finished jobs that ended more than `older_than` ago (stored rotas are kept in their own table)."""
+        limit = _now() - older_than
+        with self.storage.session() as session:
+            gone = session.execute(
+                delete(JobRow).where(JobRow.state.in_(tuple(FINISHED_STATES)), JobRow.finished_at < limit)
+            )
+            return int(getattr(gone, "rowcount", 0) or 0)
 
     # --- cancelling -----------------------------------------------------------------------------------------------
 
