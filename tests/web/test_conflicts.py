@@ -152,3 +152,25 @@ def test_scenarios_and_rotas_are_deleted_softly_and_restored(login: Login, app: 
     assert "/m/3804/rota/r1/restore" in client.get("/m/3804/rota").text
     assert client.post("/m/3804/rota/r1/restore", data={"csrf_token": token}).status_code == 303
     assert client.get("/m/3804/rota/r1").status_code == 200
+
+
+def test_api_entity_update_with_a_stale_version_gets_409_and_both_values(app: FastAPI) -> None:
+    doctor = demo_register().physicians[2]
+    client = TestClient(app)
+    token = client.post("/api/login", json={"username": "redaktor", "password": "riktig-passord-1"}).json()
+    headers = {"X-CSRF-Token": token["csrf_token"]}
+    url = f"/api/municipalities/3804/register/physicians/{doctor.id}"
+    got = client.get(url).json()
+    body = {k: v for k, v in got["entity"].items() if k != "municipality_code"}
+    first = client.put(url, json={**body, "name": "Først", "version": got["version"]}, headers=headers)
+    assert first.status_code == 200 and first.json()["entity"]["name"] == "Først"
+    assert first.json()["version"] != got["version"]
+    stale = client.put(url, json={**body, "birth_year": 1970, "version": got["version"]}, headers=headers)
+    assert stale.status_code == 409
+    answer = stale.json()
+    assert answer["current"]["entity"]["name"] == "Først" and answer["yours"]["birth_year"] == 1970
+    assert answer["detail"].startswith("Konflikt")
+    bad = client.put(url, json={**body, "birth_year": "gammel", "version": first.json()["version"]}, headers=headers)
+    assert bad.status_code == 422 and "birth_year" in bad.json()["detail"]
+    stored = next(d for d in app.state.storage.load_register("3804").physicians if d.id == doctor.id)
+    assert stored.name == "Først" and stored.birth_year == doctor.birth_year

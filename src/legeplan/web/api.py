@@ -27,6 +27,8 @@ from legeplan.web.auth import (
     require_scope,
     throttled_login,
 )
+from legeplan.web.conflicts import entity_version
+from legeplan.web.forms import ENTITY_KINDS, entity_id
 from legeplan.web.pages import (
     _rota,
     _scenario,
@@ -35,6 +37,7 @@ from legeplan.web.pages import (
     jobs_of,
     municipality_register,
     register_problem,
+    save_entity,
     start_import,
     storage_of,
     update_scenario_body,
@@ -173,6 +176,81 @@ def job_status(request: Request, job_id: str, user: User = Depends(current_user)
     if not own and not (user.role == "admin" and can_see(user, job.municipality_code or "")):
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     return _job_out(job)
+
+
+class EntityOut(BaseModel):
+    kind: str
+    entity: dict[str, Any]
+    version: str = Field(description="Send it back in PUT as `version`; a stale one gives 409")
+
+
+def _entity_kind(kind: str) -> str:
+    if kind not in ENTITY_KINDS:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return kind
+
+
+@router.get("/municipalities/{code}/register/{kind}/{entity}", response_model=EntityOut)
+def register_entity(
+    request: Request, code: str, kind: str, entity: str, user: User = Depends(current_user)
+) -> EntityOut:
+    """One office, position, physician or institution of the newest register, with its version."""
+    reg = municipality_register(request, user, code)
+    found = next((e for e in getattr(reg, _entity_kind(kind)) if entity_id(e) == entity), None)
+    if found is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return EntityOut(kind=kind, entity=found.model_dump(mode="json"), version=entity_version(found))
+
+
+@router.put(
+    "/municipalities/{code}/register/{kind}/{entity}",
+    response_model=EntityOut,
+    responses={409: {"description": "Stale `version`: someone else changed the entity since"}},
+)
+def register_entity_update(
+    request: Request, code: str, kind: str, entity: str, body: dict[str, Any], user: User = Depends(current_user)
+) -> Any:
+    """Replace one register entity (same checks as the form); with `version` (from GET) a change made by someone
+    else since is not overwritten: 409 with `current` and `yours`. 422 names each bad field."""
+    check_csrf(request)
+    kind = _entity_kind(kind)
+    body = dict(body)
+    version = body.pop("version", None)
+    form = {k: form_values_of(v) for k, v in body.items()}
+    result = save_entity(request, user, code, kind, entity, form, None if version is None else str(version))
+    if result.outcome == "invalid":
+        raise HTTPException(status_code=422, detail=result.errors)
+    if result.outcome == "conflict" or result.entity is None:
+        current = result.current
+        message = text(
+            "conflict.api",
+            entity=f"{kind}/{entity}",
+            expected=version,
+            current=entity_version(current) if current is not None else "-",
+        )
+        return JSONResponse(
+            {
+                "detail": message,
+                "current": None
+                if current is None
+                else EntityOut(
+                    kind=kind, entity=current.model_dump(mode="json"), version=entity_version(current)
+                ).model_dump(),
+                "yours": body,
+            },
+            status_code=409,
+        )
+    saved = result.entity
+    return EntityOut(kind=kind, entity=saved.model_dump(mode="json"), version=entity_version(saved))
+
+
+def form_values_of(value: Any) -> str:
+    """A JSON value as the string a form field would post."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 @router.get("/municipalities/{code}/scenarios", response_model=list[ScenarioOut])

@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import json
 import tomllib
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from legeplan.capacity import EXAMPLES, ScenarioError, example_path, parse_scenario
 from legeplan.i18n import text, validation_message
@@ -292,14 +294,25 @@ def entity_edit(
     return _entity_form(request, code, kind, entity, form_values(found), {}, version=entity_version(found))
 
 
-@router.post("/m/{code}/register/{kind}/save", response_model=None)
-async def entity_save(request: Request, code: str, kind: str, user: User = Depends(current_user)) -> Response:
-    form = await checked_form(request)
-    kind = _kind(kind)
-    old_id = str(form.get("old_id", "")) or None
-    form_version = str(form.get("version", "")) or None
-    values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+@dataclass(frozen=True)
+class EntitySave:
+    """What became of a register entity save: saved, invalid (errors by field) or conflict (the stored entity)."""
+
+    outcome: str
+    entity: BaseModel | None = None
+    before: BaseModel | None = None
+    errors: dict[str, str] = dataclass_field(default_factory=dict)
+    current: BaseModel | None = None
+
+
+def save_entity(
+    request: Request, user: User, code: str, kind: str, old_id: str | None, form: Any, form_version: str | None
+) -> EntitySave:
+    """Validate and store one register entity, without losing anyone's update: the stored entity must still be at
+    `form_version` (when given) and the register is written with a compare-and-set on its version; a save that came
+    in between makes it check again against what is stored now."""
     storage = storage_of(request)
+    existing: dict[str, BaseModel] = {}
     for _attempt in range(SAVE_RETRIES):
         # The version first, then the register: a save in between makes the compare-and-set fail, never pass.
         register_version = storage.register_version(code)
@@ -309,11 +322,11 @@ async def entity_save(request: Request, code: str, kind: str, user: User = Depen
         if old_id is not None and old_id not in existing:
             raise HTTPException(status_code=404, detail=text("error.not_found"))
         if old_id is not None and form_version is not None and entity_version(existing[old_id]) != form_version:
-            return _conflict(request, code, kind, old_id, existing[old_id], values)
+            return EntitySave("conflict", current=existing[old_id])
         if entity is not None and entity_id(entity) != old_id and entity_id(entity) in existing:
             errors["id"] = text("error.exists")
         if entity is None or errors:
-            return _entity_form(request, code, kind, old_id, values, errors, status_code=400, version=form_version)
+            return EntitySave("invalid", errors=errors)
         updated = replace_entity(register, kind, old_id, entity)
         problems = reference_errors(updated)
         if problems:
@@ -322,27 +335,37 @@ async def entity_save(request: Request, code: str, kind: str, user: User = Depen
             others = [str(p) for p in problems if p not in own]
             if others:
                 field_errors["__all__"] = "; ".join(others)
-            return _entity_form(
-                request, code, kind, old_id, values, field_errors, status_code=400, version=form_version
-            )
+            return EntitySave("invalid", errors=field_errors)
         try:
             storage.save_register(updated, expected_version=register_version)
         except VersionConflict:
             continue  # another save came in between: check again against what is stored now
-        break
-    else:
-        current = existing.get(old_id or "") if old_id else None
-        return _conflict(request, code, kind, old_id, current, values)
-    before = existing[old_id].model_dump(mode="json") if old_id else None
-    audit(
-        request,
-        user,
-        code,
-        text("audit.action.changed" if old_id else "audit.action.created"),
-        f"{kind}/{entity_id(entity)}",
-        before,
-        entity.model_dump(mode="json"),
-    )
+        before = existing[old_id] if old_id else None
+        audit(
+            request,
+            user,
+            code,
+            text("audit.action.changed" if old_id else "audit.action.created"),
+            f"{kind}/{entity_id(entity)}",
+            before.model_dump(mode="json") if before is not None else None,
+            entity.model_dump(mode="json"),
+        )
+        return EntitySave("saved", entity=entity, before=before)
+    return EntitySave("conflict", current=existing.get(old_id) if old_id else None)
+
+
+@router.post("/m/{code}/register/{kind}/save", response_model=None)
+async def entity_save(request: Request, code: str, kind: str, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    kind = _kind(kind)
+    old_id = str(form.get("old_id", "")) or None
+    form_version = str(form.get("version", "")) or None
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    result = save_entity(request, user, code, kind, old_id, form, form_version)
+    if result.outcome == "conflict":
+        return _conflict(request, code, kind, old_id, result.current, values)
+    if result.outcome == "invalid":
+        return _entity_form(request, code, kind, old_id, values, result.errors, status_code=400, version=form_version)
     return redirect(f"/m/{code}/register?kind={kind}", text("reg.saved"), request)
 
 
