@@ -338,7 +338,7 @@ NB: dict[str, str] = {
     "job.import.too_many_cells": "Filen har {cells} celler; grensen er {limit}.",
     "job.import.title": "Import pågår",
     "worker.started": "legeplan-arbeider {name} kjører mot {url} (Ctrl+C for å stoppe).",
-    "worker.stopped": "Arbeideren stoppet etter {count} jobber.",
+    "worker.stopped": "Arbeideren stoppet etter {count}.",
     "conflict.title": "Noen andre har endret dette i mellomtiden",
     "conflict.help": "Endringen din er ikke lagret. Se begge verdiene under, og lagre på nytt hvis du vil overskrive.",
     "conflict.field": "Felt",
@@ -350,9 +350,9 @@ NB: dict[str, str] = {
     "deleted.restore": "Gjenopprett",
     "deleted.restored": "Gjenopprettet.",
     "deleted.done": "Slettet. Kan gjenopprettes under «Slettet».",
-    "backup.written": "Sikkerhetskopi skrevet til {path}: {rows} rader i {tables} tabeller.",
-    "backup.restored": "Gjenopprettet {rows} rader i {tables} tabeller fra {path}.",
-    "backup.not_empty": "Databasen er ikke tom ({rows} rader). Bruk --replace for å erstatte innholdet.",
+    "backup.written": "Sikkerhetskopi skrevet til {path}: {rows} i {tables}.",
+    "backup.restored": "Gjenopprettet {rows} i {tables} fra {path}.",
+    "backup.not_empty": "Databasen er ikke tom ({rows}). Bruk --replace for å erstatte innholdet.",
     "backup.bad_file": "{path} er ikke en gyldig legeplan-sikkerhetskopi: {reason}",
     "backup.newer": "Sikkerhetskopien har formatversjon {version}; denne versjonen av legeplan leser til og med "
     "versjon {supported}.",
@@ -390,6 +390,11 @@ def number(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
     return f"{value:g}".replace(".", ",")
+
+
+def count(value: int, singular: str, plural: str) -> str:
+    """«1 rad», «1 013 rader»: the number in bokmål format with the singular word for exactly 1."""
+    return f"{number(value)} {singular if value == 1 else plural}"
 
 
 def decimal(value: float, digits: int = 1) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 from legeplan.cli.app import app
-from legeplan.i18n import text
+from legeplan.i18n import count, text
 
 if TYPE_CHECKING:
     from legeplan.storage import Storage
@@ -60,8 +60,8 @@ def worker(
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     typer.echo(text("worker.started", name=runner.name, url=_safe(storage.url)))
-    count = runner.run(stop, idle_exit_s=0.0 if once else None, max_jobs=max_jobs)
-    typer.echo(text("worker.stopped", count=count))
+    ran = runner.run(stop, idle_exit_s=0.0 if once else None, max_jobs=max_jobs)
+    typer.echo(text("worker.stopped", count=count(ran, "jobb", "jobber")))
 
 
 def _safe(url: str) -> str:
@@ -83,7 +83,7 @@ def backup(
         summary = write_backup(storage, out)
     except (BackupError, OSError) as exc:
         _fail(str(exc))
-    typer.echo(text("backup.written", path=out, rows=summary.rows, tables=summary.tables))
+    typer.echo(text("backup.written", path=out, rows=_rows(summary.rows), tables=_tables(summary.tables)))
 
 
 @app.command()
@@ -100,4 +100,12 @@ def restore(
         summary = read_backup(storage, file, replace=replace)
     except (BackupError, OSError) as exc:
         _fail(str(exc))
-    typer.echo(text("backup.restored", path=file, rows=summary.rows, tables=summary.tables))
+    typer.echo(text("backup.restored", path=file, rows=_rows(summary.rows), tables=_tables(summary.tables)))
+
+
+def _rows(n: int) -> str:
+    return count(n, "rad", "rader")
+
+
+def _tables(n: int) -> str:
+    return count(n, "tabell", "tabeller")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from legeplan.i18n import text
+from legeplan.i18n import number, text
 from legeplan.jobs.model import (
     MAX_COMPRESSION_RATIO,
     MAX_IMPORT_CELLS,
@@ -99,9 +99,9 @@ def check_import_limits(filename: str, data: bytes) -> list[dict[str, Any]]:
         rows = data.count(b"\n")
         cells = rows + max(data.count(b";"), data.count(b","))
     if rows > MAX_IMPORT_ROWS:
-        return [_issue(name, text("job.import.too_many_rows", rows=rows, limit=MAX_IMPORT_ROWS))]
+        return [_issue(name, text("job.import.too_many_rows", rows=number(rows), limit=number(MAX_IMPORT_ROWS)))]
     if cells > MAX_IMPORT_CELLS:
-        return [_issue(name, text("job.import.too_many_cells", cells=cells, limit=MAX_IMPORT_CELLS))]
+        return [_issue(name, text("job.import.too_many_cells", cells=number(cells), limit=number(MAX_IMPORT_CELLS)))]
     return []
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, DateTime, Integer, Table, delete, func, select
 from sqlalchemy import text as sql_text
 
-from legeplan.i18n import text
+from legeplan.i18n import count, text
 from legeplan.storage import models_registry
 from legeplan.storage.base import Base
 from legeplan.storage.repository import Storage
@@ -160,7 +160,7 @@ def read_backup(storage: Storage, path: Path, *, replace: bool = False) -> Backu
     with zipfile.ZipFile(path) as archive, storage.engine.connect() as connection, connection.begin():
         existing = row_count(connection)
         if existing and not replace:
-            raise BackupError(text("backup.not_empty", rows=existing))
+            raise BackupError(text("backup.not_empty", rows=count(existing, "rad", "rader")))
         for table in reversed(tables()):
             connection.execute(delete(table))
         for table in tables():
