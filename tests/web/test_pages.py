@@ -294,3 +294,16 @@ def test_jobs_page_lists_the_municipality_s_jobs_with_state_and_reason(login: Lo
     assert failed not in page.text  # another municipality's job
     viewer, _ = login("leser")
     assert viewer.get("/jobs").status_code == 403
+
+
+def test_a_rota_cancelled_while_queued_says_so(login: Login, app: FastAPI) -> None:
+    client, token = login("redaktor")
+    job = app.state.job_queue.store.enqueue(
+        "rota_solve",
+        "redaktor",
+        "3804",
+        {"problem": example_problem("small").model_dump(mode="json"), "time_limit_s": 5},
+    )
+    client.post(f"/m/3804/rota/{job}/cancel", data={"csrf_token": token})
+    page = client.get(f"/m/3804/rota/{job}")
+    assert page.status_code == 200 and "Avbrutt" in page.text
