@@ -26,6 +26,7 @@ NB: dict[str, str] = {
     "nav.municipalities": "Kommuner",
     "nav.region": "Region",
     "nav.statistics": "Statistikk",
+    "nav.jobs": "Jobber",
     "region.title": "Regional oversikt",
     "region.region": "Region",
     "region.all": "Hele datasettet",
@@ -521,6 +522,60 @@ NB: dict[str, str] = {
     "yes": "Ja",
     "no": "Nei",
     "unset": "(ikke satt)",
+    # --- jobs, conflicts, backup (legeplan.jobs, legeplan.storage.backup) ---
+    "job.state.queued": "I kø",
+    "job.state.running": "Kjører …",
+    "job.state.done": "Ferdig",
+    "job.state.failed": "Feilet",
+    "job.state.cancelled": "Avbrutt",
+    "job.cancelled": "Avbrutt av bruker.",
+    "job.title": "Bakgrunnsjobber",
+    "job.none": "Ingen jobber ennå.",
+    "job.kind.rota_solve": "Turnusløsing",
+    "job.kind.register_import": "Registerimport",
+    "job.col.kind": "Type",
+    "job.col.owner": "Startet av",
+    "job.col.state": "Status",
+    "job.col.progress": "Framdrift",
+    "job.col.attempts": "Forsøk",
+    "job.col.created": "Opprettet",
+    "job.col.message": "Melding",
+    "job.attempts": "Forsøk {attempts} av {max}",
+    "job.error.worker_lost": "Arbeidsprosessen sluttet å svare (stoppet eller drept) mens jobben kjørte.",
+    "job.error.died": "Jobbprosessen stoppet uventet (avslutningskode {code}).",
+    "job.error.timeout": "Jobben brukte mer enn {seconds} sekunder og ble stoppet.",
+    "job.error.cpu": "Jobben brukte mer enn {seconds} sekunder CPU-tid og ble stoppet.",
+    "job.error.memory": "Jobben brukte for mye minne og ble stoppet.",
+    "job.error.crash": "Jobben feilet: {error}",
+    "job.error.unknown_kind": "Ukjent jobbtype «{kind}».",
+    "job.import.checking": "Kontrollerer filens størrelse …",
+    "job.import.reading": "Leser og kontrollerer registeret …",
+    "job.import.checked": "Registeret er kontrollert.",
+    "job.import.unpacked_too_large": "Filen er større enn {limit} MB når den pakkes ut.",
+    "job.import.zip_bomb": "Filen er pakket unormalt tett (mulig zip-bombe) og leses ikke.",
+    "job.import.too_many_rows": "Filen har {rows} rader; grensen er {limit}.",
+    "job.import.too_many_cells": "Filen har {cells} celler; grensen er {limit}.",
+    "job.import.title": "Import pågår",
+    "worker.started": "legeplan-arbeider {name} kjører mot {url} (Ctrl+C for å stoppe).",
+    "worker.stopped": "Arbeideren stoppet etter {count}.",
+    "conflict.title": "Noen andre har endret dette i mellomtiden",
+    "conflict.help": "Endringen din er ikke lagret. Se begge verdiene under, og lagre på nytt hvis du vil overskrive.",
+    "conflict.field": "Felt",
+    "conflict.theirs": "Lagret nå",
+    "conflict.yours": "Ditt forslag",
+    "conflict.api": "Konflikt: {entity} er endret av noen andre siden du hentet den "
+    "(versjon {expected}, nå {current}).",
+    "deleted.title": "Slettet",
+    "deleted.restore": "Gjenopprett",
+    "deleted.restored": "Gjenopprettet.",
+    "deleted.done": "Slettet. Kan gjenopprettes under «Slettet».",
+    "backup.written": "Sikkerhetskopi skrevet til {path}: {rows} i {tables}.",
+    "backup.restored": "Gjenopprettet {rows} i {tables} fra {path}.",
+    "backup.not_empty": "Databasen er ikke tom ({rows}). Bruk --replace for å erstatte innholdet.",
+    "backup.bad_file": "{path} er ikke en gyldig legeplan-sikkerhetskopi: {reason}",
+    "backup.newer": "Sikkerhetskopien har formatversjon {version}; denne versjonen av legeplan leser til og med "
+    "versjon {supported}.",
+    "backup.schema": "Sikkerhetskopien er fra skjemarevisjon {backup}, databasen har {current}.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"nb": NB}
@@ -554,6 +609,11 @@ def number(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
     return f"{value:g}".replace(".", ",")
+
+
+def count(value: int, singular: str, plural: str) -> str:
+    """«1 rad», «1 013 rader»: the number in bokmål format with the singular word for exactly 1."""
+    return f"{number(value)} {singular if value == 1 else plural}"
 
 
 def decimal(value: float, digits: int = 1) -> str:

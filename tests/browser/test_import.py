@@ -48,11 +48,17 @@ def office_addresses(register: Register) -> dict[str, str | None]:
     return {office.id: office.address for office in register.offices}
 
 
+IMPORT_TIMEOUT_MS = 60_000
+
+
 def upload(page: Page, path: Path) -> None:
     page.goto("/import")
     expect(page.get_by_role("heading", level=1)).to_have_text("Importer register (Excel eller CSV)")
     page.get_by_label("Fil").set_input_files(str(path))
     page.get_by_role("button", name="Forhåndsvis").click()
+    # The file is checked by a background job; the page polls its progress, then shows the preview or the errors.
+    expect(page).to_have_url(re.compile(r"/import/[0-9a-f]+$"))
+    expect(page.locator("#progress")).to_have_count(0, timeout=IMPORT_TIMEOUT_MS)
 
 
 def test_import_preview_then_save(admin_page: Page, live_server: LiveServer, tmp_path: Path) -> None:

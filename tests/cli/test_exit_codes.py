@@ -75,6 +75,9 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
         (OK, ["statistics", "demand", "--example", "bodo", "--json"]),
         (BAD_INPUT, ["statistics", "demand", "--example", "bodo", "--rates", "tull"]),
     ],
+    "worker": [(BAD_INPUT, ["worker", "--max-jobs", "0"])],
+    "backup": [(BAD_INPUT, ["backup"])],
+    "restore": [(BAD_INPUT, ["restore", MISSING])],
     "template": [
         (OK, ["template", "scenario", "--out", "{tmp}/scenario.toml"]),
         (BAD_INPUT, ["template", "ukjent-fil"]),

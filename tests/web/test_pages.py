@@ -59,10 +59,16 @@ def test_import_previews_then_saves_and_the_dashboard_shows_trends(login: Login,
     client, token = login("redaktor")
     path = _older_register_file(tmp_path, 63_000)
     with path.open("rb") as handle:
-        preview = client.post(
+        started = client.post(
             "/import", data={"csrf_token": token}, files={"file": (path.name, handle, "application/octet-stream")}
         )
+    assert started.status_code == 303  # parsed by a job, not in the request
+    job_id = started.headers["location"].rsplit("/", 1)[1]
+    assert app.state.job_queue.wait(job_id, 60) is not None
+    preview = client.get(f"/import/{job_id}")
     assert preview.status_code == 200 and "Forhåndsvisning" in preview.text
+    assert client.get(f"/import/{job_id}/progress").headers.get("HX-Redirect") == f"/import/{job_id}"
+    assert "data_b64" not in app.state.job_queue.get(job_id).payload  # the uploaded bytes are not kept
     assert app.state.storage.snapshot_dates("3804") == [date(2019, 2, 1), date(2020, 8, 1)]  # nothing written yet
     import_token = re.search(r'name="token" value="([^"]+)"', preview.text)
     assert import_token
@@ -85,7 +91,10 @@ def test_failed_import_lists_row_errors_and_writes_nothing(login: Login, app: Fa
     sheet.cell(row=3, column=header.index("listetak") + 1, value="mange")
     book.save(path)
     with path.open("rb") as handle:
-        response = client.post("/import", data={"csrf_token": token}, files={"file": (path.name, handle, "x")})
+        started = client.post("/import", data={"csrf_token": token}, files={"file": (path.name, handle, "x")})
+    job_id = started.headers["location"].rsplit("/", 1)[1]
+    assert app.state.job_queue.wait(job_id, 60) is not None
+    response = client.get(f"/import/{job_id}")
     assert response.status_code == 400
     assert "Ingenting er lagret" in response.text
     row = re.search(r"<tr><td>[^<]*hjemler[^<]*</td><td>3</td><td>listetak</td>", response.text)
@@ -100,10 +109,22 @@ def test_api_import_reports_issues_as_json(app: FastAPI, tmp_path: Path) -> None
     bad = client.post(
         "/api/register/import", files={"file": ("r.csv", b"tull;tull\n1;2\n", "text/csv")}, headers=headers
     )
-    assert bad.status_code == 422 and bad.json()["issues"]
+    assert bad.status_code == 202 and bad.json()["state"] == "queued"
+    assert app.state.job_queue.wait(bad.json()["id"], 60) is not None
+    bad_job = client.get(bad.json()["status_url"]).json()
+    assert bad_job["state"] == "done" and bad_job["result"]["issues"] and "register" not in bad_job["result"]
     path = _older_register_file(tmp_path, 63_000)
     good = client.post("/api/register/import", files={"file": (path.name, path.read_bytes(), "x")}, headers=headers)
-    assert good.status_code == 200 and good.json()["positions"] == 54
+    assert good.status_code == 202
+    assert app.state.job_queue.wait(good.json()["id"], 60) is not None
+    result = client.get(f"/api/jobs/{good.json()['id']}").json()["result"]
+    assert result["saved"] is True and len(result["register"]["positions"]) == 54
+    assert date(2019, 8, 1) in app.state.storage.snapshot_dates("3804")
+    # Another user cannot read the job (the file holds physicians' names).
+    other = TestClient(app)
+    other_token = other.post("/api/login", json={"username": "leser", "password": "riktig-passord-1"}).json()
+    assert other_token["csrf_token"]
+    assert other.get(f"/api/jobs/{good.json()['id']}").status_code == 404
 
 
 def test_entity_form_shows_errors_next_to_fields_and_writes_nothing(login: Login, app: FastAPI) -> None:
@@ -241,7 +262,7 @@ def test_rota_page_is_not_blocked_while_solving(login: Login, app: FastAPI) -> N
     progress = client.get(f"/m/3804/rota/{job_id}/progress")
     assert progress.status_code == 200
     job = app.state.rota_jobs.get(job_id)
-    if not job.done.is_set():
+    if not job.finished:
         assert "<progress" in progress.text and time.monotonic() - t0 < 5
     client.post(f"/m/3804/rota/{job_id}/cancel", data={"csrf_token": token})
     assert app.state.rota_jobs.wait(job_id, 30)
@@ -268,3 +289,29 @@ def test_every_template_string_is_in_the_catalogue() -> None:
     assert missing == []
     assert all(f"role.{r}" in NB for r in ("admin", "editor", "viewer"))
     assert all(f"rota.status.{s}" in NB for s in ("optimal", "feasible", "infeasible", "cancelled", "failed"))
+
+
+def test_jobs_page_lists_the_municipality_s_jobs_with_state_and_reason(login: Login, app: FastAPI) -> None:
+    store = app.state.job_queue.store
+    failed = store.enqueue("rota_solve", "redaktor", "1804", {"problem": {}, "time_limit_s": 1}, max_attempts=1)
+    own = store.enqueue("register_import", "redaktor", "3804", {"filename": "r.csv"}, max_attempts=1)
+    assert store.request_cancel(own) == "cancelled"
+    client, _token = login("redaktor")
+    page = client.get("/jobs")
+    assert page.status_code == 200 and f'data-job="{own}"' in page.text and "Avbrutt" in page.text
+    assert failed not in page.text  # another municipality's job
+    viewer, _ = login("leser")
+    assert viewer.get("/jobs").status_code == 403
+
+
+def test_a_rota_cancelled_while_queued_says_so(login: Login, app: FastAPI) -> None:
+    client, token = login("redaktor")
+    job = app.state.job_queue.store.enqueue(
+        "rota_solve",
+        "redaktor",
+        "3804",
+        {"problem": example_problem("small").model_dump(mode="json"), "time_limit_s": 5},
+    )
+    client.post(f"/m/3804/rota/{job}/cancel", data={"csrf_token": token})
+    page = client.get(f"/m/3804/rota/{job}")
+    assert page.status_code == 200 and "Avbrutt" in page.text

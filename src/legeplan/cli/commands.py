@@ -54,6 +54,10 @@ def _statistics() -> None:
     from legeplan.cli import statistics_cmd  # noqa: F401
 
 
+def _ops() -> None:
+    from legeplan.cli import ops_cmd  # noqa: F401
+
+
 def _builtin() -> None:
     """Commands defined in legeplan.cli.app itself."""
 
@@ -84,6 +88,16 @@ COMMANDS: dict[str, LazyCommand] = {
     "serve": LazyCommand("Start webapplikasjonen.", _serve),
     "statistics": LazyCommand(
         "Offentlig statistikk rett fra kilden (SSB, KUHR), lagret med kilde og dato.", _statistics
+    ),
+    "worker": LazyCommand(
+        "Kjør bakgrunnsjobber (turnusløsing, registerimport) fra databasen. Start så mange du vil, på flere maskiner.",
+        _ops,
+    ),
+    "backup": LazyCommand(
+        "Skriv en sikkerhetskopi av hele databasen (registre, scenarier, turnuser, brukere, logg, jobber).", _ops
+    ),
+    "restore": LazyCommand(
+        "Les inn en sikkerhetskopi i en tom database (eller erstatt innholdet med --replace).", _ops
     ),
     "template": LazyCommand("Lag en tom mal med forklaringer for en inndatafil.", _plan),
     "version": LazyCommand("Vis versjonen av legeplan.", _builtin),

@@ -9,6 +9,7 @@ TABLE_MODULES = (
     "legeplan.storage.statistics_tables",
     "legeplan.storage.plan_tables",
     "legeplan.storage.security_tables",
+    "legeplan.storage.job_tables",
 )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, make_url, select
+from sqlalchemy import Engine, create_engine, delete, event, make_url, select, update
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -38,6 +38,15 @@ from legeplan.storage.tables import (
 
 class RegisterNotFoundError(LookupError):
     """No stored register for that municipality (at or before that date)."""
+
+
+class VersionConflict(RuntimeError):
+    """A save based on a version that is no longer the stored one (someone else saved in between)."""
+
+    def __init__(self, expected: int, current: int) -> None:
+        super().__init__(f"versjon {expected} er utdatert; lagret versjon er {current}")
+        self.expected = expected
+        self.current = current
 
 
 class StorageError(RuntimeError):
@@ -102,7 +111,9 @@ class Storage:
 
         self.url = url or database_url()
         try:
-            self.engine = create_engine(self.url, future=True)
+            # SQLite: wait up to 30 s for a lock (web requests, worker and job processes share the file).
+            connect_args = {"timeout": 30} if self.url.lower().startswith("sqlite") else {}
+            self.engine = create_engine(self.url, future=True, connect_args=connect_args)
         except (ArgumentError, ModuleNotFoundError, ValueError) as error:
             raise storage_error(self.url, error) from error
         _enable_sqlite_foreign_keys(self.engine)
@@ -132,15 +143,35 @@ class Storage:
 
     # --- register snapshots -------------------------------------------------------------------------------------
 
-    def save_register(self, register: Register) -> int:
-        """Store `register` as the snapshot for its date, replacing one stored for the same date. All or nothing."""
+    def register_version(self, code: str) -> int:
+        """The municipality's register version, raised by every save (0: nothing stored)."""
+        with self.session() as session:
+            return int(
+                session.scalar(select(MunicipalityRow.register_version).where(MunicipalityRow.code == code)) or 0
+            )
+
+    def save_register(self, register: Register, expected_version: int | None = None) -> int:
+        """Store `register` as the snapshot for its date, replacing one stored for the same date. All or nothing.
+
+        With `expected_version` the save only happens if the municipality's register is still at that version
+        (compare-and-set, the transaction's first statement); otherwise `VersionConflict`. Every save raises it."""
         m = register.municipality
         with self.session() as session:
-            row = session.get(MunicipalityRow, m.code)
-            if row is None:
-                session.add(MunicipalityRow(code=m.code, name=m.name))
-            else:
-                row.name = m.name
+            bumped = session.execute(
+                update(MunicipalityRow)
+                .where(
+                    MunicipalityRow.code == m.code,
+                    *(() if expected_version is None else (MunicipalityRow.register_version == expected_version,)),
+                )
+                .values(register_version=MunicipalityRow.register_version + 1, name=m.name)
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(bumped, "rowcount", 0) != 1:
+                exists = session.get(MunicipalityRow, m.code)
+                if exists is not None or expected_version not in (None, 0):
+                    current = 0 if exists is None else exists.register_version
+                    raise VersionConflict(expected_version or 0, current)
+                session.add(MunicipalityRow(code=m.code, name=m.name, register_version=1))
             session.execute(
                 delete(SnapshotRow).where(SnapshotRow.municipality_code == m.code, SnapshotRow.as_of == register.as_of)
             )

@@ -16,6 +16,8 @@ class MunicipalityRow(Base):
 
     code: Mapped[str] = mapped_column(String(4), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: Raised by every register save, so a save based on an older version is detected (no lost update).
+    register_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     snapshots: Mapped[list[SnapshotRow]] = relationship(back_populates="municipality", cascade="all, delete-orphan")
 
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import DateTime, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from legeplan.storage.audit_diff import changes
 from legeplan.storage.base import Base
-from legeplan.storage.repository import Storage
+from legeplan.storage.repository import Storage, VersionConflict
 
 ROLES = ("admin", "editor", "viewer")
 
@@ -64,6 +64,8 @@ class ScenarioRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     body_json: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class RotaJobRow(Base):
@@ -78,6 +80,7 @@ class RotaJobRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     problem_json: Mapped[str] = mapped_column(Text)
     solution_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ class SavedScenario:
     municipality_code: str
     name: str
     body: dict[str, Any]
+    version: int = 1
+    deleted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,17 @@ class SavedRota:
     status: str
     problem_json: str
     solution_json: str | None
+    deleted_at: datetime | None = None
+
+
+def _scenario(r: ScenarioRow) -> SavedScenario:
+    return SavedScenario(r.id, r.municipality_code, r.name, json.loads(r.body_json), r.version, r.deleted_at)
+
+
+def _rota(r: RotaJobRow) -> SavedRota:
+    return SavedRota(
+        r.id, r.municipality_code, r.created_by, r.created_at, r.status, r.problem_json, r.solution_json, r.deleted_at
+    )
 
 
 def _user(row: UserRow) -> User:
@@ -229,37 +245,66 @@ class WebStore:
     # --- scenarios -----------------------------------------------------------------------------------------------
 
     def save_scenario(
-        self, municipality_code: str, name: str, body: dict[str, Any], scenario_id: int | None = None
+        self,
+        municipality_code: str,
+        name: str,
+        body: dict[str, Any],
+        scenario_id: int | None = None,
+        expected_version: int | None = None,
     ) -> int:
+        """Create, or update `scenario_id`; with `expected_version` only if nobody saved it since (compare-and-set),
+        otherwise `VersionConflict`. Every update raises the version."""
+        body_json = json.dumps(body, ensure_ascii=False, default=str)
         with self.storage.session() as session:
-            row = session.get(ScenarioRow, scenario_id) if scenario_id is not None else None
-            if row is None:
-                row = ScenarioRow(municipality_code=municipality_code, name=name, body_json="{}")
-                session.add(row)
-            row.name = name
-            row.body_json = json.dumps(body, ensure_ascii=False, default=str)
-            row.updated_at = _now()
+            if scenario_id is not None and session.get(ScenarioRow, scenario_id) is not None:
+                conditions = [ScenarioRow.id == scenario_id]
+                if expected_version is not None:
+                    conditions.append(ScenarioRow.version == expected_version)
+                changed = session.execute(
+                    update(ScenarioRow)
+                    .where(*conditions)
+                    .values(name=name, body_json=body_json, updated_at=_now(), version=ScenarioRow.version + 1)
+                    .execution_options(synchronize_session=False)
+                )
+                if getattr(changed, "rowcount", 0) != 1:
+                    current = session.scalar(select(ScenarioRow.version).where(ScenarioRow.id == scenario_id))
+                    raise VersionConflict(expected_version or 0, int(current or 0))
+                return scenario_id
+            row = ScenarioRow(municipality_code=municipality_code, name=name, body_json=body_json, version=1)
+            session.add(row)
             session.flush()
             return row.id
 
-    def scenarios(self, municipality_code: str) -> list[SavedScenario]:
+    def scenarios(self, municipality_code: str, *, deleted: bool = False) -> list[SavedScenario]:
+        """The municipality's scenarios; with `deleted`, only the deleted ones (to restore)."""
         with self.storage.session() as session:
+            gone = ScenarioRow.deleted_at.is_not(None) if deleted else ScenarioRow.deleted_at.is_(None)
             rows = session.scalars(
-                select(ScenarioRow).where(ScenarioRow.municipality_code == municipality_code).order_by(ScenarioRow.id)
+                select(ScenarioRow)
+                .where(ScenarioRow.municipality_code == municipality_code, gone)
+                .order_by(ScenarioRow.id)
             )
-            return [SavedScenario(r.id, r.municipality_code, r.name, json.loads(r.body_json)) for r in rows]
+            return [_scenario(r) for r in rows]
 
     def scenario(self, scenario_id: int) -> SavedScenario | None:
+        """A scenario by id, deleted or not (callers check `deleted_at`)."""
         with self.storage.session() as session:
             r = session.get(ScenarioRow, scenario_id)
-            return None if r is None else SavedScenario(r.id, r.municipality_code, r.name, json.loads(r.body_json))
+            return None if r is None else _scenario(r)
 
     def delete_scenario(self, scenario_id: int) -> bool:
+        """Soft delete: hidden from lists, kept for `restore_scenario`."""
+        return self._mark(ScenarioRow, scenario_id, _now())
+
+    def restore_scenario(self, scenario_id: int) -> bool:
+        return self._mark(ScenarioRow, scenario_id, None)
+
+    def _mark(self, table: type[ScenarioRow] | type[RotaJobRow], key: int | str, when: datetime | None) -> bool:
         with self.storage.session() as session:
-            row = session.get(ScenarioRow, scenario_id)
-            if row is None:
+            row = session.get(ScenarioRow, key) if table is ScenarioRow else session.get(RotaJobRow, key)
+            if row is None or (row.deleted_at is None) == (when is None):
                 return False
-            session.delete(row)
+            row.deleted_at = when
             return True
 
     # --- rota jobs -----------------------------------------------------------------------------------------------
@@ -277,24 +322,23 @@ class WebStore:
             row.solution_json = solution_json
 
     def rota(self, job_id: str) -> SavedRota | None:
+        """A stored rota by id, deleted or not (callers check `deleted_at`)."""
         with self.storage.session() as session:
             r = session.get(RotaJobRow, job_id)
-            if r is None:
-                return None
-            return SavedRota(
-                r.id, r.municipality_code, r.created_by, r.created_at, r.status, r.problem_json, r.solution_json
-            )
+            return None if r is None else _rota(r)
 
-    def rotas(self, municipality_code: str) -> list[SavedRota]:
+    def rotas(self, municipality_code: str, *, deleted: bool = False) -> list[SavedRota]:
         with self.storage.session() as session:
+            gone = RotaJobRow.deleted_at.is_not(None) if deleted else RotaJobRow.deleted_at.is_(None)
             rows = session.scalars(
                 select(RotaJobRow)
-                .where(RotaJobRow.municipality_code == municipality_code)
+                .where(RotaJobRow.municipality_code == municipality_code, gone)
                 .order_by(RotaJobRow.created_at.desc())
             )
-            return [
-                SavedRota(
-                    r.id, r.municipality_code, r.created_by, r.created_at, r.status, r.problem_json, r.solution_json
-                )
-                for r in rows
-            ]
+            return [_rota(r) for r in rows]
+
+    def delete_rota(self, job_id: str) -> bool:
+        return self._mark(RotaJobRow, job_id, _now())
+
+    def restore_rota(self, job_id: str) -> bool:
+        return self._mark(RotaJobRow, job_id, None)

@@ -14,6 +14,8 @@ from legeplan.i18n import text
 from legeplan.legevakt import example_problem
 from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.models import Municipality, Register
+from legeplan.storage.job_tables import JobRecord
+from legeplan.storage.repository import VersionConflict
 from legeplan.storage.security_tables import AuditFilter
 from legeplan.storage.web_tables import User
 from legeplan.web import views
@@ -29,15 +31,19 @@ from legeplan.web.auth import (
     start_session,
     throttled_login,
 )
+from legeplan.web.conflicts import entity_version
+from legeplan.web.forms import ENTITY_KINDS, entity_id
 from legeplan.web.inputs import InputError, clean_text
 from legeplan.web.pages import (
     _rota,
     _scenario,
-    confirm_import,
+    import_job,
+    job_queue,
     jobs_of,
     municipality_register,
-    preview_import,
     register_problem,
+    save_entity,
+    start_import,
     storage_of,
     update_scenario_body,
     web_store,
@@ -69,6 +75,7 @@ class ScenarioOut(BaseModel):
     id: int
     name: str
     body: dict[str, Any]
+    version: int = Field(default=1, description="Send it back in PATCH as `version`; a stale one gives 409")
 
 
 #: The rota sources an API client may name. Never a path: the value only selects a shipped example by name.
@@ -92,6 +99,30 @@ class RotaJobOut(BaseModel):
     solutions: int | None = None
     assignments: int | None = None
     explanation: list[str] = []
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    state: str = Field(description="queued, running, done, failed or cancelled")
+    progress: dict[str, Any]
+    result: Any = None
+    error: str | None = None
+    attempts: int
+    status_url: str
+
+
+def _job_out(job: JobRecord) -> JobOut:
+    return JobOut(
+        id=job.id,
+        kind=job.kind,
+        state=job.state,
+        progress=job.progress,
+        result=job.result,
+        error=job.error,
+        attempts=job.attempts,
+        status_url=f"/api/jobs/{job.id}",
+    )
 
 
 def _user_out(user: User) -> UserOut:
@@ -140,36 +171,114 @@ def key_figures(request: Request, code: str, user: User = Depends(current_user))
     return views.key_figures_json(views.dashboard(reg, None)[0])
 
 
-@router.post("/register/import")
-async def import_register(
-    request: Request, file: UploadFile = File(...), user: User = Depends(current_user)
-) -> JSONResponse:
-    """Validate and store a register file in one step; 422 with every issue (source, row, column) and nothing
-    written when anything is wrong."""
+@router.post("/register/import", status_code=202, response_model=JobOut)
+async def import_register(request: Request, file: UploadFile = File(...), user: User = Depends(current_user)) -> Any:
+    """Queue a register file for checking and storing (a job; the file is never parsed in the request). Poll
+    `GET /api/jobs/{id}`: when done its result holds the stored register and `saved`, or `issues` (source, row,
+    column, message) and nothing was written. 422 at once for a file over the size limit."""
     check_csrf(request)
     require_role(user, "editor")
     data = await file.read(MAX_IMPORT_BYTES + 1)
-    token, reg, issues = preview_import(request, user, file.filename or "register.xlsx", data)
-    if token is None or reg is None:
+    job_id, issues = start_import(request, user, file.filename or "register.xlsx", data, save=True)
+    if job_id is None:
         return JSONResponse({"detail": text("imp.errors", count=len(issues)), "issues": issues}, status_code=422)
-    saved = confirm_import(request, user, token)
-    assert saved is not None
-    return JSONResponse(
-        {
-            "municipality_code": saved.municipality.code,
-            "as_of": saved.as_of.isoformat(),
-            "offices": len(saved.offices),
-            "positions": len(saved.positions),
-            "physicians": len(saved.physicians),
-            "institutions": len(saved.institutions),
-        }
-    )
+    job = import_job(request, user, job_id)
+    return _job_out(job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def job_status(request: Request, job_id: str, user: User = Depends(current_user)) -> JobOut:
+    """A job's state, progress and result (or Norwegian error): the user's own jobs, and an admin's municipality's."""
+    job = job_queue(request).get(job_id)
+    if job is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    own = job.owner == user.username
+    if not own and not (user.role == "admin" and can_see(user, job.municipality_code or "")):
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return _job_out(job)
+
+
+class EntityOut(BaseModel):
+    kind: str
+    entity: dict[str, Any]
+    version: str = Field(description="Send it back in PUT as `version`; a stale one gives 409")
+
+
+def _entity_kind(kind: str) -> str:
+    if kind not in ENTITY_KINDS:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return kind
+
+
+@router.get("/municipalities/{code}/register/{kind}/{entity}", response_model=EntityOut)
+def register_entity(
+    request: Request, code: str, kind: str, entity: str, user: User = Depends(current_user)
+) -> EntityOut:
+    """One office, position, physician or institution of the newest register, with its version."""
+    reg = municipality_register(request, user, code)
+    found = next((e for e in getattr(reg, _entity_kind(kind)) if entity_id(e) == entity), None)
+    if found is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return EntityOut(kind=kind, entity=found.model_dump(mode="json"), version=entity_version(found))
+
+
+@router.put(
+    "/municipalities/{code}/register/{kind}/{entity}",
+    response_model=EntityOut,
+    responses={409: {"description": "Stale `version`: someone else changed the entity since"}},
+)
+def register_entity_update(
+    request: Request, code: str, kind: str, entity: str, body: dict[str, Any], user: User = Depends(current_user)
+) -> Any:
+    """Replace one register entity (same checks as the form); with `version` (from GET) a change made by someone
+    else since is not overwritten: 409 with `current` and `yours`. 422 names each bad field."""
+    check_csrf(request)
+    kind = _entity_kind(kind)
+    body = dict(body)
+    version = body.pop("version", None)
+    form = {k: form_values_of(v) for k, v in body.items()}
+    result = save_entity(request, user, code, kind, entity, form, None if version is None else str(version))
+    if result.outcome == "invalid":
+        raise HTTPException(status_code=422, detail=result.errors)
+    if result.outcome == "conflict" or result.entity is None:
+        current = result.current
+        message = text(
+            "conflict.api",
+            entity=f"{kind}/{entity}",
+            expected=version,
+            current=entity_version(current) if current is not None else "-",
+        )
+        return JSONResponse(
+            {
+                "detail": message,
+                "current": None
+                if current is None
+                else EntityOut(
+                    kind=kind, entity=current.model_dump(mode="json"), version=entity_version(current)
+                ).model_dump(),
+                "yours": body,
+            },
+            status_code=409,
+        )
+    saved = result.entity
+    return EntityOut(kind=kind, entity=saved.model_dump(mode="json"), version=entity_version(saved))
+
+
+def form_values_of(value: Any) -> str:
+    """A JSON value as the string a form field would post."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 @router.get("/municipalities/{code}/scenarios", response_model=list[ScenarioOut])
 def scenarios(request: Request, code: str, user: User = Depends(current_user)) -> list[ScenarioOut]:
     require_scope(user, code)
-    return [ScenarioOut(id=s.id, name=s.name, body=s.body) for s in web_store(request).scenarios(code)]
+    return [
+        ScenarioOut(id=s.id, name=s.name, body=s.body, version=s.version) for s in web_store(request).scenarios(code)
+    ]
 
 
 @router.get("/municipalities/{code}/scenarios/{scenario_id}/result", response_model=DimensioningResult)
@@ -183,13 +292,22 @@ def scenario_result(
         raise HTTPException(status_code=422, detail=str(error)) from error
 
 
-@router.patch("/municipalities/{code}/scenarios/{scenario_id}", response_model=ScenarioOut)
+@router.patch(
+    "/municipalities/{code}/scenarios/{scenario_id}",
+    response_model=ScenarioOut,
+    responses={409: {"description": "Stale `version`: someone else saved the scenario since"}},
+)
 def scenario_update(
     request: Request, code: str, scenario_id: int, changes: dict[str, Any], user: User = Depends(current_user)
-) -> ScenarioOut:
-    """Change scenario fields (same fields and checks as the edit form); 422 names each bad field."""
+) -> Any:
+    """Change scenario fields (same fields and checks as the edit form); 422 names each bad field. With `version`
+    (from GET) the change is refused with 409, and the stored scenario, if someone else saved it since."""
     check_csrf(request)
     saved = _scenario(request, user, code, scenario_id, "editor")
+    changes = dict(changes)
+    version = changes.pop("version", None)
+    if version is not None and not isinstance(version, int):
+        raise HTTPException(status_code=422, detail={"version": text("error.integer")})
     if len(changes) > 50:
         raise HTTPException(status_code=422, detail=text("error.bad_request"))
     for name, value in changes.items():
@@ -205,9 +323,24 @@ def scenario_update(
     updated, errors = update_scenario_body(saved.body, form)
     if errors:
         raise HTTPException(status_code=422, detail=errors)
-    web_store(request).save_scenario(code, updated["name"], updated, scenario_id)
+    try:
+        web_store(request).save_scenario(code, updated["name"], updated, scenario_id, expected_version=version)
+    except VersionConflict as conflict:
+        current = _scenario(request, user, code, scenario_id)
+        message = text("conflict.api", entity=f"scenario/{scenario_id}", expected=version, current=conflict.current)
+        return JSONResponse(
+            {
+                "detail": message,
+                "current": ScenarioOut(
+                    id=current.id, name=current.name, body=current.body, version=current.version
+                ).model_dump(),
+                "yours": changes,
+            },
+            status_code=409,
+        )
     web_store(request).audit(user.username, code, "endret", f"scenario/{scenario_id}", saved.body, updated)
-    return ScenarioOut(id=scenario_id, name=updated["name"], body=updated)
+    stored = _scenario(request, user, code, scenario_id)
+    return ScenarioOut(id=scenario_id, name=updated["name"], body=updated, version=stored.version)
 
 
 @router.post("/municipalities/{code}/rota", response_model=RotaJobOut, status_code=202)

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 
 from legeplan.capacity import example_path
 from legeplan.i18n import choice_label, decimal, language, number, text, tier_label, validation_message
+from legeplan.jobs import JobQueue
 from legeplan.register.demo import demo_register
 from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.models import Register
@@ -155,6 +156,19 @@ def include_optional_router(app: FastAPI, module_name: str) -> bool:
     return True
 
 
+def _in_process_jobs(storage: Storage, wanted: bool | None) -> bool:
+    """Run jobs in this process? Default: yes on SQLite; on PostgreSQL only with LEGEPLAN_WEB_WORKER=1 (normally
+    `legeplan worker` processes run them)."""
+    if wanted is not None:
+        return wanted
+    setting = os.environ.get("LEGEPLAN_WEB_WORKER", "").strip().lower()
+    if setting in ("1", "true", "yes", "ja"):
+        return True
+    if setting in ("0", "false", "no", "nei"):
+        return False
+    return storage.engine.dialect.name == "sqlite"
+
+
 def create_app(
     database_url: str | None = None,
     *,
@@ -164,6 +178,7 @@ def create_app(
     https_only: bool = False,
     session_idle: timedelta = timedelta(hours=2),
     session_absolute: timedelta = timedelta(hours=10),
+    in_process_jobs: bool | None = None,
 ) -> FastAPI:
     """The whole web app on `database_url` (default: LEGEPLAN_DATABASE_URL or the embedded SQLite file)."""
     from legeplan.web import api, pages
@@ -180,8 +195,8 @@ def create_app(
     )
     app.state.storage = storage
     app.state.web_store = store
-    app.state.rota_jobs = RotaJobs(store)
-    app.state.pending_imports = {}
+    app.state.job_queue = JobQueue(storage, in_process=_in_process_jobs(storage, in_process_jobs))
+    app.state.rota_jobs = RotaJobs(app.state.job_queue)
     security = SecurityStore(storage)
     app.state.security_store = security
     https = https_enabled(https_only)

@@ -1,107 +1,93 @@
-"""Rota solves in background threads, so a solve of seconds or minutes never blocks the server.
+"""Rota solves as jobs (legeplan.jobs): the web app enqueues and shows progress; a worker solves.
 
-Each job keeps its newest `SolveProgress` for the progress bar; when it ends, problem and solution are written to the
-database (WebStore.save_rota) so the calendar and downloads outlive the process.
-"""
+`RotaJobs` keeps the page code's view of a solve (status, percent, tier, solutions, elapsed time, error) on top of
+the job table, so the progress page and poll work the same with an in-process worker (SQLite) as with
+`legeplan worker` processes on other machines (PostgreSQL). The finished rota is stored under the job's id."""
 
 from __future__ import annotations
 
-import threading
-import time
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from legeplan.legevakt import RotaProblem, RotaSolution, SolveProgress, solve_rota
-from legeplan.storage.web_tables import WebStore
+from legeplan.jobs import JobQueue
+from legeplan.legevakt import RotaProblem, SolveProgress
+from legeplan.storage.job_tables import JobRecord
 
-MAX_PARALLEL_SOLVES = 1
+KIND = "rota_solve"
 
 
-@dataclass
+@dataclass(frozen=True)
 class RotaJob:
+    """A rota solve as the pages show it."""
+
     id: str
     municipality_code: str
     created_by: str
     problem: RotaProblem
     time_limit_s: float
-    status: str = "queued"
-    started: float | None = None
-    progress: SolveProgress | None = None
-    solution: RotaSolution | None = None
-    error: str | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
-    done: threading.Event = field(default_factory=threading.Event)
+    status: str
+    percent: int
+    progress: SolveProgress | None
+    elapsed_s: float
+    error: str | None
+    finished: bool
+    attempts: int
 
-    @property
-    def elapsed_s(self) -> float:
-        return 0.0 if self.started is None else time.monotonic() - self.started
 
-    @property
-    def percent(self) -> int:
-        """Share of the time limit used: the solver may finish earlier, never later."""
-        if self.done.is_set():
-            return 100
-        return min(99, int(100 * self.elapsed_s / self.time_limit_s)) if self.time_limit_s > 0 else 0
+def _elapsed(job: JobRecord) -> float:
+    if job.started_at is None:
+        return 0.0
+    end = job.finished_at or datetime.now(UTC).replace(tzinfo=None)
+    return max(0.0, (end - job.started_at).total_seconds())
+
+
+def rota_job(job: JobRecord) -> RotaJob:
+    progress = job.progress
+    status = job.state
+    if job.state == "done" and isinstance(job.result, dict):
+        status = str(job.result.get("status", "done"))
+    solve_progress = None
+    if "tier" in progress:
+        solve_progress = SolveProgress(
+            tier=int(progress["tier"]),
+            tier_name=str(progress.get("tier_name", "")),
+            elapsed_s=float(progress.get("elapsed_s", 0.0)),
+            objective=0.0,
+            bound=0.0,
+            solutions=int(progress.get("solutions", 0)),
+        )
+    return RotaJob(
+        id=job.id,
+        municipality_code=job.municipality_code or "",
+        created_by=job.owner,
+        problem=RotaProblem.model_validate(job.payload["problem"]),
+        time_limit_s=float(job.payload["time_limit_s"]),
+        status=status,
+        percent=100 if job.finished else int(progress.get("percent", 0)),
+        progress=solve_progress,
+        elapsed_s=float(progress.get("elapsed_s", _elapsed(job))),
+        error=job.error,
+        finished=job.finished,
+        attempts=job.attempts,
+    )
 
 
 class RotaJobs:
-    """The running and recently finished solves of this server process."""
+    """Start, read, cancel and wait for rota solves; they run wherever the job queue's workers are."""
 
-    def __init__(self, store: WebStore, max_parallel: int = MAX_PARALLEL_SOLVES) -> None:
-        self.store = store
-        self._jobs: dict[str, RotaJob] = {}
-        self._lock = threading.Lock()
-        self._slots = threading.Semaphore(max_parallel)
+    def __init__(self, queue: JobQueue) -> None:
+        self.queue = queue
 
     def start(self, municipality_code: str, created_by: str, problem: RotaProblem, time_limit_s: float) -> RotaJob:
-        job = RotaJob(
-            id=uuid.uuid4().hex,
-            municipality_code=municipality_code,
-            created_by=created_by,
-            problem=problem,
-            time_limit_s=time_limit_s,
-        )
-        with self._lock:
-            self._jobs[job.id] = job
-        threading.Thread(target=self._run, args=(job,), name=f"rota-{job.id[:8]}", daemon=True).start()
-        return job
+        payload = {"problem": problem.model_dump(mode="json"), "time_limit_s": time_limit_s}
+        return rota_job(self.queue.enqueue(KIND, created_by, municipality_code, payload))
 
     def get(self, job_id: str) -> RotaJob | None:
-        with self._lock:
-            return self._jobs.get(job_id)
+        job = self.queue.get(job_id)
+        return None if job is None or job.kind != KIND else rota_job(job)
 
-    def _run(self, job: RotaJob) -> None:
-        with self._slots:
-            if job.cancel.is_set():
-                job.status = "cancelled"
-                job.done.set()
-                return
-            job.status = "running"
-            job.started = time.monotonic()
-
-            def on_progress(progress: SolveProgress) -> None:
-                job.progress = progress
-
-            try:
-                solution = solve_rota(
-                    job.problem, time_limit_s=job.time_limit_s, progress=on_progress, cancel=job.cancel
-                )
-                job.solution = solution
-                job.status = solution.status
-                self.store.save_rota(
-                    job.id,
-                    job.municipality_code,
-                    job.created_by,
-                    solution.status,
-                    job.problem.model_dump_json(),
-                    solution.model_dump_json(),
-                )
-            except Exception as error:  # the thread must report every failure to the page, not die silently
-                job.error = str(error) or type(error).__name__
-                job.status = "failed"
-            finally:
-                job.done.set()
+    def cancel(self, job_id: str) -> None:
+        self.queue.cancel(job_id)
 
     def wait(self, job_id: str, timeout: float) -> bool:
-        job = self.get(job_id)
-        return job is not None and job.done.wait(timeout)
+        return self.queue.wait(job_id, timeout) is not None

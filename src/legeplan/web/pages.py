@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import csv
 import io
 import json
-import secrets
-import time
 import tomllib
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from legeplan.capacity import EXAMPLES, ScenarioError, example_path, parse_scenario
 from legeplan.i18n import text, validation_message
+from legeplan.jobs import JobQueue
 from legeplan.legevakt import RotaProblem, RotaSolution, example_problem, rota_csv, rota_ics
 from legeplan.legevakt import write_xlsx as write_rota_xlsx
 from legeplan.legevakt.io import problem_from_data
 from legeplan.legevakt.register import doctors_from_register
-from legeplan.register.io import MAX_IMPORT_BYTES, RegisterImportError, parse_register
+from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.io import write_xlsx as write_register_xlsx
 from legeplan.register.models import Register
 from legeplan.safe_cells import neutralise
 from legeplan.storage import RegisterNotFoundError, Storage
 from legeplan.storage.audit_diff import flatten
+from legeplan.storage.job_tables import JobRecord
+from legeplan.storage.repository import VersionConflict
 from legeplan.storage.security_tables import AuditFilter
 from legeplan.storage.web_tables import ROLES, AuditEntry, User, WebStore
 from legeplan.web import views
@@ -50,6 +54,7 @@ from legeplan.web.auth import (
     totp_matches,
     verify_password,
 )
+from legeplan.web.conflicts import SAVE_RETRIES, ConflictRow, conflict_rows, entity_version
 from legeplan.web.forms import (
     ENTITY_KINDS,
     entity_id,
@@ -61,7 +66,7 @@ from legeplan.web.forms import (
     replace_entity,
     sentence,
 )
-from legeplan.web.inputs import InputError, clean_text, clean_tree, password_problem, username_problem
+from legeplan.web.inputs import InputError, clean_text, password_problem, username_problem
 from legeplan.web.jobs import RotaJobs
 from legeplan.web.listing import list_page, next_id, parse_query, reference_choices
 
@@ -311,8 +316,10 @@ def _entity_form(
     old_id: str | None,
     values: dict[str, str],
     errors: dict[str, str],
-    register: Register,
+    register: Register | None = None,
     status_code: int = 200,
+    version: str | None = None,
+    conflict: list[ConflictRow] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -324,8 +331,10 @@ def _entity_form(
         fields=form_fields(kind),
         values=values,
         errors=errors,
-        references=reference_choices(register),
-        new_id=next_id(register, kind) if old_id is None else None,
+        references=reference_choices(register) if register is not None else {},
+        new_id=next_id(register, kind) if old_id is None and register is not None else None,
+        version=version,
+        conflict=conflict or [],
     )
 
 
@@ -343,50 +352,112 @@ def entity_edit(
     found = next((e for e in getattr(register, _kind(kind)) if entity_id(e) == entity), None)
     if found is None:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
-    return _entity_form(request, code, kind, entity, form_values(found), {}, register)
+    return _entity_form(request, code, kind, entity, form_values(found), {}, register, version=entity_version(found))
+
+
+@dataclass(frozen=True)
+class EntitySave:
+    """What became of a register entity save: saved, invalid (errors by field) or conflict (the stored entity)."""
+
+    outcome: str
+    entity: BaseModel | None = None
+    before: BaseModel | None = None
+    errors: dict[str, str] = dataclass_field(default_factory=dict)
+    current: BaseModel | None = None
+
+
+def save_entity(
+    request: Request, user: User, code: str, kind: str, old_id: str | None, form: Any, form_version: str | None
+) -> EntitySave:
+    """Validate and store one register entity, without losing anyone's update: the stored entity must still be at
+    `form_version` (when given) and the register is written with a compare-and-set on its version; a save that came
+    in between makes it check again against what is stored now."""
+    storage = storage_of(request)
+    existing: dict[str, BaseModel] = {}
+    for _attempt in range(SAVE_RETRIES):
+        # The version first, then the register: a save in between makes the compare-and-set fail, never pass.
+        register_version = storage.register_version(code)
+        register = municipality_register(request, user, code, "editor")
+        entity, errors = parse_entity(kind, form, code)
+        existing = {entity_id(e): e for e in getattr(register, kind)}
+        if old_id is not None and old_id not in existing:
+            raise HTTPException(status_code=404, detail=text("error.not_found"))
+        if old_id is not None and form_version is not None and entity_version(existing[old_id]) != form_version:
+            return EntitySave("conflict", current=existing[old_id])
+        if entity is not None and entity_id(entity) != old_id and entity_id(entity) in existing:
+            errors["id"] = text("error.exists")
+        if entity is None or errors:
+            return EntitySave("invalid", errors=errors)
+        updated = replace_entity(register, kind, old_id, entity)
+        if old_id is not None and updated == register:
+            return EntitySave("unchanged", entity=entity)  # a save that changes nothing is not a change
+        problems = reference_errors(updated)
+        if problems:
+            own = [p for p in problems if p.kind == kind and p.id == entity_id(entity)]
+            field_errors = {p.field: p.message for p in own}
+            others = [str(p) for p in problems if p not in own]
+            if others:
+                field_errors["__all__"] = "; ".join(others)
+            return EntitySave("invalid", errors=field_errors)
+        try:
+            storage.save_register(updated, expected_version=register_version)
+        except VersionConflict:
+            continue  # another save came in between: check again against what is stored now
+        before = existing[old_id] if old_id else None
+        audit(
+            request,
+            user,
+            code,
+            text("audit.action.changed" if old_id else "audit.action.created"),
+            f"{kind}/{entity_id(entity)}",
+            before.model_dump(mode="json") if before is not None else None,
+            entity.model_dump(mode="json"),
+        )
+        return EntitySave("saved", entity=entity, before=before)
+    return EntitySave("conflict", current=existing.get(old_id) if old_id else None)
 
 
 @router.post("/m/{code}/register/{kind}/save", response_model=None)
 async def entity_save(request: Request, code: str, kind: str, user: User = Depends(current_user)) -> Response:
     form = await checked_form(request)
-    register = municipality_register(request, user, code, "editor")
     kind = _kind(kind)
     old_id = str(form.get("old_id", "")) or None
+    form_version = str(form.get("version", "")) or None
     values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    register = municipality_register(request, user, code, "editor")
     if old_id is None and not values.get("id", "").strip():
         values["id"] = next_id(register, kind)  # a new row gets the next free id; nobody has to invent one
-    entity, errors = parse_entity(kind, values, code)
-    existing = {entity_id(e): e for e in getattr(register, kind)}
-    if old_id is not None and old_id not in existing:
-        raise HTTPException(status_code=404, detail=text("error.not_found"))
-    if entity is not None and entity_id(entity) != old_id and entity_id(entity) in existing:
-        errors["id"] = text("error.exists")
-    if entity is None or errors:
-        return _entity_form(request, code, kind, old_id, values, errors, register, status_code=400)
-    updated = replace_entity(register, kind, old_id, entity)
-    if old_id is not None and updated == register:
+    result = save_entity(request, user, code, kind, old_id, values, form_version)
+    if result.outcome == "conflict":
+        return _conflict(request, code, kind, old_id, result.current, values)
+    if result.outcome == "invalid":
+        return _entity_form(
+            request, code, kind, old_id, values, result.errors, register, status_code=400, version=form_version
+        )
+    if result.outcome == "unchanged":
         return redirect(f"/m/{code}/register?kind={kind}", text("error.no_change"), request)
-    problems = reference_errors(updated)
-    if problems:
-        own = [p for p in problems if p.kind == kind and p.id == entity_id(entity)]
-        field_errors = {p.field: p.message for p in own}
-        others = [str(p) for p in problems if p not in own]
-        if others:
-            field_errors["__all__"] = "; ".join(others)
-        return _entity_form(request, code, kind, old_id, values, field_errors, register, status_code=400)
-    storage_of(request).save_register(updated)
-    before = existing[old_id].model_dump(mode="json") if old_id else None
-    audit(
-        request,
-        user,
-        code,
-        text("audit.action.changed" if old_id else "audit.action.created"),
-        f"{kind}/{entity_id(entity)}",
-        before,
-        entity.model_dump(mode="json"),
-    )
-    shown = urlencode({"kind": kind, "q": entity_id(entity), "status": "all"})
+    shown = urlencode({"kind": kind, "q": entity_id(result.entity) if result.entity else "", "status": "all"})
     return redirect(f"/m/{code}/register?{shown}", text("reg.saved"), request)  # the saved row, found
+
+
+def _conflict(
+    request: Request, code: str, kind: str, old_id: str | None, theirs: Any, yours: dict[str, str]
+) -> HTMLResponse:
+    """409: the user's values stay in the form, beside what is stored now; saving again overwrites deliberately."""
+    labels = {f.name: f.label for f in form_fields(kind)}
+    stored = form_values(theirs) if theirs is not None else {}
+    rows = [row for row in conflict_rows(labels, stored, yours) if row.differs]
+    return _entity_form(
+        request,
+        code,
+        kind,
+        old_id,
+        yours,
+        {"__all__": text("conflict.help")},
+        status_code=409,
+        version=entity_version(theirs) if theirs is not None else None,
+        conflict=rows,
+    )
 
 
 @router.post("/m/{code}/register/{kind}/{entity}/delete", response_model=None)
@@ -394,17 +465,26 @@ async def entity_delete(
     request: Request, code: str, kind: str, entity: str, user: User = Depends(current_user)
 ) -> Response:
     await checked_form(request)
-    register = municipality_register(request, user, code, "editor")
     kind = _kind(kind)
-    existing = {entity_id(e): e for e in getattr(register, kind)}
-    if entity not in existing:
-        raise HTTPException(status_code=404, detail=text("error.not_found"))
-    updated = replace_entity(register, kind, entity, None)
-    problems = reference_errors(updated)
-    if problems:
-        request.session["flash"] = text("error.in_use", users=", ".join(p.id for p in problems))
-        return redirect(f"/m/{code}/register?kind={kind}")
-    storage_of(request).save_register(updated)
+    storage = storage_of(request)
+    for _attempt in range(SAVE_RETRIES):
+        register_version = storage.register_version(code)
+        register = municipality_register(request, user, code, "editor")
+        existing = {entity_id(e): e for e in getattr(register, kind)}
+        if entity not in existing:
+            raise HTTPException(status_code=404, detail=text("error.not_found"))
+        updated = replace_entity(register, kind, entity, None)
+        problems = reference_errors(updated)
+        if problems:
+            request.session["flash"] = text("error.in_use", users=", ".join(p.id for p in problems))
+            return redirect(f"/m/{code}/register?kind={kind}")
+        try:
+            storage.save_register(updated, expected_version=register_version)
+        except VersionConflict:
+            continue
+        break
+    else:
+        return redirect(f"/m/{code}/register?kind={kind}", text("conflict.title"), request)
     audit(
         request,
         user,
@@ -417,59 +497,69 @@ async def entity_delete(
     return redirect(f"/m/{code}/register?kind={kind}", text("reg.deleted"), request)
 
 
-# --- import with preview ---------------------------------------------------------------------------------------------
+# --- import with preview (parsed by a job, never in the request) ------------------------------------------------------
+
+IMPORT_KIND = "register_import"
 
 
-def _pending(request: Request) -> dict[str, tuple[float, int, Register]]:
-    pending: dict[str, tuple[float, int, Register]] = request.app.state.pending_imports
-    now = time.monotonic()
-    for token in [t for t, (at, _u, _r) in pending.items() if now - at > PENDING_IMPORT_TTL_S]:
-        pending.pop(token, None)
-    return pending
+def job_queue(request: Request) -> JobQueue:
+    queue: JobQueue = request.app.state.job_queue
+    return queue
 
 
-def preview_import(
-    request: Request, user: User, filename: str, data: bytes
-) -> tuple[str | None, Register | None, list[Any]]:
-    """Parse and check an upload; keep it server-side under a token until confirmed. Nothing is written here."""
+def _issue(source: str, message: str) -> dict[str, Any]:
+    return {"source": source, "row": None, "column": None, "message": message}
+
+
+def start_import(
+    request: Request, user: User, filename: str, data: bytes, *, save: bool = False
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """Queue the parsing of an upload as a job (nothing is parsed or written here); (job id, []) or (None, issues)."""
     if len(data) > MAX_IMPORT_BYTES:
-        return (
-            None,
-            None,
-            [
-                {
-                    "source": filename,
-                    "row": None,
-                    "column": None,
-                    "message": text("error.too_large", limit=MAX_IMPORT_BYTES // 1024 // 1024),
-                }
-            ],
-        )
-    try:
-        register = parse_register(filename, data=data)
-    except RegisterImportError as error:
-        return None, None, [vars(issue) for issue in error.issues]
-    except ValueError as error:
-        return None, None, [{"source": filename, "row": None, "column": None, "message": str(error)}]
-    dump = register.model_dump(mode="json")
-    cleaned, problems = clean_tree(dump)
-    if problems:
-        return None, None, [{"source": filename, "row": None, "column": p, "message": m} for p, m in problems]
-    if cleaned != dump:  # text that was not NFC-normalised
-        register = Register.model_validate(cleaned)
-    if not can_see(user, register.municipality.code):
-        message = text("imp.out_of_scope", code=register.municipality.code)
-        return None, None, [{"source": filename, "row": None, "column": None, "message": message}]
-    token = secrets.token_urlsafe(16)
-    _pending(request)[token] = (time.monotonic(), user.id, register)
-    return token, register, []
+        return None, [_issue(filename, text("error.too_large", limit=MAX_IMPORT_BYTES // 1024 // 1024))]
+    payload = {
+        "filename": filename,
+        "data_b64": base64.b64encode(data).decode("ascii"),
+        "allowed_code": user.municipality_code,
+        "save": save,
+    }
+    job = job_queue(request).enqueue(IMPORT_KIND, user.username, user.municipality_code, payload)
+    return job.id, []
+
+
+def import_job(request: Request, user: User, job_id: str) -> JobRecord:
+    """The user's own import job; 404 for anyone else's (its file may hold another municipality's physicians)."""
+    job = job_queue(request).get(job_id)
+    if job is None or job.kind != IMPORT_KIND or job.owner != user.username:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return job
+
+
+def import_outcome(job: JobRecord) -> tuple[Register | None, list[dict[str, Any]]]:
+    """(register to preview, []) or (None, issues) of a finished import job."""
+    filename = str(job.payload.get("filename", ""))
+    if job.state == "done" and isinstance(job.result, dict):
+        if "register" in job.result:
+            return Register.model_validate(job.result["register"]), []
+        return None, list(job.result.get("issues", []))
+    if job.state in ("failed", "cancelled"):
+        return None, [_issue(filename, job.error or text(f"job.state.{job.state}"))]
+    return None, []
 
 
 def confirm_import(request: Request, user: User, token: str) -> Register | None:
-    entry = _pending(request).pop(token, None)
-    if entry is None or entry[1] != user.id:
+    """Store the register a finished import job previewed (token = job id); None if expired or already saved."""
+    job = job_queue(request).get(token)
+    if job is None or job.kind != IMPORT_KIND or job.owner != user.username or job.state != "done":
         return None
-    register = entry[2]
+    if not isinstance(job.result, dict) or job.result.get("saved") or "register" not in job.result:
+        return None
+    finished = job.finished_at or job.created_at
+    if (datetime.now(UTC).replace(tzinfo=None) - finished).total_seconds() > PENDING_IMPORT_TTL_S:
+        return None
+    if not job_queue(request).store.amend_result(token, {**job.result, "saved": True}, unless_key="saved"):
+        return None  # confirmed twice at once: only the first stores
+    register = Register.model_validate(job.result["register"])
     storage = storage_of(request)
     before = None
     if register.as_of in storage.snapshot_dates(register.municipality.code):
@@ -490,7 +580,7 @@ def confirm_import(request: Request, user: User, token: str) -> Register | None:
 @router.get("/import", response_class=HTMLResponse)
 def import_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
     require_role(user, "editor")
-    return render(request, "import.html", issues=[], preview=None, token=None, error=None)
+    return render(request, "import.html", issues=[], preview=None, token=None, error=None, job=None)
 
 
 @router.get("/import/template.xlsx")
@@ -498,30 +588,64 @@ def import_template(request: Request, user: User = Depends(current_user)) -> Res
     return _xlsx_response(lambda path: write_register_xlsx(None, path), "registermal.xlsx")
 
 
-@router.post("/import", response_class=HTMLResponse)
-async def import_upload(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+@router.post("/import", response_model=None)
+async def import_upload(request: Request, user: User = Depends(current_user)) -> Response:
     form = await checked_form(request)
     require_role(user, "editor")
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
         return render(
-            request, "import.html", status_code=400, issues=[], preview=None, token=None, error=text("imp.no_file")
+            request,
+            "import.html",
+            status_code=400,
+            issues=[],
+            preview=None,
+            token=None,
+            error=text("imp.no_file"),
+            job=None,
         )
     data = await upload.read(MAX_IMPORT_BYTES + 1)
-    token, register, issues = preview_import(request, user, upload.filename, data)
+    job_id, issues = start_import(request, user, upload.filename, data)
+    if job_id is None:
+        return render(
+            request, "import.html", status_code=400, issues=issues, preview=None, token=None, error=None, job=None
+        )
+    return redirect(f"/import/{job_id}")
+
+
+@router.get("/import/{job_id}", response_class=HTMLResponse)
+def import_result(request: Request, job_id: str, user: User = Depends(current_user)) -> HTMLResponse:
+    """The import's progress while the job runs; then its preview, or every problem found."""
+    require_role(user, "editor")
+    job = import_job(request, user, job_id)
+    if not job.finished:
+        return render(request, "import.html", issues=[], preview=None, token=None, error=None, job=job)
+    register, issues = import_outcome(job)
     if register is None:
-        return render(request, "import.html", status_code=400, issues=issues, preview=None, token=None, error=None)
+        return render(
+            request, "import.html", status_code=400, issues=issues, preview=None, token=None, error=None, job=None
+        )
     replaces = register.as_of in storage_of(request).snapshot_dates(register.municipality.code)
     return render(
         request,
         "import.html",
         issues=[],
         preview=register,
-        token=token,
+        token=job.id,
         replaces=replaces,
         figure_views=views.dashboard(register, None)[1],
-        error=None,
+        error=text("imp.expired") if isinstance(job.result, dict) and job.result.get("saved") else None,
+        job=None,
     )
+
+
+@router.get("/import/{job_id}/progress", response_model=None)
+def import_progress(request: Request, job_id: str, user: User = Depends(current_user)) -> Response:
+    """Polled by htmx every second; sends the browser to the preview when the job is done."""
+    job = import_job(request, user, job_id)
+    if job.finished:
+        return Response(status_code=200, headers={"HX-Redirect": f"/import/{job_id}"})
+    return render(request, "job_progress.html", job=job, poll_url=f"/import/{job_id}/progress")
 
 
 @router.post("/import/confirm", response_model=None)
@@ -531,7 +655,14 @@ async def import_confirm(request: Request, user: User = Depends(current_user)) -
     register = confirm_import(request, user, str(form.get("token", "")))
     if register is None:
         return render(
-            request, "import.html", status_code=400, issues=[], preview=None, token=None, error=text("imp.expired")
+            request,
+            "import.html",
+            status_code=400,
+            issues=[],
+            preview=None,
+            token=None,
+            error=text("imp.expired"),
+            job=None,
         )
     return redirect(f"/m/{register.municipality.code}", text("imp.saved"), request)
 
@@ -543,7 +674,7 @@ def _scenario(request: Request, user: User, code: str, scenario_id: int, role: s
     require_scope(user, code, role)
     # An id beyond the database's integer range is simply not found (SQLite would raise OverflowError).
     saved = web_store(request).scenario(scenario_id) if 0 < scenario_id < 2**63 else None
-    if saved is None or saved.municipality_code != code:
+    if saved is None or saved.municipality_code != code or saved.deleted_at is not None:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     return saved
 
@@ -556,6 +687,7 @@ def scenarios_page(request: Request, code: str, user: User = Depends(current_use
         "scenarios.html",
         code=code,
         scenarios=web_store(request).scenarios(code),
+        deleted=web_store(request).scenarios(code, deleted=True) if user.role in ("editor", "admin") else [],
         examples=EXAMPLES,
         error=None,
     )
@@ -692,7 +824,7 @@ def scenario_edit(request: Request, code: str, scenario_id: int, user: User = De
         code=code,
         saved=saved,
         fields=SCENARIO_FIELDS,
-        values=_scenario_values(saved.body),
+        values={**_scenario_values(saved.body), "version": str(saved.version)},
         errors={},
     )
 
@@ -714,9 +846,54 @@ async def scenario_save(request: Request, code: str, scenario_id: int, user: Use
             values=values,
             errors=errors,
         )
-    web_store(request).save_scenario(code, updated["name"], updated, scenario_id)
+    raw_version = str(form.get("version", "")).strip()
+    expected = int(raw_version) if raw_version.isdigit() else None
+    try:
+        web_store(request).save_scenario(code, updated["name"], updated, scenario_id, expected_version=expected)
+    except VersionConflict:
+        current = _scenario(request, user, code, scenario_id, "editor")
+        yours = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        theirs = _scenario_values(current.body)
+        labels = {"name": text("scn.name"), **{f: text(f"scn.field.{f}") for f in SCENARIO_FIELDS}}
+        return render(
+            request,
+            "scenario_edit.html",
+            status_code=409,
+            code=code,
+            saved=current,
+            fields=SCENARIO_FIELDS,
+            values={**yours, "version": str(current.version)},
+            errors={"__all__": text("conflict.help")},
+            conflict=[row for row in conflict_rows(labels, theirs, yours) if row.differs],
+        )
     audit(request, user, code, text("audit.action.changed"), f"scenario/{scenario_id}", saved.body, updated)
     return redirect(f"/m/{code}/scenarios/{scenario_id}", text("scn.saved"), request)
+
+
+@router.post("/m/{code}/scenarios/{scenario_id}/delete", response_model=None)
+async def scenario_delete(
+    request: Request, code: str, scenario_id: int, user: User = Depends(current_user)
+) -> Response:
+    """Soft delete (editor): the scenario leaves the lists and can be restored under «Slettet»."""
+    await checked_form(request)
+    saved = _scenario(request, user, code, scenario_id, "editor")
+    web_store(request).delete_scenario(scenario_id)
+    audit(request, user, code, text("audit.action.deleted"), f"scenario/{scenario_id}", saved.body, None)
+    return redirect(f"/m/{code}/scenarios", text("deleted.done"), request)
+
+
+@router.post("/m/{code}/scenarios/{scenario_id}/restore", response_model=None)
+async def scenario_restore(
+    request: Request, code: str, scenario_id: int, user: User = Depends(current_user)
+) -> Response:
+    await checked_form(request)
+    require_scope(user, code, "editor")
+    saved = web_store(request).scenario(scenario_id)
+    if saved is None or saved.municipality_code != code or saved.deleted_at is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    web_store(request).restore_scenario(scenario_id)
+    audit(request, user, code, text("deleted.restore"), f"scenario/{scenario_id}", None, saved.body)
+    return redirect(f"/m/{code}/scenarios/{scenario_id}", text("deleted.restored"), request)
 
 
 # --- legevakt rota ---------------------------------------------------------------------------------------------------
@@ -762,6 +939,7 @@ def rota_page(request: Request, code: str, user: User = Depends(current_user)) -
         "rota.html",
         code=code,
         rotas=web_store(request).rotas(code),
+        deleted=web_store(request).rotas(code, deleted=True) if user.role in ("editor", "admin") else [],
         errors={},
         values={"time_limit": "10", "source": "example"},
     )
@@ -824,20 +1002,22 @@ def _rota(request: Request, user: User, code: str, job_id: str) -> tuple[Any, Ro
     """(running job or None, problem, solution) from memory or, after a restart, from the database."""
     require_scope(user, code)
     job = jobs_of(request).get(job_id)
-    if job is not None and job.municipality_code == code:
-        return job, job.problem, job.solution
+    if job is not None and job.municipality_code != code:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
     saved = web_store(request).rota(job_id)
-    if saved is None or saved.municipality_code != code:
+    if job is not None and (saved is None or not job.finished):
+        return job, job.problem, None
+    if saved is None or saved.municipality_code != code or saved.deleted_at is not None:
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     problem = RotaProblem.model_validate_json(saved.problem_json)
     solution = RotaSolution.model_validate_json(saved.solution_json) if saved.solution_json else None
-    return None, problem, solution
+    return job, problem, solution
 
 
 @router.get("/m/{code}/rota/{job_id}", response_class=HTMLResponse)
 def rota_view(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> HTMLResponse:
     job, problem, solution = _rota(request, user, code, job_id)
-    if job is not None and not job.done.is_set():
+    if job is not None and not job.finished:
         return render(request, "rota_job.html", code=code, job=job, problem=problem, solution=None, months=[])
     months = views.month_calendars(problem, solution.assignments) if problem and solution else []
     return render(
@@ -849,7 +1029,7 @@ def rota_view(request: Request, code: str, job_id: str, user: User = Depends(cur
 def rota_progress(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
     """Polled by htmx every second; when the solve is done it sends the browser to the calendar."""
     job, _problem, _solution = _rota(request, user, code, job_id)
-    if job is None or job.done.is_set():
+    if job is None or job.finished:
         return Response(status_code=200, headers={"HX-Redirect": f"/m/{code}/rota/{job_id}"})
     return render(request, "rota_progress.html", code=code, job=job)
 
@@ -860,9 +1040,34 @@ async def rota_cancel(request: Request, code: str, job_id: str, user: User = Dep
     require_scope(user, code, "editor")
     job, _p, _s = _rota(request, user, code, job_id)
     if job is not None:
-        job.cancel.set()
-        job.done.wait(5)
+        jobs_of(request).cancel(job_id)
+        jobs_of(request).wait(job_id, 5)
     return redirect(f"/m/{code}/rota/{job_id}")
+
+
+@router.post("/m/{code}/rota/{job_id}/delete", response_model=None)
+async def rota_delete(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
+    """Soft delete of a finished rota (editor); restorable under «Slettet»."""
+    await checked_form(request)
+    require_scope(user, code, "editor")
+    saved = web_store(request).rota(job_id)
+    if saved is None or saved.municipality_code != code or saved.deleted_at is not None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    web_store(request).delete_rota(job_id)
+    audit(request, user, code, text("audit.action.deleted"), f"rota/{job_id}", {"status": saved.status}, None)
+    return redirect(f"/m/{code}/rota", text("deleted.done"), request)
+
+
+@router.post("/m/{code}/rota/{job_id}/restore", response_model=None)
+async def rota_restore(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
+    await checked_form(request)
+    require_scope(user, code, "editor")
+    saved = web_store(request).rota(job_id)
+    if saved is None or saved.municipality_code != code or saved.deleted_at is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    web_store(request).restore_rota(job_id)
+    audit(request, user, code, text("deleted.restore"), f"rota/{job_id}", None, {"status": saved.status})
+    return redirect(f"/m/{code}/rota/{job_id}", text("deleted.restored"), request)
 
 
 @router.get("/m/{code}/rota/{job_id}/rota.{fmt}")
@@ -884,6 +1089,17 @@ def rota_download(request: Request, code: str, job_id: str, fmt: str, user: User
             headers={"Content-Disposition": f'attachment; filename="{name}.ics"'},
         )
     return _xlsx_response(lambda path: write_rota_xlsx(problem, list(solution.assignments), path), f"{name}.xlsx")
+
+
+# --- jobs ----------------------------------------------------------------------------------------------------------
+
+
+@router.get("/jobs", response_class=HTMLResponse)
+def jobs_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    """Background jobs of the user's municipality (all for a user without one): state, progress, attempts, errors."""
+    require_role(user, "editor")
+    jobs = job_queue(request).store.recent(user.municipality_code, limit=100)
+    return render(request, "jobs.html", jobs=jobs)
 
 
 # --- users and audit -------------------------------------------------------------------------------------------------

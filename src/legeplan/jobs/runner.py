@@ -1,0 +1,214 @@
+"""The worker loop: reap jobs whose worker died, claim the next job fairly, run it in a child process with limits,
+keep its heartbeat fresh, and retry or fail it with a reason when the child dies.
+
+`legeplan worker` runs `Worker.run` in the foreground (any number of them, on any machines, against one PostgreSQL);
+the web app on SQLite runs the same loop in a background thread (`BackgroundWorker`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import DBAPIError
+
+from legeplan.i18n import text
+from legeplan.jobs.model import JOB_KINDS, limits_for
+from legeplan.storage.job_tables import JobRecord, JobStore
+from legeplan.storage.repository import Storage
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 2.0
+STALE_AFTER = timedelta(seconds=30)
+POLL_S = 0.5
+CANCEL_GRACE_S = 10.0
+#: Finished jobs are deleted after this long (stored rotas live on in their own table).
+KEEP_FINISHED = timedelta(days=30)
+PURGE_EVERY_S = 3600.0
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    job_id: str
+    state: str
+    error: str | None
+
+
+def _signal_name(code: int) -> str:
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return str(code)
+
+
+class Worker:
+    """Runs jobs from the database at `storage.url`, one at a time, each in a child process."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        name: str | None = None,
+        stale_after: timedelta = STALE_AFTER,
+        heartbeat_s: float = HEARTBEAT_S,
+        poll_s: float = POLL_S,
+        kinds: tuple[str, ...] | None = None,
+    ) -> None:
+        self.storage = storage
+        self.store = JobStore(storage)
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.stale_after = stale_after
+        self.heartbeat_s = heartbeat_s
+        self.poll_s = poll_s
+        self.kinds = kinds or tuple(JOB_KINDS)
+        self.current: subprocess.Popen[bytes] | None = None
+        self._last_purge = float("-inf")
+
+    def reap(self) -> None:
+        self.store.reap_stale(self.stale_after, text("job.error.worker_lost"))
+        now = time.monotonic()
+        if now - self._last_purge > PURGE_EVERY_S:
+            self._last_purge = now
+            self.store.purge(KEEP_FINISHED)
+
+    def run_once(self) -> RunOutcome | None:
+        """Reap, then claim and run one job to its end; None when nothing was queued."""
+        self.reap()
+        job = self.store.claim(self.name, self.kinds)
+        if job is None:
+            return None
+        return self.run_job(job)
+
+    def run_job(self, job: JobRecord) -> RunOutcome:
+        limits = limits_for(job.kind, job.payload)
+        env = dict(os.environ, LEGEPLAN_DATABASE_URL=self.storage.url)
+        started = time.monotonic()
+        process = subprocess.Popen([sys.executable, "-m", "legeplan.jobs.child", job.id, str(job.attempts)], env=env)
+        self.current = process
+        cancel_seen: float | None = None
+        reason: str | None = None
+        try:
+            while True:
+                try:
+                    code = process.wait(timeout=self.heartbeat_s)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                try:
+                    owned = self.store.heartbeat(job.id, job.attempts)
+                except DBAPIError as error:  # e.g. SQLite locked by a long save: the next beat tries again
+                    log.warning("livstegn for jobb %s feilet: %s", job.id, error)
+                    owned = True
+                if not owned:
+                    # Finished meanwhile, or given up on and handed to another worker: this run has no say any more.
+                    if process.poll() is None:
+                        self._stop(process)
+                    code = process.wait()
+                    break
+                if time.monotonic() - started > limits.wall_s:
+                    reason = text("job.error.timeout", seconds=round(limits.wall_s))
+                    self._stop(process)
+                    code = process.wait()
+                    break
+                if cancel_seen is None and self._cancel_requested(job.id):
+                    cancel_seen = time.monotonic()
+                elif cancel_seen is not None and time.monotonic() - cancel_seen > CANCEL_GRACE_S:
+                    reason = text("job.cancelled")
+                    self._stop(process)
+                    code = process.wait()
+                    break
+        finally:
+            self.current = None
+        after = self.store.get(job.id)
+        if after is not None and after.state == "running" and after.attempts == job.attempts:
+            if reason is not None:
+                state = "cancelled" if cancel_seen is not None and reason == text("job.cancelled") else "failed"
+                self.store.finish(job.id, job.attempts, state, error=reason)
+            elif code == -signal.SIGXCPU:
+                self.store.finish(job.id, job.attempts, "failed", error=text("job.error.cpu", seconds=limits.cpu_s))
+            else:
+                crash = text("job.error.died", code=_signal_name(code) if code < 0 else str(code))
+                self.store.retry_or_fail(job.id, job.attempts, crash)
+            after = self.store.get(job.id)
+        return RunOutcome(job.id, after.state if after else "unknown", after.error if after else None)
+
+    def _cancel_requested(self, job_id: str) -> bool:
+        try:
+            return self.store.cancel_requested(job_id)
+        except DBAPIError:
+            return False
+
+    @staticmethod
+    def _stop(process: subprocess.Popen[bytes]) -> None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+    def run(
+        self, stop: threading.Event | None = None, idle_exit_s: float | None = None, max_jobs: int | None = None
+    ) -> int:
+        """Run jobs until `stop` is set, `idle_exit_s` passed with nothing to do, or `max_jobs` ran. Returns the
+        number of jobs run."""
+        stop = stop or threading.Event()
+        ran = 0
+        idle_since = time.monotonic()
+        while not stop.is_set():
+            try:
+                outcome = self.run_once()
+            except DBAPIError as error:  # database busy or briefly away: the loop must survive and try again
+                log.warning("jobbkøen er utilgjengelig: %s", error)
+                stop.wait(max(self.poll_s, 2.0))
+                continue
+            if outcome is not None:
+                ran += 1
+                idle_since = time.monotonic()
+                if max_jobs is not None and ran >= max_jobs:
+                    break
+                continue
+            if idle_exit_s is not None and time.monotonic() - idle_since > idle_exit_s:
+                break
+            stop.wait(self.poll_s)
+        return ran
+
+
+class BackgroundWorker:
+    """The in-process worker of the web app (SQLite default): a daemon thread running `Worker.run`, started when a
+    job is enqueued and ending after a quiet minute, so an idle server holds no polling thread."""
+
+    IDLE_EXIT_S = 60.0
+
+    def __init__(self, storage: Storage) -> None:
+        self.worker = Worker(storage, name=f"web:{os.getpid()}:{uuid.uuid4().hex[:6]}")
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+
+    def wake(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stop.clear()
+            self._thread = threading.Thread(
+                target=self.worker.run, args=(self._stop, self.IDLE_EXIT_S), name="legeplan-jobs", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        process = self.worker.current
+        if process is not None and process.poll() is None:
+            Worker._stop(process)
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
