@@ -95,6 +95,8 @@ def restore(
     """Les inn en sikkerhetskopi i en tom database (eller erstatt innholdet med --replace)."""
     from legeplan.storage.backup import BackupError, read_backup
 
+    if not file.is_file():  # bad input (exit 2), before anything touches the database
+        _fail(f"finner ikke sikkerhetskopien {file}", 2)
     storage = _storage(database_url)
     try:
         summary = read_backup(storage, file, replace=replace)
