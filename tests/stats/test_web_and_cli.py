@@ -66,7 +66,8 @@ def test_editor_fetches_from_the_web_page(fake_ssb: FakePxWeb, web: FastAPI) -> 
     client, token = _login(web, "redaktor")
     page = client.get("/m/3804/statistics").text
     assert "Hent offentlig statistikk" in page
-    assert 'href="/m/3804/statistics">Statistikk</a>' in page  # in the municipality's menu
+    # in the municipality's menu, marked as the current page
+    assert 'href="/m/3804/statistics" aria-current="page">Statistikk</a>' in page
     response = client.post("/m/3804/statistics/fetch", data={"csrf_token": token})
     assert response.status_code == 303
     assert response.headers["location"] == "/m/3804/statistics"

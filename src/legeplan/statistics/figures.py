@@ -11,11 +11,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from legeplan.figures import Sourced, SourceKind
 from legeplan.i18n import text
 from legeplan.statistics.errors import StatisticsError
 from legeplan.statistics.jsonstat import Dataset, parse
 from legeplan.statistics.kuhr import TakstbrukRow, consultations_by_year
-from legeplan.statistics.provenance import Sourced, SourceKind
 from legeplan.statistics.service import KUHR, KUHR_TABLE, SSB
 from legeplan.statistics.tables import (
     DOCTOR_FTE,
@@ -72,14 +72,14 @@ def _sourced(cached: CachedTable, value: object, region: str, period: str | None
 
     when = date_text(table, period) if period else cached.data_date_text
     assert isinstance(value, float | int)
-    return Sourced(
-        float(value),
-        SourceKind.STATISTICS,
-        f"SSB tabell {cached.table_id}",
-        parse_date_text(when),
-        when,
-        cached.fetched_at,
-        region,
+    return Sourced[float](
+        value=float(value),
+        source=SourceKind.STATISTICS,
+        reference=f"SSB tabell {cached.table_id}",
+        data_date=parse_date_text(when),
+        data_date_text=when,
+        fetched_at=cached.fetched_at,
+        region=region,
     )
 
 
@@ -207,14 +207,14 @@ def projection_by_age(
                 region=code,
             )
         )
-    return Sourced(
-        dict(sorted(result.items())),
-        SourceKind.STATISTICS,
-        f"SSB tabell {table_def.id} ({alternative})",
-        cached.data_date,
-        cached.data_date_text,
-        cached.fetched_at,
-        code,
+    return Sourced[dict[int, dict[int, float]]](
+        value=dict(sorted(result.items())),
+        source=SourceKind.STATISTICS,
+        reference=f"SSB tabell {table_def.id} ({alternative})",
+        data_date=cached.data_date,
+        data_date_text=cached.data_date_text,
+        fetched_at=cached.fetched_at,
+        region=code,
     )
 
 
@@ -226,12 +226,11 @@ def consultations(store: StatisticsStore, code: str, *, level: str = "kommune") 
         raise NotCachedError(text("stats.error.not_cached", source="KUHR (takstbruk)", code=code))
     payload = cached.payload if isinstance(cached.payload, dict) else {}
     rows = [TakstbrukRow.model_validate(row) for row in payload.get(level, [])]
-    return Sourced(
-        consultations_by_year(rows),
-        SourceKind.STATISTICS,
-        "KUHR (NAV/Helfo) takstbruk",
-        None,
-        cached.data_date_text,
-        cached.fetched_at,
-        code if level == "kommune" else level,
+    return Sourced[dict[int, int]](
+        value=consultations_by_year(rows),
+        source=SourceKind.STATISTICS,
+        reference="KUHR (NAV/Helfo) takstbruk",
+        data_date_text=cached.data_date_text,
+        fetched_at=cached.fetched_at,
+        region=code if level == "kommune" else level,
     )
