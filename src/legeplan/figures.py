@@ -18,6 +18,7 @@ counting again. The definitions:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -106,6 +107,41 @@ class Sourced(BaseModel, Generic[T]):
             "region": self.region,
             "citation": self.citation,
         }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A key figure for the municipality beside its county and the country (None where the source has none), as
+    the statistics cache gives it (`legeplan.statistics.figures.comparison`, `.plan_comparisons`) and the plan and
+    the dashboard show it. `decimals` and `percent` say how to show the values (a share in `percent` is shown ×100
+    with «%»); None decimals: whole numbers as such, else one decimal."""
+
+    key: str
+    label: str
+    municipality: Sourced[float]
+    county: Sourced[float] | None
+    country: Sourced[float] | None
+    decimals: int | None = None
+    percent: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "municipality": self.municipality.as_dict(),
+            "county": self.county.as_dict() if self.county else None,
+            "country": self.country.as_dict() if self.country else None,
+        }
+
+    def shown_decimals(self) -> int:
+        if self.decimals is not None:
+            return self.decimals
+        return 0 if float(self.municipality.value).is_integer() else 1
+
+    def citations(self) -> list[str]:
+        """The distinct citations of the three values, municipality first («SSB tabell 12005 (31.12.2023)»)."""
+        found = [s.citation for s in (self.municipality, self.county, self.country) if s is not None]
+        return list(dict.fromkeys(found))
 
 
 def register_reference(register: Register) -> str:
