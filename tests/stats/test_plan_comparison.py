@@ -169,3 +169,21 @@ def test_cli_report_reads_the_cache(fake_ssb: FakePxWeb, tmp_path: Path, monkeyp
     html = out.read_text(encoding="utf-8")
     assert CAPTION in html and "SSB tabell 12005 (31.12.2023)" in html
     assert "Ingen sammenligningstall er hentet" not in html
+
+
+def test_one_sourced_type_for_register_and_statistics() -> None:
+    """`legeplan.statistics.provenance.Sourced` is `legeplan.figures.Sourced`: a register figure has no SSB citation,
+    a statistics figure cites its table and date, and `with_value` keeps the source."""
+    from legeplan import figures
+    from legeplan.statistics import provenance
+
+    assert provenance.Sourced is figures.Sourced and provenance.SourceKind is figures.SourceKind
+    register = demo_register()
+    hjemler = figures.hjemler(register)
+    assert hjemler.citation == figures.register_reference(register) and "SSB" not in hjemler.citation
+    assert hjemler.as_dict()["source"] == "register" and hjemler.data_date == register.as_of
+    published = figures.Sourced[float](
+        value=53_712.0, source=figures.SourceKind.STATISTICS, reference="SSB tabell 07459", data_date_text="1.1.2024"
+    )
+    rounded = published.with_value(round(published.value))
+    assert rounded.value == 53_712 and rounded.citation == "SSB tabell 07459 (1.1.2024)"
