@@ -1,7 +1,10 @@
 """One place per quantity: the figures every chapter, page and command shows, each with where it came from.
 
 `Sourced[T]` is a value with its provenance: the kind of source (register, file, statistics, assumption, default),
-a reference (which register snapshot, file or table), the date the data is from, and who gave it where known.
+a reference (which register snapshot, file or table), the date the data is from, and who gave it where known. It is
+the one value-with-source type of legeplan: the statistics cache (`legeplan.statistics.figures`) gives its figures
+back as `Sourced` too, with the data's date as the source states it («1.1.2024», «2023»), when it was fetched and
+the region, so `.citation` reads «SSB tabell 07459 (1.1.2024)».
 Engines stay pure and never see it; this module computes the shared quantities from the register (and the
 scenario, for projected years) and wraps them, so a CLI `--json`, a web page or a plan chapter asks here instead of
 counting again. The definitions:
@@ -15,7 +18,8 @@ counting again. The definitions:
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -28,6 +32,7 @@ if TYPE_CHECKING:
     from legeplan.capacity.models import Projection
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class SourceKind(StrEnum):
@@ -49,7 +54,12 @@ SOURCE_NAMES: dict[SourceKind, str] = {
 
 
 class Sourced(BaseModel, Generic[T]):
-    """A value and where it came from."""
+    """A value and where it came from.
+
+    `reference` names the source («register Vefsn (1824) per 2024-01-01», «SSB tabell 07459»); `data_date` is the
+    date the data is from and `data_date_text` the same as the source states it («1.1.2024», «31.12.2023», «2023»;
+    empty when the source gives none); `fetched_at` when a published figure was fetched; `region` the region code of
+    a statistics figure (municipality, county or country); `who` who gave it, where known."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -57,12 +67,81 @@ class Sourced(BaseModel, Generic[T]):
     source: SourceKind
     reference: str
     data_date: date | None = None
+    data_date_text: str = ""
+    fetched_at: datetime | None = None
+    region: str | None = None
     who: str | None = None
 
     def describe(self) -> str:
         """«registeret (Sandefjord (demo) 3804 per 2020-08-01)»."""
         when = f", {self.data_date.isoformat()}" if self.data_date else ""
         return f"{SOURCE_NAMES[self.source]} ({self.reference}{when})"
+
+    @property
+    def citation(self) -> str:
+        """«SSB tabell 07459 (1.1.2024)», or just the reference when the source states no date."""
+        return f"{self.reference} ({self.data_date_text})" if self.data_date_text else self.reference
+
+    def with_value(self, value: U) -> Sourced[U]:
+        """The same source for another value (a sum, a rounding, a reshaping of this one)."""
+        return Sourced[U](
+            value=value,
+            source=self.source,
+            reference=self.reference,
+            data_date=self.data_date,
+            data_date_text=self.data_date_text,
+            fetched_at=self.fetched_at,
+            region=self.region,
+            who=self.who,
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain JSON: the fields with dates in ISO form, and the citation."""
+        return {
+            "value": self.value,
+            "source": self.source.value,
+            "reference": self.reference,
+            "data_date": self.data_date.isoformat() if self.data_date else None,
+            "data_date_text": self.data_date_text,
+            "fetched_at": self.fetched_at.isoformat(timespec="seconds") if self.fetched_at else None,
+            "region": self.region,
+            "citation": self.citation,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A key figure for the municipality beside its county and the country (None where the source has none), as
+    the statistics cache gives it (`legeplan.statistics.figures.comparison`, `.plan_comparisons`) and the plan and
+    the dashboard show it. `decimals` and `percent` say how to show the values (a share in `percent` is shown ×100
+    with «%»); None decimals: whole numbers as such, else one decimal."""
+
+    key: str
+    label: str
+    municipality: Sourced[float]
+    county: Sourced[float] | None
+    country: Sourced[float] | None
+    decimals: int | None = None
+    percent: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "municipality": self.municipality.as_dict(),
+            "county": self.county.as_dict() if self.county else None,
+            "country": self.country.as_dict() if self.country else None,
+        }
+
+    def shown_decimals(self) -> int:
+        if self.decimals is not None:
+            return self.decimals
+        return 0 if float(self.municipality.value).is_integer() else 1
+
+    def citations(self) -> list[str]:
+        """The distinct citations of the three values, municipality first («SSB tabell 12005 (31.12.2023)»)."""
+        found = [s.citation for s in (self.municipality, self.county, self.country) if s is not None]
+        return list(dict.fromkeys(found))
 
 
 def register_reference(register: Register) -> str:

@@ -66,7 +66,8 @@ def test_editor_fetches_from_the_web_page(fake_ssb: FakePxWeb, web: FastAPI) -> 
     client, token = _login(web, "redaktor")
     page = client.get("/m/3804/statistics").text
     assert "Hent offentlig statistikk" in page
-    assert re.search(r'href="/m/3804/statistics"( aria-current="page")?>Statistikk</a>', page)  # in the menu
+    # in the municipality's menu, marked as the current page
+    assert 'href="/m/3804/statistics" aria-current="page">Statistikk</a>' in page
     response = client.post("/m/3804/statistics/fetch", data={"csrf_token": token})
     assert response.status_code == 303
     assert response.headers["location"] == "/m/3804/statistics"
@@ -213,3 +214,26 @@ def test_real_ssb_population_metadata() -> None:
         client.close()
     assert {"Region", "Kjonn", "Alder", "ContentsCode", "Tid"} <= set(metadata.ids)
     assert "1804" in metadata.dimension("Region").codes
+
+
+def test_dashboard_shows_the_comparison_after_a_fetch(fake_ssb: FakePxWeb, web: FastAPI) -> None:
+    """Before a fetch the dashboard says none is fetched and links to the statistics page; after it, kommune /
+    fylke / landet with the SSB table and date of each figure."""
+    from legeplan.report.format import decimal
+
+    client, token = _login(web, "redaktor")
+    before = client.get("/m/3804").text
+    assert "Ingen sammenligningstall fra SSB er hentet for kommunen ennå." in before
+    assert 'href="/m/3804/statistics">Hent dem på statistikksiden</a>' in before
+    assert "SSB tabell" not in before  # the register's figures are the register's
+    assert client.post("/m/3804/statistics/fetch", data={"csrf_token": token}).status_code == 303
+    page = client.get("/m/3804").text
+    assert "Sammenlignet med fylket og landet" in page and "Ingen sammenligningstall" not in page
+    row = re.search(r'<tr data-key="listelengde">(.*?)</tr>', page, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1))
+    # Sandefjord 31.12.2023 in the recorded 12005: 1 110 on the lists, no county (EKA38), the country 1 060
+    listed, country = decimal(1110, 0), decimal(1060, 0)
+    assert cells == ["Gjennomsnittlig listelengde", listed, "–", country, "SSB tabell 12005 (31.12.2023)"]
+    assert '<tr data-key="befolkningsvekst">' in page and "SSB tabell 07459 (1.1.2020–1.1.2024)" in page
+    assert "SSB tabell 11996 og 07459 (2023)" in page

@@ -15,9 +15,11 @@ from legeplan.cli.app import app
 from legeplan.cli.errors import BAD_INPUT, show_progress
 
 if TYPE_CHECKING:
+    from legeplan.figures import Comparison
     from legeplan.legevakt import LoadReport
     from legeplan.report.inputs import PlanInputs
     from legeplan.report.norm import LegevaktNorm
+    from legeplan.storage import Storage
 
 # Everything of the plan (matplotlib, WeasyPrint, python-docx, the engines) is imported inside the functions.
 
@@ -68,6 +70,7 @@ def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs
         history = tuple(
             storage.load_register(code, as_of=when) for when in storage.snapshot_dates(code) if when < register.as_of
         )
+        statistics = _cached_statistics(storage, register.municipality.code)
     except LookupError as error:
         raise typer.BadParameter(
             f"fant ikke kommune {code} i databasen: {error}", param_hint="--municipality"
@@ -91,7 +94,17 @@ def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs
         previous_register=history[0] if history else None,
         text=text,
         subtitle=f"{stored.describe()}. Datagrunnlag per {register.as_of:%d.%m.%Y}" if stored is not None else "",
+        statistics=statistics,
     )
+
+
+def _cached_statistics(storage: Storage, code: str) -> tuple[Comparison, ...]:
+    """The municipality beside the county and the country from the statistics cache (`legeplan statistics fetch`);
+    empty when nothing is fetched. Reads the database only, never the network."""
+    from legeplan.statistics.figures import plan_comparisons
+    from legeplan.storage.statistics_tables import StatisticsStore
+
+    return plan_comparisons(StatisticsStore(storage), code)
 
 
 def _read(path: Path, option: str, loader: Callable[[Path], T], errors: tuple[type[Exception], ...]) -> T:

@@ -8,6 +8,7 @@ from datetime import date
 from legeplan.actions import ActionPlan
 from legeplan.capacity import Scenario, SimulationResult
 from legeplan.economics import EconomicsAssumptions
+from legeplan.figures import Comparison
 from legeplan.legevakt import LoadReport
 from legeplan.plan.text import PlanText, PlanTextSource
 from legeplan.register.models import Register
@@ -51,6 +52,10 @@ class PlanInputs:
     text: PlanTextSource | PlanText | None = None
     #: Internal version: per-doctor tables name the doctors. The public plan uses «Lege 1», «Lege 2», …
     internal: bool = False
+    #: Published figures for the municipality beside its county and the country, each with its SSB table and date
+    #: (legeplan.statistics.figures.plan_comparisons over the statistics cache, read by the CLI or web layer). Empty:
+    #: nothing fetched, and the plan says how to fetch it.
+    statistics: tuple[Comparison, ...] = ()
 
 
 def simulate_from_register(

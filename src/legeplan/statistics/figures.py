@@ -8,14 +8,15 @@ Nothing here goes on the network: a figure that is not cached raises `NotCachedE
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from legeplan.figures import Comparison as Comparison  # re-exported: callers import it from here too
+from legeplan.figures import Sourced, SourceKind
 from legeplan.i18n import text
 from legeplan.statistics.errors import StatisticsError
 from legeplan.statistics.jsonstat import Dataset, parse
 from legeplan.statistics.kuhr import TakstbrukRow, consultations_by_year
-from legeplan.statistics.provenance import Sourced, SourceKind
 from legeplan.statistics.service import KUHR, KUHR_TABLE, SSB
 from legeplan.statistics.tables import (
     DOCTOR_FTE,
@@ -72,14 +73,14 @@ def _sourced(cached: CachedTable, value: object, region: str, period: str | None
 
     when = date_text(table, period) if period else cached.data_date_text
     assert isinstance(value, float | int)
-    return Sourced(
-        float(value),
-        SourceKind.STATISTICS,
-        f"SSB tabell {cached.table_id}",
-        parse_date_text(when),
-        when,
-        cached.fetched_at,
-        region,
+    return Sourced[float](
+        value=float(value),
+        source=SourceKind.STATISTICS,
+        reference=f"SSB tabell {cached.table_id}",
+        data_date=parse_date_text(when),
+        data_date_text=when,
+        fetched_at=cached.fetched_at,
+        region=region,
     )
 
 
@@ -118,26 +119,6 @@ def figure(
         )
     total = dataset.total(**{chosen.table.region_dimension: where, chosen.table.time_dimension: wanted, **chosen.codes})
     return _sourced(cached, total, where, wanted, chosen.table)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A key figure for the municipality beside its county and the country (None where the table has none)."""
-
-    key: str
-    label: str
-    municipality: Sourced[float]
-    county: Sourced[float] | None
-    country: Sourced[float] | None
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "key": self.key,
-            "label": self.label,
-            "municipality": self.municipality.as_dict(),
-            "county": self.county.as_dict() if self.county else None,
-            "country": self.country.as_dict() if self.country else None,
-        }
 
 
 def comparison(store: StatisticsStore, code: str, key: str, *, year: int | None = None) -> Comparison:
@@ -207,14 +188,14 @@ def projection_by_age(
                 region=code,
             )
         )
-    return Sourced(
-        dict(sorted(result.items())),
-        SourceKind.STATISTICS,
-        f"SSB tabell {table_def.id} ({alternative})",
-        cached.data_date,
-        cached.data_date_text,
-        cached.fetched_at,
-        code,
+    return Sourced[dict[int, dict[int, float]]](
+        value=dict(sorted(result.items())),
+        source=SourceKind.STATISTICS,
+        reference=f"SSB tabell {table_def.id} ({alternative})",
+        data_date=cached.data_date,
+        data_date_text=cached.data_date_text,
+        fetched_at=cached.fetched_at,
+        region=code,
     )
 
 
@@ -226,12 +207,135 @@ def consultations(store: StatisticsStore, code: str, *, level: str = "kommune") 
         raise NotCachedError(text("stats.error.not_cached", source="KUHR (takstbruk)", code=code))
     payload = cached.payload if isinstance(cached.payload, dict) else {}
     rows = [TakstbrukRow.model_validate(row) for row in payload.get(level, [])]
-    return Sourced(
-        consultations_by_year(rows),
-        SourceKind.STATISTICS,
-        "KUHR (NAV/Helfo) takstbruk",
-        None,
-        cached.data_date_text,
-        cached.fetched_at,
-        code if level == "kommune" else level,
+    return Sourced[dict[int, int]](
+        value=consultations_by_year(rows),
+        source=SourceKind.STATISTICS,
+        reference="KUHR (NAV/Helfo) takstbruk",
+        data_date_text=cached.data_date_text,
+        fetched_at=cached.fetched_at,
+        region=code if level == "kommune" else level,
     )
+
+
+def doctor_fte_per_10000(
+    store: StatisticsStore, code: str, *, year: int | None = None, level: str = "kommune"
+) -> Sourced[float]:
+    """Legeårsverk in all functions of 11996 (fastlege and legevakt, helsestasjon, forebyggende, institusjon,
+    øyeblikkelig hjelp) per 10 000 inhabitants on 1 January the same year (07459), for the municipality `code`, its
+    county (`level="fylke"`) or the country (`"landet"`). Bodø 2020: 58,1 / 52 357 × 10 000 = 11,1 (seed 003)."""
+    cached, dataset = _cached(store, (DOCTOR_FTE,), code)
+    region = _region(DOCTOR_FTE, code, level)
+    periods = _periods(dataset, DOCTOR_FTE, region, {})
+    wanted = str(year) if year is not None else (periods[-1] if periods else None)
+    total = dataset.total(**{DOCTOR_FTE.region_dimension: region, DOCTOR_FTE.time_dimension: wanted or ""})
+    if wanted is None or wanted not in periods or total is None:
+        raise StatisticsError(
+            text(
+                "stats.error.no_value",
+                source=f"SSB tabell {cached.table_id}",
+                what=f"Legeårsverk {year or ''}".strip(),
+                region=region,
+            )
+        )
+    inhabitants = figure(store, code, "folkemengde", year=int(wanted), region=_region(POPULATION, code, level))
+    return Sourced[float](
+        value=total / inhabitants.value * 10_000,
+        source=SourceKind.STATISTICS,
+        reference=f"SSB tabell {cached.table_id} og {inhabitants.reference.removeprefix('SSB tabell ')}",
+        data_date_text=wanted,
+        fetched_at=cached.fetched_at,
+        region=region,
+    )
+
+
+def population_growth(
+    store: StatisticsStore, code: str, *, first: int | None = None, last: int | None = None, level: str = "kommune"
+) -> Sourced[float]:
+    """Growth in inhabitants (a share: 0,026 = 2,6 %) from 1 January `first` to 1 January `last` (default: the
+    oldest and newest year cached for the municipality), for the municipality, its county or the country."""
+    region = _region(POPULATION, code, level)
+    if first is None or last is None:
+        cached, dataset = _cached(store, (POPULATION,), code)
+        periods = _periods(dataset, POPULATION, code, {})
+        if len(periods) < 2:
+            raise StatisticsError(
+                text("stats.error.no_value", source=f"SSB tabell {cached.table_id}", what="Folkevekst", region=code)
+            )
+        first, last = int(periods[0]), int(periods[-1])
+    start = figure(store, code, "folkemengde", year=first, region=region)
+    end = figure(store, code, "folkemengde", year=last, region=region)
+    return end.model_copy(
+        update={
+            "value": (end.value - start.value) / start.value,
+            "data_date_text": f"{start.data_date_text}–{end.data_date_text}",
+        }
+    )
+
+
+def _region(table: TableDef, code: str, level: str) -> str:
+    region = {"kommune": code, "fylke": table.county_of(code), "landet": table.country_code}[level]
+    if region is None:
+        raise StatisticsError(text("stats.error.no_value", source=f"SSB tabell {table.id}", what=level, region=code))
+    return region
+
+
+def _beside(compute: Callable[[str], Sourced[float]]) -> tuple[Sourced[float] | None, Sourced[float] | None]:
+    """The county's and the country's value, None where the cache has none."""
+    found: list[Sourced[float] | None] = []
+    for level in ("fylke", "landet"):
+        try:
+            found.append(compute(level))
+        except StatisticsError:
+            found.append(None)
+    return found[0], found[1]
+
+
+#: What the plan and the dashboard compare, in order (keys of `plan_comparisons`).
+PLAN_COMPARISON_KEYS = ("reservekapasitet", "listelengde", "legeaarsverk_per_10000", "befolkningsvekst")
+
+
+def plan_comparisons(store: StatisticsStore, code: str) -> tuple[Comparison, ...]:
+    """The key figures the plan and the dashboard put beside the county and the country, where the cache has them:
+    reservekapasitet and gjennomsnittlig listelengde (12005), legeårsverk per 10 000 inhabitants (11996 and 07459)
+    and population growth over the cached years (07459). A figure the cache lacks is left out; an empty cache gives
+    an empty tuple."""
+    found: list[Comparison] = []
+    for key, label, decimals in (
+        ("reservekapasitet", "Reservekapasitet på fastlegelistene (100 = fulle lister)", 1),
+        ("listelengde", "Gjennomsnittlig listelengde", 0),
+    ):
+        try:
+            plain = comparison(store, code, key)
+        except StatisticsError:
+            continue
+        found.append(Comparison(key, label, plain.municipality, plain.county, plain.country, decimals=decimals))
+    try:
+        own = doctor_fte_per_10000(store, code)
+    except StatisticsError:
+        pass
+    else:
+        year = int(own.data_date_text)
+        county, country = _beside(lambda level: doctor_fte_per_10000(store, code, year=year, level=level))
+        found.append(
+            Comparison("legeaarsverk_per_10000", "Legeårsverk per 10 000 innbyggere", own, county, country, decimals=1)
+        )
+    try:
+        growth = population_growth(store, code)
+    except StatisticsError:
+        pass
+    else:
+        years = re.findall(r"\d{4}", growth.data_date_text)
+        first, last = int(years[0]), int(years[-1])
+        county, country = _beside(lambda level: population_growth(store, code, first=first, last=last, level=level))
+        found.append(
+            Comparison(
+                "befolkningsvekst",
+                f"Befolkningsvekst {first}–{last}",
+                growth,
+                county,
+                country,
+                decimals=1,
+                percent=True,
+            )
+        )
+    return tuple(found)

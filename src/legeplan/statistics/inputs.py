@@ -19,9 +19,9 @@ from legeplan.capacity.demand import (
 )
 from legeplan.capacity.models import AgeGroupPopulation, Projection
 from legeplan.capacity.ssb import DEFAULT_AGE_GROUPS, parse_age_group
+from legeplan.figures import Sourced
 from legeplan.statistics.errors import StatisticsError
 from legeplan.statistics.figures import Comparison, consultations, figure, population_by_age, projection_by_age
-from legeplan.statistics.provenance import Sourced
 from legeplan.statistics.tables import POPULATION
 from legeplan.storage.statistics_tables import StatisticsStore
 
@@ -159,7 +159,14 @@ def contacts_per_inhabitant(
     if not inhabitants:
         return None
     rate = measured.value[chosen] / (sum(inhabitants) / len(inhabitants))
-    return Sourced(rate, measured.kind, measured.reference, None, str(chosen), measured.fetched_at, region)
+    return Sourced[float](
+        value=rate,
+        source=measured.source,
+        reference=measured.reference,
+        data_date_text=str(chosen),
+        fetched_at=measured.fetched_at,
+        region=region,
+    )
 
 
 def contacts_comparison(store: StatisticsStore, code: str, *, year: int | None = None) -> Comparison | None:

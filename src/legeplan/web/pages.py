@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from legeplan.capacity import EXAMPLES, ScenarioError, example_path, parse_scenario
+from legeplan.figures import Comparison
 from legeplan.i18n import text, validation_message
 from legeplan.jobs import JobQueue
 from legeplan.legevakt import RotaProblem, RotaSolution, example_problem, rota_csv, rota_ics
@@ -218,6 +219,15 @@ def home(request: Request, user: User = Depends(current_user)) -> Response:
 # --- dashboard -------------------------------------------------------------------------------------------------------
 
 
+def _published_comparisons(storage: Storage, code: str) -> tuple[Comparison, ...]:
+    """The municipality beside the county and the country from the statistics cache; empty when nothing is
+    fetched (the database only, never the network)."""
+    from legeplan.statistics.figures import plan_comparisons
+    from legeplan.storage.statistics_tables import StatisticsStore
+
+    return plan_comparisons(StatisticsStore(storage), code)
+
+
 @router.get("/m/{code}", response_class=HTMLResponse)
 def dashboard(request: Request, code: str, user: User = Depends(current_user)) -> HTMLResponse:
     require_scope(user, code)
@@ -241,6 +251,7 @@ def dashboard(request: Request, code: str, user: User = Depends(current_user)) -
     return render(
         request,
         "dashboard.html",
+        comparisons=views.comparison_views(_published_comparisons(storage, code)),
         code=code,
         register=register,
         figures=figures,

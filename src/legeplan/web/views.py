@@ -13,12 +13,14 @@ from functools import lru_cache
 from typing import Any
 
 from legeplan.capacity import DimensioningResult, Scenario, dimension, parse_scenario
+from legeplan.figures import Comparison, Sourced
 from legeplan.i18n import text
 from legeplan.legevakt import Assignment, RotaProblem
 from legeplan.legevakt.calendar import holidays_between
 from legeplan.register.keyfigures import LABELS, PERCENT_FIELDS, KeyFigures, compute_key_figures, format_value
 from legeplan.register.models import Register
 from legeplan.report.charts import age_group_counts, age_pyramid, line_chart, stacked_bar_chart
+from legeplan.report.format import decimal, percent
 
 REGISTER_SOURCE = "Kommunens fastlegeregister (legeplan)"
 
@@ -183,6 +185,42 @@ def _cached_register_charts(register_json: str) -> tuple[str, str]:
 def register_charts(register: Register) -> tuple[str, str]:
     """Charts take a noticeable fraction of a second (matplotlib): cache them per register content."""
     return _cached_register_charts(register.model_dump_json())
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    """One row of the dashboard's comparison: the figure, kommune / fylke / landet as text, and the source."""
+
+    key: str
+    label: str
+    municipality: str
+    county: str
+    country: str
+    citation: str
+
+
+def _compared(found: Comparison, value: Sourced[float] | None) -> str:
+    if value is None:
+        return "–"
+    if found.percent:
+        return percent(value.value, found.shown_decimals())
+    return decimal(value.value, found.shown_decimals())
+
+
+def comparison_views(found: tuple[Comparison, ...]) -> list[ComparisonView]:
+    """The published comparison (legeplan.statistics.figures.plan_comparisons) as the dashboard shows it, in the
+    plan's number format, each row with its SSB table and date."""
+    return [
+        ComparisonView(
+            key=row.key,
+            label=row.label,
+            municipality=_compared(row, row.municipality),
+            county=_compared(row, row.county),
+            country=_compared(row, row.country),
+            citation=row.municipality.citation,
+        )
+        for row in found
+    ]
 
 
 def dashboard(register: Register, previous: Register | None) -> tuple[KeyFigures, list[FigureView]]:

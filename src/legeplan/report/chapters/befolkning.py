@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from legeplan.report.chapters.base import ChapterContext
 from legeplan.report.document import Block, Chapter, Paragraph, Table
-from legeplan.report.format import decimal, number, percent
+from legeplan.report.format import REGISTER_SOURCE, decimal, number, percent
 
 ID = "befolkning"
 
@@ -16,7 +16,7 @@ def _population(ctx: ChapterContext) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
             text=f"{municipality.name} har {number(municipality.population)} innbyggere "
-            f"(SSB, {(municipality.population_date or ctx.as_of).strftime('%d.%m.%Y')})."
+            f"({REGISTER_SOURCE.lower()}, per {(municipality.population_date or ctx.as_of).strftime('%d.%m.%Y')})."
         )
     ]
     scenario = ctx.inputs.scenario

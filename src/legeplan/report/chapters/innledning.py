@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from legeplan.report.chapters.base import ChapterContext
 from legeplan.report.document import Block, Chapter, Paragraph, Table
-from legeplan.report.format import kommune_name, number
+from legeplan.report.format import REGISTER_SOURCE, kommune_name, number
 
 ID = "innledning"
 
@@ -31,9 +31,10 @@ def build(ctx: ChapterContext) -> Chapter:
             rows=[
                 ["Kommunenummer", municipality.code],
                 ["Innbyggere", number(municipality.population)],
-                ["Sentralitetsklasse (SSB, 1 mest sentral)", str(municipality.centrality)],
+                ["Sentralitetsklasse (1 mest sentral)", str(municipality.centrality)],
             ],
-            source="SSB folketall og sentralitetsindeks, via kommunens legeregister",
+            # typed into the register: cited as the register, never as an SSB table
+            source=f"{REGISTER_SOURCE} (folketall og sentralitetsklasse slik kommunen har registrert dem)",
             as_of=municipality.population_date or ctx.as_of,
         ),
     ]

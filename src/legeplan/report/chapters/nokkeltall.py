@@ -1,17 +1,33 @@
 """Nøkkeltall: tiles and table of legeplan.register key figures, the GPs' age pyramid, development over stored
-snapshots, stability and turnover against Helse Nord, and the check of an earlier plan's figures."""
+snapshots, the municipality beside the county and the country (published statistics, each figure with its SSB table
+and date), stability and turnover against Helse Nord, and the check of an earlier plan's figures."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from legeplan.figures import Comparison, Sourced
 from legeplan.register.keyfigures import format_value
 from legeplan.register.models import PhysicianRole, Register
 from legeplan.report.chapters.base import ChapterContext
 from legeplan.report.charts import AgePyramid, LineChart, Series, age_group_counts
-from legeplan.report.document import Block, Chapter, Figure, KeyFigure, KeyFigureGrid, Paragraph, Section, Table
+from legeplan.report.document import (
+    Block,
+    Callout,
+    Chapter,
+    Figure,
+    KeyFigure,
+    KeyFigureGrid,
+    Paragraph,
+    Section,
+    Table,
+)
 from legeplan.report.facts import REGION_AGREEMENTS, REGION_STABILITY_SOURCE, REGION_STABLE
-from legeplan.report.format import REGISTER_SOURCE, number, percent
+from legeplan.report.format import REGISTER_SOURCE, decimal, number, percent
 
 ID = "nokkeltall"
+#: The section with the published comparison, after «Fastlegeordningen i tall».
+COMPARISON_TITLE = "Sammenlignet med fylket og landet"
 
 #: The headline tiles, in order; the table lists every key figure.
 TILE_FIELDS = (
@@ -198,8 +214,75 @@ def _consistency(ctx: ChapterContext) -> list[Block]:
     return blocks
 
 
+def _shown(found: Comparison, value: Sourced[float] | None) -> str:
+    if value is None:
+        return "–"
+    if found.percent:
+        return percent(value.value, found.shown_decimals())
+    return decimal(value.value, found.shown_decimals())
+
+
+def _data_date(value: Sourced[float]) -> date | None:
+    """The date a published figure describes: its stated date, else the end of the year it names («2023»,
+    «1.1.2020–1.1.2024»: the last year)."""
+    if value.data_date is not None:
+        return value.data_date
+    year = value.data_date_text[-4:]
+    return date(int(year), 12, 31) if year.isdigit() else None
+
+
+def _comparison(ctx: ChapterContext) -> list[Block]:
+    """The municipality's published key figures beside its county and the country, each row with its SSB table and
+    the data's date; without fetched statistics, a note saying how to fetch them. Only figures from the statistics
+    cache are cited as SSB: the register's own figures above keep the register as their source."""
+    rows = ctx.inputs.statistics
+    code = ctx.register.municipality.code
+    if not rows:
+        return [
+            Callout(
+                title="Ingen sammenligningstall er hentet",
+                text="Planen sammenligner kommunen med fylket og landet (reservekapasitet, gjennomsnittlig "
+                "listelengde, legeårsverk per 10 000 innbyggere og befolkningsvekst) når tallene er hentet fra SSB. "
+                f"Ingen slike tall er hentet for kommune {code} ennå. Kjør «legeplan statistics fetch -m {code}» "
+                "(med nett), eller bruk «Hent offentlig statistikk» på statistikksiden, og lag planen på nytt.",
+                tone="info",
+            )
+        ]
+    citations = list(dict.fromkeys(citation for found in rows for citation in found.citations()))
+    dates = [when for found in rows if (when := _data_date(found.municipality)) is not None]
+    as_of = max(dates) if dates else ctx.as_of
+    return [
+        Paragraph(
+            text=f"Tabellen setter {ctx.register.municipality.name} ved siden av fylket og landet med SSBs tall, "
+            "slik de er hentet fra SSBs statistikkbank. Tallene kan avvike litt fra kommunens eget register over, "
+            "som gjelder registerdatoen og teller etter registerets definisjoner. Kilden og datoen står ved hvert tall."
+        ),
+        Table(
+            caption="Kommunen sammenlignet med fylket og landet",
+            columns=["Nøkkeltall", "Kommunen", "Fylket", "Landet", "Kilde"],
+            rows=[
+                [
+                    found.label,
+                    _shown(found, found.municipality),
+                    _shown(found, found.county),
+                    _shown(found, found.country),
+                    found.municipality.citation,
+                ]
+                for found in rows
+            ],
+            numeric=[False, True, True, True, False],
+            widths=[3.2, 1.2, 1.2, 1.2, 2.6],
+            source="; ".join(citations),
+            as_of=as_of,
+        ),
+    ]
+
+
 def build(ctx: ChapterContext) -> Chapter:
     chapter = ctx.assemble(ID, computed={"tall": _figures(ctx), "stabilitet": _stability(ctx)})
+    sections = list(chapter.sections)
+    sections.insert(1, Section(title=COMPARISON_TITLE, blocks=_comparison(ctx)))
+    chapter = chapter.model_copy(update={"sections": sections})
     consistency = _consistency(ctx)
     if consistency:
         chapter = chapter.model_copy(
