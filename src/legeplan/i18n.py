@@ -276,7 +276,6 @@ NB: dict[str, str] = {
     "rota.explanation": "Hvorfor det ikke gikk",
     "rota.file_error": "Kunne ikke lese turnusgrunnlaget: {error}",
     "rota.time_limit_error": "Må være mellom 1 og 600 sekunder.",
-    "rota.period": "Periode",
     "rota.shift_types": "Vakttyper",
     "rota.file_help": (
         "Periode, vakttyper og leger i en TOML- eller JSON-fil (et eksempel gir kommandoen «legeplan rota example»)."

@@ -181,7 +181,7 @@ def test_calendar_days_carry_their_weekday_for_the_phone_agenda(login: Login, ap
     # The example starts on Monday 30 March 2026; Easter Monday (6 April) is a holiday in its own block.
     assert '<span class="daynum" data-wd="Man">30</span>' in page
     assert re.search(r'data-wd="Man">6</span><span class="holiday">[^<]+</span>', page)
-    assert "<dt>Periode</dt><dd>30.03.2026–26.04.2026</dd>" in page and "<dt>Vakttyper</dt>" in page
+    assert "Periode 30.03.2026–26.04.2026" in page and "<dt>Vakttyper</dt><dd>Dagvakt helg/helligdag, " in page
     css = (Path(__file__).parents[2] / "src/legeplan/web/static/style.css").read_text(encoding="utf-8")
     phone = css[css.index("@media (max-width: 56rem)") :]
     assert '.daynum::before { content: attr(data-wd) " "; }' in phone
