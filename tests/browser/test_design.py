@@ -20,6 +20,8 @@ PAGES = {
     "register-search": f"/m/{DEMO_CODE}/register?kind=physicians&status=all&sort=birth_year&desc=1",
     "new-physician": f"/m/{DEMO_CODE}/register/physicians/new",
     "scenarios": f"/m/{DEMO_CODE}/scenarios",
+    "scenario-result": f"/m/{DEMO_CODE}/scenarios/1",
+    "scenario-compare": f"/m/{DEMO_CODE}/scenarios/compare?a=1&b=2",
     "rota": f"/m/{DEMO_CODE}/rota",
     "import": "/import",
     "users": "/admin/users",
