@@ -277,6 +277,20 @@ NB: dict[str, str] = {
     "rota.file_error": "Kunne ikke lese turnusgrunnlaget: {error}",
     "rota.time_limit_error": "Må være mellom 1 og 600 sekunder.",
     "rota.shift_types": "Vakttyper",
+    "rota.tiers_title": "Hvor jevn turnusen er",
+    "rota.tiers_help": (
+        "Turnusen lages i fire steg i denne rekkefølgen, og et senere steg får aldri gjøre et tidligere dårligere. "
+        "«Beste mulig» er det ingen turnus kan slå; er beste funnet lik beste mulig, er steget ferdig."
+    ),
+    "rota.tier_step": "Steg",
+    "rota.tier_goal": "Hva turnusen prøver",
+    "rota.tier_found": "Beste funnet",
+    "rota.tier_possible": "Beste mulig",
+    "rota.tier_unit.rettferdighet_sum": "vakter skjevt totalt",
+    "rota.tier_unit.rettferdighet": "vakter skjevt for den som kommer dårligst ut",
+    "rota.tier_unit.spredning": "vakter for tett",
+    "rota.tier_unit.ønsker": "ønsker ikke oppfylt",
+    "rota.unreached": "Rakk ikke innen tiden: {steps}. Gi mer tid for å få med disse stegene også.",
     "rota.file_help": (
         "Periode, vakttyper og leger i en TOML- eller JSON-fil (et eksempel gir kommandoen «legeplan rota example»)."
     ),

@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from legeplan.i18n import text, tier_label
+from legeplan.legevakt import Assignment, RotaSolution
+from legeplan.legevakt.model import TierResult
 from legeplan.report.charts import LineChart, Series, _line_y_range
 from legeplan.web.listing import form_number, read_form_number
-from legeplan.web.views import compare_conclusion, run_scenario
+from legeplan.web.views import compare_conclusion, run_scenario, unreached_steps
 
 Login = Callable[[str], tuple[TestClient, str]]
 DEMO_NAME = "Sandefjord (demo)"
+TIERS = ("rettferdighet_sum", "rettferdighet", "spredning", "ønsker")
 JARGON = ("Problem", "Problemfil", "Nivå", "løsninger", "ikke bevist", "Optimal", ">Løs<", "Beregn")
 
 
@@ -47,6 +51,19 @@ def test_rota_status_and_progress_in_plain_words() -> None:
         assert word not in progress
     for key in ("rota.source", "rota.file", "rota.solve", "rota.status.running", "rota.file_error", "scn.run"):
         assert not any(word.strip("<>") in text(key) for word in ("Problem", "Løs", "Beregn")), key
+
+
+def test_unreached_steps_are_named_in_plain_words() -> None:
+    done = TierResult(
+        name="rettferdighet_sum", description="", status="optimal", objective=4, bound=4, gap=0, seconds=1
+    )
+    assignment = Assignment(date=date(2026, 3, 30), shift_type="kveld", doctor="d1")
+    solution = RotaSolution(problem_name="p", status="feasible", assignments=(assignment,), tiers=(done,))
+    line = unreached_steps(solution)
+    assert line.startswith("Rakk ikke innen tiden: gjør det så lite skjevt som mulig for legen som kommer dårligst ut")
+    assert "oppfyller legenes ønsker" in line and "Nivå" not in line
+    complete = solution.model_copy(update={"tiers": tuple(done.model_copy(update={"name": n}) for n in TIERS)})
+    assert unreached_steps(complete) == ""
 
 
 def test_scenario_list_links_to_vis_resultat(login: Login) -> None:
@@ -181,6 +198,9 @@ def test_calendar_days_carry_their_weekday_for_the_phone_agenda(login: Login, ap
     # The example starts on Monday 30 March 2026; Easter Monday (6 April) is a holiday in its own block.
     assert '<span class="daynum" data-wd="Man">30</span>' in page
     assert re.search(r'data-wd="Man">6</span><span class="holiday">[^<]+</span>', page)
+    # How fair the rota is, step by step: «Beste funnet» against «Beste mulig».
+    assert '<th scope="col">Beste funnet</th><th scope="col">Beste mulig</th>' in page
+    assert "<td>1</td><td>fordeler vaktene jevnt mellom legene</td>" in page
     assert "Periode 30.03.2026–26.04.2026" in page and "<dt>Vakttyper</dt><dd>Dagvakt helg/helligdag, " in page
     css = (Path(__file__).parents[2] / "src/legeplan/web/static/style.css").read_text(encoding="utf-8")
     phone = css[css.index("@media (max-width: 56rem)") :]

@@ -13,9 +13,10 @@ from functools import lru_cache
 from typing import Any
 
 from legeplan.capacity import DimensioningResult, Scenario, dimension, parse_scenario
-from legeplan.i18n import text
-from legeplan.legevakt import Assignment, RotaProblem
+from legeplan.i18n import text, tier_label
+from legeplan.legevakt import Assignment, RotaProblem, RotaSolution
 from legeplan.legevakt.calendar import holidays_between
+from legeplan.legevakt.solver import unreached_tiers
 from legeplan.register.keyfigures import LABELS, PERCENT_FIELDS, KeyFigures, compute_key_figures, format_value
 from legeplan.register.models import Register
 from legeplan.report.charts import Series, age_group_counts, age_pyramid, line_chart, stacked_bar_chart
@@ -256,6 +257,14 @@ def _cached_projection(body_json: str, name: str) -> str:
 def scenario_chart(body: dict[str, Any], name: str) -> str:
     """The projection chart of a scenario, cached per scenario content (matplotlib is the slow part)."""
     return _cached_projection(json.dumps(body, sort_keys=True, default=str), name)
+
+
+def unreached_steps(solution: RotaSolution) -> str:
+    """The steps the solver did not reach in time, in plain words; empty when every step was done."""
+    missing = unreached_tiers(solution)
+    if not missing:
+        return ""
+    return text("rota.unreached", steps=", ".join(tier_label(name) for name in missing))
 
 
 # --- rota calendar ---------------------------------------------------------------------------------------------------
