@@ -3,6 +3,7 @@ axe-core violation (WCAG 2.1 AA rules), and a screenshot of each in test-artifac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +20,8 @@ PAGES = {
     "register-search": f"/m/{DEMO_CODE}/register?kind=physicians&status=all&sort=birth_year&desc=1",
     "new-physician": f"/m/{DEMO_CODE}/register/physicians/new",
     "scenarios": f"/m/{DEMO_CODE}/scenarios",
+    "scenario-result": f"/m/{DEMO_CODE}/scenarios/1",
+    "scenario-compare": f"/m/{DEMO_CODE}/scenarios/compare?a=1&b=2",
     "rota": f"/m/{DEMO_CODE}/rota",
     "import": "/import",
     "users": "/admin/users",
@@ -85,3 +88,67 @@ def test_phone_menu_button_opens_the_menu(sized_page: Page) -> None:
     expect(register_link).to_be_visible()
     register_link.click()
     expect(sized_page.locator("header nav a[aria-current=page]")).to_have_text("Register")
+
+
+# Contrast of an element's text against the first opaque background behind it (WCAG 2.1 formula).
+CONTRAST_SCRIPT = """
+element => {
+  const rgb = text => text.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b]
+    .map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let node = element, background = null;
+  while (node && !background) {
+    const colour = rgb(getComputedStyle(node).backgroundColor);
+    if (colour.length < 4 || colour[3] > 0) background = colour.slice(0, 3);
+    node = node.parentElement;
+  }
+  const [a, b] = [lum(rgb(getComputedStyle(element).color)), lum(background || [255, 255, 255])];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+"""
+
+
+def test_rota_calendar_is_a_readable_agenda_on_a_phone(
+    browser: Browser, live_server: LiveServer, axe: Axe, request: pytest.FixtureRequest
+) -> None:
+    """Issue #16 item 2: at 390 px the month grid becomes one block per day with its weekday, holidays on their own
+    line, day numbers at ≥ 4,5:1 contrast, no sideways scroll and no serious axe violation."""
+    context = browser.new_context(
+        base_url=live_server.base_url, locale="nb-NO", viewport={"width": 390, "height": 844}, bypass_csp=True
+    )
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.username, live_server.password)
+        page.wait_for_url(f"**/m/{DEMO_CODE}")
+        page.goto(f"/m/{DEMO_CODE}/rota")
+        page.get_by_label("Eksempel: 9 leger, 4 uker").check()
+        page.get_by_label("Lengste tid å lete etter en bedre turnus (sekunder)").fill("3")
+        page.get_by_role("button", name="Lag turnus").click()
+        expect(page.locator("table.calendar").first).to_be_visible(timeout=60_000)
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS_DIR / artifact_name(f"design-{request.node.name}")), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        expect(page.locator("table.calendar thead").first).to_be_hidden()
+        # Easter Monday 2026 (6 April): weekday before the number, the holiday's name on its own readable line.
+        day = (
+            page.locator("table.calendar td")
+            .filter(has=page.locator(".daynum", has_text=re.compile(r"^6$")))
+            .filter(has=page.locator(".holiday"))
+        )
+        expect(day).to_have_count(1)
+        before = day.locator(".daynum").evaluate("e => getComputedStyle(e, '::before').content")
+        assert before == '"Man "', before
+        holiday = day.locator(".holiday")
+        assert float(holiday.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 14
+        holiday_box, number_box = holiday.bounding_box(), day.locator(".daynum").bounding_box()
+        assert holiday_box and number_box and holiday_box["y"] >= number_box["y"] + number_box["height"] - 1
+        assert holiday_box["x"] + holiday_box["width"] <= 390
+        contrasts = [n.evaluate(CONTRAST_SCRIPT) for n in page.locator(".daynum, .holiday, .duty small").all()[:60]]
+        assert min(contrasts) >= 4.5, min(contrasts)
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not serious, serious
+    finally:
+        context.close()

@@ -46,13 +46,13 @@ def test_admin_creates_a_reader_who_can_look_but_not_change(admin_page: Page, li
         expect(menu.get_by_role("link", name=hidden, exact=True)).to_have_count(0)
 
     page.goto(f"/m/{DEMO_CODE}/scenarios")
-    expect(page.get_by_role("link", name="Beregn").first).to_be_visible()
+    expect(page.get_by_role("link", name="Vis resultat").first).to_be_visible()
     expect(page.get_by_role("link", name="Endre")).to_have_count(0)
     expect(page.get_by_role("button", name="Opprett")).to_have_count(0)
 
     page.goto(f"/m/{DEMO_CODE}/rota")
     expect(page.get_by_role("heading", level=1)).to_have_text("Legevaktturnus")
-    expect(page.get_by_role("button", name="Løs")).to_have_count(0)
+    expect(page.get_by_role("button", name="Lag turnus")).to_have_count(0)
 
     response = page.goto("/import")
     assert response is not None and response.status == 403

@@ -41,7 +41,7 @@ def open_scenario(page: Page, name: str) -> None:
     page.goto(f"/m/{DEMO_CODE}/scenarios")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dimensjoneringsscenarier")
     row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=name, exact=True))
-    row.get_by_role("link", name="Beregn").click()
+    row.get_by_role("link", name="Vis resultat").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Resultat: {name}")
 
 
@@ -107,11 +107,13 @@ def test_compare_two_scenarios_side_by_side(admin_page: Page, live_server: LiveS
     admin_page.get_by_role("button", name="Sammenlign", exact=True).click()
 
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("Sammenlign to scenarier")
-    for name in (BASE_SCENARIO, TARGET_SCENARIO):
-        card = admin_page.locator("section.card").filter(
-            has=admin_page.get_by_role("heading", level=2, name=name, exact=True)
-        )
-        expect(card.locator("svg")).to_be_visible()
+    # Both scenarios on one chart (one shared y-axis), under a one-line conclusion naming both.
+    chart = admin_page.locator("figure.chart svg")
+    expect(chart).to_have_count(1)
+    expect(chart).to_be_visible()
+    conclusion = admin_page.locator("p.conclusion")
+    expect(conclusion).to_contain_text(BASE_SCENARIO)
+    expect(conclusion).to_contain_text(TARGET_SCENARIO)
     # One full-width table, year by year: hjemler A, B and B − A, then snittliste A, B and B − A.
     table = admin_page.locator("table.compare")
     expect(table).to_be_visible()

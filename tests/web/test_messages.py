@@ -219,7 +219,7 @@ def test_python_code_of_the_web_app_takes_its_words_from_the_catalogue() -> None
 
 
 def test_progress_names_the_tier_in_norwegian_with_a_decimal_comma() -> None:
-    assert tier_label("rettferdighet_sum") == "jevn fordeling totalt"
+    assert tier_label("rettferdighet_sum") == "fordeler vaktene jevnt mellom legene"
     assert decimal(1.74) == "1,7"
 
 

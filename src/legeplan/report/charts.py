@@ -125,6 +125,8 @@ class LineChart(_Spec):
     x_is_year: bool = True
     #: Draws a vertical divider before this x (e.g. "framskriving" after the last observed year).
     projection_from: float | None = None
+    #: Counts that must be read against zero (hjemler, compared scenarios): the y-axis starts at 0.
+    from_zero: bool = False
 
     @model_validator(mode="after")
     def _lengths(self) -> LineChart:
@@ -312,7 +314,7 @@ def _line_y_range(spec: LineChart) -> tuple[float, float]:
     edge; counts and amounts (nothing negative) start at 0."""
     values = [v for series in spec.series for part in (series.values, series.lower, series.upper) for v in part or []]
     low, high = min(values), max(values)
-    if low >= 0 and any(series.lower is not None for series in spec.series):
+    if low >= 0 and (spec.from_zero or any(series.lower is not None for series in spec.series)):
         low = 0.0
     span = (high - low) or abs(high) or 1.0
     return (low if low == 0 else low - 0.05 * span), high + 0.1 * span
@@ -512,6 +514,7 @@ def line_chart(
     projection_from: float | None = None,
     x_is_year: bool = True,
     source: str = "",
+    from_zero: bool = False,
 ) -> str:
     """Line chart as SVG, each series optionally with a band (projections, simulation percentiles)."""
     if isinstance(series, dict):
@@ -526,6 +529,7 @@ def line_chart(
             projection_from=projection_from,
             x_is_year=x_is_year,
             source=source,
+            from_zero=from_zero,
         )
     )
 

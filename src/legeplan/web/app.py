@@ -41,6 +41,7 @@ from legeplan.web.security import (
     security_headers,
     session_state,
 )
+from legeplan.web.views import unreached_steps
 
 WEB_DIR = Path(str(files("legeplan.web")))
 DEMO_ADMIN = "admin"
@@ -210,6 +211,7 @@ def create_app(
     templates.env.globals["decimal"] = decimal
     templates.env.globals["number"] = number
     templates.env.globals["tier_label"] = tier_label
+    templates.env.globals["unreached_steps"] = unreached_steps
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["csrf_header"] = CSRF_HEADER
     app.state.templates = templates

@@ -98,6 +98,25 @@ def display_value(value: object) -> str:
     return str(value)
 
 
+def form_number(value: float | int) -> str:
+    """A number as it stands in a form field, read back by `read_form_number`: 1013 -> '1 013', 0.07 -> '0,07'."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", " ")
+    sign = "-" if value < 0 else ""
+    whole, _, fraction = f"{abs(value):.10f}".rstrip("0").partition(".")
+    return sign + f"{int(whole):,}".replace(",", " ") + ("," + fraction if fraction else "")
+
+
+def read_form_number(raw: str) -> str:
+    """A Norwegian number from a form ('1 013', '0,07', '1\u00a0013') as Python reads it ('1013', '0.07')."""
+    cleaned = raw.strip().replace("\u2212", "-")
+    for space in (" ", "\u00a0", "\u202f", "\u2009"):
+        cleaned = cleaned.replace(space, "")
+    return cleaned.replace(",", ".")
+
+
 def _sort_key(value: object) -> tuple[int, float, str]:
     if value is None:
         return (1, 0.0, "")

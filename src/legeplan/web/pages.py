@@ -69,7 +69,7 @@ from legeplan.web.forms import (
 )
 from legeplan.web.inputs import InputError, clean_text, password_problem, username_problem
 from legeplan.web.jobs import RotaJobs
-from legeplan.web.listing import list_page, next_id, parse_query, reference_choices
+from legeplan.web.listing import form_number, list_page, next_id, parse_query, read_form_number, reference_choices
 
 router = APIRouter()
 PENDING_IMPORT_TTL_S = 30 * 60
@@ -110,8 +110,12 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     municipalities = []
     if user is not None:
         municipalities = [m for m in storage_of(request).list_municipalities() if can_see(user, m.code)]
+    named = next((m.name for m in municipalities if m.code == context.get("code")), "")
+    if len(municipalities) == 1:
+        named = municipalities[0].name  # e.g. /import for a user of one municipality
     if not context.get("code") and municipalities:
         context["code"] = municipalities[0].code  # keeps the municipality menu on pages like /import
+    context.setdefault("title_place", named)
     flash = request.session.pop("flash", None)
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request,
@@ -745,10 +749,19 @@ def scenario_compare(request: Request, code: str, a: int, b: int, user: User = D
     for scenario_id in (a, b):
         saved = _scenario(request, user, code, scenario_id)
         scenario, result = views.run_scenario(saved.body, saved.name)
-        runs.append((saved, scenario, result, views.scenario_chart(saved.body, saved.name)))
+        runs.append((saved, scenario, result))
     rows_b = {r.year: r for r in runs[1][2].rows}
     pairs = [(r, rows_b[r.year]) for r in runs[0][2].rows if r.year in rows_b]
-    return render(request, "compare.html", code=code, runs=runs, pairs=pairs)
+    (saved_a, _, result_a), (saved_b, _, result_b) = runs
+    return render(
+        request,
+        "compare.html",
+        code=code,
+        runs=runs,
+        pairs=pairs,
+        chart=views.compare_chart(saved_a.name, result_a, saved_b.name, result_b),
+        conclusion=views.compare_conclusion(saved_a.name, result_a, saved_b.name, result_b),
+    )
 
 
 @router.get("/m/{code}/scenarios/{scenario_id}", response_class=HTMLResponse)
@@ -778,8 +791,16 @@ def scenario_result(request: Request, code: str, scenario_id: int, user: User = 
     )
 
 
+def _form_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return form_number(value)
+    return str(value)
+
+
 def _scenario_values(body: dict[str, Any]) -> dict[str, str]:
-    values = {f: "" if body.get(f) is None else str(body[f]) for f in SCENARIO_FIELDS}
+    values = {f: _form_text(body.get(f)) for f in SCENARIO_FIELDS}
     values["name"] = str(body.get("name", ""))
     values["rounding"] = str(body.get("rounding", "nearest"))
     return values
@@ -794,7 +815,7 @@ def update_scenario_body(body: dict[str, Any], form: Any) -> tuple[dict[str, Any
         errors["name"] = text("error.required")
     updated["name"] = name
     for field in SCENARIO_FIELDS:
-        raw = str(form.get(field, "")).strip().replace(",", ".").replace(" ", "")
+        raw = read_form_number(str(form.get(field, "")))
         if raw == "":
             updated.pop(field, None)
             continue

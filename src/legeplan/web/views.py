@@ -14,12 +14,13 @@ from typing import Any
 
 from legeplan.capacity import DimensioningResult, Scenario, dimension, parse_scenario
 from legeplan.figures import Comparison, Sourced
-from legeplan.i18n import text
-from legeplan.legevakt import Assignment, RotaProblem
+from legeplan.i18n import text, tier_label
+from legeplan.legevakt import Assignment, RotaProblem, RotaSolution
 from legeplan.legevakt.calendar import holidays_between
+from legeplan.legevakt.solver import unreached_tiers
 from legeplan.register.keyfigures import LABELS, PERCENT_FIELDS, KeyFigures, compute_key_figures, format_value
 from legeplan.register.models import Register
-from legeplan.report.charts import age_group_counts, age_pyramid, line_chart, stacked_bar_chart
+from legeplan.report.charts import Series, age_group_counts, age_pyramid, line_chart, stacked_bar_chart
 from legeplan.report.format import decimal, percent
 
 REGISTER_SOURCE = "Kommunens fastlegeregister (legeplan)"
@@ -173,7 +174,57 @@ def projection_chart(result: DimensioningResult, name: str) -> str:
         y_label=text("dash.positions_axis"),
         projection_from=float(years[0]),
         source=result.scenario,
+        from_zero=True,
     )
+
+
+def compare_chart(name_a: str, result_a: DimensioningResult, name_b: str, result_b: DimensioningResult) -> str:
+    """Both scenarios on one chart, so one y-axis from 0: A's 60 and B's 64 hjemler stand at their own heights.
+    Hjemler in place are drawn dashed, and only once when both scenarios plan the same."""
+    rows_b = {row.year: row for row in result_b.rows}
+    years = [row.year for row in result_a.rows if row.year in rows_b]
+    rows_a = {row.year: row for row in result_a.rows}
+    series = [
+        Series(
+            name=text("scn.compare_required", label=f"{letter} {name}"),
+            values=[float(rows[y].positions_required) for y in years],
+        )
+        for letter, name, rows in (("A", name_a, rows_a), ("B", name_b, rows_b))
+    ]
+    existing_a = [float(rows_a[y].positions_existing) for y in years]
+    existing_b = [float(rows_b[y].positions_existing) for y in years]
+    if existing_a == existing_b:
+        series.append(Series(name=text("dash.existing"), values=existing_a, dashed=True))
+    else:
+        series.append(Series(name=text("scn.compare_existing", label="A"), values=existing_a, dashed=True))
+        series.append(Series(name=text("scn.compare_existing", label="B"), values=existing_b, dashed=True))
+    return line_chart(
+        years,
+        series,
+        title=text("scn.compare_chart", a=name_a, b=name_b),
+        y_label=text("dash.positions_axis"),
+        projection_from=float(years[0]),
+        source=f"{result_a.scenario}; {result_b.scenario}",
+        from_zero=True,
+    )
+
+
+def compare_conclusion(name_a: str, result_a: DimensioningResult, name_b: str, result_b: DimensioningResult) -> str:
+    """One line above the comparison: how many hjemler B needs more or fewer than A in the last common year."""
+    rows_b = {row.year: row for row in result_b.rows}
+    common = [row for row in result_a.rows if row.year in rows_b]
+    if not common:
+        return ""
+    last_a = common[-1]
+    last_b = rows_b[last_a.year]
+    difference = last_b.positions_required - last_a.positions_required
+    a_count, b_count = last_a.positions_required, last_b.positions_required
+    if difference == 0:
+        return text("scn.compare_same", a=name_a, b=name_b, year=last_a.year, a_count=a_count)
+    key = "scn.compare_more" if difference > 0 else "scn.compare_fewer"
+    if abs(difference) == 1:
+        key += "_one"
+    return text(key, a=name_a, b=name_b, year=last_a.year, count=abs(difference), a_count=a_count, b_count=b_count)
 
 
 @lru_cache(maxsize=64)
@@ -244,6 +295,14 @@ def _cached_projection(body_json: str, name: str) -> str:
 def scenario_chart(body: dict[str, Any], name: str) -> str:
     """The projection chart of a scenario, cached per scenario content (matplotlib is the slow part)."""
     return _cached_projection(json.dumps(body, sort_keys=True, default=str), name)
+
+
+def unreached_steps(solution: RotaSolution) -> str:
+    """The steps the solver did not reach in time, in plain words; empty when every step was done."""
+    missing = unreached_tiers(solution)
+    if not missing:
+        return ""
+    return text("rota.unreached", steps=", ".join(tier_label(name) for name in missing))
 
 
 # --- rota calendar ---------------------------------------------------------------------------------------------------

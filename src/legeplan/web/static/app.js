@@ -15,6 +15,10 @@
     // A form with errors: move focus to the error summary so a screen reader reads it first.
     var summary = document.querySelector(".ds-error-summary");
     if (summary) { summary.focus(); }
+    // A table that scrolls inside its own box must be reachable by keyboard (WCAG 2.1.1).
+    document.querySelectorAll(".scroll, table.data").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); }
+    });
   });
   // Forms that delete ask first; the question is in the form's data-confirm attribute (no inline script).
   document.addEventListener("submit", function (event) {
