@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Literal, Self
@@ -21,7 +20,14 @@ from pydantic import Field, model_validator
 
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Identifier, Role, RotaModel, RotaProblem, ShiftInstance, Violation
-from legeplan.legevakt.rules import FAIRNESS_CATEGORIES, RULE_TEXT, check_rota, fairness_targets, in_category
+from legeplan.legevakt.rules import (
+    FAIRNESS_CATEGORIES,
+    RULE_TEXT,
+    check_rota,
+    count_loads,
+    fairness_targets,
+    in_category,
+)
 
 #: Rule families that say nothing about the doctor taking the shift: a shift that is open before the change may stay
 #: short-staffed in a candidate check (taking it only helps).
@@ -190,27 +196,6 @@ def _instance(problem: RotaProblem, day: date, shift: str) -> ShiftInstance:
         if inst.shift_type == shift:
             return inst
     raise ChangeError(f"vakt {shift!r} går ikke {day.isoformat()} eller er utenfor perioden")
-
-
-def count_loads(
-    problem: RotaProblem, rota: Iterable[Assignment], instances: Sequence[ShiftInstance]
-) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    """Each doctor's load per fairness category (a bakvakt weighted by ``bakvakt_weight``, as
-    :func:`rules.fairness_figures` counts) and the number of bakvakter per category."""
-    by_key = {i.key: i for i in instances}
-    counts: dict[str, dict[str, float]] = {c: defaultdict(float) for c in FAIRNESS_CATEGORIES}
-    bakvakter: dict[str, float] = defaultdict(float)
-    for a in rota:
-        inst = by_key.get((a.date, a.shift_type))
-        if inst is None:
-            continue
-        weight = 1.0 if a.role is Role.VAKT else problem.bakvakt_weight
-        for category in FAIRNESS_CATEGORIES:
-            if in_category(inst, category):
-                counts[category][a.doctor] += weight
-                if a.role is Role.BAKVAKT:
-                    bakvakter[category] += 1
-    return counts, bakvakter
 
 
 def loads(

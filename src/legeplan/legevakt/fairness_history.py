@@ -73,9 +73,8 @@ def cumulative_balance(problem: RotaProblem, rotas: Sequence[Sequence[Assignment
     """Each doctor's load, share and balance per category over the rotas (periods read from their dates), starting
     from the balance the problem carries."""
     from legeplan.legevakt.calendar import expand_shifts
-    from legeplan.legevakt.candidates import count_loads
     from legeplan.legevakt.model import Role
-    from legeplan.legevakt.rules import FAIRNESS_CATEGORIES, fairness_targets
+    from legeplan.legevakt.rules import FAIRNESS_CATEGORIES, count_loads, fairness_targets
 
     load: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     share: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))

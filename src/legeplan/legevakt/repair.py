@@ -26,11 +26,11 @@ from ortools.sat.python import cp_model
 from pydantic import Field
 
 from legeplan.legevakt.calendar import expand_shifts
-from legeplan.legevakt.candidates import count_loads, loads, window_margin_days
+from legeplan.legevakt.candidates import loads, window_margin_days
 from legeplan.legevakt.model import Assignment, DateRange, Role, RotaModel, RotaProblem, ShiftInstance
 from legeplan.legevakt.patterns import pattern_forbidden, pattern_pins
 from legeplan.legevakt.pins import apply_pins
-from legeplan.legevakt.rules import FAIRNESS_CATEGORIES, blocking_rules, check_rota, in_category, uncovered
+from legeplan.legevakt.rules import FAIRNESS_CATEGORIES, blocking_rules, check_rota, count_loads, in_category, uncovered
 from legeplan.legevakt.solver import FAIRNESS_SCALE, _add_hints, _build_hard_model
 
 #: First window: the absence plus this many days either side; doubled while the lower bound is not reached.

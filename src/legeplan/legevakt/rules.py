@@ -271,17 +271,15 @@ def fairness_targets(
     return carry_balance(problem, targets)  # earlier periods' deviations (fairness_history.py)
 
 
-def fairness_figures(
-    problem: RotaProblem, assignments: Iterable[Assignment], instances: Sequence[ShiftInstance] | None = None
-) -> tuple[FairnessFigure, ...]:
-    """Deviation of each doctor's load (vakter, plus bakvakter weighted by ``bakvakt_weight``) from the pro-rata
-    share of the rota's load, per category (largest and mean, in vakter), over the doctors who may take that
-    category's shifts."""
-    instances = list(instances) if instances is not None else expand_shifts(problem)
+def count_loads(
+    problem: RotaProblem, rota: Iterable[Assignment], instances: Sequence[ShiftInstance]
+) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Each doctor's load per fairness category (a bakvakt weighted by ``bakvakt_weight``) and the number of
+    bakvakter per category: what the fairness figures, the candidates ranking and the balances all count."""
     by_key = {i.key: i for i in instances}
     counts: dict[str, dict[str, float]] = {c: defaultdict(float) for c in FAIRNESS_CATEGORIES}
     bakvakter: dict[str, float] = defaultdict(float)
-    for a in assignments:
+    for a in rota:
         inst = by_key.get((a.date, a.shift_type))
         if inst is None:
             continue
@@ -291,6 +289,17 @@ def fairness_figures(
                 counts[category][a.doctor] += weight
                 if a.role is Role.BAKVAKT:
                     bakvakter[category] += 1
+    return counts, bakvakter
+
+
+def fairness_figures(
+    problem: RotaProblem, assignments: Iterable[Assignment], instances: Sequence[ShiftInstance] | None = None
+) -> tuple[FairnessFigure, ...]:
+    """Deviation of each doctor's load (vakter, plus bakvakter weighted by ``bakvakt_weight``) from the pro-rata
+    share of the rota's load, per category (largest and mean, in vakter), over the doctors who may take that
+    category's shifts."""
+    instances = list(instances) if instances is not None else expand_shifts(problem)
+    counts, bakvakter = count_loads(problem, assignments, instances)
     targets = fairness_targets(problem, instances, bakvakter)
     figures = []
     for category in FAIRNESS_CATEGORIES:
