@@ -201,6 +201,9 @@ NB: dict[str, str] = {
     "scn.name": "Navn",
     "scn.run": "Vis resultat",
     "scn.edit": "Endre",
+    "scn.from_register": (
+        "Start fra registeret (hjemler, lister, alder og planlagte hjemler); eksempelet gir framskriving og mål"
+    ),
     "scn.new_from": "Nytt scenario fra eksempel",
     "scn.create": "Opprett",
     "scn.compare": "Sammenlign to scenarier",

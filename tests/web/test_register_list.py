@@ -116,3 +116,26 @@ def test_new_physician_gets_an_id_and_references_are_lists(login: Login, app: Fa
     assert "q=L" in response.headers["location"]
     shown = client.get(response.headers["location"])
     assert "Ny Lege" in shown.text and "0,8" in shown.text
+
+
+def test_a_new_scenario_starts_from_the_register(login: Login, app: FastAPI) -> None:
+    """Issue #10: the web scenario is prefilled from the register; only projection and targets come from the example."""
+    from legeplan.capacity import parse_scenario
+
+    register = app.state.storage.load_register("3804")
+    positions = list(register.positions)
+    positions[0] = positions[0].model_copy(update={"listed_patients": positions[0].listed_patients - 123})
+    app.state.storage.save_register(register.model_copy(update={"positions": tuple(positions)}))
+    client, token = login("redaktor")
+    assert 'name="from_register" value="1" checked' in client.get("/m/3804/scenarios").text
+    answer = client.post(
+        "/m/3804/scenarios",
+        data={"csrf_token": token, "example": "sandefjord", "name": "Fra registeret", "from_register": "1"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    stored = next(s for s in app.state.web_store.scenarios("3804") if s.name == "Fra registeret")
+    scenario = parse_scenario(stored.body)
+    assert scenario.positions == len(positions)
+    assert scenario.listed_patients == sum(p.listed_patients for p in positions)  # the register's, typed once
+    assert scenario.listed_patients == sum(p.listed_patients for p in register.positions) - 123

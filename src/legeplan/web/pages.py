@@ -26,7 +26,7 @@ from legeplan.jobs import JobQueue
 from legeplan.legevakt import RotaProblem, RotaSolution, example_problem, rota_csv, rota_ics
 from legeplan.legevakt import write_xlsx as write_rota_xlsx
 from legeplan.legevakt.io import problem_from_data
-from legeplan.legevakt.register import doctors_from_register
+from legeplan.legevakt.register import problem_from_register
 from legeplan.register.io import MAX_IMPORT_BYTES
 from legeplan.register.io import write_xlsx as write_register_xlsx
 from legeplan.register.models import Register
@@ -726,6 +726,13 @@ async def scenario_create(request: Request, code: str, user: User = Depends(curr
             error=error,
         )
     body = tomllib.loads(example_path(example).read_text(encoding="utf-8"))
+    register = load_register_or_none(request, code)
+    if register is not None and form.get("from_register") == "1":
+        # The register's hjemler, lists, ages and planned hjemler; the example gives projection and targets.
+        from legeplan.capacity import scenario_from_register
+
+        scenario = scenario_from_register(register, parse_scenario(body, source=example))
+        body = scenario.model_dump(mode="json", exclude_none=True)
     body["name"] = name
     scenario_id = web_store(request).save_scenario(code, name, body)
     audit(request, user, code, text("audit.action.created"), f"scenario/{scenario_id}", None, body)
@@ -941,17 +948,15 @@ def parse_problem_upload(filename: str, data: bytes) -> RotaProblem:
 
 
 def register_problem(register: Register) -> RotaProblem:
-    """The shipped example's period and shift types, staffed by the register's legevakt doctors
-    (`legeplan.legevakt.register.doctors_from_register`)."""
+    """The shipped example's period and shift types, staffed by the register's legevakt doctors with their § 7
+    facts: the same `legevakt.register.problem_from_register` the CLI's `legeplan rota problem -m` uses."""
     example = example_problem("small")
-    doctors = doctors_from_register(register, example.start)
-    return RotaProblem.model_validate(
-        {
-            **example.model_dump(),
-            "name": text("rota.register_problem", name=register.municipality.name),
-            "doctors": [d.model_dump() for d in doctors],
-            "wishes": [],
-        }
+    return problem_from_register(
+        register,
+        example.start,
+        example.end,
+        shift_types=example.shift_types,
+        name=text("rota.register_problem", name=register.municipality.name),
     )
 
 
