@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from sqlalchemy import create_engine, text
+
+from legeplan.storage.repository import Storage
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
@@ -41,3 +47,28 @@ def chromium_path() -> str:
             pytest.fail(f"chromium not found at {path}: .ci/run must install it")
         pytest.skip("chromium not installed")
     return path
+
+
+# Storage on both backends (tests/storage, tests/jobs): SQLite, and a real PostgreSQL with its own schema per test.
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'legeplan.sqlite'}"
+        return
+    base_url: str = request.getfixturevalue("postgres_url")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base_url else "?"
+    yield f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def storage(storage_url: str) -> Iterator[Storage]:
+    store = Storage(storage_url)
+    yield store
+    store.dispose()
