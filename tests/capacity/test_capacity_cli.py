@@ -55,3 +55,14 @@ def test_locum_cost_option_scales_the_cost() -> None:
     double = json.loads(runner.invoke(app, [*base, "--locum-cost", "2000000"]).stdout)["simulation"]
     assert double["bands"][1]["vacant"] == normal["bands"][1]["vacant"]
     assert double["total_locum_cost_nok"]["50"] == 2 * normal["total_locum_cost_nok"]["50"]
+
+
+def test_the_table_names_its_sources() -> None:
+    """Issue #10: a figure in a CLI table knows where it comes from — the register at its date, or the file."""
+    from_register = runner.invoke(app, ["dimension", "--demo"])
+    assert from_register.exit_code == 0, from_register.output
+    text = " ".join(from_register.output.split())
+    assert "Kilder: fastlegeregisteret for Sandefjord (demo) per 01.08.2020" in text
+    from_file = runner.invoke(app, ["dimension", "bodo"])
+    assert "Kilder: scenariofilen bodo" in " ".join(from_file.output.split())
+    assert "SSB tabell 14288" in " ".join(from_file.output.split())

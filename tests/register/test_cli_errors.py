@@ -111,7 +111,7 @@ def test_keyfigures_refuses_a_period_ending_after_the_register() -> None:
 def test_keyfigures_demo_refuses_another_as_of() -> None:
     result = runner.invoke(app, ["keyfigures", "--demo", "--as-of", "2019-01-01"])
     assert result.exit_code == 2 and clean(result.exception)
-    assert "bare registeret per 2020-08-01" in result.stderr
+    assert "bare registeret per 01.08.2020" in result.stderr
     same = runner.invoke(app, ["keyfigures", "--demo", "--as-of", "2020-08-01"])
     assert same.exit_code == 0, same.output
 
@@ -121,6 +121,7 @@ def test_keyfigures_as_of_uses_the_snapshot_before(tmp_path: Path, monkeypatch: 
     assert runner.invoke(app, ["register", "demo"]).exit_code == 0
     later = runner.invoke(app, ["keyfigures", "-m", "3804", "--as-of", "2021-01-01"])
     assert later.exit_code == 0, later.output
-    assert "per 2020-08-01" in later.stdout and "Nærmeste lagrede register før 2021-01-01" in later.stdout
+    assert "per 01.08.2020" in later.stdout and "Nærmeste lagrede register før 01.01.2021" in later.stdout
+    assert "Kilde: fastlegeregisteret for Sandefjord (demo) per 01.08.2020" in " ".join(later.stdout.split())
     earlier = runner.invoke(app, ["keyfigures", "-m", "3804", "--as-of", "2019-01-01"])
     assert earlier.exit_code == 2 and clean(earlier.exception)

@@ -358,6 +358,7 @@ def dimension_command(
         console.print(_age_table(result))
     for line in result.explanations:
         console.print(f"• {line}", highlight=False)
+    console.print(_sources_line(scenario, register, scenario_file), highlight=False, soft_wrap=True)
     if by_age is not None:
         from legeplan.cli.statistics_cmd import print_demand
 
@@ -370,6 +371,17 @@ def dimension_command(
             f"–{_number(simulation.total_locum_cost_nok[high] / 1e6)} mill. kr (P{low}–P{high}).",
             highlight=False,
         )
+
+
+def _sources_line(scenario: Scenario, register: Register | None, scenario_file: str | None) -> str:
+    """Where the table's numbers come from, in one line under it (the same sources --json gives per figure)."""
+    facts = (
+        f"fastlegeregisteret for {register.municipality.name} per {register.as_of.strftime('%d.%m.%Y')} "
+        "(hjemler, lister, alder, planlagte hjemler)"
+        if register is not None
+        else f"scenariofilen {scenario_file or scenario.name} (hjemler, lister, alder)"
+    )
+    return f"Kilder: {facts}; befolkning: {scenario.projection.source}."
 
 
 def _figures_json(

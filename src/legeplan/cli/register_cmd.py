@@ -51,7 +51,7 @@ def _load_register(demo: bool, municipality: str | None, as_of: date | None) -> 
         register = demo_register()
         if as_of is not None and as_of != register.as_of:
             _fail(
-                f"demokommunen har bare registeret per {register.as_of}, ikke per {as_of}; "
+                f"demokommunen har bare registeret per {_day(register.as_of)}, ikke per {_day(as_of)}; "
                 "ta bort --as-of, eller importer et register med historikk og bruk --municipality",
                 2,
             )
@@ -84,17 +84,25 @@ def load_register_or_exit(demo: bool, municipality: str | None, as_of: date | No
     return _load_register(demo, municipality, as_of)
 
 
+def _day(when: date) -> str:
+    """A date as a Norwegian reader writes it: 01.08.2020."""
+    return when.strftime("%d.%m.%Y")
+
+
 def _print_table(figures: KeyFigures) -> None:
     from legeplan.register.keyfigures import format_value
 
-    table = Table(title=f"Nøkkeltall {figures.municipality_name} ({figures.municipality_code}) per {figures.as_of}")
+    table = Table(
+        title=f"Nøkkeltall {figures.municipality_name} ({figures.municipality_code}) per {_day(figures.as_of)}",
+        caption=f"Kilde: fastlegeregisteret for {figures.municipality_name} per {_day(figures.as_of)}",
+    )
     table.add_column("Nøkkeltall")
     table.add_column("Verdi", justify="right")
     for field, label, value in figures.labelled():
         table.add_row(label, format_value(field, value))
     if figures.stability is not None and figures.turnover is not None:
         s, t = figures.stability, figures.turnover
-        period = f"{s.counts.start}–{s.counts.end}"
+        period = f"{_day(s.counts.start)}–{_day(s.counts.end)}"
         table.add_row(
             f"Stabilitet {period}", f"{s.stable}/{s.agreements_at_end} = {_percent(s.share)}", end_section=False
         )
@@ -126,7 +134,7 @@ def keyfigures(
         raise typer.BadParameter("--to må være etter --from")
     register = _load_register(demo, municipality, when)
     if when is not None and register.as_of != when and not as_json:
-        console.print(f"Nærmeste lagrede register før {when} er per {register.as_of}.", highlight=False)
+        console.print(f"Nærmeste lagrede register før {_day(when)} er per {_day(register.as_of)}.", highlight=False)
     period: tuple[date, date] | None = None
     if start is not None and end is not None:
         if end > register.as_of:
@@ -216,10 +224,10 @@ def register_import(
         console.print(f"[yellow]Merk:[/yellow] {warning}", highlight=False)
     if dry_run:
         console.print(
-            f"[green]Gyldig[/green]: {register.municipality.name} per {register.as_of}: {counts}. Ikke lagret."
+            f"[green]Gyldig[/green]: {register.municipality.name} per {_day(register.as_of)}: {counts}. Ikke lagret."
         )
     else:
-        console.print(f"[green]Importert[/green]: {register.municipality.name} per {register.as_of}: {counts}.")
+        console.print(f"[green]Importert[/green]: {register.municipality.name} per {_day(register.as_of)}: {counts}.")
 
 
 def _export_kind(out: Path) -> str:
@@ -302,4 +310,4 @@ def register_demo() -> None:
         storage.save_register(register)
     finally:
         storage.dispose()
-    console.print(f"Lagret {register.municipality.name} ({register.municipality.code}) per {register.as_of}.")
+    console.print(f"Lagret {register.municipality.name} ({register.municipality.code}) per {_day(register.as_of)}.")
