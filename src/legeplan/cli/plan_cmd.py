@@ -285,7 +285,14 @@ def economics(
     console.print(table)
     console.print(
         f"Kommunalt tillegg på {_number(top_up_share * 100)} % av basistilskuddet: {_number(per_gp)} kr per fastlege, "
-        f"{_number(per_gp * top_up_positions)} kr for {top_up_positions} hjemler per år."
+        f"{_number(per_gp * top_up_positions)} kr for {top_up_positions} hjemler per år"
+        + (
+            f" (hjemlene i registeret per {register.as_of.strftime('%d.%m.%Y')})."
+            if register is not None and not top_up_given
+            else " (oppgitt med --top-up-positions)."
+            if top_up_given
+            else " (standard: Sandefjords 50 hjemler; bruk -m KODE for kommunens eget register)."
+        )
     )
     if vacancies:
         hjemler = "1 ledig hjemmel" if vacancies == 1 else f"{vacancies} ledige hjemler"
