@@ -16,7 +16,7 @@
     var summary = document.querySelector(".ds-error-summary");
     if (summary) { summary.focus(); }
     // A table that scrolls inside its own box must be reachable by keyboard (WCAG 2.1.1).
-    document.querySelectorAll(".scroll, table.data").forEach(function (box) {
+    document.querySelectorAll(".scroll, table.data, figure.chart").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); }
     });
   });
