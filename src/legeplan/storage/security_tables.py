@@ -309,19 +309,7 @@ class SecurityStore:
             rows = session.scalars(
                 select(AuditRow).where(*conditions).order_by(AuditRow.id.desc()).offset(offset).limit(limit)
             )
-            entries = [
-                AuditEntry(
-                    id=r.id,
-                    at=r.at,
-                    username=r.username,
-                    municipality_code=r.municipality_code,
-                    action=r.action,
-                    entity=r.entity,
-                    before=None if r.before_json is None else json.loads(r.before_json),
-                    after=None if r.after_json is None else json.loads(r.after_json),
-                )
-                for r in rows
-            ]
+            entries = [AuditEntry.from_row(r) for r in rows]
         return entries, total
 
     def audit_actions(self) -> list[str]:

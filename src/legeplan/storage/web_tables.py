@@ -102,6 +102,20 @@ class AuditEntry:
     before: Any
     after: Any
 
+    @classmethod
+    def from_row(cls, row: AuditRow) -> AuditEntry:
+        """One stored audit row, its JSON diff decoded."""
+        return cls(
+            id=row.id,
+            at=row.at,
+            username=row.username,
+            municipality_code=row.municipality_code,
+            action=row.action,
+            entity=row.entity,
+            before=None if row.before_json is None else json.loads(row.before_json),
+            after=None if row.after_json is None else json.loads(row.after_json),
+        )
+
 
 @dataclass(frozen=True)
 class SavedScenario:
@@ -228,19 +242,7 @@ class WebStore:
             query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
             if municipality_code is not None:
                 query = query.where(AuditRow.municipality_code == municipality_code)
-            return [
-                AuditEntry(
-                    id=r.id,
-                    at=r.at,
-                    username=r.username,
-                    municipality_code=r.municipality_code,
-                    action=r.action,
-                    entity=r.entity,
-                    before=None if r.before_json is None else json.loads(r.before_json),
-                    after=None if r.after_json is None else json.loads(r.after_json),
-                )
-                for r in session.scalars(query)
-            ]
+            return [AuditEntry.from_row(r) for r in session.scalars(query)]
 
     # --- scenarios -----------------------------------------------------------------------------------------------
 
