@@ -187,7 +187,7 @@ def _read_scenario(scenario_file: str) -> Scenario:
 def dimension_command(
     scenario_file: str | None = typer.Argument(
         None,
-        metavar="[SCENARIO]",
+        metavar="SCENARIO",
         help=f"Scenariofil (.toml/.json) eller et eksempel: {', '.join(EXAMPLES)}. Med --municipality/--demo holder "
         "scenariet bare det som ikke står i registeret (framskriving, mål, forutsetninger).",
     ),

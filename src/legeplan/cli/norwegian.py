@@ -267,6 +267,9 @@ def _norwegian_params(params: list[_click.Parameter]) -> None:
             param.__class__ = NorwegianOption
         elif type(param) is TyperArgument:
             param.__class__ = NorwegianArgument
+            if param.metavar is None and param.name:
+                # Typer's plain usage line would print «{problem_file}»; a reader expects PROBLEM_FILE.
+                param.metavar = param.name.upper()
 
 
 def use_norwegian_classes(app: typer.Typer) -> None:
