@@ -108,6 +108,7 @@ NB: dict[str, str] = {
     "role.admin": "Administrator",
     "role.editor": "Redaktør",
     "role.viewer": "Leser",
+    "role.lege": "Lege",
     "muni.all": "Alle kommuner",
     "muni.none": "Ingen kommuner er lagret ennå. Importer et register for å komme i gang.",
     "dash.title": "Nøkkeltall for {name}",
