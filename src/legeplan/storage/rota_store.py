@@ -546,10 +546,12 @@ class RotaStore:
         status: str = "manuell",
         note: str = "",
         events: Sequence[tuple[EventKind, dict[str, Any], str]] = (),
+        problem: RotaProblem | None = None,
     ) -> RotaVersion:
         """Store `assignments` as the period's next rota version, with `events` (kind, detail, why) recorded against
         it, in one transaction. `expected_version` is the period version the change was computed from: if the period
-        or its rota changed since, `VersionConflict` and nothing is stored."""
+        or its rota changed since, `VersionConflict` and nothing is stored. `problem` (same dates) replaces the
+        period's problem in the same transaction (e.g. a repair keeps the absence)."""
         if source not in VERSION_SOURCES:
             raise RotaStoreError(f"ukjent kilde «{source}»")
         with self.storage.session() as session:
@@ -559,7 +561,12 @@ class RotaStore:
             outside = [a for a in assignments if not row.start <= a.date <= row.end]
             if outside:
                 raise RotaStoreError(f"vakten {outside[0].date} er utenfor perioden {row.start}–{row.end}")
-            self._bump_period(session, period_id, expected_version)
+            values: dict[str, Any] = {}
+            if problem is not None:
+                if (problem.start, problem.end) != (row.start, row.end):
+                    raise RotaStoreError("en ny turnusversjon kan ikke endre periodens datoer")
+                values["problem_json"] = problem.model_dump_json()
+            self._bump_period(session, period_id, expected_version, **values)
             number = int(
                 session.scalar(select(func.max(RotaVersionRow.number)).where(RotaVersionRow.period_id == period_id))
                 or 0
