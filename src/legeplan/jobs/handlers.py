@@ -202,7 +202,16 @@ def rota_solve(ctx: JobContext) -> dict[str, Any]:
     return {"status": solution.status, "assignments": len(solution.assignments)}
 
 
-HANDLERS: dict[str, Handler] = {"register_import": register_import, "rota_solve": rota_solve}
+def mail_send(ctx: JobContext) -> dict[str, Any]:
+    """Send the queued (and retry the failed) e-mail of the outbox through the SMTP server of LEGEPLAN_SMTP_*."""
+    from legeplan.notices import SmtpConfig, drain_outbox
+    from legeplan.storage.rota_store import RotaStore
+
+    result = drain_outbox(RotaStore(ctx.storage), SmtpConfig.from_env())
+    return {"sent": result.sent, "failed": result.failed}
+
+
+HANDLERS: dict[str, Handler] = {"register_import": register_import, "rota_solve": rota_solve, "mail_send": mail_send}
 
 
 def handler_for(kind: str) -> Handler:

@@ -46,6 +46,8 @@ ROTA_OVERHEAD_S = 120.0
 JOB_KINDS: dict[str, JobKind] = {
     "register_import": JobKind("register_import", JobLimits(wall_s=60.0, cpu_s=60, memory_bytes=1536 * MB)),
     "rota_solve": JobKind("rota_solve", JobLimits(wall_s=600.0 + ROTA_OVERHEAD_S, cpu_s=None, memory_bytes=None)),
+    #: Sends the e-mail outbox (legeplan.notices.drain_outbox); a failed mail stays in the outbox for the next one.
+    "mail_send": JobKind("mail_send", JobLimits(wall_s=300.0, cpu_s=120, memory_bytes=1024 * MB), max_attempts=1),
 }
 
 
