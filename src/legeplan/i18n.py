@@ -619,7 +619,7 @@ NB: dict[str, str] = {
     "versjon {supported}.",
     "backup.schema": "Sikkerhetskopien er fra skjemarevisjon {backup}, databasen har {current}.",
     # --- living legevakt rota (legeplan.living_rota, web/routes/legevakt.py, cli/legevakt_cmd.py) ---
-    "nav.legevakt": "Legevakt",
+    "nav.legevakt": "Legevakter",
     "job.kind.rota_repair": "Reparasjon av turnus",
     "lv.title": "Legevakter",
     "lv.intro": "En legevakt kan betjene flere kommuner; legene hentes fra registeret til hver medlemskommune. "
