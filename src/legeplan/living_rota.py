@@ -37,7 +37,7 @@ from legeplan.legevakt.living import (
 from legeplan.legevakt.model import Assignment, FairnessBalance, Role, RotaProblem, RotaSolution, ShiftType, Violation
 from legeplan.legevakt.repair import RepairError, RepairResult, diff_rotas, repair_rota
 from legeplan.register.models import Register
-from legeplan.storage.repository import RegisterNotFoundError, Storage
+from legeplan.storage.repository import RegisterNotFoundError, Storage, VersionConflict
 from legeplan.storage.rota_store import RotaStore
 
 
@@ -208,6 +208,12 @@ def require_period(store: RotaStore, period_id: int) -> RotaPeriod:
     return period
 
 
+def require_current(period: RotaPeriod, expected_version: int) -> None:
+    """A change computed from an older state of the period is refused before any work (no lost update)."""
+    if period.version != expected_version:
+        raise VersionConflict(expected_version, period.version)
+
+
 def require_rota(store: RotaStore, period_id: int) -> RotaVersion:
     version = store.current_version(period_id)
     if version is None:
@@ -244,6 +250,7 @@ def repair(
     changed assignment, and keeps the absence in the period's problem (later repairs and candidates respect it).
     With nothing to change, only the absence is recorded (version None)."""
     period = require_period(store, period_id)
+    require_current(period, expected_version)
     rota = require_rota(store, period_id)
     _doctor(period.problem, doctor_id)
     if end < start:
@@ -297,6 +304,7 @@ def edit(
     """Give one duty to another doctor (or fill an open one, or swap two), checked by the rota rules first; a
     locked (pinned) duty must be unlocked before it moves. Refused: `RuleRefusal` naming the rule."""
     period = require_period(store, period_id)
+    require_current(period, expected_version)
     rota = require_rota(store, period_id)
     problem = apply_availability(period.problem, store.availability(period_id))
     locked = {(a.date, a.shift_type, a.doctor, a.role) for a in pins(store, period_id)}
@@ -346,6 +354,7 @@ def pin(
     is not on that duty yet, the duty is first given to the doctor (checked by the rules: `RuleRefusal`); returns
     that new version, else None."""
     period = require_period(store, period_id)
+    require_current(period, expected_version)
     rota = require_rota(store, period_id)
     _doctor(period.problem, assignment.doctor)
     new_version: RotaVersion | None = None

@@ -165,6 +165,16 @@ def rota_published(
     return mails
 
 
+def announce_published(store: RotaStore, web: WebStore, period_id: int, config: SmtpConfig) -> int:
+    """After `RotaStore.publish`: tell the period's doctors (used by the web page and the CLI). Returns the number
+    of e-mails queued."""
+    period = store.period(period_id)
+    legevakt = None if period is None else store.legevakt(period.legevakt_id)
+    if period is None or legevakt is None:
+        return 0
+    return len(rota_published(store, web, period, legevakt.members, config))
+
+
 # --- sending ---------------------------------------------------------------------------------------------------------
 
 
@@ -235,6 +245,7 @@ __all__ = [
     "MAX_ATTEMPTS",
     "DrainResult",
     "SmtpConfig",
+    "announce_published",
     "drain_outbox",
     "legevaktsjefer",
     "notify_doctor",

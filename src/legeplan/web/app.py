@@ -176,6 +176,7 @@ def create_app(
         doctor,
         imports,
         jobs,
+        legevakt,
         region,
         register,
         rota,
@@ -299,6 +300,7 @@ def create_app(
         audit,
         region,
         statistics,
+        legevakt,
         doctor,
     ):
         app.include_router(area.router)

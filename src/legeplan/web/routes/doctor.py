@@ -29,7 +29,7 @@ from legeplan.legevakt.living import (
     doctor_id,
 )
 from legeplan.legevakt.model import Assignment, Role
-from legeplan.living_rota import LivingRotaError, doctor_calendar
+from legeplan.living_rota import LivingRotaError
 from legeplan.notices import SmtpConfig, shift_label
 from legeplan.rota_requests import approve, live_problem, reject, submit, today, withdraw
 from legeplan.storage.repository import VersionConflict
@@ -77,6 +77,14 @@ def send_queued_mail(request: Request, user: User) -> None:
     """Queued e-mail is sent by a job (a worker, never this request)."""
     if smtp_config(request).enabled and rota_store(request).outbox(state="queued", limit=1):
         job_queue(request).enqueue("mail_send", user.username, None, {})
+
+
+def announce_published(request: Request, user: User, period_id: int) -> None:
+    """The doctors of a just published period get a message (and e-mail, sent by a job)."""
+    from legeplan.notices import announce_published as announce
+
+    if announce(rota_store(request), web_store(request), period_id, smtp_config(request)):
+        send_queued_mail(request, user)
 
 
 def seats(request: Request, user: User) -> list[Seat]:
@@ -708,7 +716,8 @@ async def calendar_create(request: Request, legevakt_id: int, user: User = Depen
     if seat is None:
         raise _not_found()
     token, secret = rota_store(request).create_calendar_token(seat.legevakt.id, seat.doctor, user.username)
-    request.session["new_calendar_url"] = str(request.base_url).rstrip("/") + f"/kalender/{secret}.ics"
+    # /kalender/{token}.ics is served by web/routes/legevakt.py (the legevaktsjef can make the same links there).
+    request.session["new_calendar_url"] = str(request.url_for("doctor_calendar", token=secret))
     audit(
         request,
         user,
@@ -743,18 +752,3 @@ async def calendar_revoke(
         {"active": False},
     )
     return redirect("/lege", text("lege.calendar_revoked"), request)
-
-
-@router.get("/kalender/{secret}.ics", response_model=None)
-def calendar_feed(request: Request, secret: str) -> Response:
-    """The doctor's duties in every published period (live rota), iCalendar, Europe/Oslo; 404 once revoked."""
-    store = rota_store(request)
-    token = store.calendar_token(secret) if 20 <= len(secret) <= 100 else None
-    legevakt = None if token is None else store.legevakt(token.legevakt_id)
-    if token is None or legevakt is None or legevakt.deleted_at is not None:
-        raise _not_found()
-    return Response(
-        doctor_calendar(store, legevakt.id, token.physician_id),
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": 'inline; filename="legevakt.ics"'},
-    )
