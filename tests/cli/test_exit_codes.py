@@ -82,6 +82,16 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
         (OK, ["template", "scenario", "--out", "{tmp}/scenario.toml"]),
         (BAD_INPUT, ["template", "ukjent-fil"]),
     ],
+    "legevakt": [
+        (OK, ["legevakt", "list", "--json"]),
+        (OK, ["legevakt", "create", "Vefsn legevakt", "-m", "1824"]),
+        (BAD_INPUT, ["legevakt", "create", "Feil", "-m", "18"]),
+        (BAD_INPUT, ["legevakt", "solve", "99"]),
+        (BAD_INPUT, ["legevakt", "absent", "99", "--doctor", "moe", "--from", "2026-04-06", "--to", "igår"]),
+        (BAD_INPUT, ["legevakt", "period", "99", "--from", "2026-04-06", "--to", "2026-04-12"]),
+        (BAD_INPUT, ["legevakt", "hours", "1", "--out", "{tmp}/timer.txt"]),
+        (BAD_INPUT, ["legevakt", "events", "99"]),
+    ],
 }
 
 

@@ -20,6 +20,7 @@ from legeplan.legevakt import example_problem, solve_rota
 from legeplan.storage.backup import FORMAT, VERSION, read_backup, write_backup
 from legeplan.storage.job_tables import JobStore
 from legeplan.storage.repository import Storage
+from legeplan.storage.rota_store import RotaStore
 from legeplan.storage.web_tables import WebStore
 from legeplan.web.app import create_app
 
@@ -60,6 +61,13 @@ def _fill(url: str) -> None:
     store.save_rota(job_id, "3804", "admin", solution.status, problem.model_dump_json(), solution.model_dump_json())
     jobs.finish(job_id, 1, "done", result={"status": solution.status, "assignments": len(solution.assignments)})
     store.audit("admin", "3804", "startet turnus", f"rota/{job_id}", None, {"æøå": "Bodø"})
+    rotas = RotaStore(storage)
+    legevakt = rotas.create_legevakt("Bodø legevakt", ["1804"], "admin")
+    period = rotas.create_period(legevakt.id, problem, "admin")
+    rotas.add_version(period.id, solution.assignments, "admin", expected_version=1, source="solve", status="optimal")
+    rotas.publish(period.id, "admin", expected_version=2)
+    rotas.create_calendar_token(legevakt.id, problem.doctors[0].id, "admin")
+    rotas.send_message("Turnus publisert", "Æ ø å", municipality_code="1804", physician_id=problem.doctors[0].id)
     storage.dispose()
 
 
@@ -72,6 +80,15 @@ def _everything(storage: Storage) -> dict[str, object]:
         "audit": store.audit_log(),
         "rotas": store.rotas("3804"),
         "jobs": JobStore(storage).recent(),
+        "legevakter": RotaStore(storage).legevakter(),
+        "periods": [
+            (p, RotaStore(storage).versions(p.id), RotaStore(storage).events(p.id))
+            for lv in RotaStore(storage).legevakter()
+            for p in RotaStore(storage).periods(lv.id)
+        ],
+        "tokens": [RotaStore(storage).calendar_tokens(lv.id) for lv in RotaStore(storage).legevakter()],
+        "inbox": RotaStore(storage).inbox(municipality_code="1804", physician_id=example_problem("small").doctors[0].id)
+        + RotaStore(storage).outbox(),
     }
 
 
@@ -92,6 +109,8 @@ def test_backup_then_restore_into_an_empty_database_gives_back_everything(
     restored = read_backup(target, file)
     assert restored.rows == summary.rows
     assert _everything(target) == _everything(source)
+    living = _everything(source)
+    assert living["periods"] and living["tokens"] != [[]] and living["inbox"] != []
     # New rows continue after the restored ids (PostgreSQL sequences are moved on).
     new_id = WebStore(target).save_scenario("3804", "ny", {"name": "ny"})
     assert new_id > max(s.id for s in WebStore(source).scenarios("3804"))

@@ -58,6 +58,10 @@ def _ops() -> None:
     from legeplan.cli import ops_cmd  # noqa: F401
 
 
+def _legevakt() -> None:
+    from legeplan.cli import legevakt_cmd  # noqa: F401
+
+
 def _builtin() -> None:
     """Commands defined in legeplan.cli.app itself."""
 
@@ -101,4 +105,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "template": LazyCommand("Lag en tom mal med forklaringer for en inndatafil.", _plan),
     "version": LazyCommand("Vis versjonen av legeplan.", _builtin),
+    "legevakt": LazyCommand(
+        "Legevaktturnus i databasen: legevakter, perioder, publisering, fravær og reparasjon, timer.", _legevakt
+    ),
 }

@@ -164,7 +164,7 @@ def rota_solve(ctx: JobContext) -> dict[str, Any]:
     """Solve a legevakt rota; progress after each better solution; the rota is stored under the job's id."""
     import time
 
-    from legeplan.legevakt import RotaProblem, SolveProgress, solve_rota
+    from legeplan.legevakt import Assignment, RotaProblem, SolveProgress, solve_rota
     from legeplan.storage.web_tables import WebStore
 
     payload = ctx.job.payload
@@ -190,7 +190,10 @@ def rota_solve(ctx: JobContext) -> dict[str, Any]:
         )
 
     ctx.report({"percent": 0, "elapsed_s": 0.0})
-    solution = solve_rota(problem, time_limit_s=time_limit, progress=on_progress, cancel=ctx.cancel)
+    fixed = [Assignment.model_validate(a) for a in payload.get("fixed", [])]
+    solution = solve_rota(problem, time_limit_s=time_limit, progress=on_progress, cancel=ctx.cancel, fixed=fixed)
+    if "period_id" in payload:
+        return _store_period_solution(ctx, solution)
     WebStore(ctx.storage).save_rota(
         ctx.job.id,
         ctx.job.municipality_code or "",
@@ -202,7 +205,78 @@ def rota_solve(ctx: JobContext) -> dict[str, Any]:
     return {"status": solution.status, "assignments": len(solution.assignments)}
 
 
-HANDLERS: dict[str, Handler] = {"register_import": register_import, "rota_solve": rota_solve}
+def mail_send(ctx: JobContext) -> dict[str, Any]:
+    """Send the queued (and retry the failed) e-mail of the outbox through the SMTP server of LEGEPLAN_SMTP_*."""
+    from legeplan.notices import SmtpConfig, drain_outbox
+    from legeplan.storage.rota_store import RotaStore
+
+    result = drain_outbox(RotaStore(ctx.storage), SmtpConfig.from_env())
+    return {"sent": result.sent, "failed": result.failed}
+
+
+def _store_period_solution(ctx: JobContext, solution: Any) -> dict[str, Any]:
+    """A legevakt period's solve (payload `period_id`, `expected_version`): the rota becomes the period's next
+    version, unless the period changed while it was solved."""
+    from legeplan.living_rota import LivingRotaError, store_solution
+    from legeplan.storage.repository import VersionConflict
+    from legeplan.storage.rota_store import RotaStore
+
+    payload = ctx.job.payload
+    try:
+        version = store_solution(
+            RotaStore(ctx.storage),
+            int(payload["period_id"]),
+            solution,
+            ctx.job.owner,
+            expected_version=int(payload["expected_version"]),
+        )
+    except VersionConflict as error:
+        raise JobFailure(text("lv.conflict", current=error.current)) from error
+    except LivingRotaError as error:
+        raise JobFailure(str(error)) from error
+    return {"status": solution.status, "assignments": len(solution.assignments), "version": version.number}
+
+
+def rota_repair(ctx: JobContext) -> dict[str, Any]:
+    """Repair a stored legevakt period after an absence (legeplan.living_rota.repair); the result lists the changes."""
+    from datetime import date
+
+    from legeplan.living_rota import LivingRotaError, repair
+    from legeplan.storage.repository import VersionConflict
+    from legeplan.storage.rota_store import RotaStore
+
+    payload = ctx.job.payload
+    ctx.report({"percent": 10, "message": text("lv.repairing")})
+    try:
+        version, result = repair(
+            RotaStore(ctx.storage),
+            int(payload["period_id"]),
+            str(payload["doctor"]),
+            date.fromisoformat(str(payload["from"])),
+            date.fromisoformat(str(payload["to"])),
+            ctx.job.owner,
+            expected_version=int(payload["expected_version"]),
+            why=str(payload.get("why", "")),
+            time_limit_s=float(payload.get("time_limit_s", 20.0)),
+        )
+    except VersionConflict as error:
+        raise JobFailure(text("lv.conflict", current=error.current)) from error
+    except LivingRotaError as error:
+        raise JobFailure(str(error)) from error
+    return {
+        "version": None if version is None else version.number,
+        "changed_assignments": result.changed_assignments,
+        "proven_minimal": result.proven_minimal,
+        "changes": [c.model_dump(mode="json") for c in result.changes],
+    }
+
+
+HANDLERS: dict[str, Handler] = {
+    "register_import": register_import,
+    "rota_solve": rota_solve,
+    "rota_repair": rota_repair,
+    "mail_send": mail_send,
+}
 
 
 def handler_for(kind: str) -> Handler:

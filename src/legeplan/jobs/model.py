@@ -46,13 +46,20 @@ ROTA_OVERHEAD_S = 120.0
 JOB_KINDS: dict[str, JobKind] = {
     "register_import": JobKind("register_import", JobLimits(wall_s=60.0, cpu_s=60, memory_bytes=1536 * MB)),
     "rota_solve": JobKind("rota_solve", JobLimits(wall_s=600.0 + ROTA_OVERHEAD_S, cpu_s=None, memory_bytes=None)),
+    #: Repair of a stored legevakt period after an absence (legeplan.living_rota.repair); not retried (the period's
+    #: version check would refuse a second run anyway).
+    "rota_repair": JobKind(
+        "rota_repair", JobLimits(wall_s=600.0 + ROTA_OVERHEAD_S, cpu_s=None, memory_bytes=None), max_attempts=1
+    ),
+    #: Sends the e-mail outbox (legeplan.notices.drain_outbox); a failed mail stays in the outbox for the next one.
+    "mail_send": JobKind("mail_send", JobLimits(wall_s=300.0, cpu_s=120, memory_bytes=1024 * MB), max_attempts=1),
 }
 
 
 def limits_for(kind: str, payload: dict[str, object]) -> JobLimits:
     """The limits of one job: a rota solve's clock follows its own time limit."""
     base = JOB_KINDS[kind].limits
-    if kind == "rota_solve":
+    if kind in ("rota_solve", "rota_repair"):
         time_limit = payload.get("time_limit_s")
         solve_s = float(time_limit) if isinstance(time_limit, int | float) else 600.0
         return JobLimits(wall_s=solve_s + ROTA_OVERHEAD_S, cpu_s=base.cpu_s, memory_bytes=base.memory_bytes)

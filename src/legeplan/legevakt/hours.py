@@ -151,11 +151,32 @@ def _values(row: MonthHours) -> list[str | int | float]:
 
 
 def hours_csv(rows: Iterable[MonthHours]) -> str:
+    from legeplan.safe_cells import neutralise
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HOURS_COLUMNS)
     for row in rows:
-        writer.writerow(_values(row))
+        writer.writerow([neutralise(v) for v in _values(row)])  # a name like «=HYPERLINK(…)» stays text
+    return buffer.getvalue()
+
+
+def hours_xlsx(rows: Iterable[MonthHours]) -> bytes:
+    """The hours as an .xlsx workbook (sheet «Timer»): real numbers, names as text cells (never formulas)."""
+    from openpyxl import Workbook
+
+    from legeplan.safe_cells import text_cells
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Timer"
+    sheet.append(list(HOURS_COLUMNS))
+    for row in rows:
+        sheet.append(_values(row))
+    text_cells(sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()
 
 
@@ -167,13 +188,4 @@ def write_hours(rows: list[MonthHours], path: Path) -> None:
         return
     if suffix != ".xlsx":
         raise ValueError(f"{path}: ukjent filtype {path.suffix!r}; bruk .csv eller .xlsx")
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Timer"
-    sheet.append(list(HOURS_COLUMNS))
-    for row in rows:
-        sheet.append(_values(row))
-    book.save(path)
+    path.write_bytes(hours_xlsx(rows))

@@ -10,6 +10,7 @@ TABLE_MODULES = (
     "legeplan.storage.plan_tables",
     "legeplan.storage.security_tables",
     "legeplan.storage.job_tables",
+    "legeplan.storage.rota_tables",
 )
 
 

@@ -17,7 +17,9 @@ from legeplan.storage.audit_diff import changes
 from legeplan.storage.base import Base
 from legeplan.storage.repository import Storage, VersionConflict
 
-ROLES = ("admin", "editor", "viewer")
+ROLES = ("admin", "editor", "viewer", "lege")
+#: A `lege` is a physician of a register with a login: scoped to the legevakter whose member municipalities'
+#: registers hold that physician (`User.physician_id`, `User.physician_municipality`), not to the other pages.
 
 
 def _now() -> datetime:
@@ -37,6 +39,11 @@ class UserRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     #: Base32 TOTP secret when two-factor login is on (admins may turn it on under «Min konto»).
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: The register physician this login is (role `lege`): physician id in the register of `physician_municipality`.
+    physician_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    physician_municipality: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    #: Where the app sends notices (publication, answered requests) when e-mail is configured.
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
 
 
 class AuditRow(Base):
@@ -89,6 +96,9 @@ class User:
     username: str
     role: str
     municipality_code: str | None
+    physician_id: str | None = None
+    physician_municipality: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +160,15 @@ def _rota(r: RotaJobRow) -> SavedRota:
 
 
 def _user(row: UserRow) -> User:
-    return User(id=row.id, username=row.username, role=row.role, municipality_code=row.municipality_code)
+    return User(
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        municipality_code=row.municipality_code,
+        physician_id=row.physician_id,
+        physician_municipality=row.physician_municipality,
+        email=row.email,
+    )
 
 
 def _dump(value: Any) -> str | None:
@@ -203,6 +221,32 @@ class WebStore:
     def list_users(self) -> list[User]:
         with self.storage.session() as session:
             return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.username))]
+
+    def link_physician(
+        self, user_id: int, physician_municipality: str | None, physician_id: str | None, email: str | None = None
+    ) -> User | None:
+        """Tie a login to a register physician (both None: untie). Returns the user, or None if it does not exist."""
+        if (physician_id is None) != (physician_municipality is None):
+            raise ValueError("legen må oppgis med både kommunenummer og lege-id")
+        with self.storage.session() as session:
+            row = session.get(UserRow, user_id)
+            if row is None:
+                return None
+            row.physician_id, row.physician_municipality = physician_id, physician_municipality
+            if email is not None:
+                row.email = email or None
+            session.flush()
+            return _user(row)
+
+    def users_of_physician(self, physician_municipality: str, physician_id: str) -> list[User]:
+        """The logins tied to a register physician (normally one)."""
+        with self.storage.session() as session:
+            rows = session.scalars(
+                select(UserRow)
+                .where(UserRow.physician_municipality == physician_municipality, UserRow.physician_id == physician_id)
+                .order_by(UserRow.id)
+            )
+            return [_user(r) for r in rows]
 
     def delete_user(self, user_id: int) -> bool:
         with self.storage.session() as session:

@@ -173,8 +173,10 @@ def create_app(
         account,
         audit,
         dashboard,
+        doctor,
         imports,
         jobs,
+        legevakt,
         region,
         register,
         rota,
@@ -214,6 +216,7 @@ def create_app(
     templates.env.globals["unreached_steps"] = unreached_steps
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["csrf_header"] = CSRF_HEADER
+    templates.env.globals["inbox_unread"] = doctor.unread_for
     app.state.templates = templates
 
     # Outermost last: headers on every answer, then body limits, then the session, then the audit of the request.
@@ -297,6 +300,8 @@ def create_app(
         audit,
         region,
         statistics,
+        legevakt,
+        doctor,
     ):
         app.include_router(area.router)
     app.include_router(api.router)

@@ -233,14 +233,26 @@ def store_of(request: Request) -> WebStore:
     return store
 
 
+#: The only pages a user with the role `lege` may open (their rota pages, the inbox, their account, log out).
+LEGE_PREFIXES = ("/lege", "/meldinger", "/account")
+LEGE_PATHS = ("/", "/logout", "/api/me", "/api/logout")
+
+
+def lege_may_open(path: str) -> bool:
+    return path in LEGE_PATHS or any(path == p or path.startswith(p + "/") for p in LEGE_PREFIXES)
+
+
 def current_user(request: Request) -> User:
-    """FastAPI dependency: the user of the request's live session, or LoginRequired."""
+    """FastAPI dependency: the user of the request's live session, or LoginRequired. A `lege` gets 404 for every page
+    but their own (`lege_may_open`): no register, no other municipality pages, no API."""
     state = session_state(request.scope)
     record = state.record if state is not None else None
     user = store_of(request).get_user(record.user_id) if record is not None else None
     if user is None or record is None or user.username != record.username or record.data.get(TOTP_PENDING):
         raise LoginRequired()
     request.state.user = user
+    if user.role == "lege" and not lege_may_open(request.url.path):
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
     return user
 
 

@@ -94,6 +94,8 @@ async def logout(request: Request) -> RedirectResponse:
 
 @router.get("/", response_model=None)
 def home(request: Request, user: User = Depends(current_user)) -> Response:
+    if user.role == "lege":
+        return redirect("/lege")  # «Mine vakter»
     visible = [m for m in storage_of(request).list_municipalities() if can_see(user, m.code)]
     if len(visible) == 1:
         return redirect(f"/m/{visible[0].code}")

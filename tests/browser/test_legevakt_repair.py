@@ -1,0 +1,72 @@
+"""The legevaktsjef's journey when a doctor falls ill: open a published period, mark the doctor ill for a week, and see
+the repaired rota with every changed assignment listed (issue #12)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from legeplan import living_rota as live
+from legeplan.legevakt import example_problem
+from legeplan.storage.rota_store import RotaStore
+
+from .support import DEMO_CODE, LiveServer, snapshot
+
+pytestmark = pytest.mark.browser
+
+REPAIR_TIMEOUT_MS = 90_000
+
+
+def test_mark_a_doctor_ill_for_a_week_and_see_the_repaired_rota(
+    admin_page: Page, live_server: LiveServer, request: pytest.FixtureRequest
+) -> None:
+    # The premise: a published period of the small example (9 doctors, four weeks of Easter 2026).
+    store = RotaStore(live_server.app.state.storage)
+    legevakt = store.create_legevakt("Sandefjord legevakt (nettlesertest)", [DEMO_CODE], "sjef")
+    problem = example_problem("small")
+    period = store.create_period(legevakt.id, problem, "sjef", name="Påsken 2026 (nettlesertest)")
+    live.solve_now(store, period.id, "sjef", time_limit_s=3)
+    store.publish(period.id, "sjef", expected_version=2)
+    before = store.current_version(period.id)
+    assert before is not None
+    start = problem.start + timedelta(days=7)
+    end = start + timedelta(days=6)
+    ill = "moe"
+    assert any(a.doctor == ill and start <= a.date <= end for a in before.assignments)
+
+    page = admin_page
+    page.goto("/legevakt")
+    page.get_by_role("link", name=legevakt.name).click()
+    page.get_by_role("link", name=period.name).click()
+    expect(page.locator("#period-state")).to_have_text("Publisert")
+    page.locator("#a-doctor").select_option(ill)
+    page.locator("#a-from").fill(start.isoformat())
+    page.locator("#a-to").fill(end.isoformat())
+    page.locator("#a-why").fill("Influensa")
+    snapshot(page, request.node.name, "form")
+    page.locator("#absence-submit").click()
+
+    # The repair runs as a job; the progress page polls, then the period shows what changed.
+    changes = page.locator("#changes")
+    expect(changes).to_be_visible(timeout=REPAIR_TIMEOUT_MS)
+    after = store.current_version(period.id)
+    assert after is not None and after.number == 2 and after.source == "repair"
+    event = store.events(period.id, kind="repair")[0]
+    rows = changes.locator("tbody tr")
+    expect(rows).to_have_count(len(event.detail["changes"]))
+    names = {d.id: d.name for d in problem.doctors}
+    for index, change in enumerate(event.detail["changes"]):
+        cells = rows.nth(index).locator("td")
+        expect(cells.nth(0)).to_have_text(change["date"])
+        expect(cells.nth(2)).to_have_text(names[change["from_doctor"]] if change["from_doctor"] else "–")
+        expect(cells.nth(3)).to_have_text(names[change["to_doctor"]] if change["to_doctor"] else "–")
+    expect(changes).to_contain_text(f"{names[ill]} er borte {start.isoformat()}–{end.isoformat()}")
+    # Every one of the ill doctor's duties that week is among the changes, and the doctor has none left.
+    his = {(a.date.isoformat(), a.shift_type) for a in before.assignments if a.doctor == ill and start <= a.date <= end}
+    listed = {(c["date"], c["shift_type"]) for c in event.detail["changes"] if c["from_doctor"] == ill}
+    assert his == listed
+    assert not [a for a in after.assignments if a.doctor == ill and start <= a.date <= end]
+    # The published version is still readable beside the new one.
+    expect(page.get_by_role("link", name="versjon 1")).to_be_visible()

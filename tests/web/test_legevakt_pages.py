@@ -1,0 +1,218 @@
+"""The legevaktsjef's pages (/legevakt/…): create a legevakt and a period, solve and publish as jobs, mark a doctor ill
+and see only what had to change, candidates, a stale save refused, hours CSV as legevakt/hours.py counts them,
+calendar subscription revoked → 404, roles and scope."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from importlib.resources import files
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from legeplan.i18n import text
+from legeplan.legevakt.hours import hours_csv, payroll_hours
+from legeplan.storage.rota_store import RotaStore
+
+Login = Callable[[str], tuple[TestClient, str]]
+SMALL = files("legeplan.legevakt").joinpath("data", "small.toml").read_bytes()
+
+
+def _wait(app: FastAPI, location: str) -> None:
+    job_id = location.rsplit("/", 1)[-1]
+    job = app.state.job_queue.wait(job_id, 120)
+    assert job is not None and job.state == "done", job
+
+
+def _published_period(app: FastAPI, client: TestClient, csrf: str) -> int:
+    made = client.post("/legevakt", data={"csrf_token": csrf, "name": "Bodø legevakt", "members": "3804"})
+    assert made.status_code == 303, made.text
+    legevakt = made.headers["location"]
+    period = client.post(
+        f"{legevakt}/perioder",
+        data={"csrf_token": csrf, "source": "file", "name": "Påsken 2026"},
+        files={"problem_file": ("small.toml", SMALL, "application/toml")},
+    )
+    assert period.status_code == 303, period.text
+    period_id = int(period.headers["location"].rsplit("/", 1)[-1])
+    solve = client.post(
+        f"/legevakt/periode/{period_id}/los", data={"csrf_token": csrf, "version": "1", "time_limit": "3"}
+    )
+    assert solve.status_code == 303 and "/legevakt/jobb/" in solve.headers["location"]
+    _wait(app, solve.headers["location"])
+    done = client.get(solve.headers["location"])
+    assert done.status_code == 303 and done.headers["location"] == f"/legevakt/periode/{period_id}"
+    store = RotaStore(app.state.storage)
+    period_now = store.period(period_id)
+    assert period_now is not None and period_now.version == 2
+    published = client.post(f"/legevakt/periode/{period_id}/publiser", data={"csrf_token": csrf, "version": "2"})
+    assert published.status_code == 303
+    return period_id
+
+
+@pytest.mark.slow
+def test_publish_then_repair_an_illness_changes_only_what_must(app: FastAPI, login: Login) -> None:
+    client, csrf = login("redaktor")
+    period_id = _published_period(app, client, csrf)
+    store = RotaStore(app.state.storage)
+    period = store.period(period_id)
+    assert period is not None and period.state == "publisert" and period.published_version == 1
+    page = client.get(f"/legevakt/periode/{period_id}")
+    assert text("lv.state.publisert") in page.text
+    before = store.current_version(period_id)
+    assert before is not None
+
+    start = period.start + timedelta(days=7)
+    end = start + timedelta(days=6)
+    his = {a for a in before.assignments if a.doctor == "moe" and start <= a.date <= end}
+    assert his
+    absent = client.post(
+        f"/legevakt/periode/{period_id}/fravaer",
+        data={"csrf_token": csrf, "version": "3", "doctor": "moe", "from": str(start), "to": str(end), "why": "Syk"},
+    )
+    assert absent.status_code == 303, absent.text
+    _wait(app, absent.headers["location"])
+    after = store.current_version(period_id)
+    assert after is not None and after.number == 2 and after.source == "repair"
+    removed = set(before.assignments) - set(after.assignments)
+    added = set(after.assignments) - set(before.assignments)
+    assert his <= removed and not {a for a in after.assignments if a.doctor == "moe" and start <= a.date <= end}
+    event = store.events(period_id, kind="repair")[0]
+    assert event.detail["changed_assignments"] == len(removed) + len(added)
+    assert {(c["date"], c["shift_type"]) for c in event.detail["changes"]} == {
+        (str(a.date), a.shift_type) for a in removed | added
+    }
+    # The period page lists every changed assignment; the published version stays readable.
+    shown = client.get(f"/legevakt/periode/{period_id}")
+    assert 'id="changes"' in shown.text and text("lv.changed_count", n=len(event.detail["changes"])) in shown.text
+    old = client.get(f"/legevakt/periode/{period_id}?versjon=1")
+    assert old.status_code == 200 and text("lv.rota_version", n=1) in old.text
+    events = client.get(f"/legevakt/periode/{period_id}/hendelser")
+    assert text("lv.event.repair") in events.text and text("lv.event.absence") in events.text
+
+    # A save based on the version before the repair is refused with the conflict message, and nothing changes.
+    stale = client.post(
+        f"/legevakt/periode/{period_id}/endre",
+        data={
+            "csrf_token": csrf,
+            "version": "3",
+            "date": str(period.start),
+            "shift": "kveld",
+            "from_doctor": "",
+            "to_doctor": "aas",
+        },
+    )
+    assert stale.status_code == 409
+    assert text("lv.conflict", current=4).split("(")[0] in stale.text
+    assert (store.current_version(period_id) or after).number == 2
+
+    # Hours for payroll: the CSV is exactly what legevakt/hours.py counts for the live rota.
+    csv_file = client.get(f"/legevakt/periode/{period_id}/timer.csv")
+    assert csv_file.status_code == 200 and csv_file.headers["content-type"].startswith("text/csv")
+    assert csv_file.text == hours_csv(payroll_hours(period.problem, after.assignments))
+    xlsx = client.get(f"/legevakt/periode/{period_id}/timer.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.slow
+def test_candidates_edits_checked_by_the_rules_and_calendar_tokens(app: FastAPI, login: Login) -> None:
+    client, csrf = login("redaktor")
+    period_id = _published_period(app, client, csrf)
+    store = RotaStore(app.state.storage)
+    rota = store.current_version(period_id)
+    assert rota is not None
+    night = next(a for a in rota.assignments if a.shift_type == "natt")
+    evening = next(
+        a
+        for a in rota.assignments
+        if a.shift_type == "kveld" and a.date == night.date + timedelta(days=1) and a.doctor != night.doctor
+    )
+    page = client.get(
+        f"/legevakt/periode/{period_id}/kandidater",
+        params={"dato": str(evening.date), "vakt": "kveld", "erstatter": evening.doctor},
+    )
+    assert page.status_code == 200
+    ranked = re.findall(r'name="to_doctor" value="([^"]+)"', page.text)
+    assert ranked and night.doctor not in ranked
+
+    # The night doctor on the next evening: refused, and the refusal names the rule.
+    refused = client.post(
+        f"/legevakt/periode/{period_id}/endre",
+        data={
+            "csrf_token": csrf,
+            "version": "3",
+            "date": str(evening.date),
+            "shift": "kveld",
+            "from_doctor": evening.doctor,
+            "to_doctor": night.doctor,
+        },
+    )
+    assert refused.status_code == 400 and "regel:" in refused.text
+    accepted = client.post(
+        f"/legevakt/periode/{period_id}/endre",
+        data={
+            "csrf_token": csrf,
+            "version": "3",
+            "date": str(evening.date),
+            "shift": "kveld",
+            "from_doctor": evening.doctor,
+            "to_doctor": ranked[0],
+            "why": "bytte",
+        },
+    )
+    assert accepted.status_code == 303
+    assert (store.current_version(period_id) or rota).number == 2
+
+    # Calendar: a secret URL without login, 404 once revoked.
+    legevakt_id = (store.period(period_id) or pytest.fail()).legevakt_id
+    made = client.post(f"/legevakt/{legevakt_id}/kalender", data={"csrf_token": csrf, "doctor": "moe"})
+    assert made.status_code == 200
+    url = re.search(r'<code id="token-url">([^<]+)</code>', made.text)
+    assert url
+    path = url.group(1).split("testserver", 1)[-1]
+    anonymous = TestClient(app)
+    feed = anonymous.get(path)
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    mine = [a for a in (store.current_version(period_id) or rota).assignments if a.doctor == "moe"]
+    assert feed.text.count("BEGIN:VEVENT") == len(mine) and "TZID=Europe/Oslo" in feed.text
+    token = store.calendar_tokens(legevakt_id)[0]
+    revoked = client.post(f"/legevakt/{legevakt_id}/kalender/{token.id}/trekk", data={"csrf_token": csrf})
+    assert revoked.status_code == 303
+    assert anonymous.get(path).status_code == 404
+    assert anonymous.get("/kalender/gjett.ics").status_code == 404
+
+
+def test_roles_scope_and_a_period_from_the_register(app: FastAPI, login: Login) -> None:
+    editor, csrf = login("redaktor")
+    made = editor.post("/legevakt", data={"csrf_token": csrf, "name": "Bodø legevakt", "members": "3804"})
+    legevakt = made.headers["location"]
+    # Not a member municipality of the editor: refused with a Norwegian message.
+    other = editor.post("/legevakt", data={"csrf_token": csrf, "name": "Annen", "members": "1804"})
+    assert other.status_code == 400 and text("lv.members_scope") in other.text
+    period = editor.post(
+        f"{legevakt}/perioder",
+        data={"csrf_token": csrf, "source": "register", "start": "2020-09-07", "end": "2020-10-04"},
+    )
+    assert period.status_code == 303, period.text
+    period_id = int(period.headers["location"].rsplit("/", 1)[-1])
+    stored = RotaStore(app.state.storage).period(period_id)
+    assert stored is not None and stored.state == "utkast" and len(stored.problem.doctors) > 10
+    bad = editor.post(
+        f"{legevakt}/perioder",
+        data={"csrf_token": csrf, "source": "register", "start": "2020-10-04", "end": "2020-09-07"},
+    )
+    assert bad.status_code == 400 and "før start" in bad.text
+    # Coverage before any rota: by the shift times alone.
+    assert editor.get(f"/legevakt/periode/{period_id}/dekning").status_code == 200
+
+    viewer, viewer_csrf = login("leser")
+    assert viewer.get(f"/legevakt/periode/{period_id}").status_code == 200
+    denied = viewer.post(f"/legevakt/periode/{period_id}/publiser", data={"csrf_token": viewer_csrf, "version": "1"})
+    assert denied.status_code == 403
+    outsider, _ = login("bodo")
+    assert outsider.get(legevakt).status_code == 404
+    assert outsider.get(f"/legevakt/periode/{period_id}").status_code == 404
+    assert "Bodø legevakt" not in outsider.get("/legevakt").text
