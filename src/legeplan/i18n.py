@@ -617,6 +617,14 @@ NB: dict[str, str] = {
     "backup.newer": "Sikkerhetskopien har formatversjon {version}; denne versjonen av legeplan leser til og med "
     "versjon {supported}.",
     "backup.schema": "Sikkerhetskopien er fra skjemarevisjon {backup}, databasen har {current}.",
+    # --- the plan in the web app and as a job (legeplan.web.routes.plan, legeplan.jobs.handlers.plan_report) ---
+    "job.kind.report": "Plandokument",
+    "job.report.bad_format": "Ukjent format «{format}»; bruk pdf, docx eller html.",
+    "job.report.reading": "Henter register, plantekst og høringsuttalelser …",
+    "job.report.simulating": "Simulerer ledige hjemler og vikarkostnad …",
+    "job.report.building": "Setter sammen kapitlene …",
+    "job.report.text_error": "Planteksten kan ikke brukes: {error}",
+    "job.report.render_error": "Dokumentet kunne ikke lages: {error}",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"nb": NB}

@@ -6,6 +6,7 @@ import json
 import uuid
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,8 +18,17 @@ from typer.testing import CliRunner
 from legeplan.cli import app as cli
 from legeplan.i18n import text as t
 from legeplan.legevakt import example_problem, solve_rota
+from legeplan.plan.consultation import CommentDraft
 from legeplan.storage.backup import FORMAT, VERSION, read_backup, write_backup
 from legeplan.storage.job_tables import JobStore
+from legeplan.storage.plan_comments import add_comment, list_comments
+from legeplan.storage.plan_texts import (
+    plan_document_content,
+    plan_documents,
+    plan_versions,
+    save_plan_document,
+    save_plan_text,
+)
 from legeplan.storage.repository import Storage
 from legeplan.storage.web_tables import WebStore
 from legeplan.web.app import create_app
@@ -60,6 +70,21 @@ def _fill(url: str) -> None:
     store.save_rota(job_id, "3804", "admin", solution.status, problem.model_dump_json(), solution.model_dump_json())
     jobs.finish(job_id, 1, "done", result={"status": solution.status, "assignments": len(solution.assignments)})
     store.audit("admin", "3804", "startet turnus", f"rota/{job_id}", None, {"æøå": "Bodø"})
+    save_plan_text(storage, "3804", {"legevakt": "## Status\n\nÆØÅ-tekst."}, "admin")
+    add_comment(
+        storage, "3804", CommentDraft(sender="Eldrerådet", received=date(2020, 9, 1), text="Uttalelse."), "admin"
+    )
+    save_plan_document(
+        storage,
+        job_id,
+        "3804",
+        created_by="admin",
+        file_name="plan.pdf",
+        media_type="application/pdf",
+        internal=False,
+        text_version=1,
+        content=b"%PDF-1.7 \x00\xff",
+    )
     storage.dispose()
 
 
@@ -72,6 +97,9 @@ def _everything(storage: Storage) -> dict[str, object]:
         "audit": store.audit_log(),
         "rotas": store.rotas("3804"),
         "jobs": JobStore(storage).recent(),
+        "plan": plan_versions(storage, "3804"),
+        "comments": list_comments(storage, "3804"),
+        "documents": [plan_document_content(storage, "3804", d.id) for d in plan_documents(storage, "3804")],
     }
 
 

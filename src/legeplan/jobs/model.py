@@ -46,6 +46,8 @@ ROTA_OVERHEAD_S = 120.0
 JOB_KINDS: dict[str, JobKind] = {
     "register_import": JobKind("register_import", JobLimits(wall_s=60.0, cpu_s=60, memory_bytes=1536 * MB)),
     "rota_solve": JobKind("rota_solve", JobLimits(wall_s=600.0 + ROTA_OVERHEAD_S, cpu_s=None, memory_bytes=None)),
+    #: The plan document (simulation, charts, WeasyPrint or python-docx): about a minute on a busy 2-core machine.
+    "report": JobKind("report", JobLimits(wall_s=600.0, cpu_s=600, memory_bytes=3072 * MB)),
 }
 
 
