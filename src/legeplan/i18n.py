@@ -625,6 +625,11 @@ NB: dict[str, str] = {
     "job.report.building": "Setter sammen kapitlene …",
     "job.report.text_error": "Planteksten kan ikke brukes: {error}",
     "job.report.render_error": "Dokumentet kunne ikke lages: {error}",
+    "plan.comments.added": "Registrerte høringsuttalelse nr. {id} fra {sender} ({chapter}).",
+    "plan.comments.none": "Kommune {code} har ingen registrerte høringsuttalelser.",
+    "plan.comments.title": "Høringsuttalelser til planen for kommune {code}",
+    "plan.comments.answered": "Svar lagret på høringsuttalelse nr. {id} ({status}).",
+    "plan.comments.too_long": "Svaret er for langt (høyst 20 000 tegn).",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"nb": NB}
