@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from legeplan.i18n import number, text
 from legeplan.jobs.model import (
@@ -25,6 +25,9 @@ from legeplan.jobs.model import (
     JobFailure,
 )
 from legeplan.storage.job_tables import JobRecord
+
+if TYPE_CHECKING:
+    from legeplan.report.document import PlanDocument
 from legeplan.storage.repository import Storage
 
 
@@ -219,6 +222,20 @@ def report_file_name(code: str, fmt: str, internal: bool) -> str:
     return f"plan-for-legetjenesten-{code}-{'intern' if internal else 'offentlig'}.{fmt}"
 
 
+def missing_sections(document: PlanDocument) -> dict[str, list[str]]:
+    """Per chapter, the sections that got the «Mangler tekst» callout: neither the municipality's text nor data."""
+    from legeplan.report.document import Callout
+
+    return {
+        chapter.id: [
+            section.title
+            for section in chapter.sections
+            if any(isinstance(block, Callout) and block.title == "Mangler tekst" for block in section.blocks)
+        ]
+        for chapter in document.chapters
+    }
+
+
 def plan_report(ctx: JobContext) -> dict[str, Any]:
     """The municipality's Plan for legetjenesten from the database (register, stored text, høring comments) as PDF,
     DOCX or HTML, public or internal; the file is stored under the job's id (legeplan.storage.plan_texts)."""
@@ -291,6 +308,7 @@ def plan_report(ctx: JobContext) -> dict[str, Any]:
     return {
         "file_name": name,
         "size": len(content),
+        "missing": missing_sections(document),
         "format": fmt,
         "internal": internal,
         "chapters": len(document.chapters),

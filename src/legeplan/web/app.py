@@ -175,6 +175,7 @@ def create_app(
         dashboard,
         imports,
         jobs,
+        plan,
         region,
         register,
         rota,
@@ -297,6 +298,7 @@ def create_app(
         audit,
         region,
         statistics,
+        plan,
     ):
         app.include_router(area.router)
     app.include_router(api.router)
