@@ -739,6 +739,10 @@ NB: dict[str, str] = {
     "plan.web.download": "Last ned {name}",
     "plan.web.document_public": "offentlig",
     "plan.web.document_internal": "intern",
+    "plan.web.format.pdf": "PDF",
+    "plan.web.format.docx": "Word (DOCX)",
+    "plan.web.format.html": "HTML",
+    "plan.web.number": "Nr.",
     "plan.web.document_summary": "{chapters} kapitler, {tables} tabeller, {figures} figurer, {size} kB.",
 }
 
