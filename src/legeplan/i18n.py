@@ -676,7 +676,8 @@ NB: dict[str, str] = {
     "plan.web.markdown": "Tekst (Markdown)",
     "plan.web.preview": "Forhåndsvis",
     "plan.web.preview_title": "Forhåndsvisning",
-    "plan.web.preview_empty": "Trykk «Forhåndsvis» for å se teksten slik den blir i planen.",
+    "plan.web.preview_empty": "Forhåndsvisningen viser den lagrede teksten. Trykk «Forhåndsvis» for å se endringene "
+    "dine slik de blir i planen.",
     "plan.web.preview_error": "Teksten kan ikke settes sammen",
     "plan.web.save": "Lagre ny versjon",
     "plan.web.saved": "Lagret som versjon {version}.",

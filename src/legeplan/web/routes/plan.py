@@ -248,7 +248,7 @@ def _editor(
         diff=diff,
         error=error,
         can_edit=has_role(user, "editor"),
-        preview=_preview(chapter.id, current or "", values) if not has_role(user, "editor") else None,
+        preview=_preview(chapter.id, markdown, values),
     )
 
 
