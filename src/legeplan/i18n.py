@@ -744,6 +744,14 @@ NB: dict[str, str] = {
     "plan.web.format.docx": "Word (DOCX)",
     "plan.web.format.html": "HTML",
     "plan.web.number": "Nr.",
+    "plan.period.saved": "Planperioden er {period} (versjon {version}).",
+    "plan.web.period": "Planperiode",
+    "plan.web.period_none": "Planperioden er ikke satt.",
+    "plan.web.period_from": "Fra år",
+    "plan.web.period_to": "Til år",
+    "plan.web.period_save": "Lagre planperiode",
+    "plan.web.period_error": "Oppgi to årstall (2000–2100), det siste ikke før det første.",
+    "plan.web.period_saved": "Planperioden er {period}.",
     "plan.web.document_summary": "{chapters} kapitler, {tables} tabeller, {figures} figurer, {size} kB.",
 }
 

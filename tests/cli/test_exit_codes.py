@@ -74,6 +74,8 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
         (BAD_INPUT, ["plan", "init"]),
         (OK, ["plan", "comments", "add", "-m", "3804", "--from", "ALU", "--date", "2021-06-01", *COMMENT]),
         (OK, ["plan", "comments", "list", "-m", "3804"]),
+        (OK, ["plan", "period", "-m", "3804", "--from", "2025", "--to", "2028", *AUTHOR]),
+        (BAD_INPUT, ["plan", "period", "-m", "3804", "--from", "2028", "--to", "2025", *AUTHOR]),
         (BAD_INPUT, ["plan", "comments", "add", "-m", "3804", "--from", "ALU", "--date", "1. juni", *COMMENT]),
         (
             BAD_INPUT,

@@ -19,6 +19,7 @@ from legeplan.storage.plan_texts import (
     plan_version,
     plan_versions,
     save_plan_chapter,
+    set_plan_period,
     set_plan_state,
 )
 
@@ -114,3 +115,17 @@ def test_the_plan_gets_the_consultation_appendix_only_on_hearing_or_adopted(stor
             "Tatt til følge. Bakvakt innføres i 2021.",
         ]
     ]
+
+
+def test_the_period_is_kept_from_version_to_version_and_named_on_the_cover(storage: Storage) -> None:
+    storage.save_register(demo_register())
+    save_plan_chapter(storage, CODE, "legevakt", "Tekst.", "kari", None)
+    with pytest.raises(ValueError, match="slutter"):
+        set_plan_period(storage, CODE, 2028, 2025, "kari")
+    dated = set_plan_period(storage, CODE, 2025, 2028, "kari")
+    assert dated.version == 2 and dated.period() == "2025–2028" and dated.files == {"legevakt": "Tekst.\n"}
+    assert set_plan_period(storage, CODE, 2025, 2028, "ola").version == 2  # the same period is no new version
+    later, _ = save_plan_chapter(storage, CODE, "innledning", "Innledning.", "ola", 2)
+    assert later.period() == "2025–2028"
+    inputs = stored_inputs(storage, CODE, generated=date(2025, 1, 2))
+    assert inputs.subtitle.startswith("Planperiode 2025–2028. Utkast, versjon 3. Datagrunnlag per 01.08.2020")

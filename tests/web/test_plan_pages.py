@@ -107,6 +107,10 @@ def test_viewer_reads_but_cannot_edit(login: Login) -> None:
 def test_hearing_then_adoption_freezes_the_figures(login: Login, app: FastAPI) -> None:
     client, token = login("redaktor")
     _save(client, token, "## Status\n\nTekst.", "")
+    wrong = client.post("/m/3804/plan/period", data={"csrf_token": token, "period_start": "2028", "period_end": "2025"})
+    assert wrong.status_code == 400 and NB["plan.web.period_error"] in unescape(wrong.text)
+    period = {"csrf_token": token, "period_start": "2025", "period_end": "2028"}
+    assert client.post("/m/3804/plan/period", data=period).status_code == 303
     missing_case = client.post(
         "/m/3804/plan/state", data={"csrf_token": token, "state": "vedtatt", "date": "2020-12-10"}
     )
@@ -122,10 +126,13 @@ def test_hearing_then_adoption_freezes_the_figures(login: Login, app: FastAPI) -
     assert stored is not None and stored.state.value == "vedtatt" and stored.case_number == "20/123"
     assert stored.register_as_of == demo_register().as_of  # the register date on the day of the decision
     assert stored.files == plan_versions(app.state.storage, "3804")[0].files  # the text frozen with it
+    assert stored.period() == "2025–2028"
     overview = client.get("/m/3804/plan")
     assert "Vedtatt 10.12.2020, sak 20/123" in overview.text and "frosset per 01.08.2020" in overview.text
     again = client.post("/m/3804/plan/state", data={"csrf_token": token, "state": "utkast", "date": "2021-01-01"})
     assert again.status_code == 409
+    assert client.post("/m/3804/plan/period", data=period | {"period_end": "2029"}).status_code == 409
+    assert "2025–2028" in overview.text
 
 
 def test_comments_are_added_answered_and_guarded(login: Login, app: FastAPI) -> None:

@@ -213,6 +213,28 @@ def plan_status(
     console.print(f"Versjon {saved.version}: {saved.describe()}{frozen_text}.")
 
 
+@plan_app.command("period")
+def plan_period(
+    municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+    start: int = typer.Option(..., "--from", min=2000, max=2100, help="Første år i planperioden"),
+    end: int = typer.Option(..., "--to", min=2000, max=2100, help="Siste år i planperioden"),
+    author: str = typer.Option(..., "--author", help="Hvem som endrer"),
+) -> None:
+    """Sett planperioden (for eksempel 2025–2028); den står på forsiden av planen."""
+    from legeplan.plan.lifecycle import PlanLifecycleError
+    from legeplan.storage.plan_texts import set_plan_period
+
+    try:
+        saved = _storage_call(
+            lambda storage: set_plan_period(storage, municipality, start, end, author.strip() or "ukjent")
+        )
+    except PlanLifecycleError as error:
+        raise typer.BadParameter(str(error), param_hint="--from") from error
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--to") from error
+    console.print(message("plan.period.saved", period=saved.period(), version=saved.version))
+
+
 @plan_app.command("export")
 def plan_export(
     municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),

@@ -7,11 +7,17 @@ from __future__ import annotations
 from datetime import date
 
 from legeplan.plan.consultation import ConsultationComment
-from legeplan.plan.lifecycle import PlanState
+from legeplan.plan.lifecycle import PlanState, PlanVersion
 from legeplan.plan.outline import file_name
 from legeplan.plan.text import PlanTextSource, SourceFile
 from legeplan.report.inputs import PlanInputs
 from legeplan.storage.repository import Storage
+
+
+def _subtitle(stored: PlanVersion, as_of: date) -> str:
+    """«Planperiode 2025–2028. Vedtatt 12.06.2024, sak 24/1234. Datagrunnlag per 01.08.2024»."""
+    period = f"Planperiode {stored.period()}. " if stored.period() else ""
+    return f"{period}{stored.describe()}. Datagrunnlag per {as_of:%d.%m.%Y}"
 
 
 def stored_inputs(
@@ -54,7 +60,7 @@ def stored_inputs(
         history=history,
         previous_register=history[0] if history else None,
         text=text,
-        subtitle=f"{stored.describe()}. Datagrunnlag per {register.as_of:%d.%m.%Y}" if stored is not None else "",
+        subtitle=_subtitle(stored, register.as_of) if stored is not None else "",
         statistics=statistics,
         consultation=comments,
     )

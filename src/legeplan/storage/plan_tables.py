@@ -24,6 +24,8 @@ class PlanVersionRow(Base):
     case_number: Mapped[str | None] = mapped_column(String(50), nullable=True)
     register_as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
     files_json: Mapped[str] = mapped_column(Text)
+    period_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    period_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class PlanCommentRow(Base):

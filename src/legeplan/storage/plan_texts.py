@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from legeplan.plan.lifecycle import PlanState, PlanVersion, check_transition
+from legeplan.plan.lifecycle import PlanLifecycleError, PlanState, PlanVersion, check_transition
 from legeplan.storage.plan_tables import PlanDocumentRow, PlanVersionRow
 from legeplan.storage.repository import Storage
 
@@ -27,6 +27,8 @@ def _model(row: PlanVersionRow) -> PlanVersion:
         case_number=row.case_number,
         register_as_of=row.register_as_of,
         files=json.loads(row.files_json),
+        period_start=row.period_start,
+        period_end=row.period_end,
     )
 
 
@@ -49,6 +51,8 @@ def _add(storage: Storage, version: PlanVersion) -> PlanVersion:
                 case_number=stored.case_number,
                 register_as_of=stored.register_as_of,
                 files_json=json.dumps(stored.files, ensure_ascii=False, sort_keys=True),
+                period_start=stored.period_start,
+                period_end=stored.period_end,
             )
         )
     return stored
@@ -141,6 +145,38 @@ def save_plan_text(storage: Storage, code: str, files: dict[str, str], author: s
             state_date=keep.state_date if keep else None,
             case_number=keep.case_number if keep else None,
             files=files,
+            period_start=latest.period_start if latest is not None else None,
+            period_end=latest.period_end if latest is not None else None,
+        ),
+    )
+
+
+def set_plan_period(storage: Storage, code: str, start: int, end: int, author: str) -> PlanVersion:
+    """The plan period as a new version (text and state unchanged); an adopted plan's period is part of the
+    decision and is not changed."""
+    if end < start:
+        raise ValueError(f"planperioden slutter ({end}) før den begynner ({start})")
+    latest = plan_version(storage, code)
+    if latest is None:
+        return _add(
+            storage,
+            PlanVersion(
+                municipality_code=code,
+                version=1,
+                author=author,
+                saved_at=datetime.now(),
+                period_start=start,
+                period_end=end,
+            ),
+        )
+    if latest.state is PlanState.ADOPTED:
+        raise PlanLifecycleError("planen er vedtatt; perioden er en del av vedtaket og endres ikke")
+    if (latest.period_start, latest.period_end) == (start, end):
+        return latest
+    return _add(
+        storage,
+        latest.model_copy(
+            update={"author": author, "saved_at": datetime.now(), "period_start": start, "period_end": end}
         ),
     )
 

@@ -33,6 +33,7 @@ from legeplan.storage.plan_texts import (
     plan_version,
     plan_versions,
     save_plan_chapter,
+    set_plan_period,
     set_plan_state,
 )
 from legeplan.storage.web_tables import User
@@ -208,6 +209,32 @@ async def plan_state(request: Request, code: str, user: User = Depends(current_u
         {"state": saved.state.value, "date": when.isoformat(), "case_number": case_number, "register_as_of": frozen},
     )
     return redirect(f"/m/{code}/plan", text("plan.web.state_saved", state=saved.describe()), request)
+
+
+@router.post("/m/{code}/plan/period", response_model=None)
+async def plan_period(request: Request, code: str, user: User = Depends(current_user)) -> Response:
+    """The plan period in years, as a new version (text and state unchanged)."""
+    form = await checked_form(request)
+    require_scope(user, code, "editor")
+    raw = (str(form.get("period_start", "")).strip(), str(form.get("period_end", "")).strip())
+    if not all(value.isdigit() and 2000 <= int(value) <= 2100 for value in raw) or int(raw[1]) < int(raw[0]):
+        return _overview(request, user, code, errors={"period": text("plan.web.period_error")}, status_code=400)
+    storage = storage_of(request)
+    before = plan_version(storage, code)
+    try:
+        saved = set_plan_period(storage, code, int(raw[0]), int(raw[1]), user.username)
+    except PlanLifecycleError as error:
+        return _overview(request, user, code, errors={"period": str(error)}, status_code=409)
+    audit(
+        request,
+        user,
+        code,
+        text("audit.action.changed"),
+        f"plan/{saved.version}/periode",
+        {"period": before.period() if before else ""},
+        {"period": saved.period()},
+    )
+    return redirect(f"/m/{code}/plan", text("plan.web.period_saved", period=saved.period()), request)
 
 
 # --- chapter text ----------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""høring comments on the plan (plan_comment) and plan documents made by report jobs (plan_document)
+"""høring comments on the plan (plan_comment), plan documents made by report jobs (plan_document), the plan period
 
 Revision ID: 0008_planweb
 Revises: 0007_jobs
@@ -16,6 +16,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("plan_version", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("period_start", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("period_end", sa.Integer(), nullable=True))
     op.create_table(
         "plan_comment",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -57,6 +60,9 @@ def downgrade() -> None:
     with op.batch_alter_table("plan_document", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plan_document_municipality_code"))
     op.drop_table("plan_document")
+    with op.batch_alter_table("plan_version", schema=None) as batch_op:
+        batch_op.drop_column("period_end")
+        batch_op.drop_column("period_start")
     with op.batch_alter_table("plan_comment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plan_comment_municipality_code"))
     op.drop_table("plan_comment")
