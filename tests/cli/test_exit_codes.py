@@ -15,6 +15,8 @@ from legeplan.region.statistics import sample_path
 
 runner = CliRunner()
 MISSING = "{tmp}/finnes-ikke.toml"
+AUTHOR = ["--author", "kari"]
+COMMENT = ["--text", "Uttalelse.", *AUTHOR]
 
 #: command -> [(expected exit code, arguments)]; every top-level command has at least a good and a bad case.
 CASES: dict[str, list[tuple[int, list[str]]]] = {
@@ -70,6 +72,30 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
     "plan": [
         (OK, ["plan", "init", "--demo", "--dir", "{tmp}/plantekst"]),
         (BAD_INPUT, ["plan", "init"]),
+        (OK, ["plan", "comments", "add", "-m", "3804", "--from", "ALU", "--date", "2021-06-01", *COMMENT]),
+        (OK, ["plan", "comments", "list", "-m", "3804"]),
+        (OK, ["plan", "period", "-m", "3804", "--from", "2025", "--to", "2028", *AUTHOR]),
+        (BAD_INPUT, ["plan", "period", "-m", "3804", "--from", "2028", "--to", "2025", *AUTHOR]),
+        (BAD_INPUT, ["plan", "comments", "add", "-m", "3804", "--from", "ALU", "--date", "1. juni", *COMMENT]),
+        (
+            BAD_INPUT,
+            [
+                "plan",
+                "comments",
+                "add",
+                "-m",
+                "3804",
+                "--from",
+                "ALU",
+                "--date",
+                "2021-06-01",
+                "--chapter",
+                "x",
+                *COMMENT,
+            ],
+        ),
+        (BAD_INPUT, ["plan", "comments", "answer", "7", "-m", "3804", "--answer", "Ja.", "--author", "ola"]),
+        (BAD_INPUT, ["plan", "comments", "answer", "7", "-m", "3804", "--answer", "Ja.", "--status", "tja", *AUTHOR]),
     ],
     "statistics": [
         (OK, ["statistics", "demand", "--example", "bodo", "--json"]),

@@ -6,6 +6,7 @@ import json
 import uuid
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,8 +18,17 @@ from typer.testing import CliRunner
 from legeplan.cli import app as cli
 from legeplan.i18n import text as t
 from legeplan.legevakt import example_problem, solve_rota
+from legeplan.plan.consultation import CommentDraft
 from legeplan.storage.backup import FORMAT, VERSION, read_backup, write_backup
 from legeplan.storage.job_tables import JobStore
+from legeplan.storage.plan_comments import add_comment, list_comments
+from legeplan.storage.plan_texts import (
+    plan_document_content,
+    plan_documents,
+    plan_versions,
+    save_plan_document,
+    save_plan_text,
+)
 from legeplan.storage.repository import Storage
 from legeplan.storage.rota_store import RotaStore
 from legeplan.storage.web_tables import WebStore
@@ -68,6 +78,21 @@ def _fill(url: str) -> None:
     rotas.publish(period.id, "admin", expected_version=2)
     rotas.create_calendar_token(legevakt.id, problem.doctors[0].id, "admin")
     rotas.send_message("Turnus publisert", "Æ ø å", municipality_code="1804", physician_id=problem.doctors[0].id)
+    save_plan_text(storage, "3804", {"legevakt": "## Status\n\nÆØÅ-tekst."}, "admin")
+    add_comment(
+        storage, "3804", CommentDraft(sender="Eldrerådet", received=date(2020, 9, 1), text="Uttalelse."), "admin"
+    )
+    save_plan_document(
+        storage,
+        job_id,
+        "3804",
+        created_by="admin",
+        file_name="plan.pdf",
+        media_type="application/pdf",
+        internal=False,
+        text_version=1,
+        content=b"%PDF-1.7 \x00\xff",
+    )
     storage.dispose()
 
 
@@ -89,6 +114,9 @@ def _everything(storage: Storage) -> dict[str, object]:
         "tokens": [RotaStore(storage).calendar_tokens(lv.id) for lv in RotaStore(storage).legevakter()],
         "inbox": RotaStore(storage).inbox(municipality_code="1804", physician_id=example_problem("small").doctors[0].id)
         + RotaStore(storage).outbox(),
+        "plan": plan_versions(storage, "3804"),
+        "comments": list_comments(storage, "3804"),
+        "documents": [plan_document_content(storage, "3804", d.id) for d in plan_documents(storage, "3804")],
     }
 
 

@@ -15,6 +15,7 @@ from legeplan.cli.app import app
 from legeplan.i18n import text as message
 
 if TYPE_CHECKING:
+    from legeplan.plan.consultation import CommentStatus
     from legeplan.plan.lifecycle import PlanVersion
     from legeplan.report.facts import PlanFacts
     from legeplan.storage.repository import Storage
@@ -212,6 +213,28 @@ def plan_status(
     console.print(f"Versjon {saved.version}: {saved.describe()}{frozen_text}.")
 
 
+@plan_app.command("period")
+def plan_period(
+    municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+    start: int = typer.Option(..., "--from", min=2000, max=2100, help="Første år i planperioden"),
+    end: int = typer.Option(..., "--to", min=2000, max=2100, help="Siste år i planperioden"),
+    author: str = typer.Option(..., "--author", help="Hvem som endrer"),
+) -> None:
+    """Sett planperioden (for eksempel 2025–2028); den står på forsiden av planen."""
+    from legeplan.plan.lifecycle import PlanLifecycleError
+    from legeplan.storage.plan_texts import set_plan_period
+
+    try:
+        saved = _storage_call(
+            lambda storage: set_plan_period(storage, municipality, start, end, author.strip() or "ukjent")
+        )
+    except PlanLifecycleError as error:
+        raise typer.BadParameter(str(error), param_hint="--from") from error
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--to") from error
+    console.print(message("plan.period.saved", period=saved.period(), version=saved.version))
+
+
 @plan_app.command("export")
 def plan_export(
     municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
@@ -233,3 +256,111 @@ def plan_export(
             raise typer.BadParameter(f"{path} finnes; bruk --force for å skrive over", param_hint="--dir")
         path.write_text(markdown, encoding="utf-8")
     console.print(f"Skrev versjon {found.version} ({found.describe()}) til {folder}.")
+
+
+comments_app = typer.Typer(
+    help="Høringsuttalelser til planen og kommunens svar.",
+    no_args_is_help=True,
+)
+plan_app.add_typer(comments_app, name="comments")
+
+
+#: The option each field of a comment comes from, for error messages.
+OPTION_OF_FIELD = {"sender": "--from", "received": "--date", "chapter_id": "--chapter", "text": "--text"}
+
+
+def _comment_status(value: str) -> CommentStatus:
+    from legeplan.plan.consultation import CommentStatus
+
+    try:
+        return CommentStatus(value.strip().lower())
+    except ValueError as error:
+        options = ", ".join(f"«{status.value}»" for status in CommentStatus)
+        raise typer.BadParameter(f"{value!r}: bruk {options}", param_hint="--status") from error
+
+
+@comments_app.command("add")
+def comments_add(
+    municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+    sender: str = typer.Option(..., "--from", help="Hvem uttalelsen kom fra (organisasjon eller person)"),
+    received: str = typer.Option(..., "--date", help="Datoen uttalelsen kom inn (ÅÅÅÅ-MM-DD)"),
+    comment: str = typer.Option(..., "--text", help="Uttalelsen (eller et sammendrag av den)"),
+    chapter: str | None = typer.Option(None, "--chapter", help="Kapittelet den gjelder (standard: hele planen)"),
+    author: str = typer.Option(..., "--author", help="Hvem som registrerer"),
+) -> None:
+    """Registrer en høringsuttalelse til planen."""
+    from datetime import date
+
+    from pydantic import ValidationError
+
+    from legeplan.i18n import validation_message
+    from legeplan.plan.consultation import CommentDraft
+    from legeplan.storage.plan_comments import add_comment
+
+    try:
+        on = date.fromisoformat(received)
+    except ValueError as error:
+        raise typer.BadParameter(f"{received!r} er ikke en dato (ÅÅÅÅ-MM-DD)", param_hint="--date") from error
+    try:
+        draft = CommentDraft(sender=sender, received=on, chapter_id=chapter, text=comment)
+    except ValidationError as error:
+        first = error.errors()[0]
+        option = OPTION_OF_FIELD.get(str(first["loc"][0]) if first["loc"] else "", "--text")
+        raise typer.BadParameter(validation_message(first), param_hint=option) from error
+    saved = _storage_call(lambda storage: add_comment(storage, municipality, draft, author.strip() or "ukjent"))
+    console.print(message("plan.comments.added", id=saved.id, sender=saved.sender, chapter=saved.chapter_title()))
+
+
+@comments_app.command("list")
+def comments_list(
+    municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+) -> None:
+    """Vis høringsuttalelsene med kommunens svar og status."""
+    from legeplan.storage.plan_comments import list_comments
+
+    comments = _storage_call(lambda storage: list_comments(storage, municipality))
+    if not comments:
+        console.print(message("plan.comments.none", code=municipality))
+        return
+    table = Table(title=message("plan.comments.title", code=municipality))
+    for column in ("Nr.", "Fra", "Mottatt", "Gjelder", "Uttalelse", "Svar", "Status"):
+        table.add_column(column, no_wrap=column in ("Nr.", "Mottatt"))
+    for each in comments:
+        table.add_row(
+            str(each.id),
+            each.sender,
+            each.received.strftime("%d.%m.%Y"),
+            each.chapter_title(),
+            each.text,
+            each.answer,
+            each.status.value,
+        )
+    console.print(table)
+
+
+@comments_app.command("answer")
+def comments_answer(
+    comment_id: int = typer.Argument(..., metavar="NR", help="Uttalelsens nummer (se plan comments list)"),
+    municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
+    answer: str = typer.Option(..., "--answer", help="Kommunens svar og oppfølging"),
+    status: str = typer.Option(
+        "tatt til følge",
+        "--status",
+        help="tatt til følge, delvis tatt til følge, ikke tatt til følge, tatt til orientering eller mottatt",
+    ),
+    author: str = typer.Option(..., "--author", help="Hvem som svarer"),
+) -> None:
+    """Skriv kommunens svar på en høringsuttalelse."""
+    from pydantic import ValidationError
+
+    from legeplan.storage.plan_comments import answer_comment
+
+    chosen = _comment_status(status)
+    who = author.strip() or "ukjent"
+    try:
+        saved = _storage_call(lambda storage: answer_comment(storage, municipality, comment_id, answer, chosen, who))
+    except LookupError as error:
+        raise typer.BadParameter(str(error), param_hint="NR") from error
+    except ValidationError as error:
+        raise typer.BadParameter(message("plan.comments.too_long"), param_hint="--answer") from error
+    console.print(message("plan.comments.answered", id=saved.id, status=saved.status.value))

@@ -15,11 +15,9 @@ from legeplan.cli.app import app
 from legeplan.cli.errors import BAD_INPUT, show_progress
 
 if TYPE_CHECKING:
-    from legeplan.figures import Comparison
     from legeplan.legevakt import LoadReport
     from legeplan.report.inputs import PlanInputs
     from legeplan.report.norm import LegevaktNorm
-    from legeplan.storage import Storage
 
 # Everything of the plan (matplotlib, WeasyPrint, python-docx, the engines) is imported inside the functions.
 
@@ -53,58 +51,19 @@ def _demo_inputs(generated: date) -> PlanInputs:
 
 def _stored_inputs(code: str, as_of: date | None, generated: date) -> PlanInputs:
     """The register from storage, with earlier snapshots as history (trend, stability and turnover), and the latest
-    stored plan text (`legeplan plan save`). An adopted plan is made from the register date frozen at adoption
-    unless --as-of says otherwise, and its cover says «Vedtatt …, sak …»."""
-    from legeplan.plan.outline import file_name
-    from legeplan.plan.text import PlanTextSource, SourceFile
-    from legeplan.report.inputs import PlanInputs
+    stored plan text (`legeplan plan save`); see legeplan.report.stored."""
+    from legeplan.report.stored import stored_inputs
     from legeplan.storage import open_storage
-    from legeplan.storage.plan_texts import plan_version
 
     storage = open_storage()
     try:
-        stored = plan_version(storage, code)
-        if as_of is None and stored is not None and stored.register_as_of is not None:
-            as_of = stored.register_as_of
-        register = storage.load_register(code, as_of=as_of)
-        history = tuple(
-            storage.load_register(code, as_of=when) for when in storage.snapshot_dates(code) if when < register.as_of
-        )
-        statistics = _cached_statistics(storage, register.municipality.code)
+        return stored_inputs(storage, code, as_of=as_of, generated=generated)
     except LookupError as error:
         raise typer.BadParameter(
             f"fant ikke kommune {code} i databasen: {error}", param_hint="--municipality"
         ) from error
     finally:
         storage.dispose()
-    text = None
-    if stored is not None:
-        origin = f"databasen, versjon {stored.version}"
-        text = PlanTextSource(
-            folder=origin,
-            files={
-                chapter_id: SourceFile(path=f"{origin}: {file_name(chapter_id)}", text=markdown)
-                for chapter_id, markdown in stored.files.items()
-            },
-        )
-    return PlanInputs(
-        register=register,
-        generated=generated,
-        history=history,
-        previous_register=history[0] if history else None,
-        text=text,
-        subtitle=f"{stored.describe()}. Datagrunnlag per {register.as_of:%d.%m.%Y}" if stored is not None else "",
-        statistics=statistics,
-    )
-
-
-def _cached_statistics(storage: Storage, code: str) -> tuple[Comparison, ...]:
-    """The municipality beside the county and the country from the statistics cache (`legeplan statistics fetch`);
-    empty when nothing is fetched. Reads the database only, never the network."""
-    from legeplan.statistics.figures import plan_comparisons
-    from legeplan.storage.statistics_tables import StatisticsStore
-
-    return plan_comparisons(StatisticsStore(storage), code)
 
 
 def _read(path: Path, option: str, loader: Callable[[Path], T], errors: tuple[type[Exception], ...]) -> T:

@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from legeplan.i18n import number, text
 from legeplan.jobs.model import (
@@ -21,9 +21,13 @@ from legeplan.jobs.model import (
     MAX_IMPORT_CELLS,
     MAX_IMPORT_ROWS,
     MAX_UNCOMPRESSED_BYTES,
+    JobCancelled,
     JobFailure,
 )
 from legeplan.storage.job_tables import JobRecord
+
+if TYPE_CHECKING:
+    from legeplan.report.document import PlanDocument
 from legeplan.storage.repository import Storage
 
 
@@ -268,6 +272,114 @@ def rota_repair(ctx: JobContext) -> dict[str, Any]:
         "changed_assignments": result.changed_assignments,
         "proven_minimal": result.proven_minimal,
         "changes": [c.model_dump(mode="json") for c in result.changes],
+# --- plan document ---------------------------------------------------------------------------------------------------
+
+#: Format -> media type of the plan documents a report job makes.
+REPORT_FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+}
+#: Fixed seed so the plan's simulation gives the same figures on every run (as `legeplan report`).
+REPORT_SEED = 2020
+
+
+def report_file_name(code: str, fmt: str, internal: bool) -> str:
+    return f"plan-for-legetjenesten-{code}-{'intern' if internal else 'offentlig'}.{fmt}"
+
+
+def missing_sections(document: PlanDocument) -> dict[str, list[str]]:
+    """Per chapter, the sections that got the «Mangler tekst» callout: neither the municipality's text nor data."""
+    from legeplan.report.document import Callout
+
+    return {
+        chapter.id: [
+            section.title
+            for section in chapter.sections
+            if any(isinstance(block, Callout) and block.title == "Mangler tekst" for block in section.blocks)
+        ]
+        for chapter in document.chapters
+    }
+
+
+def plan_report(ctx: JobContext) -> dict[str, Any]:
+    """The municipality's Plan for legetjenesten from the database (register, stored text, høring comments) as PDF,
+    DOCX or HTML, public or internal; the file is stored under the job's id (legeplan.storage.plan_texts)."""
+    import tempfile
+    from dataclasses import replace
+    from datetime import date
+    from pathlib import Path
+
+    from legeplan.plan.text import PlanTextError
+    from legeplan.report.build import build_plan
+    from legeplan.report.inputs import simulate_from_register
+    from legeplan.report.render import ReportRenderError, render
+    from legeplan.report.stored import stored_inputs
+    from legeplan.storage.plan_texts import plan_version, save_plan_document
+
+    payload = ctx.job.payload
+    code = ctx.job.municipality_code or ""
+    fmt = str(payload.get("format", "pdf"))
+    if fmt not in REPORT_FORMATS:
+        raise JobFailure(text("job.report.bad_format", format=fmt))
+    internal = bool(payload.get("internal", False))
+    version = payload.get("version")
+    runs = max(0, min(int(payload.get("simulation_runs", 1000)), 10_000))
+    ctx.report({"percent": 2, "message": text("job.report.reading")})
+    try:
+        inputs = stored_inputs(
+            ctx.storage, code, generated=date.today(), version=int(version) if version is not None else None
+        )
+    except LookupError as error:
+        raise JobFailure(str(error)) from error
+    if runs:
+        ctx.report({"percent": 8, "message": text("job.report.simulating")})
+        simulation = simulate_from_register(inputs.register, None, None, runs=runs, years=10, seed=REPORT_SEED)
+        inputs = replace(inputs, simulation=simulation)
+    inputs = replace(inputs, internal=internal)
+    if ctx.cancelled():
+        raise JobCancelled
+    ctx.report({"percent": 20, "message": text("job.report.building")})
+    try:
+        document = build_plan(inputs)
+    except PlanTextError as error:
+        raise JobFailure(text("job.report.text_error", error=str(error))) from error
+
+    def advance(step: int, total: int, message: str) -> None:
+        if ctx.cancelled():
+            raise JobCancelled
+        ctx.report({"percent": 30 + int(65 * (step - 1) / max(total, 1)), "message": message})
+
+    with tempfile.TemporaryDirectory(prefix="legeplan-report-") as folder:
+        path = Path(folder) / f"plan.{fmt}"
+        try:
+            render(document, path, advance)
+        except ReportRenderError as error:
+            raise JobFailure(text("job.report.render_error", error=str(error))) from error
+        content = path.read_bytes()
+    name = report_file_name(code, fmt, internal)
+    stored = plan_version(ctx.storage, code, int(version) if version is not None else None)
+    text_version = stored.version if stored is not None else None
+    save_plan_document(
+        ctx.storage,
+        ctx.job.id,
+        code,
+        created_by=ctx.job.owner,
+        file_name=name,
+        media_type=REPORT_FORMATS[fmt],
+        internal=internal,
+        text_version=text_version,
+        content=content,
+    )
+    return {
+        "file_name": name,
+        "size": len(content),
+        "missing": missing_sections(document),
+        "format": fmt,
+        "internal": internal,
+        "chapters": len(document.chapters),
+        "tables": len(document.tables()),
+        "figures": len(document.figures()),
     }
 
 
@@ -276,6 +388,7 @@ HANDLERS: dict[str, Handler] = {
     "rota_solve": rota_solve,
     "rota_repair": rota_repair,
     "mail_send": mail_send,
+    "report": plan_report,
 }
 
 

@@ -53,6 +53,8 @@ JOB_KINDS: dict[str, JobKind] = {
     ),
     #: Sends the e-mail outbox (legeplan.notices.drain_outbox); a failed mail stays in the outbox for the next one.
     "mail_send": JobKind("mail_send", JobLimits(wall_s=300.0, cpu_s=120, memory_bytes=1024 * MB), max_attempts=1),
+    #: The plan document (simulation, charts, WeasyPrint or python-docx): about a minute on a busy 2-core machine.
+    "report": JobKind("report", JobLimits(wall_s=600.0, cpu_s=600, memory_bytes=3072 * MB)),
 }
 
 

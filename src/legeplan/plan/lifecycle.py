@@ -55,6 +55,15 @@ class PlanVersion(BaseModel):
     register_as_of: date | None = None
     #: Chapter id -> Markdown, as written in the text folder.
     files: dict[str, str] = Field(default_factory=dict)
+    #: The plan period in years («2025–2028»); kept from version to version until changed.
+    period_start: int | None = Field(default=None, ge=2000, le=2100)
+    period_end: int | None = Field(default=None, ge=2000, le=2100)
+
+    def period(self) -> str:
+        """«2025–2028», or "" when no period is set."""
+        if self.period_start is None or self.period_end is None:
+            return ""
+        return f"{self.period_start}–{self.period_end}"
 
     def describe(self) -> str:
         """«Vedtatt 12.06.2024, sak 24/1234» for the cover; «Utkast, versjon 3» for a draft."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from legeplan.plan.outline import CHAPTER_IDS, OUTLINE
 from legeplan.plan.text import PlanText, PlanTextSource, render_plan_text
-from legeplan.report.chapters import CHAPTER_BUILDERS, ChapterContext
+from legeplan.report.chapters import CHAPTER_BUILDERS, ChapterContext, horing
 from legeplan.report.document import PlanDocument
 from legeplan.report.facts import compute_facts
 from legeplan.report.format import kommune_name
@@ -28,6 +28,8 @@ def build_plan(inputs: PlanInputs) -> PlanDocument:
         text = render_plan_text(text, facts.variables())
     context = ChapterContext(inputs=inputs, facts=facts, text=text or PlanText(), findings=tuple(facts.findings()))
     municipality = inputs.register.municipality
+    consultation = horing.build(context)
+    appendix = [consultation] if consultation is not None else []
     variant = "intern versjon med legenes navn" if inputs.internal else ""
     subtitle = inputs.subtitle or f"Datagrunnlag per {inputs.register.as_of.strftime('%d.%m.%Y')}"
     return PlanDocument(
@@ -38,7 +40,7 @@ def build_plan(inputs: PlanInputs) -> PlanDocument:
         as_of=inputs.register.as_of,
         generated=inputs.generated,
         variant="municipality",
-        chapters=[builder(context) for builder in CHAPTER_BUILDERS.values()],
+        chapters=[builder(context) for builder in CHAPTER_BUILDERS.values()] + appendix,
     )
 
 

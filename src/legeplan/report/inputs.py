@@ -10,6 +10,7 @@ from legeplan.capacity import Scenario, SimulationResult
 from legeplan.economics import EconomicsAssumptions
 from legeplan.figures import Comparison
 from legeplan.legevakt import LoadReport
+from legeplan.plan.consultation import ConsultationComment
 from legeplan.plan.text import PlanText, PlanTextSource
 from legeplan.register.models import Register
 from legeplan.report.consistency import Finding
@@ -56,6 +57,10 @@ class PlanInputs:
     #: (legeplan.statistics.figures.plan_comparisons over the statistics cache, read by the CLI or web layer). Empty:
     #: nothing fetched, and the plan says how to fetch it.
     statistics: tuple[Comparison, ...] = ()
+    #: Høringsuttalelser with the municipality's answers; when there are any the plan ends with the appendix
+    #: «Høringsuttalelser og kommunens svar» (legeplan.report.stored passes them while the plan is on høring or
+    #: adopted).
+    consultation: tuple[ConsultationComment, ...] = ()
 
 
 def simulate_from_register(

@@ -1,14 +1,18 @@
-"""Stored plan text: save a version, read the latest or a given one, move the plan through its lifecycle."""
+"""Stored plan text: save a version, read the latest or a given one, move the plan through its lifecycle; and the plan
+documents report jobs made."""
 
 from __future__ import annotations
 
+import base64
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from legeplan.plan.lifecycle import PlanState, PlanVersion, check_transition
-from legeplan.storage.plan_tables import PlanVersionRow
+from legeplan.plan.lifecycle import PlanLifecycleError, PlanState, PlanVersion, check_transition
+from legeplan.storage.plan_tables import PlanDocumentRow, PlanVersionRow
 from legeplan.storage.repository import Storage
 
 
@@ -23,6 +27,8 @@ def _model(row: PlanVersionRow) -> PlanVersion:
         case_number=row.case_number,
         register_as_of=row.register_as_of,
         files=json.loads(row.files_json),
+        period_start=row.period_start,
+        period_end=row.period_end,
     )
 
 
@@ -45,9 +51,65 @@ def _add(storage: Storage, version: PlanVersion) -> PlanVersion:
                 case_number=stored.case_number,
                 register_as_of=stored.register_as_of,
                 files_json=json.dumps(stored.files, ensure_ascii=False, sort_keys=True),
+                period_start=stored.period_start,
+                period_end=stored.period_end,
             )
         )
     return stored
+
+
+class PlanTextConflict(Exception):
+    """A chapter saved against a version that is no longer the latest, where someone else changed the same chapter
+    in between. Holds both texts so the page can show them side by side."""
+
+    def __init__(self, chapter_id: str, base: int, latest: PlanVersion, yours: str) -> None:
+        super().__init__(f"kapittel {chapter_id}: lagret mot versjon {base}, men siste versjon er {latest.version}")
+        self.chapter_id = chapter_id
+        self.base = base
+        self.latest = latest
+        self.theirs = latest.files.get(chapter_id, "")
+        self.yours = yours
+
+
+def normalise_text(markdown: str) -> str:
+    """Line ends as \\n (a browser's textarea sends \\r\\n) and one final newline, so a save that changes nothing
+    is recognised as no change."""
+    text = markdown.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    return text + "\n" if text else ""
+
+
+def save_plan_chapter(
+    storage: Storage, code: str, chapter_id: str, markdown: str, author: str, base_version: int | None
+) -> tuple[PlanVersion, bool]:
+    """One chapter's text saved as a new version of the whole plan text (the other chapters as in the latest).
+
+    `base_version` is the version the editor started from (None: there was no text yet). If a newer version exists
+    and it changed this chapter, `PlanTextConflict` is raised and nothing is saved; a newer version that changed only
+    other chapters is kept (the save goes on top of it). Returns the version and whether anything was saved: the same
+    text again is not a new version."""
+    text = normalise_text(markdown)
+    for _attempt in range(3):
+        latest = plan_version(storage, code)
+        if latest is not None and (base_version is None or latest.version != base_version):
+            base = plan_version(storage, code, base_version) if base_version is not None else None
+            before = base.files.get(chapter_id, "") if base is not None else ""
+            if normalise_text(latest.files.get(chapter_id, "")) != normalise_text(before):
+                raise PlanTextConflict(chapter_id, base_version or 0, latest, text)
+        current = latest.files.get(chapter_id, "") if latest is not None else ""
+        if latest is not None and normalise_text(current) == text:
+            return latest, False
+        files = dict(latest.files) if latest is not None else {}
+        if text:
+            files[chapter_id] = text
+        else:
+            files.pop(chapter_id, None)
+        try:
+            return save_plan_text(storage, code, files, author), True
+        except IntegrityError:  # another save took the same version number at the same moment: check again
+            continue
+    latest = plan_version(storage, code)
+    assert latest is not None
+    raise PlanTextConflict(chapter_id, base_version or 0, latest, text)
 
 
 def plan_versions(storage: Storage, code: str) -> list[PlanVersion]:
@@ -83,6 +145,38 @@ def save_plan_text(storage: Storage, code: str, files: dict[str, str], author: s
             state_date=keep.state_date if keep else None,
             case_number=keep.case_number if keep else None,
             files=files,
+            period_start=latest.period_start if latest is not None else None,
+            period_end=latest.period_end if latest is not None else None,
+        ),
+    )
+
+
+def set_plan_period(storage: Storage, code: str, start: int, end: int, author: str) -> PlanVersion:
+    """The plan period as a new version (text and state unchanged); an adopted plan's period is part of the
+    decision and is not changed."""
+    if end < start:
+        raise ValueError(f"planperioden slutter ({end}) før den begynner ({start})")
+    latest = plan_version(storage, code)
+    if latest is None:
+        return _add(
+            storage,
+            PlanVersion(
+                municipality_code=code,
+                version=1,
+                author=author,
+                saved_at=datetime.now(),
+                period_start=start,
+                period_end=end,
+            ),
+        )
+    if latest.state is PlanState.ADOPTED:
+        raise PlanLifecycleError("planen er vedtatt; perioden er en del av vedtaket og endres ikke")
+    if (latest.period_start, latest.period_end) == (start, end):
+        return latest
+    return _add(
+        storage,
+        latest.model_copy(
+            update={"author": author, "saved_at": datetime.now(), "period_start": start, "period_end": end}
         ),
     )
 
@@ -115,4 +209,93 @@ def set_plan_state(
                 "register_as_of": register_as_of if state is PlanState.ADOPTED else None,
             }
         ),
+    )
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A plan document made by a report job; `content` is read only by `plan_document_content`."""
+
+    id: str
+    municipality_code: str
+    created_by: str
+    created_at: datetime
+    file_name: str
+    media_type: str
+    internal: bool
+    text_version: int | None
+    size: int
+
+
+def save_plan_document(
+    storage: Storage,
+    job_id: str,
+    code: str,
+    *,
+    created_by: str,
+    file_name: str,
+    media_type: str,
+    internal: bool,
+    text_version: int | None,
+    content: bytes,
+) -> None:
+    with storage.session() as session:
+        session.merge(
+            PlanDocumentRow(
+                id=job_id,
+                municipality_code=code,
+                created_by=created_by,
+                created_at=datetime.now(),
+                file_name=file_name,
+                media_type=media_type,
+                internal=internal,
+                text_version=text_version,
+                size=len(content),
+                content_b64=base64.b64encode(content).decode("ascii"),
+            )
+        )
+
+
+def plan_document_content(storage: Storage, code: str, job_id: str) -> tuple[StoredDocument, bytes] | None:
+    """The document made by job `job_id` for municipality `code`, with its bytes; None if there is none."""
+    with storage.session() as session:
+        row = session.get(PlanDocumentRow, job_id)
+        if row is None or row.municipality_code != code:
+            return None
+        return _document(row), base64.b64decode(row.content_b64)
+
+
+def plan_documents(storage: Storage, code: str, limit: int = 20) -> list[StoredDocument]:
+    """The municipality's most recent plan documents, newest first (without their bytes)."""
+    with storage.session() as session:
+        rows = session.execute(
+            select(
+                PlanDocumentRow.id,
+                PlanDocumentRow.municipality_code,
+                PlanDocumentRow.created_by,
+                PlanDocumentRow.created_at,
+                PlanDocumentRow.file_name,
+                PlanDocumentRow.media_type,
+                PlanDocumentRow.internal,
+                PlanDocumentRow.text_version,
+                PlanDocumentRow.size,
+            )
+            .where(PlanDocumentRow.municipality_code == code)
+            .order_by(PlanDocumentRow.created_at.desc())
+            .limit(limit)
+        ).all()
+        return [StoredDocument(*row) for row in rows]
+
+
+def _document(row: PlanDocumentRow) -> StoredDocument:
+    return StoredDocument(
+        id=row.id,
+        municipality_code=row.municipality_code,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        file_name=row.file_name,
+        media_type=row.media_type,
+        internal=row.internal,
+        text_version=row.text_version,
+        size=row.size,
     )

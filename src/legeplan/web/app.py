@@ -177,6 +177,7 @@ def create_app(
         imports,
         jobs,
         legevakt,
+        plan,
         region,
         register,
         rota,
@@ -302,6 +303,7 @@ def create_app(
         statistics,
         legevakt,
         doctor,
+        plan,
     ):
         app.include_router(area.router)
     app.include_router(api.router)

@@ -34,7 +34,15 @@ FIELD_LIMITS: dict[str, int] = {
     "token": 100,
     "municipality_code": 4,
     "role": 20,
+    # the plan (legeplan.web.routes.plan): a chapter's Markdown, høring comments and answers
+    "markdown": 100_000,
+    "comment": 20_000,
+    "answer": 20_000,
+    "sender": 200,
+    "case_number": 50,
 }
+#: Fields whose value may hold line breaks (textareas); every other field is one line.
+MULTILINE_FIELDS = frozenset({"markdown", "comment", "answer"})
 PASSWORD_FIELDS = frozenset({"password", "current_password", "new_password"})
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -72,7 +80,7 @@ def clean_field(name: str, value: str) -> str:
         if len(value) > limit:
             raise InputError(text("input.too_long", limit=limit))
         return value
-    return clean_text(value, limit)
+    return clean_text(value, limit, multiline=name in MULTILINE_FIELDS)
 
 
 # --- user names ------------------------------------------------------------------------------------------------------

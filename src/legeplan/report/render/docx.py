@@ -331,7 +331,10 @@ def build_docx(doc: PlanDocument) -> WordDocument:
 
     labels = numbering(doc)
     for number, chapter in enumerate(doc.chapters, start=1):
-        _styled(document, "Heading1", f"{number} {chapter.title}")
+        heading = _styled(document, "Heading1", f"{number} {chapter.title}")
+        # Every chapter on a new page, as in the PDF and the model plans; the first follows the contents' break.
+        if number > 1:
+            heading.paragraph_format.page_break_before = True
         for block in chapter.blocks:
             _block(document, block, labels)
         for section_number, chapter_section in enumerate(chapter.sections, start=1):
