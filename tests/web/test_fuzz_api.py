@@ -25,7 +25,6 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
-from hypothesis.errors import Unsatisfiable
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -173,6 +172,9 @@ def _fuzz(fuzz_app: tuple[Path, Any, list[Any]], role: str, mode: GenerationMode
     db_path, app, operations = fuzz_app
     headers = _login(app, ROLES[role])
     for operation in operations:
+        if mode is GenerationMode.NEGATIVE and not (operation.body or operation.query):
+            # Any text is a valid path segment, so a GET with only path parameters has nothing negative to send.
+            continue
 
         @settings(
             max_examples=examples,
@@ -185,11 +187,7 @@ def _fuzz(fuzz_app: tuple[Path, Any, list[Any]], role: str, mode: GenerationMode
         def run(case: Any) -> None:
             _check(case, headers, db_path)
 
-        try:
-            run()
-        except Unsatisfiable:
-            # Nothing to break in a request without parameters or body (GET /api/me) in negative mode.
-            assert mode is GenerationMode.NEGATIVE
+        run()
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,6 @@ from legeplan.web.pages import (
 )
 
 
-
 class ValidationItem(BaseModel):
     loc: list[str | int]
     type: str
