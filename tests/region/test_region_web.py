@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from legeplan.web import region_routes
 from legeplan.web.app import create_app
+from legeplan.web.routes import region as region_routes
 
 PASSWORD = "region-passord-123"
 

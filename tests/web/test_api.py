@@ -12,7 +12,7 @@ from legeplan.legevakt.register import doctors_from_register
 from legeplan.register.demo import demo_register
 from legeplan.web.app import create_app
 from legeplan.web.auth import hash_password
-from legeplan.web.pages import register_problem
+from legeplan.web.routes.rota import register_problem
 
 from .conftest import PASSWORD
 

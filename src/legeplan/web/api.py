@@ -34,20 +34,11 @@ from legeplan.web.auth import (
 from legeplan.web.conflicts import entity_version
 from legeplan.web.forms import ENTITY_KINDS, entity_id
 from legeplan.web.inputs import InputError, clean_text
-from legeplan.web.pages import (
-    _rota,
-    _scenario,
-    import_job,
-    job_queue,
-    jobs_of,
-    municipality_register,
-    register_problem,
-    save_entity,
-    start_import,
-    storage_of,
-    update_scenario_body,
-    web_store,
-)
+from legeplan.web.routes.common import job_queue, jobs_of, municipality_register, storage_of, web_store
+from legeplan.web.routes.imports import import_job, start_import
+from legeplan.web.routes.register import save_entity
+from legeplan.web.routes.rota import register_problem, rota_of
+from legeplan.web.routes.scenarios import scenario_of, update_scenario_body
 
 
 class ValidationItem(BaseModel):
@@ -323,7 +314,7 @@ def scenarios(request: Request, code: str, user: User = Depends(current_user)) -
 def scenario_result(
     request: Request, code: str, scenario_id: int, user: User = Depends(current_user)
 ) -> DimensioningResult:
-    saved = _scenario(request, user, code, scenario_id)
+    saved = scenario_of(request, user, code, scenario_id)
     try:
         return views.run_scenario(saved.body, saved.name)[1]
     except ScenarioError as error:
@@ -341,7 +332,7 @@ def scenario_update(
     """Change scenario fields (same fields and checks as the edit form); 422 names each bad field. With `version`
     (from GET) the change is refused with 409, and the stored scenario, if someone else saved it since."""
     check_csrf(request)
-    saved = _scenario(request, user, code, scenario_id, "editor")
+    saved = scenario_of(request, user, code, scenario_id, "editor")
     changes = dict(changes)
     version = changes.pop("version", None)
     if version is not None and not isinstance(version, int):
@@ -364,7 +355,7 @@ def scenario_update(
     try:
         web_store(request).save_scenario(code, updated["name"], updated, scenario_id, expected_version=version)
     except VersionConflict as conflict:
-        current = _scenario(request, user, code, scenario_id)
+        current = scenario_of(request, user, code, scenario_id)
         message = text("conflict.api", entity=f"scenario/{scenario_id}", expected=version, current=conflict.current)
         return JSONResponse(
             {
@@ -377,7 +368,7 @@ def scenario_update(
             status_code=409,
         )
     web_store(request).audit(user.username, code, "endret", f"scenario/{scenario_id}", saved.body, updated)
-    stored = _scenario(request, user, code, scenario_id)
+    stored = scenario_of(request, user, code, scenario_id)
     return ScenarioOut(id=scenario_id, name=updated["name"], body=updated, version=stored.version)
 
 
@@ -400,7 +391,7 @@ def rota_start(request: Request, code: str, body: RotaRequest, user: User = Depe
 
 @router.get("/municipalities/{code}/rota/{job_id}", response_model=RotaJobOut)
 def rota_status(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> RotaJobOut:
-    job, _problem, solution = _rota(request, user, code, job_id)
+    job, _problem, solution = rota_of(request, user, code, job_id)
     status = job.status if job is not None else (solution.status if solution else "unknown")
     progress = job.progress if job is not None else None
     return RotaJobOut(

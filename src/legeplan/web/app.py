@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 import secrets
 import tomllib
@@ -153,18 +151,6 @@ def seed_demo(storage: Storage, store: WebStore, password: str | None = None) ->
     return DemoCredentials(DEMO_ADMIN, password)
 
 
-def include_optional_router(app: FastAPI, module_name: str) -> bool:
-    """Routers from other capabilities (e.g. legeplan.web.region_routes) join the app when they exist."""
-    if importlib.util.find_spec(module_name) is None:
-        return False
-    module = importlib.import_module(module_name)
-    router = getattr(module, "router", None)
-    if router is None:
-        return False
-    app.include_router(router)
-    return True
-
-
 def _in_process_jobs(storage: Storage, wanted: bool | None) -> bool:
     """Run jobs in this process? Default: yes on SQLite; on PostgreSQL only with LEGEPLAN_WEB_WORKER=1 (normally
     `legeplan worker` processes run them)."""
@@ -190,7 +176,21 @@ def create_app(
     in_process_jobs: bool | None = None,
 ) -> FastAPI:
     """The whole web app on `database_url` (default: LEGEPLAN_DATABASE_URL or the embedded SQLite file)."""
-    from legeplan.web import api, pages
+    from legeplan.web import api
+    from legeplan.web.routes import (
+        account,
+        audit,
+        dashboard,
+        imports,
+        jobs,
+        region,
+        register,
+        rota,
+        scenarios,
+        session,
+        statistics,
+        users,
+    )
 
     storage = Storage(database_url)
     store = WebStore(storage)
@@ -292,9 +292,21 @@ def create_app(
         )
 
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
-    app.include_router(pages.router)
+    for area in (
+        session,
+        dashboard,
+        register,
+        imports,
+        scenarios,
+        rota,
+        jobs,
+        users,
+        account,
+        audit,
+        region,
+        statistics,
+    ):
+        app.include_router(area.router)
     app.include_router(api.router)
-    templates.env.globals["has_region"] = include_optional_router(app, "legeplan.web.region_routes")
-    templates.env.globals["has_statistics"] = include_optional_router(app, "legeplan.web.statistics_routes")
 
     return app

@@ -1,4 +1,4 @@
-"""Login, sessions, roles, municipality scope and CSRF. Used by every route, and by region_routes through the same
+"""Login, sessions, roles, municipality scope and CSRF. Used by every route, and by the region pages through the same
 functions.
 
 Passwords are hashed with argon2id (argon2-cffi). A login starts a server-side session (`legeplan.web.security`):

@@ -1,6 +1,6 @@
 """Region page for the web app: the regional report's tables and charts, plus the same figures as JSON.
 
-Mounted by the app factory with ``app.include_router(region_routes.router)``. The dataset is
+Mounted by the app factory with ``app.include_router(region.router)``. The dataset is
 ``app.state.region_dataset`` when the app sets one (a RegionalDataset), otherwise the generated Helse Nord set.
 """
 
@@ -29,7 +29,7 @@ from legeplan.report.charts import to_svg
 from legeplan.report.document import Figure, PlanDocument
 from legeplan.storage.web_tables import User
 from legeplan.web.auth import current_user
-from legeplan.web.pages import render
+from legeplan.web.routes.common import render
 
 router = APIRouter(prefix="/region", tags=["region"])
 GENERATED_SOURCE = "Generert datasett med Helse Nords publiserte tall (2020)"

@@ -24,7 +24,7 @@ from legeplan.statistics.ssb import PxWebClient
 from legeplan.storage.statistics_tables import StatisticsStore
 from legeplan.storage.web_tables import User
 from legeplan.web.auth import checked_form, current_user, has_role, require_scope
-from legeplan.web.pages import audit, redirect, render
+from legeplan.web.routes.common import audit, redirect, render
 
 router = APIRouter(tags=["statistics"])
 #: The web request waits at most about this long per service call, with one retry.
