@@ -354,6 +354,7 @@ NB: dict[str, str] = {
     "error.body_too_large": "Forespørselen er for stor (høyst {limit} MB).",
     "error.body_too_large_plain": "Forespørselen er for stor.",
     "error.json_too_deep": "JSON-innholdet er nøstet for dypt (høyst {limit} nivåer).",
+    "error.bad_body": "Innholdet i forespørselen kunne ikke leses (ugyldig JSON, tegnkoding eller skjema).",
     "error.no_change": "Ingen endringer å lagre.",
     "input.control": "Inneholder ugyldige tegn (kontrolltegn, linjeskift eller usynlige tegn).",
     "input.too_long": "Kan ha høyst {limit} tegn.",

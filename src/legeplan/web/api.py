@@ -40,7 +40,45 @@ from legeplan.web.routes.register import save_entity
 from legeplan.web.routes.rota import register_problem, rota_of
 from legeplan.web.routes.scenarios import scenario_of, update_scenario_body
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+class ValidationItem(BaseModel):
+    loc: list[str | int]
+    type: str
+    msg: str = Field(description="Norwegian message")
+
+
+class ErrorOut(BaseModel):
+    """Every error answer of the API: a Norwegian sentence, FastAPI's list of bad parameters (Norwegian `msg`, no echo
+    of the input) or one Norwegian message per bad field; an import adds its `issues`."""
+
+    detail: str | list[ValidationItem] | dict[str, str]
+    issues: list[dict[str, Any]] | None = None
+
+
+class ConflictOut(BaseModel):
+    """409: the record changed since the client read it; `current` is the stored one, `yours` what was sent."""
+
+    detail: str
+    current: dict[str, Any] | None
+    yours: dict[str, Any]
+
+
+#: Error answers every operation may give, all with Norwegian text (`ErrorOut`).
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The body could not be read (bad JSON, encoding or form)"},
+    401: {"model": ErrorOut, "description": "Not logged in, or wrong user name, password or code"},
+    403: {"model": ErrorOut, "description": "Missing CSRF token, or the role does not allow it"},
+    404: {"model": ErrorOut, "description": "No such record, or not in the user's municipality"},
+    405: {"model": ErrorOut, "description": "Method not allowed"},
+    413: {"model": ErrorOut, "description": "Body too large"},
+    422: {"model": ErrorOut, "description": "Bad input; each message names the field"},
+    429: {"model": ErrorOut, "description": "Too many failed logins; wait (Retry-After) and try again"},
+}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": ConflictOut, "description": "Stale `version`: someone else changed it since"}
+}
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
 
 class LoginRequest(BaseModel):
@@ -216,7 +254,7 @@ def register_entity(
 @router.put(
     "/municipalities/{code}/register/{kind}/{entity}",
     response_model=EntityOut,
-    responses={409: {"description": "Stale `version`: someone else changed the entity since"}},
+    responses=CONFLICT,
 )
 def register_entity_update(
     request: Request, code: str, kind: str, entity: str, body: dict[str, Any], user: User = Depends(current_user)
@@ -286,7 +324,7 @@ def scenario_result(
 @router.patch(
     "/municipalities/{code}/scenarios/{scenario_id}",
     response_model=ScenarioOut,
-    responses={409: {"description": "Stale `version`: someone else saved the scenario since"}},
+    responses=CONFLICT,
 )
 def scenario_update(
     request: Request, code: str, scenario_id: int, changes: dict[str, Any], user: User = Depends(current_user)

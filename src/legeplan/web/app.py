@@ -55,6 +55,12 @@ STATUS_MESSAGES = {
     429: "login.locked",
     500: "error.internal",
 }
+#: English details FastAPI and Starlette raise themselves (not reason phrases), with their Norwegian message key.
+ENGLISH_DETAILS = {
+    "There was an error parsing the body": "error.bad_body",
+    "Missing boundary in multipart.": "error.bad_body",
+    "Invalid HTTP header": "error.bad_request",
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ def norwegian_detail(status: int, detail: Any) -> Any:
             english = ""
         if detail in ("", english):
             return text(STATUS_MESSAGES.get(status, "error.bad_request"))
+        if detail in ENGLISH_DETAILS:
+            return text(ENGLISH_DETAILS[detail])
     return detail
 
 

@@ -102,6 +102,9 @@ def _convert(field: FormField, raw: str) -> tuple[Any, str | None]:
         if field.required:
             return None, text("error.required")
         return None, None
+    if field.kind in ("int", "float") and "_" in raw:
+        # Python reads 1_000 as 1000; a form value is a Norwegian number, where «_» is a typing error.
+        return None, text("error.integer" if field.kind == "int" else "error.number")
     try:
         if field.kind == "int":
             return int(raw.replace(" ", "").replace("\u00a0", "")), None
