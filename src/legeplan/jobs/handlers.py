@@ -205,6 +205,15 @@ def rota_solve(ctx: JobContext) -> dict[str, Any]:
 HANDLERS: dict[str, Handler] = {"register_import": register_import, "rota_solve": rota_solve}
 
 
+def _compute_handlers() -> dict[str, Handler]:
+    from legeplan.jobs.compute import scenario_simulation, statistics_fetch
+
+    return {"scenario_simulation": scenario_simulation, "statistics_fetch": statistics_fetch}
+
+
+HANDLERS.update(_compute_handlers())
+
+
 def handler_for(kind: str) -> Handler:
     try:
         return HANDLERS[kind]

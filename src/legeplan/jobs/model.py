@@ -46,6 +46,10 @@ ROTA_OVERHEAD_S = 120.0
 JOB_KINDS: dict[str, JobKind] = {
     "register_import": JobKind("register_import", JobLimits(wall_s=60.0, cpu_s=60, memory_bytes=1536 * MB)),
     "rota_solve": JobKind("rota_solve", JobLimits(wall_s=600.0 + ROTA_OVERHEAD_S, cpu_s=None, memory_bytes=None)),
+    # Monte Carlo simulation of a scenario (legeplan.jobs.compute): at most 10 000 runs x 30 years.
+    "scenario_simulation": JobKind("scenario_simulation", JobLimits(wall_s=300.0, cpu_s=240, memory_bytes=None)),
+    # SSB/KUHR fetch: network waits, little CPU; a retry after a crash fetches again (the cache keeps what it had).
+    "statistics_fetch": JobKind("statistics_fetch", JobLimits(wall_s=300.0, cpu_s=60, memory_bytes=1536 * MB)),
 }
 
 
