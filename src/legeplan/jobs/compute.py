@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from legeplan.i18n import text
+from legeplan.i18n import number, text
 from legeplan.jobs.model import JobFailure
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def scenario_simulation(ctx: JobContext) -> dict[str, Any]:
     runs = int(payload.get("runs", 1000))
     years = int(payload.get("years", 10))
     if not 1 <= runs <= SIMULATION_MAX_RUNS or not 1 <= years <= SIMULATION_MAX_YEARS:
-        raise JobFailure(text("sim.error.size", runs=SIMULATION_MAX_RUNS, years=SIMULATION_MAX_YEARS))
+        raise JobFailure(text("sim.error.size", runs=number(SIMULATION_MAX_RUNS), years=SIMULATION_MAX_YEARS))
     saved = WebStore(ctx.storage).scenario(int(payload["scenario_id"]))
     if saved is None or saved.municipality_code != code or saved.deleted_at is not None:
         raise JobFailure(text("sim.error.gone"))
