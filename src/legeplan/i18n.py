@@ -576,6 +576,8 @@ NB: dict[str, str] = {
     "job.none": "Ingen jobber ennå.",
     "job.kind.rota_solve": "Turnusløsing",
     "job.kind.register_import": "Registerimport",
+    "job.kind.scenario_simulation": "Simulering av legedekning",
+    "job.kind.statistics_fetch": "Henting av statistikk",
     "job.col.kind": "Type",
     "job.col.owner": "Startet av",
     "job.col.state": "Status",
@@ -1078,6 +1080,34 @@ NB: dict[str, str] = {
     "plan.web.period_saved": "Planperioden er {period}.",
     "plan.web.document_summary": "{chapters} kapitler, {tables} tabeller, {figures} figurer, {size} kB.",
 }
+
+NB.update(
+    {
+        # Heavy work as jobs (issue 14, item 3): the scenario simulation and the statistics fetch.
+        "sim.title": "Simulering av legedekningen",
+        "sim.lead": "Stokastisk simulering av ledige hjemler og vikarkostnader år for år (10., 50. og 90. persentil), "
+        "fra registerets tilstand når kommunen har et register, ellers fra scenarioets hjemler.",
+        "sim.start": "Simuler",
+        "sim.runs": "Antall simuleringer",
+        "sim.years": "Antall år",
+        "sim.queued": "Simuleringen er startet som en bakgrunnsjobb.",
+        "sim.error.size": "Velg mellom 1 og {runs} simuleringer og mellom 1 og {years} år.",
+        "sim.error.gone": "Scenarioet finnes ikke lenger.",
+        "sim.progress.preparing": "Forbereder simuleringen …",
+        "sim.progress.runs": "{done} av {total} simuleringer",
+        "sim.start_register": "Start: kommunens register.",
+        "sim.start_scenario": "Start: scenarioets hjemler og aldre.",
+        "sim.col.year": "År",
+        "sim.col.vacant": "Ledige hjemler (10. / 50. / 90. persentil)",
+        "sim.col.cost": "Vikarkostnad, median (kr)",
+        "sim.total": "Samlet vikarkostnad over perioden, median: {cost} kr ({runs} simuleringer).",
+        "sim.failed": "Simuleringen feilet: {error}",
+        "stats.job.starting": "Starter hentingen …",
+        "stats.job.queued": "Hentingen er startet som en bakgrunnsjobb.",
+        "stats.job.title": "Henting pågår",
+        "stats.job.failed": "Hentingen feilet: {error}",
+    }
+)
 
 CATALOGUES: dict[str, dict[str, str]] = {"nb": NB}
 DEFAULT_LANGUAGE = "nb"

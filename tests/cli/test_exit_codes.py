@@ -68,7 +68,7 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
         (BAD_INPUT, ["region", "stability", "--from", "2020-01-01", "--to", "2019-01-01"]),
         (BAD_INPUT, ["region", "list", "--dataset", MISSING]),
     ],
-    "serve": [(BAD_INPUT, ["serve", "--port", "0"])],
+    "serve": [(BAD_INPUT, ["serve", "--port", "0"]), (BAD_INPUT, ["serve", "--workers", "0"])],
     "plan": [
         (OK, ["plan", "init", "--demo", "--dir", "{tmp}/plantekst"]),
         (BAD_INPUT, ["plan", "init"]),

@@ -44,7 +44,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def web(seeded: Path, tmp_path: Path, sleeps: Sleeps) -> Iterator[FastAPI]:
     copy = tmp_path / "web.sqlite"
     shutil.copyfile(seeded, copy)
-    app = create_app(f"sqlite:///{copy}", demo=True, demo_password="demo-passord-123")
+    # No in-process worker: the fetch job runs here, in the test process, where the recorded responses are served.
+    app = create_app(f"sqlite:///{copy}", demo=True, demo_password="demo-passord-123", in_process_jobs=False)
     app.state.ssb_url = SSB_URL
     app.state.kuhr_url = KUHR_URL
     app.state.statistics_sleep = sleeps
@@ -62,16 +63,74 @@ def _login(app: FastAPI, username: str) -> tuple[TestClient, str]:
     return client, match.group(1)
 
 
+def run_queued_jobs(app: FastAPI) -> list[str]:
+    """What a worker does, in this process (so respx serves the recorded responses): claim each queued job, run its
+    handler with progress reports, store the outcome. Returns the final states."""
+    from legeplan.jobs import JobFailure
+    from legeplan.jobs.handlers import JobContext, handler_for
+
+    store = app.state.job_queue.store
+    states = []
+    while (job := store.claim("test-worker")) is not None:
+
+        def report(progress: dict[str, object], job_id: str = job.id, attempt: int = job.attempts) -> None:
+            store.heartbeat(job_id, attempt, progress)
+
+        try:
+            result = handler_for(job.kind)(JobContext(job=job, storage=app.state.storage, report=report))
+        except JobFailure as error:
+            store.finish(job.id, job.attempts, "failed", error=str(error))
+        else:
+            store.finish(job.id, job.attempts, "done", result=result)
+        finished = store.get(job.id)
+        states.append(finished.state if finished else "gone")
+    return states
+
+
+def fetch(client: TestClient, app: FastAPI, token: str) -> str:
+    """Press «Hent» and let the job run; the page the browser ends on after the job."""
+    response = client.post("/m/3804/statistics/fetch", data={"csrf_token": token})
+    assert response.status_code == 303
+    job_page = response.headers["location"]
+    assert re.fullmatch(r"/m/3804/statistics/job/[\w-]+", job_page)
+    assert run_queued_jobs(app) == ["done"]
+    ended = client.get(job_page)
+    assert ended.status_code == 303 and ended.headers["location"] == "/m/3804/statistics"
+    return client.get("/m/3804/statistics").text
+
+
+def test_the_fetch_is_a_job_with_progress_not_a_request(fake_ssb: FakePxWeb, web: FastAPI) -> None:
+    """Issue 14, item 3: the request only queues the fetch; nothing reaches SSB until a worker runs the job, and the
+    page shows the job's state meanwhile (polled by htmx)."""
+    client, token = _login(web, "redaktor")
+    response = client.post("/m/3804/statistics/fetch", data={"csrf_token": token})
+    assert response.status_code == 303
+    job_page = response.headers["location"]
+    assert fake_ssb.calls == []  # nothing fetched inside the request
+    page = client.get(job_page)
+    assert page.status_code == 200
+    assert "Henting pågår" in page.text and "I kø" in page.text and f'hx-get="{job_page}/progress"' in page.text
+    assert client.get(f"{job_page}/progress").status_code == 200
+    job = web.state.job_queue.store.recent("3804", limit=1)[0]
+    assert job.kind == "statistics_fetch" and job.owner == "redaktor" and job.payload["ssb_url"] == SSB_URL
+    assert run_queued_jobs(web) == ["done"]
+    assert fake_ssb.calls
+    done = client.get(f"{job_page}/progress")
+    assert done.headers["HX-Redirect"] == job_page
+    assert web.state.job_queue.get(job.id).progress["percent"] >= 5
+    # a viewer cannot follow the fetch job; an unknown job is not found
+    leser, _token = _login(web, "leser")
+    assert leser.get(job_page).status_code == 403
+    assert client.get("/m/3804/statistics/job/finnes-ikke").status_code == 404
+
+
 def test_editor_fetches_from_the_web_page(fake_ssb: FakePxWeb, web: FastAPI) -> None:
     client, token = _login(web, "redaktor")
     page = client.get("/m/3804/statistics").text
     assert "Hent offentlig statistikk" in page
     # in the municipality's menu, marked as the current page
     assert 'href="/m/3804/statistics" aria-current="page">Statistikk</a>' in page
-    response = client.post("/m/3804/statistics/fetch", data={"csrf_token": token})
-    assert response.status_code == 303
-    assert response.headers["location"] == "/m/3804/statistics"
-    page = client.get("/m/3804/statistics").text
+    page = fetch(client, web, token)
     assert "Statistikk hentet:" in page
     assert "SSB tabell 07459 (1.1.2024) hentet" in page
     assert "Kommunenummer 3804 finnes ikke (lenger) i SSB-tabell 14288" in page  # not in the recorded projection
@@ -83,7 +142,7 @@ def test_editor_fetches_from_the_web_page(fake_ssb: FakePxWeb, web: FastAPI) -> 
     assert lists["county"] is None  # the recorded 12005 has no EKA38
     # the second press reads the cache: no new requests
     before = len(fake_ssb.calls)
-    client.post("/m/3804/statistics/fetch", data={"csrf_token": token})
+    fetch(client, web, token)
     assert len(fake_ssb.calls) == before + 2  # only the projection (14746, 14288) that failed is tried again
     audit = web.state.web_store.audit_log("3804")
     assert any(entry.action == "statistics.fetch" for entry in audit)
@@ -226,7 +285,7 @@ def test_dashboard_shows_the_comparison_after_a_fetch(fake_ssb: FakePxWeb, web: 
     assert "Ingen sammenligningstall fra SSB er hentet for kommunen ennå." in before
     assert 'href="/m/3804/statistics">Hent dem på statistikksiden</a>' in before
     assert "SSB tabell" not in before  # the register's figures are the register's
-    assert client.post("/m/3804/statistics/fetch", data={"csrf_token": token}).status_code == 303
+    fetch(client, web, token)
     page = client.get("/m/3804").text
     assert "Sammenlignet med fylket og landet" in page and "Ingen sammenligningstall" not in page
     row = re.search(r'<tr data-key="listelengde">(.*?)</tr>', page, re.S)

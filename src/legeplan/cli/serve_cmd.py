@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -16,6 +17,9 @@ def serve(
     demo: bool = typer.Option(False, "--demo", help="Legg inn demokommunen og en demo-administrator"),
     database_url: str | None = typer.Option(
         None, "--database-url", envvar="LEGEPLAN_DATABASE_URL", help="Database (standard: legeplan.sqlite)"
+    ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="Antall webprosesser (uvicorn-arbeidere) som deler porten"
     ),
 ) -> None:
     """Start webapplikasjonen."""
@@ -36,4 +40,13 @@ def serve(
         typer.echo("Demodata finnes allerede; logg inn med demo-administratoren som ble laget første gang.")
     typer.echo(f"legeplan kjører på http://{host}:{port}/  (Ctrl+C for å stoppe)")
     sys.stdout.flush()  # the demo password must reach a log file before the server blocks
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+        return
+    # Several processes: this one has migrated the database and seeded the demo; each worker process builds its own
+    # app from the environment (sessions, jobs and caches' versions live in the database, so any process serves any
+    # request).
+    web_app.state.job_queue.close()
+    web_app.state.storage.dispose()
+    os.environ["LEGEPLAN_DATABASE_URL"] = web_app.state.storage.url
+    uvicorn.run("legeplan.web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")

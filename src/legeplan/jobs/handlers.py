@@ -392,6 +392,15 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+def _compute_handlers() -> dict[str, Handler]:
+    from legeplan.jobs.compute import scenario_simulation, statistics_fetch
+
+    return {"scenario_simulation": scenario_simulation, "statistics_fetch": statistics_fetch}
+
+
+HANDLERS.update(_compute_handlers())
+
+
 def handler_for(kind: str) -> Handler:
     try:
         return HANDLERS[kind]

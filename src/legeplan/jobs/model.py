@@ -55,6 +55,10 @@ JOB_KINDS: dict[str, JobKind] = {
     "mail_send": JobKind("mail_send", JobLimits(wall_s=300.0, cpu_s=120, memory_bytes=1024 * MB), max_attempts=1),
     #: The plan document (simulation, charts, WeasyPrint or python-docx): about a minute on a busy 2-core machine.
     "report": JobKind("report", JobLimits(wall_s=600.0, cpu_s=600, memory_bytes=3072 * MB)),
+    # Monte Carlo simulation of a scenario (legeplan.jobs.compute): at most 10 000 runs x 30 years.
+    "scenario_simulation": JobKind("scenario_simulation", JobLimits(wall_s=300.0, cpu_s=240, memory_bytes=None)),
+    # SSB/KUHR fetch: network waits, little CPU; a retry after a crash fetches again (the cache keeps what it had).
+    "statistics_fetch": JobKind("statistics_fetch", JobLimits(wall_s=300.0, cpu_s=60, memory_bytes=1536 * MB)),
 }
 
 

@@ -182,33 +182,62 @@ class Worker:
         return ran
 
 
+#: Jobs the in-process worker of one web process runs at the same time (LEGEPLAN_WEB_WORKER_JOBS), each in its own
+#: child process. Two keep a long solve of one municipality from holding up another's import or fetch.
+DEFAULT_WEB_WORKER_JOBS = 2
+MAX_WEB_WORKER_JOBS = 16
+
+
+def web_worker_jobs(value: str | None = None) -> int:
+    """The in-process worker's concurrency: `value`, else LEGEPLAN_WEB_WORKER_JOBS, else 2 (1 to 16)."""
+    raw = value if value is not None else os.environ.get("LEGEPLAN_WEB_WORKER_JOBS", "")
+    try:
+        wanted = int(raw.strip()) if raw.strip() else DEFAULT_WEB_WORKER_JOBS
+    except ValueError:
+        log.warning("LEGEPLAN_WEB_WORKER_JOBS=%r er ikke et heltall; bruker %d", raw, DEFAULT_WEB_WORKER_JOBS)
+        wanted = DEFAULT_WEB_WORKER_JOBS
+    return max(1, min(MAX_WEB_WORKER_JOBS, wanted))
+
+
 class BackgroundWorker:
-    """The in-process worker of the web app (SQLite default): a daemon thread running `Worker.run`, started when a
-    job is enqueued and ending after a quiet minute, so an idle server holds no polling thread."""
+    """The in-process worker of the web app (SQLite default): `concurrency` daemon threads, each running
+    `Worker.run` (one job at a time, in a child process), started when a job is enqueued and ending after a quiet
+    minute, so an idle server holds no polling thread. Every thread claims through the same fair queue, so with two
+    slots a second municipality's job starts while the first municipality's long solve runs."""
 
     IDLE_EXIT_S = 60.0
 
-    def __init__(self, storage: Storage) -> None:
-        self.worker = Worker(storage, name=f"web:{os.getpid()}:{uuid.uuid4().hex[:6]}")
-        self._thread: threading.Thread | None = None
+    def __init__(self, storage: Storage, concurrency: int | None = None) -> None:
+        self.concurrency = concurrency if concurrency is not None else web_worker_jobs()
+        if self.concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        tag = f"web:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.workers = [Worker(storage, name=f"{tag}:{n}") for n in range(self.concurrency)]
+        self.worker = self.workers[0]
+        self._threads: list[threading.Thread | None] = [None] * self.concurrency
         self._lock = threading.Lock()
         self._stop = threading.Event()
 
     def wake(self) -> None:
+        """Start every slot that is not running (a slot's thread ends after a quiet minute)."""
         with self._lock:
-            if self._thread is not None and self._thread.is_alive():
-                return
             self._stop.clear()
-            self._thread = threading.Thread(
-                target=self.worker.run, args=(self._stop, self.IDLE_EXIT_S), name="legeplan-jobs", daemon=True
-            )
-            self._thread.start()
+            for n, worker in enumerate(self.workers):
+                thread = self._threads[n]
+                if thread is not None and thread.is_alive():
+                    continue
+                thread = threading.Thread(
+                    target=worker.run, args=(self._stop, self.IDLE_EXIT_S), name=f"legeplan-jobs-{n}", daemon=True
+                )
+                self._threads[n] = thread
+                thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        process = self.worker.current
-        if process is not None and process.poll() is None:
-            Worker._stop(process)
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        for worker in self.workers:
+            process = worker.current
+            if process is not None and process.poll() is None:
+                Worker._stop(process)
+        for thread in self._threads:
+            if thread is not None:
+                thread.join(timeout)

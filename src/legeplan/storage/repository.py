@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, make_url, select, update
+from sqlalchemy import Engine, Select, create_engine, delete, event, func, make_url, select, update
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -92,15 +96,83 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+#: Milliseconds a SQLite connection waits for another's write lock before giving up (also the driver's timeout).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Registers kept decoded in memory per Storage (per process), keyed by snapshot and register version.
+REGISTER_CACHE_SIZE = 8
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, "") or default))
+    except ValueError:
+        return default
+
+
 def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+    """SQLite: foreign keys on; write-ahead log (readers never wait for a writer, a writer never waits for
+    readers) with synchronous=NORMAL (safe with WAL); a busy timeout so concurrent writers queue instead of failing."""
     if engine.dialect.name != "sqlite":
         return
+    in_memory = engine.url.database in (None, "", ":memory:") or "mode=memory" in str(engine.url)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    """Connection pool sizing: a web process serves up to 40 requests at once in its thread pool, so the pool must
+    not be the bottleneck (LEGEPLAN_DB_POOL_SIZE, LEGEPLAN_DB_MAX_OVERFLOW; PostgreSQL's max_connections must cover
+    web processes x (pool + overflow) + workers)."""
+    lowered = url.lower()
+    if lowered.startswith("sqlite"):
+        if ":memory:" in lowered or lowered.rstrip("/") in ("sqlite:", "sqlite+pysqlite:"):
+            return {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+        # SQLite: wait for a lock (web requests, worker and job processes share the file).
+        return {
+            "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            "pool_size": _env_int("LEGEPLAN_DB_POOL_SIZE", 20),
+            "max_overflow": _env_int("LEGEPLAN_DB_MAX_OVERFLOW", 20),
+        }
+    return {
+        "pool_size": _env_int("LEGEPLAN_DB_POOL_SIZE", 10),
+        "max_overflow": _env_int("LEGEPLAN_DB_MAX_OVERFLOW", 10),
+        "pool_pre_ping": True,
+    }
+
+
+class _RegisterCache:
+    """A small thread-safe LRU of decoded registers. Registers are frozen models, so one copy serves every request."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[object, ...], Register] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Register | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], register: Register) -> None:
+        with self._lock:
+            self._items[key] = register
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 class Storage:
@@ -111,13 +183,12 @@ class Storage:
 
         self.url = url or database_url()
         try:
-            # SQLite: wait up to 30 s for a lock (web requests, worker and job processes share the file).
-            connect_args = {"timeout": 30} if self.url.lower().startswith("sqlite") else {}
-            self.engine = create_engine(self.url, future=True, connect_args=connect_args)
+            self.engine = create_engine(self.url, future=True, **_engine_options(self.url))
         except (ArgumentError, ModuleNotFoundError, ValueError) as error:
             raise storage_error(self.url, error) from error
         _enable_sqlite_foreign_keys(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._registers = _RegisterCache(REGISTER_CACHE_SIZE)
         if migrate:
             try:
                 self.migrate()
@@ -139,6 +210,7 @@ class Storage:
             yield session
 
     def dispose(self) -> None:
+        self._registers.clear()
         self.engine.dispose()
 
     # --- register snapshots -------------------------------------------------------------------------------------
@@ -228,15 +300,45 @@ class Storage:
             session.flush()
             return snapshot.id
 
-    def load_register(self, code: str, as_of: date | None = None) -> Register:
-        """The newest snapshot at or before `as_of` (the newest of all without it)."""
+    def register_key(self, code: str, as_of: date | None = None) -> tuple[object, ...] | None:
+        """What identifies the content of the register `load_register(code, as_of)` returns, from one small indexed
+        query: the snapshot (id, date, creation time) and the municipality's register version (raised by every save
+        and delete). Use it to cache what is computed from a register; None when there is no such register."""
         with self.session() as session:
-            query = select(SnapshotRow).where(SnapshotRow.municipality_code == code)
-            if as_of is not None:
-                query = query.where(SnapshotRow.as_of <= as_of)
+            return self._register_key(session, code, as_of)
+
+    @staticmethod
+    def _register_key(session: Session, code: str, as_of: date | None) -> tuple[object, ...] | None:
+        query = (
+            select(SnapshotRow.id, SnapshotRow.as_of, SnapshotRow.created_at, MunicipalityRow.register_version)
+            .join(MunicipalityRow, MunicipalityRow.code == SnapshotRow.municipality_code)
+            .where(SnapshotRow.municipality_code == code)
+        )
+        if as_of is not None:
+            query = query.where(SnapshotRow.as_of <= as_of)
+        head = session.execute(query.order_by(SnapshotRow.as_of.desc()).limit(1)).first()
+        if head is None:
+            return None
+        snapshot_id, when, created, version = head
+        created_text = created.isoformat() if isinstance(created, datetime) else str(created)
+        return (code, int(snapshot_id), when, created_text, int(version))
+
+    def load_register(self, code: str, as_of: date | None = None) -> Register:
+        """The newest snapshot at or before `as_of` (the newest of all without it).
+
+        Decoded registers are kept in a small per-process cache keyed by `register_key`, so a page view of an
+        unchanged register costs one indexed query; a save anywhere (this or another process) changes the key."""
+        with self.session() as session:
+            key = self._register_key(session, code, as_of)
+            if key is None:
+                when = f" per {as_of}" if as_of else ""
+                raise RegisterNotFoundError(f"ingen lagret register for kommune {code}{when}")
+            cached = self._registers.get(key)
+            if cached is not None:
+                return cached
             query = (
-                query.order_by(SnapshotRow.as_of.desc())
-                .limit(1)
+                select(SnapshotRow)
+                .where(SnapshotRow.id == key[1])
                 .options(
                     selectinload(SnapshotRow.offices),
                     selectinload(SnapshotRow.positions),
@@ -247,10 +349,11 @@ class Storage:
                 )
             )
             snapshot = session.scalars(query).first()
-            if snapshot is None:
-                when = f" per {as_of}" if as_of else ""
-                raise RegisterNotFoundError(f"ingen lagret register for kommune {code}{when}")
-            return _to_register(snapshot)
+            if snapshot is None:  # deleted between the two statements (no snapshot isolation on every database)
+                raise RegisterNotFoundError(f"ingen lagret register for kommune {code}")
+            register = _to_register(snapshot)
+        self._registers.put(key, register)
+        return register
 
     def snapshot_dates(self, code: str) -> list[date]:
         with self.session() as session:
@@ -265,23 +368,33 @@ class Storage:
         return [self.load_register(code, when) for when in self.snapshot_dates(code)]
 
     def list_municipalities(self) -> list[Municipality]:
-        """Each stored municipality as of its newest snapshot."""
+        """Each stored municipality as of its newest snapshot: one query over the snapshot rows' own columns (never
+        a register's offices, hjemler or physicians; every page's menu calls this)."""
+        query = _municipalities_query()
         with self.session() as session:
-            codes = list(session.scalars(select(MunicipalityRow.code).order_by(MunicipalityRow.code)))
-        result = []
-        for code in codes:
-            try:
-                result.append(self.load_register(code).municipality)
-            except RegisterNotFoundError:
-                continue
-        return result
+            rows = session.execute(query).all()
+        return [
+            Municipality(
+                code=code, name=name, population=population, population_date=population_date, centrality=centrality
+            )
+            for code, name, population, population_date, centrality in rows
+        ]
 
     def delete_snapshot(self, code: str, as_of: date) -> bool:
         with self.session() as session:
             deleted = session.execute(
                 delete(SnapshotRow).where(SnapshotRow.municipality_code == code, SnapshotRow.as_of == as_of)
             )
-            return bool(getattr(deleted, "rowcount", 0))
+            if not getattr(deleted, "rowcount", 0):
+                return False
+            # What is computed from the register (the dashboard's trends use the earlier snapshot) is keyed by it.
+            session.execute(
+                update(MunicipalityRow)
+                .where(MunicipalityRow.code == code)
+                .values(register_version=MunicipalityRow.register_version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            return True
 
     def delete_municipality(self, code: str) -> bool:
         with self.session() as session:
@@ -290,6 +403,30 @@ class Storage:
                 return False
             session.delete(row)
             return True
+
+
+@cache
+def _municipalities_query() -> Select[str, str, int, date | None, int]:
+    """Built once: constructing the statement costs more than running it on a small table."""
+    newest = (
+        select(SnapshotRow.municipality_code, func.max(SnapshotRow.as_of).label("as_of"))
+        .group_by(SnapshotRow.municipality_code)
+        .subquery()
+    )
+    return (
+        select(
+            SnapshotRow.municipality_code,
+            SnapshotRow.municipality_name,
+            SnapshotRow.population,
+            SnapshotRow.population_date,
+            SnapshotRow.centrality,
+        )
+        .join(
+            newest,
+            (newest.c.municipality_code == SnapshotRow.municipality_code) & (newest.c.as_of == SnapshotRow.as_of),
+        )
+        .order_by(SnapshotRow.municipality_code)
+    )
 
 
 def _to_register(s: SnapshotRow) -> Register:

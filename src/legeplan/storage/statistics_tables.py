@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, String, Text, select
+from sqlalchemy import Date, DateTime, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from legeplan.storage.base import Base
@@ -112,6 +112,15 @@ class StatisticsStore:
             session.add(row)
             session.flush()
             return _cached(row)
+
+    def version(self) -> tuple[int, int]:
+        """(rows, newest id) of the whole cache: changes with every stored fetch (and any deletion), so what is
+        computed from cached statistics can be cached under it. One aggregate query over the primary key."""
+        with self.storage.session() as session:
+            count, newest = session.execute(
+                select(func.count(StatisticsCacheRow.id), func.max(StatisticsCacheRow.id))
+            ).one()
+            return int(count or 0), int(newest or 0)
 
     def latest(self, source: str, table_ids: str | tuple[str, ...], municipality_code: str) -> CachedTable | None:
         """The newest cached fetch of any of `table_ids` for a municipality."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
@@ -9,15 +10,17 @@ from fastapi.responses import HTMLResponse
 
 from legeplan.capacity import ScenarioError
 from legeplan.figures import Comparison
-from legeplan.storage import Storage
+from legeplan.register.keyfigures import KeyFigures
+from legeplan.register.models import Register
+from legeplan.storage import RegisterNotFoundError, Storage
 from legeplan.storage.web_tables import User
 from legeplan.web import views
 from legeplan.web.auth import (
     current_user,
     require_scope,
 )
+from legeplan.web.cache import VersionedCache
 from legeplan.web.routes.common import (
-    load_register_or_none,
     render,
     storage_of,
     web_store,
@@ -29,27 +32,77 @@ router = APIRouter()
 # --- dashboard -------------------------------------------------------------------------------------------------------
 
 
+#: The published comparisons per municipality and statistics cache version (a fetch stores rows: a new version).
+COMPARISON_CACHE: VersionedCache[tuple[Comparison, ...]] = VersionedCache(64)
+
+
 def _published_comparisons(storage: Storage, code: str) -> tuple[Comparison, ...]:
     """The municipality beside the county and the country from the statistics cache; empty when nothing is
-    fetched (the database only, never the network)."""
+    fetched (the database only, never the network). Computed once per version of the statistics cache."""
     from legeplan.statistics.figures import plan_comparisons
     from legeplan.storage.statistics_tables import StatisticsStore
 
-    return plan_comparisons(StatisticsStore(storage), code)
+    store = StatisticsStore(storage)
+    key = ("comparisons", storage.url, code, *store.version())
+    return COMPARISON_CACHE.get_or_compute(key, lambda: plan_comparisons(store, code))
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything the dashboard computes from the register and its earlier snapshot (matplotlib charts included)."""
+
+    register: Register
+    figures: KeyFigures
+    figure_views: list[views.FigureView]
+    has_previous: bool
+    capacity_rows: list[tuple[str, int, int]]
+    pyramid_rows: list[tuple[str, int, int]]
+    capacity_svg: str
+    pyramid_svg: str
+
+
+#: Per process; keyed by the register's version key, so any save (in any process) makes a new entry.
+DASHBOARD_CACHE: VersionedCache[DashboardData | None] = VersionedCache(32)
+
+
+def dashboard_data(storage: Storage, code: str) -> DashboardData | None:
+    """The dashboard's register figures and charts, computed once per register version (None: no register)."""
+    key = storage.register_key(code)
+    if key is None:
+        return None
+
+    def compute() -> DashboardData | None:
+        try:
+            register = storage.load_register(code)
+        except RegisterNotFoundError:
+            return None
+        dates = storage.snapshot_dates(code)
+        earlier = [d for d in dates if d < register.as_of]
+        previous = storage.load_register(code, earlier[-1]) if earlier else None
+        figures, figure_views = views.dashboard(register, previous)
+        capacity_svg, pyramid_svg = views.register_charts(register)
+        return DashboardData(
+            register=register,
+            figures=figures,
+            figure_views=figure_views,
+            has_previous=previous is not None,
+            capacity_rows=views.capacity_table(register),
+            pyramid_rows=views.pyramid_table(register),
+            capacity_svg=capacity_svg,
+            pyramid_svg=pyramid_svg,
+        )
+
+    return DASHBOARD_CACHE.get_or_compute(("dashboard", storage.url, *key), compute)
 
 
 @router.get("/m/{code}", response_class=HTMLResponse)
 def dashboard(request: Request, code: str, user: User = Depends(current_user)) -> HTMLResponse:
     require_scope(user, code)
     storage = storage_of(request)
-    register = load_register_or_none(request, code)
-    if register is None:
+    data = dashboard_data(storage, code)
+    if data is None:
         return render(request, "empty.html", code=code)
-    dates = storage.snapshot_dates(code)
-    earlier = [d for d in dates if d < register.as_of]
-    previous = storage.load_register(code, earlier[-1]) if earlier else None
-    figures, figure_views = views.dashboard(register, previous)
-    capacity_svg, pyramid_svg = views.register_charts(register)
+    register = data.register
     projection_svg = None
     scenarios = web_store(request).scenarios(code)
     if scenarios:
@@ -64,15 +117,15 @@ def dashboard(request: Request, code: str, user: User = Depends(current_user)) -
         comparisons=views.comparison_views(_published_comparisons(storage, code)),
         code=code,
         register=register,
-        figures=figures,
-        figure_views=figure_views,
-        headline_views=[f for f in figure_views if f.headline],
-        other_views=[f for f in figure_views if not f.headline],
+        figures=data.figures,
+        figure_views=data.figure_views,
+        headline_views=[f for f in data.figure_views if f.headline],
+        other_views=[f for f in data.figure_views if not f.headline],
         data_age_years=age_years,
-        capacity_rows=views.capacity_table(register),
-        pyramid_rows=views.pyramid_table(register),
-        has_previous=previous is not None,
-        capacity_svg=capacity_svg,
-        pyramid_svg=pyramid_svg,
+        capacity_rows=data.capacity_rows,
+        pyramid_rows=data.pyramid_rows,
+        has_previous=data.has_previous,
+        capacity_svg=data.capacity_svg,
+        pyramid_svg=data.pyramid_svg,
         projection_svg=projection_svg,
     )

@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from legeplan.capacity import EXAMPLES, ScenarioError, example_path, parse_scenario
-from legeplan.i18n import text, validation_message
+from legeplan.i18n import number, text, validation_message
+from legeplan.storage.job_tables import JobRecord
 from legeplan.storage.repository import VersionConflict
 from legeplan.storage.web_tables import User
 from legeplan.web import views
@@ -27,6 +29,7 @@ from legeplan.web.forms import (
 from legeplan.web.listing import form_number, read_form_number
 from legeplan.web.routes.common import (
     audit,
+    job_queue,
     load_register_or_none,
     redirect,
     render,
@@ -301,3 +304,83 @@ async def scenario_restore(
     web_store(request).restore_scenario(scenario_id)
     audit(request, user, code, text("deleted.restore"), f"scenario/{scenario_id}", None, saved.body)
     return redirect(f"/m/{code}/scenarios/{scenario_id}", text("deleted.restored"), request)
+
+
+# --- the Monte Carlo simulation of a scenario, as a job --------------------------------------------------------------
+
+
+def _bounded(raw: object, default: int, high: int) -> int | None:
+    text_value = read_form_number(str(raw or "")) or str(default)
+    try:
+        value = int(text_value)
+    except ValueError:
+        return None
+    return value if 1 <= value <= high else None
+
+
+@router.post("/m/{code}/scenarios/{scenario_id}/simulate", response_model=None)
+async def scenario_simulate(
+    request: Request, code: str, scenario_id: int, user: User = Depends(current_user)
+) -> Response:
+    """Start the workforce simulation of a scenario as a job (`scenario_simulation`); the page shows its progress.
+    Thousands of Monte Carlo runs take seconds of CPU: never inside the request."""
+    from legeplan.jobs.compute import SIMULATION_MAX_RUNS, SIMULATION_MAX_YEARS
+
+    form = await checked_form(request)
+    saved = scenario_of(request, user, code, scenario_id)
+    runs = _bounded(form.get("runs"), 1000, SIMULATION_MAX_RUNS)
+    years = _bounded(form.get("years"), 10, SIMULATION_MAX_YEARS)
+    if runs is None or years is None:
+        message = text("sim.error.size", runs=number(SIMULATION_MAX_RUNS), years=SIMULATION_MAX_YEARS)
+        return redirect(f"/m/{code}/scenarios/{scenario_id}", message, request)
+    payload = {"scenario_id": saved.id, "runs": runs, "years": years}
+    job = await run_in_threadpool(job_queue(request).enqueue, "scenario_simulation", user.username, code, payload)
+    return redirect(f"/m/{code}/scenarios/{scenario_id}/simulation/{job.id}", text("sim.queued"), request)
+
+
+def _simulation_job(request: Request, code: str, scenario_id: int, job_id: str) -> JobRecord:
+    job = job_queue(request).get(job_id) if len(job_id) <= 64 else None
+    if (
+        job is None
+        or job.kind != "scenario_simulation"
+        or job.municipality_code != code
+        or job.payload.get("scenario_id") != scenario_id
+    ):
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return job
+
+
+@router.get("/m/{code}/scenarios/{scenario_id}/simulation/{job_id}", response_class=HTMLResponse)
+def scenario_simulation_page(
+    request: Request, code: str, scenario_id: int, job_id: str, user: User = Depends(current_user)
+) -> HTMLResponse:
+    """The simulation's progress while it runs, then its percentile bands per year (stored on the job)."""
+    saved = scenario_of(request, user, code, scenario_id)
+    job = _simulation_job(request, code, scenario_id, job_id)
+    simulation = None
+    if job.state == "done" and isinstance(job.result, dict):
+        from legeplan.capacity import SimulationResult
+
+        simulation = SimulationResult.model_validate(job.result["simulation"])
+    return render(
+        request,
+        "scenario_simulation.html",
+        code=code,
+        saved=saved,
+        job=job,
+        simulation=simulation,
+        poll_url=f"/m/{code}/scenarios/{scenario_id}/simulation/{job_id}/progress",
+    )
+
+
+@router.get("/m/{code}/scenarios/{scenario_id}/simulation/{job_id}/progress", response_model=None)
+def scenario_simulation_progress(
+    request: Request, code: str, scenario_id: int, job_id: str, user: User = Depends(current_user)
+) -> Response:
+    """Polled by htmx every second; sends the browser to the result when the job has ended."""
+    scenario_of(request, user, code, scenario_id)
+    job = _simulation_job(request, code, scenario_id, job_id)
+    url = f"/m/{code}/scenarios/{scenario_id}/simulation/{job_id}"
+    if job.finished:
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return render(request, "job_progress.html", job=job, poll_url=f"{url}/progress")

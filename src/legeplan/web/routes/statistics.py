@@ -1,30 +1,30 @@
 """Official statistics in the web app: a page with the cached key figures (municipality, county, country, source)
 and a button that fetches them (POST, editor role).
 
-The fetch runs synchronously with a short timeout and few retries; figures already cached are kept, so a failed
-fetch never loses anything. Base URLs: `app.state.ssb_url` / `app.state.kuhr_url` when the app sets them, else
-LEGEPLAN_SSB_URL / LEGEPLAN_KUHR_URL, else the public services. Mounted from the app factory.
+The fetch runs as a job (`statistics_fetch`, legeplan.jobs.compute) with a short timeout and few retries, never in
+the request; the page polls its progress. Figures already cached are kept, so a failed fetch never loses anything.
+Base URLs: `app.state.ssb_url` / `app.state.kuhr_url` when the app sets them, else LEGEPLAN_SSB_URL /
+LEGEPLAN_KUHR_URL, else the public services. Mounted from the app factory.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from legeplan.i18n import text
 from legeplan.statistics.errors import StatisticsError
 from legeplan.statistics.figures import KEY_FIGURES, Comparison, comparison
 from legeplan.statistics.inputs import contacts_comparison
-from legeplan.statistics.kuhr import KuhrClient
-from legeplan.statistics.service import Status, fetch_statistics
-from legeplan.statistics.ssb import PxWebClient
+from legeplan.storage.job_tables import JobRecord
 from legeplan.storage.statistics_tables import StatisticsStore
 from legeplan.storage.web_tables import User
 from legeplan.web.auth import checked_form, current_user, has_role, require_scope
-from legeplan.web.routes.common import audit, redirect, render
+from legeplan.web.routes.common import job_queue, redirect, render
 
 router = APIRouter(tags=["statistics"])
 #: The web request waits at most about this long per service call, with one retry.
@@ -105,43 +105,61 @@ def statistics_json(request: Request, code: str, user: User = Depends(current_us
 
 @router.post("/m/{code}/statistics/fetch", response_model=None)
 async def statistics_fetch(request: Request, code: str, user: User = Depends(current_user)) -> RedirectResponse:
-    """Fetch SSB tables and KUHR fee-code use for the municipality into the cache (editor)."""
+    """Fetch SSB tables and KUHR fee-code use for the municipality into the cache (editor). The fetch waits on two
+    services with timeouts and retries, so it runs as a job (`statistics_fetch`); the page shows its progress."""
     form = await checked_form(request)
     require_scope(user, code, "editor")
     refresh = form.get("refresh") in ("1", "on", "true")
     state = request.app.state
-    options: dict[str, Any] = {"timeout_s": WEB_TIMEOUT_S, "retries": WEB_RETRIES}
-    for name in ("sleep", "clock"):
-        if hasattr(state, f"statistics_{name}"):
-            options[name] = getattr(state, f"statistics_{name}")
-    with (
-        PxWebClient(getattr(state, "ssb_url", None), **options) as ssb,
-        KuhrClient(getattr(state, "kuhr_url", None), **options) as kuhr,
-    ):
-        try:
-            # blocking network I/O runs in the thread pool, not on the event loop
-            report = await run_in_threadpool(
-                fetch_statistics, _store(request), code, refresh=refresh, ssb=ssb, kuhr=kuhr
-            )
-        except StatisticsError as error:
-            return redirect(f"/m/{code}/statistics", str(error), request)
-    done = [t for t in report.tables if t.status is not Status.FAILED]
-    failed = [t for t in report.tables if t.status is Status.FAILED]
-    summary = ", ".join(
-        f"{t.citation} {text('stats.status.' + t.status.value)}"
-        + (f" ({'; '.join(c.text for c in t.changes)})" if t.changes else "")
-        for t in done
-    )
-    message = text("stats.web.fetched", summary=summary or text("stats.web.nothing_new"))
-    if failed:
-        message += " " + text("stats.web.failed", messages=" ".join(f"{t.table_id}: {t.message}" for t in failed))
-    audit(
+    payload: dict[str, Any] = {
+        "refresh": refresh,
+        "timeout_s": WEB_TIMEOUT_S,
+        "retries": WEB_RETRIES,
+        "ssb_url": getattr(state, "ssb_url", None) or os.environ.get("LEGEPLAN_SSB_URL"),
+        "kuhr_url": getattr(state, "kuhr_url", None) or os.environ.get("LEGEPLAN_KUHR_URL"),
+    }
+    queue = job_queue(request)
+    job = await run_in_threadpool(queue.enqueue, "statistics_fetch", user.username, code, payload)
+    return redirect(f"/m/{code}/statistics/job/{job.id}", text("stats.job.queued"), request)
+
+
+def _fetch_job(request: Request, user: User, code: str, job_id: str) -> JobRecord:
+    require_scope(user, code, "editor")
+    job = job_queue(request).get(job_id) if len(job_id) <= 64 else None
+    if job is None or job.kind != "statistics_fetch" or job.municipality_code != code:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return job
+
+
+def _finished_message(job: JobRecord) -> str:
+    if job.state == "done" and isinstance(job.result, dict):
+        return str(job.result.get("message", ""))
+    return text("stats.job.failed", error=job.error or text("job.state." + job.state))
+
+
+@router.get("/m/{code}/statistics/job/{job_id}", response_model=None)
+def statistics_fetch_job(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
+    """The fetch's progress while it runs; when it has ended, the statistics page with its summary."""
+    job = _fetch_job(request, user, code, job_id)
+    if job.finished:
+        return redirect(f"/m/{code}/statistics", _finished_message(job), request)
+    store = _store(request)
+    return render(
         request,
-        user,
-        code,
-        "statistics.fetch",
-        f"statistics/{code}",
-        None,
-        {"tables": [[t.table_id, t.status.value, t.data_date_text] for t in report.tables], "refresh": refresh},
+        "statistics.html",
+        code=code,
+        rows=_rows(store, code),
+        history=[],
+        can_fetch=False,
+        job=job,
+        poll_url=f"/m/{code}/statistics/job/{job_id}/progress",
     )
-    return redirect(f"/m/{code}/statistics", message, request)
+
+
+@router.get("/m/{code}/statistics/job/{job_id}/progress", response_model=None)
+def statistics_fetch_progress(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
+    """Polled by htmx every second; sends the browser back to the statistics page when the fetch has ended."""
+    job = _fetch_job(request, user, code, job_id)
+    if job.finished:
+        return Response(status_code=200, headers={"HX-Redirect": f"/m/{code}/statistics/job/{job_id}"})
+    return render(request, "job_progress.html", job=job, poll_url=f"/m/{code}/statistics/job/{job_id}/progress")

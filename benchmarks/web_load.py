@@ -1,0 +1,345 @@
+"""Load test of the web app as it runs in production: `legeplan serve --workers N` started as real server processes,
+many logged-in users (each its own session, logged in with POST /api/login) loading the dashboard `/m/{kode}` and
+the register page `/m/{kode}/register` as fast as the server answers, on SQLite (WAL) and on PostgreSQL.
+
+For each database, each number of web processes and each number of users it prints requests per second, p50, p95
+and p99 and the errors per page, and the p95 against the 1-user baseline measured in the same run (the machine may be
+shared, so absolute figures vary; the ratios are what to compare). Then another municipality gets 30 000 physicians
+(stored directly through `legeplan.storage`) and the same cells run again: the first municipality's pages must be as
+fast as without them. The goal (issue 14): at 50 users on a 2-core machine, dashboard and register p95 < 250 ms,
+0 errors.
+
+    python benchmarks/web_load.py                         # 30 s per cell, SQLite, and PostgreSQL if configured
+    python benchmarks/web_load.py --duration 10 --processes 1,2 --database sqlite
+    LEGEPLAN_TEST_POSTGRES_URL=postgresql+psycopg://legeplan:legeplan@127.0.0.1:5432/legeplan_test \\
+        python benchmarks/web_load.py --database postgresql
+
+PostgreSQL runs in a fresh schema of that database (created and dropped here), so nothing in it is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+CODE = "3804"  # the demo municipality (Sandefjord, 54 hjemler)
+BIG_CODE = "1804"  # the other municipality that gets the 30 000 physicians
+PASSWORD = "Belastning-test-2026!"
+PAGES = {"dashboard": f"/m/{CODE}", "register": f"/m/{CODE}/register"}
+GOAL_P95_S = 0.250
+
+
+@dataclass
+class PageStats:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+        return ordered[index]
+
+
+@dataclass
+class Cell:
+    database: str
+    big: bool
+    processes: int
+    users: int
+    seconds: float
+    pages: dict[str, PageStats]
+
+
+# --- the database -------------------------------------------------------------------------------------------------
+
+
+def seed(url: str) -> None:
+    """The demo municipality, one viewer of it (the load users) and the other municipality without many physicians."""
+    from legeplan.storage import Storage
+    from legeplan.storage.web_tables import WebStore
+    from legeplan.web.app import seed_demo
+    from legeplan.web.auth import hash_password
+
+    storage = Storage(url)
+    store = WebStore(storage)
+    seed_demo(storage, store, PASSWORD)
+    if store.user_with_hash("last") is None:
+        store.add_user("last", hash_password(PASSWORD), "viewer", CODE)
+    storage.save_register(big_register(0))
+    storage.dispose()
+
+
+def big_register(physicians: int) -> object:
+    """Another municipality (a copy of the demo's offices and hjemler under another code) with `physicians` extra
+    physicians without a hjemmel (municipal doctors), built with the register models."""
+    from legeplan.register.demo import demo_register
+    from legeplan.register.models import Municipality, Physician, PhysicianRole, Register, Sex
+
+    demo = demo_register()
+    municipality = Municipality(
+        code=BIG_CODE,
+        name="Storby",
+        population=900_000,
+        population_date=demo.municipality.population_date,
+        centrality=1,
+    )
+
+    def moved(items: tuple[object, ...]) -> tuple[object, ...]:
+        out = []
+        for item in items:
+            dumped = item.model_dump()  # type: ignore[attr-defined]
+            if "municipality_code" in dumped:
+                dumped["municipality_code"] = BIG_CODE
+            out.append(type(item).model_validate(dumped))  # type: ignore[attr-defined]
+        return tuple(out)
+
+    extra = tuple(
+        Physician(
+            id=f"x{n}",
+            municipality_code=BIG_CODE,
+            name=f"Lege Nummer {n}",
+            birth_year=1950 + n % 45,
+            sex=Sex.FEMALE if n % 2 else Sex.MALE,
+            role=PhysicianRole.MUNICIPAL,
+            start_date=date(2010, 1, 1),
+        )
+        for n in range(physicians)
+    )
+    return Register(
+        as_of=demo.as_of,
+        municipality=municipality,
+        offices=moved(demo.offices),
+        positions=moved(demo.positions),
+        physicians=(*moved(demo.physicians), *extra),
+        agreements=demo.agreements,
+        institutions=moved(demo.institutions),
+        planned_positions=moved(demo.planned_positions),
+    )
+
+
+def add_big(url: str, physicians: int) -> float:
+    from legeplan.storage import Storage
+
+    storage = Storage(url)
+    t0 = time.perf_counter()
+    storage.save_register(big_register(physicians))  # type: ignore[arg-type]
+    storage.dispose()
+    return time.perf_counter() - t0
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{Path(folder) / 'load.sqlite'}"
+
+
+@contextmanager
+def postgres_database(base: str) -> Iterator[str]:
+    """A fresh schema in the given database, used through the search_path; dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"legeplan_load_{secrets.token_hex(4)}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+# --- the server ---------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server(url: str, processes: int) -> Iterator[str]:
+    port = free_port()
+    env = dict(os.environ, LEGEPLAN_DATABASE_URL=url)
+    command = [sys.executable, "-m", "legeplan", "serve", "--port", str(port), "--workers", str(processes)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"serveren stoppet: {process.stderr.read().decode() if process.stderr else ''}")
+            with suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("serveren svarte ikke innen 120 s")
+            time.sleep(0.3)
+        time.sleep(1.0 * processes)  # every worker process up and its app built
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- the load client ----------------------------------------------------------------------------------------------
+
+
+async def login(base: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=30.0, follow_redirects=False)
+    for _attempt in range(5):
+        response = await client.post("/api/login", json={"username": "last", "password": PASSWORD})
+        if response.status_code == 200:
+            return client
+        await asyncio.sleep(1.0)
+    raise RuntimeError(f"innlogging feilet: {response.status_code} {response.text[:200]}")
+
+
+async def user_loop(
+    client: httpx.AsyncClient, stats: dict[str, PageStats], start: float, stop: float, rng: random.Random
+) -> None:
+    """One user: pages one after another, as fast as the server answers; only requests started after `start` count."""
+    names = list(PAGES)
+    while (now := time.perf_counter()) < stop:
+        page = rng.choice(names)
+        t0 = time.perf_counter()
+        try:
+            response = await client.get(PAGES[page])
+            ok = response.status_code == 200 and b"<html" in response.content[:200]
+        except httpx.HTTPError:
+            ok = False
+        elapsed = time.perf_counter() - t0
+        if now >= start:
+            stats[page].latencies.append(elapsed)
+            if not ok:
+                stats[page].errors += 1
+
+
+async def run_cell(base: str, users: int, seconds: float, warmup: float) -> tuple[dict[str, PageStats], float]:
+    clients = []
+    for _ in range(users):  # sequential logins: the password hash is meant to be slow
+        clients.append(await login(base))
+    stats = {page: PageStats() for page in PAGES}
+    start = time.perf_counter() + warmup
+    stop = start + seconds
+    rng = random.Random(14)
+    await asyncio.gather(
+        *(user_loop(c, stats, start, stop, random.Random(rng.random())) for c in clients),
+    )
+    measured = time.perf_counter() - start
+    for client in clients:
+        await client.aclose()
+    return stats, measured
+
+
+# --- the report ---------------------------------------------------------------------------------------------------
+
+
+def print_cell(cell: Cell, baseline: dict[str, float] | None) -> None:
+    for page, stats in cell.pages.items():
+        count = len(stats.latencies)
+        p95 = stats.percentile(95)
+        ratio = f"{p95 / baseline[page]:6.1f}x" if baseline and baseline.get(page) else "   1,0x"
+        goal = "ok" if cell.users < 50 or (p95 <= GOAL_P95_S and stats.errors == 0) else "OVER MÅLET"
+        print(
+            f"{cell.database:10s} {'30k' if cell.big else '-':>4s} {cell.processes:>3d} {cell.users:>5d}  "
+            f"{page:9s} {count / cell.seconds:7.1f} {stats.percentile(50) * 1000:7.0f} {p95 * 1000:7.0f} "
+            f"{stats.percentile(99) * 1000:7.0f} {stats.errors:6d} {ratio}  {goal}".replace(".", ",")
+        )
+    sys.stdout.flush()
+
+
+HEADER = (
+    "database   stor  pr  brukere side       req/s  p50 ms  p95 ms  p99 ms  feil   p95/1 bruker\n"
+    "---------- ---- --- -------- --------- ------- ------- ------- ------- ------ -------"
+)
+
+
+def run_database(name: str, url: str, args: argparse.Namespace) -> list[Cell]:
+    seed(url)
+    cells: list[Cell] = []
+    baselines: dict[int, dict[str, float]] = {}
+    for big in (False, True) if not args.no_big else (False,):
+        if big:
+            took = add_big(url, args.physicians)
+            print(f"# {name}: {args.physicians} leger lagret i kommune {BIG_CODE} ({took:.1f} s)".replace(".", ","))
+        for processes in args.processes:
+            with server(url, processes) as base:
+                for users in args.users:
+                    stats, seconds = asyncio.run(run_cell(base, users, args.duration, args.warmup))
+                    cell = Cell(name, big, processes, users, seconds, stats)
+                    if users == min(args.users) and not big:
+                        baselines[processes] = {p: s.percentile(95) for p, s in stats.items()}
+                    print_cell(cell, baselines.get(processes))
+                    cells.append(cell)
+    return cells
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=30.0, help="measured seconds per cell (default 30)")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds per cell before measuring (default 3)")
+    parser.add_argument("--users", default="1,50", help="concurrent users per cell (default 1,50)")
+    parser.add_argument("--processes", default="1,2,4", help="web processes (default 1,2,4)")
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--physicians", type=int, default=30_000, help="physicians in the other municipality")
+    parser.add_argument("--no-big", action="store_true", help="skip the run with the large other municipality")
+    args = parser.parse_args()
+    args.users = sorted({int(u) for u in args.users.split(",")})
+    args.processes = [int(p) for p in args.processes.split(",")]
+    print(f"# web_load: {args.duration:g} s per cell, {os.cpu_count()} CPU-kjerner, sider {', '.join(PAGES.values())}")
+    print(HEADER)
+    cells: list[Cell] = []
+    if args.database in ("sqlite", "both"):
+        with sqlite_database() as url:
+            cells += run_database("sqlite", url, args)
+    postgres = os.environ.get("LEGEPLAN_TEST_POSTGRES_URL")
+    if args.database in ("postgresql", "both"):
+        if postgres:
+            with postgres_database(postgres) as url:
+                cells += run_database("postgresql", url, args)
+        else:
+            print("# PostgreSQL hoppet over: LEGEPLAN_TEST_POSTGRES_URL er ikke satt")
+    # The 30 000 physicians must not slow the first municipality: p95 with them against without, same cell.
+    plain = {(c.database, c.processes, c.users): c for c in cells if not c.big}
+    for cell in (c for c in cells if c.big):
+        before = plain.get((cell.database, cell.processes, cell.users))
+        if before is None:
+            continue
+        ratios = ", ".join(
+            f"{page} {stats.percentile(95) / before.pages[page].percentile(95):.2f}x"
+            for page, stats in cell.pages.items()
+        )
+        print(
+            f"# med {args.physicians} leger i {BIG_CODE} / uten: {cell.database}, {cell.processes} pr, "
+            f"{cell.users} brukere: p95 {ratios}".replace(".", ",")
+        )
+
+
+if __name__ == "__main__":
+    main()
