@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
@@ -334,87 +334,93 @@ def _soft_objectives(
     start: dict[int, int] | None = None,
     targets: dict[str, dict[str, float]] | None = None,
     helpers: list[_Helper] | None = None,
+    only: Collection[str] = tuple(TIER_DESCRIPTIONS),
 ) -> list[tuple[str, cp_model.LinearExpr, int]]:
     """The tiers' objectives. With ``start`` (a valid rota: 0/1 per assignment variable, by proto index) every helper
     variable is hinted with the smallest value the rota allows, so the hint is complete without a completing solve.
     ``helpers`` receives how each helper variable follows from the assignment variables (:func:`_helper_hints`), so
-    each later tier can be hinted the same way from the previous tier's rota."""
+    each later tier can be hinted the same way from the previous tier's rota. ``only``: build just these tiers (the
+    solver adds the spread and wish variables when it reaches their tiers, so the first tiers search a smaller
+    model)."""
 
     spec: list[_Helper] = [] if helpers is None else helpers
 
-    # Targets share the vakt slots plus the bakvakter expected in a fair rota (rules.expected_bakvakter); a bakvakt
-    # counts bakvakt_weight of a vakt, in steps of 1 / FAIRNESS_SCALE.
-    if targets is None:
-        targets = fairness_targets(problem, instances)
-    bakvakt_scale = round(FAIRNESS_SCALE * problem.bakvakt_weight)
-    by_doctor: dict[str, list[tuple[ShiftInstance, int, cp_model.IntVar]]] = defaultdict(list)
-    for (doc, idx), var in variables.vakt.items():
-        by_doctor[doc].append((instances[idx], FAIRNESS_SCALE, var))
-    if bakvakt_scale:
-        for (doc, idx), var in variables.bakvakt.items():
-            by_doctor[doc].append((instances[idx], bakvakt_scale, var))
-    fairness = add_fairness_terms(
-        model,
-        instances,
-        targets,
-        lambda doctor_id, category: [
-            (scale, var) for inst, scale, var in by_doctor[doctor_id] if in_category(inst, category)
-        ],
-        FAIRNESS_SCALE,
-    )
-    devs_of: dict[str, list[int]] = defaultdict(list)
-    for category, _, dev, terms, scaled_target, floor in fairness.deviations:
-        spec.append(("dev", dev.index, [(c, v.index) for c, v in terms], scaled_target, floor))
-        devs_of[category].append(dev.index)
-    for category, worst in fairness.worst.items():
-        spec.append(("max", worst.index, [(1, i) for i in devs_of[category]], 0, 0))
+    found: list[tuple[str, cp_model.LinearExpr, int]] = []
+    total_of = cp_model.LinearExpr.sum
+    if "rettferdighet_sum" in only or "rettferdighet" in only:
+        # Targets share the vakt slots plus the bakvakter expected in a fair rota (rules.expected_bakvakter); a bakvakt
+        # counts bakvakt_weight of a vakt, in steps of 1 / FAIRNESS_SCALE.
+        if targets is None:
+            targets = fairness_targets(problem, instances)
+        bakvakt_scale = round(FAIRNESS_SCALE * problem.bakvakt_weight)
+        by_doctor: dict[str, list[tuple[ShiftInstance, int, cp_model.IntVar]]] = defaultdict(list)
+        for (doc, idx), var in variables.vakt.items():
+            by_doctor[doc].append((instances[idx], FAIRNESS_SCALE, var))
+        if bakvakt_scale:
+            for (doc, idx), var in variables.bakvakt.items():
+                by_doctor[doc].append((instances[idx], bakvakt_scale, var))
+        fairness = add_fairness_terms(
+            model,
+            instances,
+            targets,
+            lambda doctor_id, category: [
+                (scale, var) for inst, scale, var in by_doctor[doctor_id] if in_category(inst, category)
+            ],
+            FAIRNESS_SCALE,
+        )
+        devs_of: dict[str, list[int]] = defaultdict(list)
+        for category, _, dev, terms, scaled_target, floor in fairness.deviations:
+            spec.append(("dev", dev.index, [(c, v.index) for c, v in terms], scaled_target, floor))
+            devs_of[category].append(dev.index)
+        for category, worst in fairness.worst.items():
+            spec.append(("max", worst.index, [(1, i) for i in devs_of[category]], 0, 0))
+        found.append(("rettferdighet_sum", total_of(fairness.sum_terms), FAIRNESS_SCALE))
+        found.append(("rettferdighet", total_of(fairness.max_terms), FAIRNESS_SCALE))
 
-    spread_terms = []
-    days = days_in(problem.start, problem.end)
-    duty_vars: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
-    for (doc, idx), var in [*variables.vakt.items(), *variables.bakvakt.items()]:
-        duty_vars[doc][(instances[idx].date - problem.start).days].append(var)
-    for doctor in problem.doctors:
-        per_day = duty_vars.get(doctor.id)
-        if not per_day:
-            continue
-        for offset in range(len(days) - problem.spread_days + 1):
-            window = [v for day in range(offset, offset + problem.spread_days) for v in per_day.get(day, [])]
-            if len(window) < 2:
+    if "spredning" in only:
+        spread_terms = []
+        days = days_in(problem.start, problem.end)
+        duty_vars: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+        for (doc, idx), var in [*variables.vakt.items(), *variables.bakvakt.items()]:
+            duty_vars[doc][(instances[idx].date - problem.start).days].append(var)
+        for doctor in problem.doctors:
+            per_day = duty_vars.get(doctor.id)
+            if not per_day:
                 continue
-            excess = model.new_int_var(0, len(window), f"spread_{doctor.id}_{offset}")
-            model.add(sum(window) <= 1 + excess)
-            spread_terms.append(excess)
-            spec.append(("excess", excess.index, [(1, v.index) for v in window], 1, 0))
+            for offset in range(len(days) - problem.spread_days + 1):
+                window = [v for day in range(offset, offset + problem.spread_days) for v in per_day.get(day, [])]
+                if len(window) < 2:
+                    continue
+                excess = model.new_int_var(0, len(window), f"spread_{doctor.id}_{offset}")
+                model.add(sum(window) <= 1 + excess)
+                spread_terms.append(excess)
+                spec.append(("excess", excess.index, [(1, v.index) for v in window], 1, 0))
+        found.append(("spredning", total_of(spread_terms), 1))
 
-    wish_terms: list[cp_model.LinearExprT] = []
-    for wish in problem.wishes:
-        matching = [
-            variables.vakt[(wish.doctor, inst.index)]
-            for inst in instances
-            if inst.date == wish.date
-            and (wish.shift_type is None or inst.shift_type == wish.shift_type)
-            and (wish.doctor, inst.index) in variables.vakt
-        ]
-        if wish.kind == "avoid":
-            wish_terms.extend(matching)
-        elif matching:
-            granted = model.new_bool_var(f"wish_{wish.doctor}_{wish.date}")
-            model.add(sum(matching) >= granted)
-            wish_terms.append(1 - granted)
-            spec.append(("any", granted.index, [(1, v.index) for v in matching], 0, 0))
-        else:
-            wish_terms.append(1)  # a 'want' nobody can grant stays unmet
+    if "ønsker" in only:
+        wish_terms: list[cp_model.LinearExprT] = []
+        for wish in problem.wishes:
+            matching = [
+                variables.vakt[(wish.doctor, inst.index)]
+                for inst in instances
+                if inst.date == wish.date
+                and (wish.shift_type is None or inst.shift_type == wish.shift_type)
+                and (wish.doctor, inst.index) in variables.vakt
+            ]
+            if wish.kind == "avoid":
+                wish_terms.extend(matching)
+            elif matching:
+                granted = model.new_bool_var(f"wish_{wish.doctor}_{wish.date}")
+                model.add(sum(matching) >= granted)
+                wish_terms.append(1 - granted)
+                spec.append(("any", granted.index, [(1, v.index) for v in matching], 0, 0))
+            else:
+                wish_terms.append(1)  # a 'want' nobody can grant stays unmet
+        found.append(("ønsker", total_of(wish_terms), 1))
 
     if start is not None:
         _add_hints(model, _helper_hints(spec, start))
-    total_of = cp_model.LinearExpr.sum
-    return [
-        ("rettferdighet_sum", total_of(fairness.sum_terms), FAIRNESS_SCALE),
-        ("rettferdighet", total_of(fairness.max_terms), FAIRNESS_SCALE),
-        ("spredning", total_of(spread_terms), 1),
-        ("ønsker", total_of(wish_terms), 1),
-    ]
+    return [tier for tier in found if tier[0] in only]
 
 
 #: How a helper variable follows from others: (kind, variable index, (coefficient, variable index) terms, a, b).
@@ -597,7 +603,8 @@ def solve_rota(
     start = warm[0] if warm is not None else None
     valid_start = warm is not None and not pinned
     helpers: list[_Helper] = []
-    objectives = _soft_objectives(problem, instances, model, variables, start, targets, helpers)
+    fairness_tiers = ("rettferdighet_sum", "rettferdighet")
+    objectives = _soft_objectives(problem, instances, model, variables, start, targets, helpers, fairness_tiers)
     if start is not None:
         _add_hints(model, start.items())
     # Proven lower bounds of the fairness tiers from the aggregate relaxation (bounds.py), computed in a thread beside
@@ -654,10 +661,15 @@ def solve_rota(
         threading.Thread(target=watch, daemon=True).start()
 
     try:
-        for number, (name, expr, scale) in enumerate(objectives, start=1):
+        for number, tier_name in enumerate(TIER_DESCRIPTIONS, start=1):
             if cancel is not None and cancel.is_set():
                 final_status = "cancelled"
                 break
+            if number > len(objectives):  # spread and wishes: their variables join the model when their tier starts
+                objectives += _soft_objectives(
+                    problem, instances, model, variables, None, targets, helpers, (tier_name,)
+                )
+            name, expr, scale = objectives[number - 1]
             remaining = time_limit_s - (time.perf_counter() - t0)
             share = TIER_TIME_SHARE[number - 1] / sum(TIER_TIME_SHARE[number - 1 :])
             solver.parameters.max_time_in_seconds = max(0.5, remaining * share)
