@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from legeplan.legevakt.model import Assignment, Role, RotaProblem, ShiftInstance
 from legeplan.legevakt.rules import FAIRNESS_CATEGORIES, conflict_pairs, gives_cover, in_category
@@ -30,7 +30,7 @@ def improve_fairness(
     instances: Sequence[ShiftInstance],
     rota: Sequence[Assignment],
     targets: dict[str, dict[str, float]],
-    allowed: dict[Role, Collection[tuple[str, int]]],
+    allowed: Mapping[Role, Collection[tuple[str, int]]],
     *,
     scale: int = 100,
     seconds: float = 2.0,
@@ -188,3 +188,122 @@ def _swap_pairs(
             if found:
                 break
     return made
+
+
+def improve_spread_and_wishes(
+    problem: RotaProblem,
+    instances: Sequence[ShiftInstance],
+    rota: Sequence[Assignment],
+    allowed: Mapping[Role, Collection[tuple[str, int]]],
+    *,
+    seconds: float = 2.0,
+    fixed: Collection[Duty] = (),
+    forbidden: Collection[Duty] = (),
+) -> list[Assignment]:
+    """``rota`` with less clustering (the spread tier) and then fewer unmet wishes, by swaps that leave every
+    doctor's load in every fairness category as it was (the two duties lie in the same categories), so the fairness
+    tiers keep their value. Same rules as :func:`improve_fairness`."""
+    deadline = time.perf_counter() + seconds
+    index_of = {i.key: i.index for i in instances}
+    competent = {d.id for d in problem.doctors if gives_cover(d)}
+    conflicts = conflict_pairs(problem, instances)
+    may_hold = {role: set(pairs) for role, pairs in allowed.items()}
+    pinned, banned = set(fixed), set(forbidden)
+    period = (problem.end - problem.start).days + 1
+    offset = [(i.date - problem.start).days for i in instances]
+    kind = [tuple(in_category(i, c) for c in FAIRNESS_CATEGORIES) for i in instances]
+    wishes: dict[str, list[tuple[int, str | None, bool]]] = defaultdict(list)
+    for wish in problem.wishes:
+        wishes[wish.doctor].append(((wish.date - problem.start).days, wish.shift_type, wish.kind == "want"))
+    duties: dict[str, dict[int, Role]] = defaultdict(dict)
+    for duty in rota:
+        duties[duty.doctor][index_of[(duty.date, duty.shift_type)]] = duty.role
+
+    weight = len(problem.wishes) + len(instances) + 1  # one unit of spread outweighs every wish
+    k = problem.spread_days
+
+    def cost(d: str, held: dict[int, Role], days: Iterable[int] | None = None) -> int:
+        """Spread excess (weighted above everything wishes can add) plus unmet wishes of one doctor, counting only
+        windows and wishes that touch ``days`` (all when None): the change of a swap is local to its two days."""
+        per_day: dict[int, int] = defaultdict(int)
+        vakt_on: dict[int, list[int]] = defaultdict(list)
+        for i, role in held.items():
+            per_day[offset[i]] += 1
+            if role is Role.VAKT:
+                vakt_on[offset[i]].append(i)
+        touched = set(per_day) if days is None else set(days)
+        starts = {s for day in touched for s in range(max(0, day - k + 1), min(day, period - k) + 1)}
+        excess = sum(max(0, sum(per_day.get(s + j, 0) for j in range(k)) - 1) for s in starts)
+        unmet = 0
+        for day, shift, want in wishes.get(d, ()):
+            if day not in touched and days is not None:
+                continue
+            hits = sum(1 for i in vakt_on.get(day, ()) if shift is None or instances[i].shift_type == shift)
+            unmet += (hits == 0) if want else hits
+        return excess * weight + unmet
+
+    def may_take(d: str, idx: int, role: Role, leaving: int) -> bool:
+        if (d, idx) not in may_hold[role] or (d, idx, role) in banned:
+            return False
+        others = set(duties[d]) - {leaving}
+        return idx not in others and others.isdisjoint(conflicts[idx])
+
+    current = {d: cost(d, duties[d]) for d in duties}
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for a in sorted(current, key=current.__getitem__, reverse=True):
+            if current[a] == 0 or time.perf_counter() > deadline:
+                break
+            for idx_a, role in list(duties[a].items()):
+                if (a, idx_a, role) in pinned or idx_a not in duties[a]:
+                    continue
+                for b in current:
+                    if b == a or (role is Role.VAKT and (a in competent) != (b in competent)):
+                        continue
+                    swapped = next(
+                        (
+                            idx_b
+                            for idx_b, role_b in duties[b].items()
+                            if role_b is role
+                            and kind[idx_b] == kind[idx_a]
+                            and (b, idx_b, role) not in pinned
+                            and may_take(a, idx_b, role, idx_a)
+                            and may_take(b, idx_a, role, idx_b)
+                            and _better(a, b, idx_a, idx_b, role, duties, cost, offset)
+                        ),
+                        None,
+                    )
+                    if swapped is None:
+                        continue
+                    del duties[a][idx_a], duties[b][swapped]
+                    duties[a][swapped] = role
+                    duties[b][idx_a] = role
+                    current[a], current[b] = cost(a, duties[a]), cost(b, duties[b])
+                    improved = True
+                    break
+    return [
+        Assignment(date=instances[idx].date, shift_type=instances[idx].shift_type, doctor=d, role=role)
+        for d, held in duties.items()
+        for idx, role in held.items()
+    ]
+
+
+def _better(
+    a: str,
+    b: str,
+    idx_a: int,
+    idx_b: int,
+    role: Role,
+    duties: dict[str, dict[int, Role]],
+    cost: Callable[[str, dict[int, Role], Iterable[int] | None], int],
+    offset: list[int],
+) -> bool:
+    """Whether swapping ``a``'s duty ``idx_a`` with ``b``'s ``idx_b`` lowers their summed cost."""
+    held_a = {i: r for i, r in duties[a].items() if i != idx_a}
+    held_a[idx_b] = role
+    held_b = {i: r for i, r in duties[b].items() if i != idx_b}
+    held_b[idx_a] = role
+    days = (offset[idx_a], offset[idx_b])
+    before = cost(a, duties[a], days) + cost(b, duties[b], days)
+    return cost(a, held_a, days) + cost(b, held_b, days) < before

@@ -477,7 +477,8 @@ def _warm_start(
     """A valid rota as 0/1 per assignment variable (by proto index): the greedy pro-rata rota, else the round-robin
     rota, whichever first passes the checker; None if neither does. With ``improve_s`` the rota is then improved
     toward the pro-rata ``targets`` by local search (:mod:`legeplan.legevakt.local_search`) for about that long and
-    kept only if it still passes the checker. ``start_rota``: the result of :func:`_start_rota`, if already made.
+    kept only if it still passes the checker, then its clustering and unmet wishes are cut by swaps that keep every
+    load (as long again). ``start_rota``: the result of :func:`_start_rota`, if already made.
 
     CP-SAT only uses a hint directly when it is complete, so :func:`_soft_objectives` hints the helper variables
     (deviations, maxima, spread, wishes) computed from these values; solving a copy of the model to complete the hint
@@ -495,7 +496,7 @@ def _warm_start(
     if not fits(rota):
         return None
     if improve_s > 0:
-        from legeplan.legevakt.local_search import improve_fairness
+        from legeplan.legevakt.local_search import improve_fairness, improve_spread_and_wishes
 
         def keys(duties: Sequence[Assignment]) -> list[tuple[str, int, Role]]:
             return [
@@ -504,17 +505,19 @@ def _warm_start(
                 if (a.date, a.shift_type) in index_of
             ]
 
+        allowed = {Role.VAKT: variables.vakt.keys(), Role.BAKVAKT: variables.bakvakt.keys()}
+        pins = {"fixed": keys(fixed), "forbidden": keys(forbidden)}
         better = improve_fairness(
             problem,
             instances,
             rota,
             targets if targets is not None else fairness_targets(problem, instances),
-            {Role.VAKT: variables.vakt.keys(), Role.BAKVAKT: variables.bakvakt.keys()},
+            allowed,
             scale=FAIRNESS_SCALE,
             seconds=improve_s,
-            fixed=keys(fixed),
-            forbidden=keys(forbidden),
+            **pins,
         )
+        better = improve_spread_and_wishes(problem, instances, better, allowed, seconds=improve_s, **pins)
         if fits(better) and not check_rota(problem, better):
             rota = better
     chosen = {(a.doctor, index_of[(a.date, a.shift_type)], a.role) for a in rota}
