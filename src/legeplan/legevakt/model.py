@@ -328,7 +328,10 @@ class RotaSolution(RotaModel):
     assignments: tuple[Assignment, ...] = ()
     tiers: tuple[TierResult, ...] = ()
     seconds: float = 0.0
-    first_feasible_s: float | None = None
+    first_feasible_s: float | None = Field(
+        default=None, description="Seconds to the first rota that passed every rule (greedy start or CP-SAT)"
+    )
+    first_solver_s: float | None = Field(default=None, description="Seconds to CP-SAT's first solution")
     explanation: tuple[str, ...] = ()
     fairness: tuple[FairnessFigure, ...] = ()
 

@@ -18,17 +18,24 @@ demand impossible.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
 from ortools.sat.python import cp_model
 
 from legeplan.legevakt.baseline import pro_rata_rota, round_robin_rota
+from legeplan.legevakt.bounds import (
+    AggregateBounds,
+    ShiftClass,
+    add_fairness_terms,
+    aggregate_relaxation,
+    class_counts,
+)
 from legeplan.legevakt.calendar import days_in, expand_shifts
 from legeplan.legevakt.model import (
     Assignment,
@@ -41,7 +48,6 @@ from legeplan.legevakt.model import (
 )
 from legeplan.legevakt.patterns import pattern_forbidden, pattern_pins
 from legeplan.legevakt.rules import (
-    FAIRNESS_CATEGORIES,
     RULE_TEXT,
     blocking_rules,
     check_rota,
@@ -54,8 +60,15 @@ from legeplan.legevakt.rules import (
 
 ProgressCallback = Callable[[SolveProgress], None]
 
-#: Share of the time limit given to each tier, in tier order.
+#: Share of the time limit given to each tier, in tier order; a tier that proves its target gap early passes the
+#: rest of its share on.
 TIER_TIME_SHARE = (0.4, 0.2, 0.2, 0.2)
+#: Relative gap at which a tier stops and is fixed (CP-SAT's bound or the aggregate relaxation's, bounds.py).
+TARGET_GAP = (0.01, 0.02, 0.0, 0.0)
+#: Seconds at most for the local search that improves the greedy start (local_search.py; 5 % of the time limit).
+IMPROVE_S = 4.0
+#: Seconds at most for each aggregate lower bound (bounds.py), run beside the CP-SAT search.
+AGGREGATE_TIME_S = 10.0
 FAIRNESS_SCALE = 100
 #: Above this many assignment variables the solver trims presolve (measured in benchmarks/rota_year.py).
 LARGE_MODEL_VARIABLES = 20_000
@@ -273,7 +286,14 @@ def explain_infeasibility(problem: RotaProblem, *, time_limit_s: float = 30.0) -
 
 class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(
-        self, tier: int, tier_name: str, scale: int, t0: float, progress: ProgressCallback | None, first: list[float]
+        self,
+        tier: int,
+        tier_name: str,
+        scale: int,
+        t0: float,
+        progress: ProgressCallback | None,
+        first: list[float],
+        lower_bound: Callable[[], int] = lambda: 0,
     ) -> None:
         super().__init__()
         self.tier = tier
@@ -282,6 +302,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.t0 = t0
         self.progress = progress
         self.first = first
+        self.lower_bound = lower_bound
         self.count = 0
 
     def on_solution_callback(self) -> None:
@@ -289,6 +310,9 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         elapsed = time.perf_counter() - self.t0
         if not self.first:
             self.first.append(elapsed)
+        bound = max(self.best_objective_bound, self.lower_bound())
+        if self.objective_value - bound <= TARGET_GAP[self.tier - 1] * max(1.0, abs(self.objective_value)):
+            self.stop_search()  # the tier's target gap is proven: its remaining time goes to the next tiers
         if self.progress is not None:
             self.progress(
                 SolveProgress(
@@ -296,7 +320,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
                     tier_name=self.tier_name,
                     elapsed_s=round(elapsed, 3),
                     objective=self.objective_value / self.scale,
-                    bound=self.best_objective_bound / self.scale,
+                    bound=bound / self.scale,
                     solutions=self.count,
                 )
             )
@@ -308,105 +332,120 @@ def _soft_objectives(
     model: cp_model.CpModel,
     variables: _Variables,
     start: dict[int, int] | None = None,
+    targets: dict[str, dict[str, float]] | None = None,
+    helpers: list[_Helper] | None = None,
+    only: Collection[str] = tuple(TIER_DESCRIPTIONS),
 ) -> list[tuple[str, cp_model.LinearExpr, int]]:
     """The tiers' objectives. With ``start`` (a valid rota: 0/1 per assignment variable, by proto index) every helper
-    variable is hinted with the smallest value the rota allows, so the hint is complete without a completing solve."""
+    variable is hinted with the smallest value the rota allows, so the hint is complete without a completing solve.
+    ``helpers`` receives how each helper variable follows from the assignment variables (:func:`_helper_hints`), so
+    each later tier can be hinted the same way from the previous tier's rota. ``only``: build just these tiers (the
+    solver adds the spread and wish variables when it reaches their tiers, so the first tiers search a smaller
+    model)."""
 
-    hints: list[tuple[int, int]] = []
+    spec: list[_Helper] = [] if helpers is None else helpers
 
-    def value_of(terms: Sequence[tuple[int, cp_model.IntVar]]) -> int:
-        assert start is not None
-        return sum(coef * start[var.index] for coef, var in terms)
-
-    # Targets share the vakt slots plus the bakvakter expected in a fair rota (rules.expected_bakvakter); a bakvakt
-    # counts bakvakt_weight of a vakt, in steps of 1 / FAIRNESS_SCALE.
-    targets = fairness_targets(problem, instances)
-    bakvakt_scale = round(FAIRNESS_SCALE * problem.bakvakt_weight)
-    by_doctor: dict[str, list[tuple[ShiftInstance, int, cp_model.IntVar]]] = defaultdict(list)
-    for (doc, idx), var in variables.vakt.items():
-        by_doctor[doc].append((instances[idx], FAIRNESS_SCALE, var))
-    if bakvakt_scale:
-        for (doc, idx), var in variables.bakvakt.items():
-            by_doctor[doc].append((instances[idx], bakvakt_scale, var))
-    max_terms = []
-    sum_terms = []
-    for category in FAIRNESS_CATEGORIES:
-        members = [i for i in instances if in_category(i, category)]
-        upper = FAIRNESS_SCALE * (sum(i.doctors for i in members) + len(members))
-        if not members or not targets[category]:
-            continue
-        worst = model.new_int_var(0, upper, f"maxdev_{category}")
-        max_terms.append(worst)
-        worst_value = 0
-        for doctor_id, target in targets[category].items():
-            terms = [(scale, var) for inst, scale, var in by_doctor[doctor_id] if in_category(inst, category)]
-            count = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
-            scaled_target = round(FAIRNESS_SCALE * target)
-            dev = model.new_int_var(0, upper, f"dev_{category}_{doctor_id}")
-            # The scaled load is a sum of the step sizes (FAIRNESS_SCALE per vakt, bakvakt_scale per bakvakt), so it
-            # is a multiple of their gcd and the deviation is at least the target's distance to the nearest such
-            # multiple: stating it lets CP-SAT prove a useful bound (the LP relaxation alone proves almost nothing).
-            step = math.gcd(*{scale for scale, _ in terms}) if terms else FAIRNESS_SCALE
-            remainder = scaled_target % step
-            model.add(dev >= min(remainder, step - remainder))
-            model.add(dev >= count - scaled_target)
-            model.add(dev >= scaled_target - count)
-            model.add(worst >= dev)
-            sum_terms.append(dev)
-            if start is not None:
-                dev_value = max(min(remainder, step - remainder), abs(value_of(terms) - scaled_target))
-                hints.append((dev.index, dev_value))
-                worst_value = max(worst_value, dev_value)
-        if start is not None:
-            hints.append((worst.index, worst_value))
-
-    spread_terms = []
-    days = days_in(problem.start, problem.end)
-    duty_vars: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
-    for (doc, idx), var in [*variables.vakt.items(), *variables.bakvakt.items()]:
-        duty_vars[doc][(instances[idx].date - problem.start).days].append(var)
-    for doctor in problem.doctors:
-        per_day = duty_vars.get(doctor.id)
-        if not per_day:
-            continue
-        for offset in range(len(days) - problem.spread_days + 1):
-            window = [v for day in range(offset, offset + problem.spread_days) for v in per_day.get(day, [])]
-            if len(window) < 2:
-                continue
-            excess = model.new_int_var(0, len(window), f"spread_{doctor.id}_{offset}")
-            model.add(sum(window) <= 1 + excess)
-            spread_terms.append(excess)
-            if start is not None:
-                hints.append((excess.index, max(0, value_of([(1, v) for v in window]) - 1)))
-
-    wish_terms: list[cp_model.LinearExprT] = []
-    for wish in problem.wishes:
-        matching = [
-            variables.vakt[(wish.doctor, inst.index)]
-            for inst in instances
-            if inst.date == wish.date
-            and (wish.shift_type is None or inst.shift_type == wish.shift_type)
-            and (wish.doctor, inst.index) in variables.vakt
-        ]
-        if wish.kind == "avoid":
-            wish_terms.extend(matching)
-        elif matching:
-            granted = model.new_bool_var(f"wish_{wish.doctor}_{wish.date}")
-            model.add(sum(matching) >= granted)
-            wish_terms.append(1 - granted)
-            if start is not None:
-                hints.append((granted.index, int(value_of([(1, v) for v in matching]) > 0)))
-        else:
-            wish_terms.append(1)  # a 'want' nobody can grant stays unmet
-
-    _add_hints(model, hints)
+    found: list[tuple[str, cp_model.LinearExpr, int]] = []
     total_of = cp_model.LinearExpr.sum
-    return [
-        ("rettferdighet_sum", total_of(sum_terms), FAIRNESS_SCALE),
-        ("rettferdighet", total_of(max_terms), FAIRNESS_SCALE),
-        ("spredning", total_of(spread_terms), 1),
-        ("ønsker", total_of(wish_terms), 1),
-    ]
+    if "rettferdighet_sum" in only or "rettferdighet" in only:
+        # Targets share the vakt slots plus the bakvakter expected in a fair rota (rules.expected_bakvakter); a bakvakt
+        # counts bakvakt_weight of a vakt, in steps of 1 / FAIRNESS_SCALE.
+        if targets is None:
+            targets = fairness_targets(problem, instances)
+        bakvakt_scale = round(FAIRNESS_SCALE * problem.bakvakt_weight)
+        by_doctor: dict[str, list[tuple[ShiftInstance, int, cp_model.IntVar]]] = defaultdict(list)
+        for (doc, idx), var in variables.vakt.items():
+            by_doctor[doc].append((instances[idx], FAIRNESS_SCALE, var))
+        if bakvakt_scale:
+            for (doc, idx), var in variables.bakvakt.items():
+                by_doctor[doc].append((instances[idx], bakvakt_scale, var))
+        fairness = add_fairness_terms(
+            model,
+            instances,
+            targets,
+            lambda doctor_id, category: [
+                (scale, var) for inst, scale, var in by_doctor[doctor_id] if in_category(inst, category)
+            ],
+            FAIRNESS_SCALE,
+        )
+        devs_of: dict[str, list[int]] = defaultdict(list)
+        for category, _, dev, terms, scaled_target, floor in fairness.deviations:
+            spec.append(("dev", dev.index, [(c, v.index) for c, v in terms], scaled_target, floor))
+            devs_of[category].append(dev.index)
+        for category, worst in fairness.worst.items():
+            spec.append(("max", worst.index, [(1, i) for i in devs_of[category]], 0, 0))
+        found.append(("rettferdighet_sum", total_of(fairness.sum_terms), FAIRNESS_SCALE))
+        found.append(("rettferdighet", total_of(fairness.max_terms), FAIRNESS_SCALE))
+
+    if "spredning" in only:
+        spread_terms = []
+        days = days_in(problem.start, problem.end)
+        duty_vars: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+        for (doc, idx), var in [*variables.vakt.items(), *variables.bakvakt.items()]:
+            duty_vars[doc][(instances[idx].date - problem.start).days].append(var)
+        for doctor in problem.doctors:
+            per_day = duty_vars.get(doctor.id)
+            if not per_day:
+                continue
+            for offset in range(len(days) - problem.spread_days + 1):
+                window = [v for day in range(offset, offset + problem.spread_days) for v in per_day.get(day, [])]
+                if len(window) < 2:
+                    continue
+                excess = model.new_int_var(0, len(window), f"spread_{doctor.id}_{offset}")
+                model.add(sum(window) <= 1 + excess)
+                spread_terms.append(excess)
+                spec.append(("excess", excess.index, [(1, v.index) for v in window], 1, 0))
+        found.append(("spredning", total_of(spread_terms), 1))
+
+    if "ønsker" in only:
+        wish_terms: list[cp_model.LinearExprT] = []
+        for wish in problem.wishes:
+            matching = [
+                variables.vakt[(wish.doctor, inst.index)]
+                for inst in instances
+                if inst.date == wish.date
+                and (wish.shift_type is None or inst.shift_type == wish.shift_type)
+                and (wish.doctor, inst.index) in variables.vakt
+            ]
+            if wish.kind == "avoid":
+                wish_terms.extend(matching)
+            elif matching:
+                granted = model.new_bool_var(f"wish_{wish.doctor}_{wish.date}")
+                model.add(sum(matching) >= granted)
+                wish_terms.append(1 - granted)
+                spec.append(("any", granted.index, [(1, v.index) for v in matching], 0, 0))
+            else:
+                wish_terms.append(1)  # a 'want' nobody can grant stays unmet
+        found.append(("ønsker", total_of(wish_terms), 1))
+
+    if start is not None:
+        _add_hints(model, _helper_hints(spec, start))
+    return [tier for tier in found if tier[0] in only]
+
+
+#: How a helper variable follows from others: (kind, variable index, (coefficient, variable index) terms, a, b).
+_Helper = tuple[str, int, list[tuple[int, int]], int, int]
+
+
+def _helper_hints(helpers: Sequence[_Helper], values: dict[int, int]) -> list[tuple[int, int]]:
+    """The smallest value each helper variable may take given the assignment ``values`` (by proto index): a
+    deviation ``max(|load − a|, b)`` (``a`` the target, ``b`` the floor), a maximum of deviations, a spread excess
+    ``max(0, Σ − a)``, a granted wish ``Σ > 0``."""
+    values = dict(values)  # with the helpers' own values as they are found (deviations before their maxima)
+    found: list[tuple[int, int]] = []
+    for kind, index, terms, a, b in helpers:
+        total = sum(coef * values[i] for coef, i in terms)
+        if kind == "dev":
+            value = max(abs(total - a), b)
+        elif kind == "max":
+            value = max((values[i] for _, i in terms), default=0)
+        elif kind == "excess":
+            value = max(0, total - a)
+        else:
+            value = int(total > 0)
+        values[index] = value
+        found.append((index, value))
+    return found
 
 
 def _add_hints(model: cp_model.CpModel, hints: Iterable[tuple[int, int]]) -> None:
@@ -416,25 +455,72 @@ def _add_hints(model: cp_model.CpModel, hints: Iterable[tuple[int, int]]) -> Non
     model.proto.solution_hint.values.extend(value for _, value in pairs)
 
 
+def _start_rota(problem: RotaProblem) -> list[Assignment] | None:
+    """The greedy pro-rata rota, else the round-robin rota, whichever first passes the checker (None if neither)."""
+    for rota in (pro_rata_rota(problem), round_robin_rota(problem)):
+        if not check_rota(problem, rota):
+            return rota
+    return None
+
+
 def _warm_start(
-    problem: RotaProblem, instances: Sequence[ShiftInstance], variables: _Variables
+    problem: RotaProblem,
+    instances: Sequence[ShiftInstance],
+    variables: _Variables,
+    *,
+    targets: dict[str, dict[str, float]] | None = None,
+    improve_s: float = 0.0,
+    fixed: Sequence[Assignment] = (),
+    forbidden: Sequence[Assignment] = (),
+    start_rota: list[Assignment] | None = None,
 ) -> tuple[dict[int, int], list[Assignment]] | None:
     """A valid rota as 0/1 per assignment variable (by proto index): the greedy pro-rata rota, else the round-robin
-    rota, whichever first passes the checker; None if neither does.
+    rota, whichever first passes the checker; None if neither does. With ``improve_s`` the rota is then improved
+    toward the pro-rata ``targets`` by local search (:mod:`legeplan.legevakt.local_search`) for about that long and
+    kept only if it still passes the checker, then its clustering and unmet wishes are cut by swaps that keep every
+    load (as long again). ``start_rota``: the result of :func:`_start_rota`, if already made.
 
     CP-SAT only uses a hint directly when it is complete, so :func:`_soft_objectives` hints the helper variables
     (deviations, maxima, spread, wishes) computed from these values; solving a copy of the model to complete the hint
     instead cost 5.5 s on the one-year benchmark.
     """
-    for rota in (pro_rata_rota(problem), round_robin_rota(problem)):
-        if not check_rota(problem, rota):
-            break
-    else:
+    rota = start_rota if start_rota is not None else _start_rota(problem)
+    if rota is None:
         return None
     index_of = {i.key: i.index for i in instances}
-    chosen = {(a.doctor, index_of[(a.date, a.shift_type)], a.role) for a in rota}
-    if not all((doc, idx) in (variables.vakt if role == Role.VAKT else variables.bakvakt) for doc, idx, role in chosen):
+
+    def fits(rota: list[Assignment]) -> bool:
+        duties = [(a.doctor, index_of[(a.date, a.shift_type)], a.role) for a in rota]
+        return all((d, i) in (variables.vakt if r is Role.VAKT else variables.bakvakt) for d, i, r in duties)
+
+    if not fits(rota):
         return None
+    if improve_s > 0:
+        from legeplan.legevakt.local_search import improve_fairness, improve_spread_and_wishes
+
+        def keys(duties: Sequence[Assignment]) -> list[tuple[str, int, Role]]:
+            return [
+                (a.doctor, index_of[(a.date, a.shift_type)], a.role)
+                for a in duties
+                if (a.date, a.shift_type) in index_of
+            ]
+
+        allowed = {Role.VAKT: variables.vakt.keys(), Role.BAKVAKT: variables.bakvakt.keys()}
+        pins = {"fixed": keys(fixed), "forbidden": keys(forbidden)}
+        better = improve_fairness(
+            problem,
+            instances,
+            rota,
+            targets if targets is not None else fairness_targets(problem, instances),
+            allowed,
+            scale=FAIRNESS_SCALE,
+            seconds=improve_s,
+            **pins,
+        )
+        better = improve_spread_and_wishes(problem, instances, better, allowed, seconds=improve_s, **pins)
+        if fits(better) and not check_rota(problem, better):
+            rota = better
+    chosen = {(a.doctor, index_of[(a.date, a.shift_type)], a.role) for a in rota}
     values = {var.index: int((doc, idx, Role.VAKT) in chosen) for (doc, idx), var in variables.vakt.items()}
     values.update({var.index: int((doc, idx, Role.BAKVAKT) in chosen) for (doc, idx), var in variables.bakvakt.items()})
     return values, rota
@@ -455,6 +541,15 @@ def _checked_start_rota(
         first_feasible_s=round(found_s, 3),
         fairness=fairness_figures(problem, assignments, instances),
     )
+
+
+def _tier2_bound(
+    relaxation: Future[AggregateBounds],
+    seconds: float,
+    tier1_value: int,
+    counts: dict[tuple[str, ShiftClass], tuple[int, int]],
+) -> int:
+    return relaxation.result().lower_bound(2, seconds, cap_sum=tier1_value, hint=counts)
 
 
 def solve_rota(
@@ -478,7 +573,11 @@ def solve_rota(
     """
     t0 = time.perf_counter()
     instances = expand_shifts(problem)
+    # The greedy rota first: when it passes the checker it is a valid rota within about a second, before the model.
+    start_rota = _start_rota(problem) if warm_start else None
+    warm_found_s = time.perf_counter() - t0
     model, variables = _build_hard_model(problem, instances)
+    pinned = bool(fixed or forbidden)  # the greedy start knows the patterns' duties (check_rota), not these pins
     fixed = [*fixed, *pattern_pins(problem, instances)]  # fixed weekday duties of the doctors' patterns
     forbidden = [*forbidden, *pattern_forbidden(problem, instances)]  # and their cycles' handover days
     if fixed or forbidden:  # pins and manual edits (legeplan.legevakt.pins), checked by the rules first
@@ -489,12 +588,59 @@ def solve_rota(
             raise RotaInfeasibleError(
                 [f"Låst vakt {v.date} {v.shift_type} {v.doctor} ({v.rule}): {v.message}" for v in wrong]
             )
-    warm = _warm_start(problem, instances, variables) if warm_start else None
+    targets = fairness_targets(problem, instances)
+    warm = (
+        _warm_start(
+            problem,
+            instances,
+            variables,
+            targets=targets,
+            improve_s=min(IMPROVE_S, time_limit_s / 20),
+            fixed=fixed,
+            forbidden=forbidden,
+            start_rota=start_rota,
+        )
+        if start_rota is not None
+        else None
+    )
     start = warm[0] if warm is not None else None
-    warm_found_s = time.perf_counter() - t0
-    objectives = _soft_objectives(problem, instances, model, variables, start)
+    valid_start = warm is not None and not pinned
+    helpers: list[_Helper] = []
+    fairness_tiers = ("rettferdighet_sum", "rettferdighet")
+    objectives = _soft_objectives(problem, instances, model, variables, start, targets, helpers, fairness_tiers)
     if start is not None:
         _add_hints(model, start.items())
+    # Proven lower bounds of the fairness tiers from the aggregate relaxation (bounds.py), computed in a thread beside
+    # the CP-SAT search (OR-Tools releases the GIL while solving).
+    bound_pool = ThreadPoolExecutor(max_workers=1)
+    relaxation = bound_pool.submit(
+        aggregate_relaxation,
+        problem,
+        instances,
+        list(variables.vakt),
+        list(variables.bakvakt),
+        targets,
+        FAIRNESS_SCALE,
+        round(FAIRNESS_SCALE * problem.bakvakt_weight),
+    )
+    aggregate_s = min(AGGREGATE_TIME_S, max(0.5, time_limit_s / 10))
+    index_of = {i.key: i.index for i in instances}
+    warm_counts = (
+        class_counts(
+            instances,
+            ((a.doctor, index_of[(a.date, a.shift_type)], a.role is Role.BAKVAKT) for a in warm[1]),
+        )
+        if warm is not None
+        else None
+    )
+    lower_bounds: dict[int, Future[int]] = {
+        1: bound_pool.submit(lambda: relaxation.result().lower_bound(1, aggregate_s, hint=warm_counts))
+    }
+
+    def proven(tier: int) -> Callable[[], int]:
+        future = lower_bounds.get(tier)
+        return lambda: future.result() if future is not None and future.done() else 0
+
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, num_workers)
     if len(variables.vakt) + len(variables.bakvakt) > LARGE_MODEL_VARIABLES:
@@ -518,29 +664,38 @@ def solve_rota(
         threading.Thread(target=watch, daemon=True).start()
 
     try:
-        for number, (name, expr, scale) in enumerate(objectives, start=1):
+        for number, tier_name in enumerate(TIER_DESCRIPTIONS, start=1):
             if cancel is not None and cancel.is_set():
                 final_status = "cancelled"
                 break
+            if number > len(objectives):  # spread and wishes: their variables join the model when their tier starts
+                objectives += _soft_objectives(
+                    problem, instances, model, variables, None, targets, helpers, (tier_name,)
+                )
+            name, expr, scale = objectives[number - 1]
             remaining = time_limit_s - (time.perf_counter() - t0)
             share = TIER_TIME_SHARE[number - 1] / sum(TIER_TIME_SHARE[number - 1 :])
             solver.parameters.max_time_in_seconds = max(0.5, remaining * share)
             model.minimize(expr)
             if best is not None:
+                # The previous tier's rota, with every helper at the smallest value it allows: a helper outside the
+                # previous objective (e.g. a maximum during tier 1) may have ended far above it.
+                previous = dict(enumerate(solver.response_proto.solution))
+                previous.update(_helper_hints(helpers, previous))
                 model.clear_hints()  # type: ignore[no-untyped-call]
-                _add_hints(model, enumerate(solver.response_proto.solution))
+                _add_hints(model, previous.items())
             tier_start = time.perf_counter()
-            status = solver.solve(model, _Callback(number, name, scale, t0, progress, first))
+            status = solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
             remaining = time_limit_s - (time.perf_counter() - t0)
             if status == cp_model.UNKNOWN and best is None and remaining > 1 and not (cancel and cancel.is_set()):
                 # No rota yet: spend the rest of the budget on finding one rather than give up.
                 solver.parameters.max_time_in_seconds = remaining
-                status = solver.solve(model, _Callback(number, name, scale, t0, progress, first))
+                status = solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
             seconds = time.perf_counter() - tier_start
             if status == cp_model.INFEASIBLE:
                 raise RotaInfeasibleError(explain_infeasibility(problem, time_limit_s=max(5.0, time_limit_s / 2)))
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                if best is None and warm is not None and not (cancel is not None and cancel.is_set()):
+                if best is None and valid_start and warm is not None and not (cancel is not None and cancel.is_set()):
                     # CP-SAT found nothing in time, but the warm-start rota passed the checker: return it rather
                     # than no rota at all, saying the soft goals were not optimised.
                     return _checked_start_rota(problem, instances, warm[1], t0, warm_found_s)
@@ -556,6 +711,9 @@ def solve_rota(
                 break
             value = round(solver.objective_value)
             bound = solver.best_objective_bound
+            if number in lower_bounds and status != cp_model.OPTIMAL:
+                # The relaxation has its own time limit; waiting for it costs at most that.
+                bound = max(bound, lower_bounds[number].result())
             gap = abs(value - bound) / max(1.0, abs(value))
             tiers.append(
                 TierResult(
@@ -573,11 +731,17 @@ def solve_rota(
             best = {(doc, idx, Role.VAKT): solver.value(v) for (doc, idx), v in variables.vakt.items()}
             best.update({(doc, idx, Role.BAKVAKT): solver.value(v) for (doc, idx), v in variables.bakvakt.items()})
             model.add(expr <= value)
+            if number == 1:  # tier 2's bound holds for rotas within tier 1's value
+                tier_counts = class_counts(
+                    instances, ((doc, idx, role is Role.BAKVAKT) for (doc, idx, role), v in best.items() if v)
+                )
+                lower_bounds[2] = bound_pool.submit(_tier2_bound, relaxation, aggregate_s, value, tier_counts)
             if cancel is not None and cancel.is_set():
                 final_status = "cancelled"
                 break
     finally:
         done.set()
+        bound_pool.shutdown(wait=False, cancel_futures=True)
 
     if best is None:
         return RotaSolution(
@@ -603,6 +767,7 @@ def solve_rota(
         assignments=assignments,
         tiers=tuple(tiers),
         seconds=round(time.perf_counter() - t0, 3),
-        first_feasible_s=round(first[0], 3) if first else None,
+        first_feasible_s=round(min([*first, *([warm_found_s] if valid_start else [])]), 3) if first else None,
+        first_solver_s=round(first[0], 3) if first else None,
         fairness=fairness_figures(problem, assignments, instances),
     )
