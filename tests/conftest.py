@@ -72,3 +72,10 @@ def storage(storage_url: str) -> Iterator[Storage]:
     store = Storage(storage_url)
     yield store
     store.dispose()
+
+
+# Charts are cached on disk (legeplan.report.chart_cache): tests use a fresh folder, never the user's cache.
+if "LEGEPLAN_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["LEGEPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="legeplan-test-cache-")

@@ -114,7 +114,12 @@ def _file_option(flag: str, help: str) -> Any:
 
 @app.command("report")
 def report(
-    out: Path = typer.Option(..., "--out", "-o", help="Utfil: plan.html, plan.pdf eller plan.docx"),
+    out: list[Path] = typer.Option(
+        ...,
+        "--out",
+        "-o",
+        help="Utfil: plan.html, plan.pdf eller plan.docx; gjentas for flere formater fra samme beregning",
+    ),
     municipality: str | None = typer.Option(None, "--municipality", "-m", help="Kommunenummer (fire sifre)"),
     demo: bool = typer.Option(False, "--demo", help="Bruk demokommunen med eksempel på scenario og tiltaksplan"),
     as_of: str | None = typer.Option(None, "--as-of", help="Registeret per dato (ÅÅÅÅ-MM-DD); standard er siste"),
@@ -159,10 +164,13 @@ def report(
     from legeplan.report.render import ReportRenderError, render
 
     console = Console(stderr=True)
-    if out.suffix.lower() not in FORMATS:
-        raise typer.BadParameter(f"{out}: ukjent format, bruk .html, .pdf eller .docx", param_hint="--out")
-    if not out.parent.exists():
-        raise typer.BadParameter(f"mappen {out.parent} finnes ikke", param_hint="--out")
+    for target in out:
+        if target.suffix.lower() not in FORMATS:
+            raise typer.BadParameter(f"{target}: ukjent format, bruk .html, .pdf eller .docx", param_hint="--out")
+        if not target.parent.exists():
+            raise typer.BadParameter(f"mappen {target.parent} finnes ikke", param_hint="--out")
+    if len({target.resolve() for target in out}) < len(out):
+        raise typer.BadParameter("samme utfil er oppgitt flere ganger", param_hint="--out")
     if demo == (municipality is not None):
         raise typer.BadParameter("oppgi enten --municipality KODE eller --demo")
     if demo and as_of is not None:
@@ -239,16 +247,20 @@ def report(
         def advance(step: int, total: int, text: str) -> None:
             progress.update(task, description=text, completed=step - 1, total=total)
 
-        try:
-            render(document, out, advance)
-        except ReportRenderError as error:
-            console.print(f"[red]Feil:[/red] {error}")
-            raise typer.Exit(code=BAD_INPUT) from error
+        # One built document, rendered once per format: the facts, engines and charts are not computed again
+        # (the charts are cached per data version, so HTML and PDF share their SVG).
+        for target in out:
+            try:
+                render(document, target, advance)
+            except ReportRenderError as error:
+                console.print(f"[red]Feil:[/red] {error}")
+                raise typer.Exit(code=BAD_INPUT) from error
         progress.update(task, completed=progress.tasks[0].total or 1)
     figures = len(document.figures())
     tables = len(document.tables())
     console.print(
-        f"[green]Skrev[/green] {out} – {len(document.chapters)} kapitler, {tables} tabeller, {figures} figurer "
+        f"[green]Skrev[/green] {', '.join(str(target) for target in out)} – {len(document.chapters)} kapitler, "
+        f"{tables} tabeller, {figures} figurer "
         f"({document.organisation}, data per {document.as_of.strftime('%d.%m.%Y')}).",
         soft_wrap=True,
     )

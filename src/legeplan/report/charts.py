@@ -11,18 +11,21 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from legeplan.report.chart_cache import CHARTS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# matplotlib (about a second to import) is imported only when a chart is really drawn: a plan whose charts are all in
+# the cache (legeplan.report.chart_cache) is rendered without it.
 
 #: Okabe-Ito palette: distinguishable with the common colour-vision deficiencies and in greyscale print order.
 PALETTE: tuple[str, ...] = (
@@ -61,6 +64,23 @@ _RC: Any = {
     "text.parse_math": False,
     "text.usetex": False,
 }
+
+
+@cache
+def _agg_backend() -> None:
+    """The non-interactive backend, chosen once, before the first figure: no display, safe in a web worker."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    import matplotlib
+
+    _agg_backend()
+    with matplotlib.rc_context(_RC):
+        yield
 
 
 class ChartError(ValueError):
@@ -206,6 +226,8 @@ def _format_value(template: str, value: float) -> str:
 def _new_figure(spec: _Spec, height: float = HEIGHT_IN, horizontal: bool = False) -> tuple[Figure, Axes]:
     """A figure with title, axis labels and source line. For horizontal bars the value axis is x, so the value label
     (`y_label`) goes there."""
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_IN, height), layout="constrained")
     axes = figure.add_subplot()
     # Title flush with the figure's left edge (not the axes'), like a table caption, whatever the tick labels' width.
@@ -259,11 +281,16 @@ def _legend_columns(labels: Sequence[str]) -> int:
 
 def _whole_numbers(spec: _Spec, axis: Any) -> None:
     """Counted things (doctors, hjemler) get whole-number ticks: no «2,5 leger» on the axis."""
+    from matplotlib.ticker import MaxNLocator
+
     if spec.integer:
         axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _draw_bar(spec: BarChart) -> Figure:
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter
+
     figure, axes = _new_figure(
         spec,
         height=max(HEIGHT_IN, 0.32 * len(spec.categories) + 1.2) if spec.horizontal else HEIGHT_IN,
@@ -321,6 +348,8 @@ def _line_y_range(spec: LineChart) -> tuple[float, float]:
 
 
 def _draw_line(spec: LineChart) -> Figure:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     figure, axes = _new_figure(spec)
     for number, series in enumerate(spec.series):
         colour = PALETTE[number % len(PALETTE)]
@@ -371,6 +400,8 @@ def _draw_line(spec: LineChart) -> Figure:
 
 
 def _draw_pyramid(spec: AgePyramid) -> Figure:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     figure, axes = _new_figure(spec, height=max(HEIGHT_IN, 0.3 * len(spec.age_groups) + 1.4))
     positions = list(range(len(spec.age_groups)))
     men_bars = axes.barh(positions, [-count for count in spec.men], color=PALETTE[0], label="Menn")
@@ -391,6 +422,8 @@ def _draw_pyramid(spec: AgePyramid) -> Figure:
 
 
 def _draw_stacked(spec: StackedBarChart) -> Figure:
+    from matplotlib.ticker import FuncFormatter
+
     height = max(HEIGHT_IN, 0.34 * len(spec.categories) + 1.4) if spec.horizontal else HEIGHT_IN
     figure, axes = _new_figure(spec, height=height, horizontal=spec.horizontal)
     positions = list(range(len(spec.categories)))
@@ -448,10 +481,17 @@ def _draw(spec: BarChart | LineChart | AgePyramid | StackedBarChart) -> Figure:
 _SVG_HEADER = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 
 
-def to_svg(spec: BarChart | LineChart | AgePyramid | StackedBarChart) -> str:
+def to_svg(spec: BarChart | LineChart | AgePyramid | StackedBarChart, *, cached: bool = True) -> str:
     """The chart as a standalone SVG element (no XML prolog, so it can be inlined in HTML), with a <title> for
-    screen readers."""
-    with matplotlib.rc_context(_RC):
+    screen readers. Drawn once per data version: the result is cached by a hash of the spec and the style
+    (`legeplan.report.chart_cache`); `cached=False` always draws."""
+    if not cached:
+        return _draw_svg(spec)
+    return CHARTS.get_or_draw(spec.model_dump_json(), "svg", lambda: _draw_svg(spec).encode()).decode()
+
+
+def _draw_svg(spec: BarChart | LineChart | AgePyramid | StackedBarChart) -> str:
+    with _style():
         figure = _draw(spec)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "legeplan"})
@@ -465,9 +505,15 @@ def to_svg(spec: BarChart | LineChart | AgePyramid | StackedBarChart) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
-def to_png(spec: BarChart | LineChart | AgePyramid | StackedBarChart, dpi: int = 200) -> bytes:
-    """The chart as PNG bytes, for DOCX (Word renders SVG poorly)."""
-    with matplotlib.rc_context(_RC):
+def to_png(spec: BarChart | LineChart | AgePyramid | StackedBarChart, dpi: int = 200, *, cached: bool = True) -> bytes:
+    """The chart as PNG bytes, for DOCX (Word renders SVG poorly); cached like `to_svg`."""
+    if not cached:
+        return _draw_png(spec, dpi)
+    return CHARTS.get_or_draw(spec.model_dump_json(), f"png-{dpi}", lambda: _draw_png(spec, dpi))
+
+
+def _draw_png(spec: BarChart | LineChart | AgePyramid | StackedBarChart, dpi: int) -> bytes:
+    with _style():
         figure = _draw(spec)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
