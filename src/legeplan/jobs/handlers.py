@@ -272,6 +272,9 @@ def rota_repair(ctx: JobContext) -> dict[str, Any]:
         "changed_assignments": result.changed_assignments,
         "proven_minimal": result.proven_minimal,
         "changes": [c.model_dump(mode="json") for c in result.changes],
+    }
+
+
 # --- plan document ---------------------------------------------------------------------------------------------------
 
 #: Format -> media type of the plan documents a report job makes.

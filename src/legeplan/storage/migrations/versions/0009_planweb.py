@@ -1,7 +1,7 @@
 """høring comments on the plan (plan_comment), plan documents made by report jobs (plan_document), the plan period
 
-Revision ID: 0008_planweb
-Revises: 0007_jobs
+Revision ID: 0009_planweb
+Revises: 0008_rotadb
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_planweb"
-down_revision: str | None = "0007_jobs"
+revision: str = "0009_planweb"
+down_revision: str | None = "0008_rotadb"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
