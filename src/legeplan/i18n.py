@@ -940,6 +940,14 @@ NB: dict[str, str] = {
     "audit.action.calendar_created": "Kalenderlenke laget",
     "audit.action.calendar_revoked": "Kalenderlenke trukket tilbake",
     "job.kind.mail_send": "E-postutsending",
+    "users.physician": "Lege i registeret",
+    "users.physician_help": "Bare for rollen Lege: brukeren ser sine egne vakter og turnusene til legevaktene legen er "
+    "med i.",
+    "users.physician_required": "Velg legen i registeret som brukeren er.",
+    "users.email": "E-post (valgfri)",
+    "users.email_invalid": "Ugyldig e-postadresse.",
+    "users.lege_needs_physician": "Rollen Lege krever at brukeren er knyttet til en lege i registeret; lag brukeren på "
+    "nytt med rollen Lege.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"nb": NB}

@@ -417,3 +417,36 @@ def test_shift_ref_round_trip() -> None:
     assert parse_ref("2026-04-07|natt|bakvakt") == ShiftRef.model_validate(
         {"date": "2026-04-07", "shift_type": "natt", "role": "bakvakt"}
     )
+
+
+def test_admin_creates_a_lege_tied_to_a_register_physician(app: FastAPI, living: Living, login: Login) -> None:
+    admin, csrf = login("admin")
+    page = admin.get("/admin/users").text
+    assert f'value="3804:{living.a.id}"' in page  # the physician picker
+    missing = admin.post(
+        "/admin/users",
+        data={"csrf_token": csrf, "username": "ny_lege", "password": "Fjellvann-Mose-93", "role": "lege"},
+    )
+    assert missing.status_code == 400 and "Velg legen i registeret" in missing.text
+    made = admin.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf,
+            "username": "ny_lege",
+            "password": "Fjellvann-Mose-93",
+            "role": "lege",
+            "physician": f"3804:{living.a.id}",
+            "email": "ny@example.org",
+        },
+    )
+    assert made.status_code == 303, made.text
+    user = next(u for u in app.state.web_store.list_users() if u.username == "ny_lege")
+    assert (user.role, user.physician_municipality, user.physician_id, user.email) == (
+        "lege",
+        "3804",
+        living.a.id,
+        "ny@example.org",
+    )
+    client = TestClient(app, follow_redirects=False)
+    client.post("/login", data={"username": "ny_lege", "password": "Fjellvann-Mose-93"})
+    assert "Sandefjord legevakt" in client.get("/lege").text
