@@ -180,3 +180,18 @@ def test_fairness_carries_over_published_periods(store: RotaStore) -> None:
     mine = [a for a in live.require_rota(store, period_id).assignments if a.doctor == "moe"]
     assert ics.count("BEGIN:VEVENT") == len(mine) and "TZID=Europe/Oslo" in ics
     assert live.doctor_calendar(store, period.legevakt_id, "ingen").count("BEGIN:VEVENT") == 0
+
+
+def test_a_lege_sees_the_legevakter_whose_member_registers_hold_the_physician(store: RotaStore) -> None:
+    from legeplan.register.demo import demo_register
+
+    register = demo_register()
+    store.storage.save_register(register)
+    physician = register.physicians[0].id
+    alone = store.create_legevakt("Sandefjord legevakt", ["3804"], "sjef")
+    shared = store.create_legevakt("Interkommunal legevakt", ["3804", "3805"], "sjef")
+    store.create_legevakt("Annen legevakt", ["1804"], "sjef")
+    seen = live.legevakter_of_doctor(store.storage, store, "3804", physician)
+    assert {(lv.id, doctor) for lv, doctor in seen} == {(alone.id, physician), (shared.id, f"3804:{physician}")}
+    assert live.legevakter_of_doctor(store.storage, store, "3804", "ikke-i-registeret") == []
+    assert live.legevakter_of_doctor(store.storage, store, "1804", physician) == []
