@@ -121,6 +121,7 @@ def test_publish_then_repair_an_illness_changes_only_what_must(app: FastAPI, log
 def test_candidates_edits_checked_by_the_rules_and_calendar_tokens(app: FastAPI, login: Login) -> None:
     client, csrf = login("redaktor")
     period_id = _published_period(app, client, csrf)
+    assert 'href="/legevakt/jobb/' in client.get("/jobs").text  # the period's solve, linked from «Jobber»
     store = RotaStore(app.state.storage)
     rota = store.current_version(period_id)
     assert rota is not None
