@@ -450,3 +450,26 @@ def test_admin_creates_a_lege_tied_to_a_register_physician(app: FastAPI, living:
     client = TestClient(app, follow_redirects=False)
     client.post("/login", data={"username": "ny_lege", "password": "Fjellvann-Mose-93"})
     assert "Sandefjord legevakt" in client.get("/lege").text
+
+
+def test_cli_lists_the_requests_of_a_period(app: FastAPI, living: Living, lege_login: Login) -> None:
+    from typer.testing import CliRunner
+
+    from legeplan.cli import app as cli
+
+    add_lege(app.state.web_store, "lege_b", living.b.id)
+    client, csrf = lege_login("lege_b")
+    m = living.monday
+    client.post(
+        f"/lege/periode/{living.period.id}/foresporsel",
+        data={"csrf_token": csrf, "kind": "giveaway", "vakt": ref(m, "natt"), "to": ""},
+    )
+    url = app.state.storage.engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["legevakt", "requests", str(living.period.id), "--database-url", url])
+    assert result.exit_code == 0, result.output
+    assert f"Gi bort: {living.b.id} → hvem som helst som kan" in result.output
+    assert "Venter på legevaktsjefen" in result.output
+    empty = CliRunner().invoke(
+        cli, ["legevakt", "requests", str(living.period.id), "--state", "approved", "--database-url", url]
+    )
+    assert empty.exit_code == 0 and "Ingen forespørsler" in empty.output
