@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from legeplan.legevakt.living import AvailabilityInput, ShiftRef
+from legeplan.legevakt.model import Assignment
 from legeplan.living_rota import solve_problem
 from legeplan.storage.rota_store import RotaStore
 
@@ -473,3 +474,25 @@ def test_cli_lists_the_requests_of_a_period(app: FastAPI, living: Living, lege_l
         cli, ["legevakt", "requests", str(living.period.id), "--state", "approved", "--database-url", url]
     )
     assert empty.exit_code == 0 and "Ingen forespørsler" in empty.output
+
+
+def test_publishing_a_period_tells_its_doctors(app: FastAPI, living: Living, lege_login: Login) -> None:
+
+    add_lege(app.state.web_store, "lege_a", living.a.id)
+    store = RotaStore(app.state.storage)
+    draft = store.period(living.draft.id)
+    assert draft is not None
+    duty = Assignment(date=draft.start, shift_type="kveld", doctor=living.a.id)
+    store.add_version(draft.id, [duty], "redaktor", expected_version=draft.version, source="solve")
+    editor = TestClient(app, follow_redirects=False)
+    editor.post("/login", data={"username": "redaktor", "password": PASSWORD})
+    page = editor.get(f"/legevakt/periode/{draft.id}").text
+    current = store.period(draft.id)
+    assert current is not None
+    published = editor.post(
+        f"/legevakt/periode/{draft.id}/publiser", data={"csrf_token": csrf_of(page), "version": str(current.version)}
+    )
+    assert published.status_code == 303, published.text
+    client, _ = lege_login("lege_a")
+    inbox = client.get("/meldinger").text
+    assert "Turnusen Sommerperiode er publisert" in inbox and "Du har 1 vakter" in inbox
