@@ -1079,6 +1079,14 @@ NB: dict[str, str] = {
     "plan.web.period_error": "Oppgi to årstall (2000–2100), det siste ikke før det første.",
     "plan.web.period_saved": "Planperioden er {period}.",
     "plan.web.document_summary": "{chapters} kapitler, {tables} tabeller, {figures} figurer, {size} kB.",
+    "users.physician": "Lege i registeret",
+    "users.physician_help": "Bare for rollen Lege: brukeren ser sine egne vakter og turnusene til legevaktene legen er "
+    "med i.",
+    "users.physician_required": "Velg legen i registeret som brukeren er.",
+    "users.email": "E-post (valgfri)",
+    "users.email_invalid": "Ugyldig e-postadresse.",
+    "users.lege_needs_physician": "Rollen Lege krever at brukeren er knyttet til en lege i registeret; lag brukeren på "
+    "nytt med rollen Lege.",
 }
 
 NB.update(

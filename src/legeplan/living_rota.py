@@ -32,6 +32,7 @@ from legeplan.legevakt.living import (
     RotaVersion,
     VersionSource,
     apply_availability,
+    doctor_id,
     problem_for_legevakt,
 )
 from legeplan.legevakt.model import Assignment, FairnessBalance, Role, RotaProblem, RotaSolution, ShiftType, Violation
@@ -85,6 +86,23 @@ def period_problem(
         )
     except ValueError as error:
         raise LivingRotaError(str(error)) from error
+
+
+def legevakter_of_doctor(
+    storage: Storage, store: RotaStore, municipality_code: str, physician_id: str
+) -> list[tuple[Legevakt, str]]:
+    """The legevakter a login of role `lege` may see: those with the physician's municipality as member, while that
+    municipality's newest register holds the physician; each with the doctor id the physician has in its periods."""
+    try:
+        register = storage.load_register(municipality_code)
+    except RegisterNotFoundError:
+        return []
+    if physician_id not in {p.id for p in register.physicians}:
+        return []
+    return [
+        (legevakt, doctor_id(legevakt.members, municipality_code, physician_id))
+        for legevakt in store.legevakter_of_physician(municipality_code, physician_id)
+    ]
 
 
 # --- fairness over published periods ---------------------------------------------------------------------------------

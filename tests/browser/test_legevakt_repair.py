@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
 
 from legeplan import living_rota as live
 from legeplan.legevakt import example_problem
 from legeplan.storage.rota_store import RotaStore
 
-from .support import DEMO_CODE, LiveServer, snapshot
+from .support import ARTIFACTS_DIR, DEMO_CODE, LiveServer, log_in, snapshot
 
 pytestmark = pytest.mark.browser
 
 REPAIR_TIMEOUT_MS = 90_000
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def test_mark_a_doctor_ill_for_a_week_and_see_the_repaired_rota(
@@ -70,3 +72,57 @@ def test_mark_a_doctor_ill_for_a_week_and_see_the_repaired_rota(
     assert not [a for a in after.assignments if a.doctor == ill and start <= a.date <= end]
     # The published version is still readable beside the new one.
     expect(page.get_by_role("link", name="versjon 1")).to_be_visible()
+
+
+@pytest.fixture(scope="module")
+def published_period(live_server: LiveServer) -> tuple[int, int]:
+    """(legevakt id, period id) of a solved, published period with one manual edit, for the design checks."""
+    store = RotaStore(live_server.app.state.storage)
+    legevakt = store.create_legevakt("Sandefjord legevakt (utforming)", [DEMO_CODE], "sjef")
+    period = store.create_period(legevakt.id, example_problem("small"), "sjef", name="Påsken 2026 (utforming)")
+    live.solve_now(store, period.id, "sjef", time_limit_s=3)
+    store.publish(period.id, "sjef", expected_version=2)
+    store.create_calendar_token(legevakt.id, "moe", "sjef")
+    return legevakt.id, period.id
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("name", ["list", "legevakt", "period", "events", "coverage", "candidates"])
+def test_legevakt_pages_fit_the_screen_and_pass_axe(
+    browser: Browser, live_server: LiveServer, published_period: tuple[int, int], name: str, width: int
+) -> None:
+    legevakt_id, period_id = published_period
+    store = RotaStore(live_server.app.state.storage)
+    first = (store.current_version(period_id) or pytest.fail()).assignments[0]
+    paths = {
+        "list": "/legevakt",
+        "legevakt": f"/legevakt/{legevakt_id}",
+        "period": f"/legevakt/periode/{period_id}",
+        "events": f"/legevakt/periode/{period_id}/hendelser",
+        "coverage": f"/legevakt/periode/{period_id}/dekning",
+        "candidates": f"/legevakt/periode/{period_id}/kandidater?dato={first.date}&vakt={first.shift_type}"
+        f"&erstatter={first.doctor}",
+    }
+    context = browser.new_context(
+        base_url=live_server.base_url, locale="nb-NO", viewport={"width": width, "height": 900}, bypass_csp=True
+    )
+    try:
+        page = context.new_page()
+        log_in(page, live_server.username, live_server.password)
+        page.wait_for_url(f"**/m/{DEMO_CODE}")
+        response = page.goto(paths[name])
+        assert response is not None and response.ok, name
+        page.wait_for_load_state("networkidle")
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS_DIR / f"design-legevakt-{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow} px at {width} px"
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not serious, f"{name}:\n" + "\n".join(serious)
+    finally:
+        context.close()

@@ -117,6 +117,8 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
         (BAD_INPUT, ["legevakt", "period", "99", "--from", "2026-04-06", "--to", "2026-04-12"]),
         (BAD_INPUT, ["legevakt", "hours", "1", "--out", "{tmp}/timer.txt"]),
         (BAD_INPUT, ["legevakt", "events", "99"]),
+        (BAD_INPUT, ["legevakt", "requests", "99"]),
+        (BAD_INPUT, ["legevakt", "requests", "1", "--state", "tull"]),
     ],
 }
 

@@ -42,3 +42,31 @@ def test_an_interkommunal_legevakt_draws_doctors_from_every_member() -> None:
     assert len(partial.doctors) == len(one.doctors)
     with pytest.raises(ValueError, match="9999"):
         problem_for_legevakt(["9999"], {}, START, END)
+
+
+def test_hours_downloads_never_carry_a_formula() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from legeplan.legevakt.hours import MonthHours, hours_csv, hours_xlsx
+
+    row = MonthHours(
+        doctor="x1",
+        name='=HYPERLINK("http://example.invalid","Kari")',
+        month="2026-04",
+        shifts=2,
+        total=16.5,
+        dag=0.0,
+        kveld=7.5,
+        natt=9.0,
+        helg=0.0,
+        helligdag=0.0,
+        bakvakt=0.0,
+    )
+    assert "'=HYPERLINK" in hours_csv([row])
+    sheet = load_workbook(io.BytesIO(hours_xlsx([row]))).active
+    assert sheet is not None
+    cell = sheet["B2"]
+    assert cell.data_type == "s" and str(cell.value).startswith("=HYPERLINK")
+    assert sheet["E2"].value == 16.5

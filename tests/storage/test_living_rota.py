@@ -180,3 +180,33 @@ def test_fairness_carries_over_published_periods(store: RotaStore) -> None:
     mine = [a for a in live.require_rota(store, period_id).assignments if a.doctor == "moe"]
     assert ics.count("BEGIN:VEVENT") == len(mine) and "TZID=Europe/Oslo" in ics
     assert live.doctor_calendar(store, period.legevakt_id, "ingen").count("BEGIN:VEVENT") == 0
+
+
+def test_a_lege_sees_the_legevakter_whose_member_registers_hold_the_physician(store: RotaStore) -> None:
+    from legeplan.register.demo import demo_register
+
+    register = demo_register()
+    store.storage.save_register(register)
+    physician = register.physicians[0].id
+    alone = store.create_legevakt("Sandefjord legevakt", ["3804"], "sjef")
+    shared = store.create_legevakt("Interkommunal legevakt", ["3804", "3805"], "sjef")
+    store.create_legevakt("Annen legevakt", ["1804"], "sjef")
+    seen = live.legevakter_of_doctor(store.storage, store, "3804", physician)
+    assert {(lv.id, doctor) for lv, doctor in seen} == {(alone.id, physician), (shared.id, f"3804:{physician}")}
+    assert live.legevakter_of_doctor(store.storage, store, "3804", "ikke-i-registeret") == []
+    assert live.legevakter_of_doctor(store.storage, store, "1804", physician) == []
+
+
+def test_solve_publish_repair_on_each_database(storage: Storage) -> None:
+    """The same journey on SQLite and PostgreSQL (the `storage` fixture runs both)."""
+    store = RotaStore(storage)
+    period_id = _solved(store)
+    period = live.require_period(store, period_id)
+    published = store.publish(period_id, "sjef", expected_version=period.version)
+    start = period.start + timedelta(days=7)
+    version, result = live.repair(
+        store, period_id, "moe", start, start + timedelta(days=6), "sjef", expected_version=published.version
+    )
+    assert version is not None and version.number == 2
+    assert store.events(period_id, kind="repair")[0].detail["changed_assignments"] == result.changed_assignments
+    assert (store.published_version(period_id) or version).number == 1

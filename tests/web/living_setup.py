@@ -69,11 +69,13 @@ def hand_rota(m: date, a: str, b: str, c: str, d: str) -> list[Assignment]:
     ]
 
 
-def build(storage: Storage, *, auto_approve: bool = False, who: str = "redaktor") -> Living:
+def build(
+    storage: Storage, *, auto_approve: bool = False, who: str = "redaktor", name: str = "Sandefjord legevakt"
+) -> Living:
     """The legevakt «Sandefjord legevakt» (member 3804) with a published two-week period (starting four weeks from
     today) and a draft period after it whose wish deadline is still open."""
     store = RotaStore(storage)
-    legevakt = store.create_legevakt("Sandefjord legevakt", [CODE], who, auto_approve=auto_approve)
+    legevakt = store.create_legevakt(name, [CODE], who, auto_approve=auto_approve)
     monday = start_monday()
     base = period_problem(storage, legevakt, monday, monday + timedelta(days=13), name="Vårperiode")
     chosen = _competent(base)

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from legeplan.legevakt.living import AvailabilityInput, ShiftRef
+from legeplan.legevakt.model import Assignment
 from legeplan.living_rota import solve_problem
 from legeplan.storage.rota_store import RotaStore
 
@@ -417,3 +418,81 @@ def test_shift_ref_round_trip() -> None:
     assert parse_ref("2026-04-07|natt|bakvakt") == ShiftRef.model_validate(
         {"date": "2026-04-07", "shift_type": "natt", "role": "bakvakt"}
     )
+
+
+def test_admin_creates_a_lege_tied_to_a_register_physician(app: FastAPI, living: Living, login: Login) -> None:
+    admin, csrf = login("admin")
+    page = admin.get("/admin/users").text
+    assert f'value="3804:{living.a.id}"' in page  # the physician picker
+    missing = admin.post(
+        "/admin/users",
+        data={"csrf_token": csrf, "username": "ny_lege", "password": "Fjellvann-Mose-93", "role": "lege"},
+    )
+    assert missing.status_code == 400 and "Velg legen i registeret" in missing.text
+    made = admin.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf,
+            "username": "ny_lege",
+            "password": "Fjellvann-Mose-93",
+            "role": "lege",
+            "physician": f"3804:{living.a.id}",
+            "email": "ny@example.org",
+        },
+    )
+    assert made.status_code == 303, made.text
+    user = next(u for u in app.state.web_store.list_users() if u.username == "ny_lege")
+    assert (user.role, user.physician_municipality, user.physician_id, user.email) == (
+        "lege",
+        "3804",
+        living.a.id,
+        "ny@example.org",
+    )
+    client = TestClient(app, follow_redirects=False)
+    client.post("/login", data={"username": "ny_lege", "password": "Fjellvann-Mose-93"})
+    assert "Sandefjord legevakt" in client.get("/lege").text
+
+
+def test_cli_lists_the_requests_of_a_period(app: FastAPI, living: Living, lege_login: Login) -> None:
+    from typer.testing import CliRunner
+
+    from legeplan.cli import app as cli
+
+    add_lege(app.state.web_store, "lege_b", living.b.id)
+    client, csrf = lege_login("lege_b")
+    m = living.monday
+    client.post(
+        f"/lege/periode/{living.period.id}/foresporsel",
+        data={"csrf_token": csrf, "kind": "giveaway", "vakt": ref(m, "natt"), "to": ""},
+    )
+    url = app.state.storage.engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["legevakt", "requests", str(living.period.id), "--database-url", url])
+    assert result.exit_code == 0, result.output
+    assert f"Gi bort: {living.b.id} → hvem som helst som kan" in result.output
+    assert "Venter på legevaktsjefen" in result.output
+    empty = CliRunner().invoke(
+        cli, ["legevakt", "requests", str(living.period.id), "--state", "approved", "--database-url", url]
+    )
+    assert empty.exit_code == 0 and "Ingen forespørsler" in empty.output
+
+
+def test_publishing_a_period_tells_its_doctors(app: FastAPI, living: Living, lege_login: Login) -> None:
+
+    add_lege(app.state.web_store, "lege_a", living.a.id)
+    store = RotaStore(app.state.storage)
+    draft = store.period(living.draft.id)
+    assert draft is not None
+    duty = Assignment(date=draft.start, shift_type="kveld", doctor=living.a.id)
+    store.add_version(draft.id, [duty], "redaktor", expected_version=draft.version, source="solve")
+    editor = TestClient(app, follow_redirects=False)
+    editor.post("/login", data={"username": "redaktor", "password": PASSWORD})
+    page = editor.get(f"/legevakt/periode/{draft.id}").text
+    current = store.period(draft.id)
+    assert current is not None
+    published = editor.post(
+        f"/legevakt/periode/{draft.id}/publiser", data={"csrf_token": csrf_of(page), "version": str(current.version)}
+    )
+    assert published.status_code == 303, published.text
+    client, _ = lege_login("lege_a")
+    inbox = client.get("/meldinger").text
+    assert "Turnusen Sommerperiode er publisert" in inbox and "Du har 1 vakter" in inbox

@@ -121,6 +121,7 @@ def test_publish_then_repair_an_illness_changes_only_what_must(app: FastAPI, log
 def test_candidates_edits_checked_by_the_rules_and_calendar_tokens(app: FastAPI, login: Login) -> None:
     client, csrf = login("redaktor")
     period_id = _published_period(app, client, csrf)
+    assert 'href="/legevakt/jobb/' in client.get("/jobs").text  # the period's solve, linked from «Jobber»
     store = RotaStore(app.state.storage)
     rota = store.current_version(period_id)
     assert rota is not None
@@ -216,3 +217,43 @@ def test_roles_scope_and_a_period_from_the_register(app: FastAPI, login: Login) 
     assert outsider.get(legevakt).status_code == 404
     assert outsider.get(f"/legevakt/periode/{period_id}").status_code == 404
     assert "Bodø legevakt" not in outsider.get("/legevakt").text
+
+
+def test_coverage_page_and_stale_settings(app: FastAPI, login: Login) -> None:
+    from datetime import date, time
+
+    from legeplan.legevakt import example_problem
+    from legeplan.legevakt.model import DaySelector, RotaProblem, ShiftType
+
+    client, csrf = login("redaktor")
+    store = RotaStore(app.state.storage)
+    legevakt = store.create_legevakt("Vefsn legevakt", ["3804"], "sjef")
+    # Seed 000 (Vefsn 5.2.4): 15.30–08 on weekdays, 09–09 on weekends and holidays: Saturday 08–09 has no doctor.
+    vefsn = RotaProblem(
+        name="Vefsn-lik",
+        start=date(2026, 3, 2),
+        end=date(2026, 3, 29),
+        shift_types=(
+            ShiftType(id="hverdag", name="Hverdag", start=time(15, 30), end=time(8), days=DaySelector.WEEKDAYS),
+            ShiftType(id="helg", name="Helg", start=time(9), end=time(9), days=DaySelector.WEEKENDS_HOLIDAYS),
+        ),
+        doctors=example_problem("small").doctors,
+    )
+    period = store.create_period(legevakt.id, vefsn, "sjef")
+    page = client.get(f"/legevakt/periode/{period.id}/dekning")
+    assert page.status_code == 200
+    assert "lørdag" in page.text and "08:00–09:00" in page.text
+    assert text("lv.uncovered_hours", hours="4,0") in page.text
+
+    saved = client.post(
+        f"/legevakt/{legevakt.id}/innstillinger",
+        data={"csrf_token": csrf, "version": "1", "name": "Vefsn legevakt", "wish_deadline_days": "21"},
+    )
+    assert saved.status_code == 303
+    stale = client.post(
+        f"/legevakt/{legevakt.id}/innstillinger",
+        data={"csrf_token": csrf, "version": "1", "name": "Gammelt navn", "wish_deadline_days": "7"},
+    )
+    assert stale.status_code == 409 and "Ingenting er lagret" in stale.text
+    kept = store.legevakt(legevakt.id)
+    assert kept is not None and (kept.name, kept.wish_deadline_days) == ("Vefsn legevakt", 21)

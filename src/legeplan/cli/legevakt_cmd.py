@@ -306,6 +306,43 @@ def absent(
         typer.echo(f"  {c.date} {c.shift_type} {c.role.value}: {c.from_doctor or '–'} → {c.to_doctor or '–'}")
 
 
+@legevakt_app.command("requests")
+def requests_list(
+    period_id: Annotated[int, typer.Argument(help="Periodens nummer", metavar="PERIODE")],
+    state: Annotated[
+        str | None, typer.Option("--state", help="Bare denne tilstanden: pending, approved, rejected eller withdrawn")
+    ] = None,
+    database_url: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Vis legenes bytter og bortgivelser i perioden (nyeste først), med tilstand og regelen som stoppet dem."""
+    from legeplan.legevakt.living import REQUEST_STATES
+    from legeplan.living_rota import LivingRotaError, require_period
+
+    if state is not None and state not in REQUEST_STATES:
+        fail(f"--state: «{state}» er ukjent; bruk {', '.join(REQUEST_STATES)}")
+    _storage, store = _open(database_url)
+    try:
+        period = require_period(store, period_id)
+    except LivingRotaError as error:
+        fail(str(error))
+    found = store.requests(period_id, state=state)
+    if as_json:
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        typer.echo(f"Ingen forespørsler i periode {period_id}.")
+        return
+    from legeplan.i18n import text
+    from legeplan.notices import shift_label
+
+    for r in found:
+        back = f" ↔ {shift_label(period, r.return_shifts[0])}" if r.return_shifts else ""
+        to = r.to_physician or text("lege.anyone").lower()
+        line = f"#{r.id} {text('req.kind.' + r.kind)}: {r.from_physician} → {to}, {shift_label(period, r.shifts[0])}"
+        typer.echo(f"{line}{back} · {text('req.state.' + r.state)}" + (f": {r.refusal}" if r.refusal else ""))
+
+
 @legevakt_app.command("events")
 def events(
     period_id: Annotated[int, typer.Argument(help="Periodens nummer", metavar="PERIODE")],

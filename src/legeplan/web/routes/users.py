@@ -20,6 +20,7 @@ from legeplan.web.auth import (
 from legeplan.web.inputs import password_problem, username_problem
 from legeplan.web.routes.common import (
     audit,
+    load_register_or_none,
     redirect,
     render,
     storage_of,
@@ -35,7 +36,32 @@ router = APIRouter()
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
     require_role(user, "admin")
-    return render(request, "users.html", users=_visible_users(request, user), roles=ROLES, errors={}, values={})
+    return render(
+        request,
+        "users.html",
+        users=_visible_users(request, user),
+        roles=ROLES,
+        errors={},
+        values={},
+        physicians=physician_choices(request, user),
+    )
+
+
+def physician_choices(request: Request, admin: User) -> list[tuple[str, str]]:
+    """The register physicians a login with the role lege can be tied to: («kode:id», «Navn (id, kommune)») of the
+    active physicians in the newest register of each municipality the admin may see."""
+    choices = []
+    for municipality in storage_of(request).list_municipalities():
+        if not can_see(admin, municipality.code):
+            continue
+        register = load_register_or_none(request, municipality.code)
+        if register is None:
+            continue
+        for physician in sorted(register.physicians, key=lambda p: (p.name, p.id)):
+            if physician.end_date is None or physician.end_date >= register.as_of:
+                label = f"{physician.name} ({physician.id}, {municipality.name})"
+                choices.append((f"{municipality.code}:{physician.id}", label))
+    return choices
 
 
 def _visible_users(request: Request, admin: User) -> list[User]:
@@ -64,7 +90,19 @@ def validate_new_user(request: Request, admin: User, form: Any) -> tuple[dict[st
         errors["municipality_code"] = text("error.forbidden")
     elif code is not None and code not in {m.code for m in storage_of(request).list_municipalities()}:
         errors["municipality_code"] = text("users.municipality_unknown")
-    return {"username": username, "password": password, "role": role, "municipality_code": code}, errors
+    physician = str(form.get("physician", "")).strip()
+    email = str(form.get("email", "")).strip() or None
+    if role == "lege":
+        # A lege is a physician of a register the admin may see; the login belongs to that municipality.
+        if physician not in {value for value, _ in physician_choices(request, admin)}:
+            errors["physician"] = text("users.physician_required")
+        else:
+            code = physician.partition(":")[0]
+            errors.pop("municipality_code", None)
+    if email is not None and ("@" not in email or len(email) > 320):
+        errors["email"] = text("users.email_invalid")
+    values = {"username": username, "password": password, "role": role, "municipality_code": code}
+    return {**values, "physician": physician if role == "lege" else None, "email": email}, errors
 
 
 @router.post("/admin/users", response_model=None)
@@ -82,10 +120,17 @@ async def user_create(request: Request, user: User = Depends(current_user)) -> R
             roles=ROLES,
             errors=errors,
             values=shown,
+            physicians=physician_choices(request, user),
         )
     created = web_store(request).add_user(
         values["username"], hash_password(values["password"]), values["role"], values["municipality_code"]
     )
+    if values["physician"] or values["email"]:
+        code, _, physician_id = str(values["physician"] or "").partition(":")
+        linked = web_store(request).link_physician(
+            created.id, code or None, physician_id or None, values["email"] or ""
+        )
+        created = linked or created
     audit(
         request,
         user,
@@ -93,7 +138,12 @@ async def user_create(request: Request, user: User = Depends(current_user)) -> R
         text("audit.action.user_created"),
         f"user/{created.username}",
         None,
-        {"username": created.username, "role": created.role, "municipality_code": created.municipality_code},
+        {
+            "username": created.username,
+            "role": created.role,
+            "municipality_code": created.municipality_code,
+            "physician_id": created.physician_id,
+        },
     )
     return redirect("/admin/users", text("users.created"), request)
 
@@ -140,6 +190,8 @@ async def user_role(request: Request, user_id: int, user: User = Depends(current
         raise HTTPException(status_code=422, detail=text("error.choice"))
     if role == target.role:
         return redirect("/admin/users", text("error.no_change"), request)
+    if role == "lege" and target.physician_id is None:
+        return redirect("/admin/users", text("users.lege_needs_physician"), request)
     web_store(request).set_role(target.id, role)
     security_of(request).revoke_user_sessions(target.id)
     audit(

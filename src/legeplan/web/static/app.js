@@ -28,3 +28,17 @@
     }
   });
 })();
+// The user form: the physician picker only matters for the role «Lege»; hidden for the other roles.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var role = document.getElementById("u-role");
+    if (!role) { return; }
+    var fields = document.querySelectorAll("[data-role-field]");
+    function sync() {
+      fields.forEach(function (field) { field.hidden = field.getAttribute("data-role-field") !== role.value; });
+    }
+    role.addEventListener("change", sync);
+    sync();
+  });
+})();
