@@ -364,3 +364,26 @@ def test_statistics_feed_the_regional_dataset(dataset: RegionalDataset, tmp_path
 def test_chronic_shortage_names_are_marked_as_generated() -> None:
     shown = CliRunner().invoke(app, ["region", "vacancies"])
     assert shown.exit_code == 0 and "generert eksempel" in shown.output
+
+
+def test_the_published_12005_shape_is_read_with_reservekapasitet_as_free_share() -> None:
+    """SSB's table has region dimension KOKkommuneregion0000 and KOS… codes, and gives reservekapasitet as an
+    index where 100 means full lists: 101,8 is 1,8 % free places, not 101,8 %."""
+    from legeplan.region.statistics import read_gp_lists_12005
+
+    path = Path(__file__).parents[1] / "stats" / "fixtures" / "ssb_12005.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    sizes = document["size"]
+    dims = [document["dimension"][name]["category"]["index"] for name in document["id"]]
+
+    def raw(region: str, content: str, year: str) -> float:
+        i, j, k = dims[0][region], dims[1][content], dims[2][year]
+        return float(document["value"][(i * sizes[1] + j) * sizes[2] + k])
+
+    read = {(s.municipality_code, s.year): s for s in read_gp_lists_12005(path)}
+    vefsn = read[("1824", 2023)]
+    assert vefsn.reserve_capacity_percent == pytest.approx(raw("1824", "KOSreservekapasi0000", "2023") - 100)
+    assert vefsn.average_list_length == raw("1824", "KOSgjsnlisteleng0000", "2023")
+    assert vefsn.lists == raw("1824", "KOSantallavtaler0001", "2023")
+    assert vefsn.open_lists == raw("1824", "KOSaapnelister0000", "2023")
+    assert all(s.reserve_capacity_percent is None or s.reserve_capacity_percent < 50 for s in read.values())

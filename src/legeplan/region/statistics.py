@@ -20,13 +20,23 @@ from legeplan.capacity.ssb import JsonStatError, read_jsonstat
 from legeplan.region.models import GpListStatistic, RegionalDataset
 from legeplan.register.models import Municipality
 
-#: 12005 content code -> (our field, words that identify it in a label)
+#: 12005 content code -> (our field, words that identify it in a label). The codes of SSB's published table
+#: (KOS…, region dimension KOKkommuneregion0000) and of the older shape (Region; Fastlegelister, …) are both read.
 GP_LIST_CONTENTS = {
     "Fastlegelister": ("lists", ("fastlegelister",)),
     "GjsnListelengde": ("average_list_length", ("listelengde",)),
     "ReservekapFastlege": ("reserve_capacity_percent", ("reservekapasitet",)),
     "ApneLister": ("open_lists", ("åpne", "apne")),
+    "KOSantallavtaler0001": ("lists", ("fastlegeavtaler",)),
+    "KOSgjsnlisteleng0000": ("average_list_length", ("listelengde",)),
+    "KOSreservekapasi0000": ("reserve_capacity_percent", ("reservekapasitet",)),
+    "KOSaapnelister0000": ("open_lists", ("åpne", "apne")),
 }
+#: Content codes whose value is SSB's reservekapasitet index (100 = the lists are exactly full; 101,6 means 1,6 %
+#: free places), read as a percentage of free places.
+RESERVE_INDEX_CODES = frozenset({"KOSreservekapasi0000"})
+#: The region dimension of 12005, by the table's shape.
+REGION_DIMENSIONS = ("Region", "KOKkommuneregion0000")
 #: The SSB tables legeplan reads, with what they hold.
 SUPPORTED_TABLES = {
     "12005": "fastlegelister (listelengde, reservekapasitet)",
@@ -90,16 +100,26 @@ def _field_for(code: str, label: str) -> str | None:
     return next((field for field, words in GP_LIST_CONTENTS.values() if any(w in lowered for w in words)), None)
 
 
+def _is_reserve_index(code: str, label: str) -> bool:
+    """SSB publishes reservekapasitet as an index (100 = full); an older label says «(prosent)» when it is not."""
+    if code in RESERVE_INDEX_CODES:
+        return True
+    lowered = label.lower()
+    return "reservekapasitet" in lowered and "prosent" not in lowered and code not in GP_LIST_CONTENTS
+
+
 def read_gp_lists_12005(path: Path | str) -> list[GpListStatistic]:
     path = Path(path)
     by_id = read_jsonstat(path, naming="id")
     by_label = read_jsonstat(path, naming="label")
-    _require(by_id, ("Region", "ContentsCode", "Tid", "value"), path)
+    region = next((name for name in REGION_DIMENSIONS if name in by_id.columns), "Region")
+    _require(by_id, (region, "ContentsCode", "Tid", "value"), path)
     label_column = next((c for c in by_label.columns if c not in ("value",) and "statistikk" in c.lower()), None)
     labels = by_label[label_column] if label_column else by_id["ContentsCode"]
     rows: dict[tuple[str, int], dict[str, float | None]] = {}
     for (_, record), label in zip(by_id.iterrows(), labels, strict=True):
-        field = _field_for(str(record["ContentsCode"]), str(label))
+        code = str(record["ContentsCode"])
+        field = _field_for(code, str(label))
         if field is None:
             continue
         try:
@@ -107,7 +127,9 @@ def read_gp_lists_12005(path: Path | str) -> list[GpListStatistic]:
         except ValueError as exc:
             raise JsonStatError(f"{path}: ugyldig år {record['Tid']!r}") from exc
         value = None if pd.isna(record["value"]) else float(record["value"])
-        rows.setdefault((str(record["Region"]), year), {})[field] = value
+        if value is not None and field == "reserve_capacity_percent" and _is_reserve_index(code, str(label)):
+            value = round(value - 100.0, 6)
+        rows.setdefault((str(record[region]), year), {})[field] = value
     if not rows:
         found = table_id(path)
         if found in SUPPORTED_TABLES and found != "12005":
