@@ -974,8 +974,6 @@ NB: dict[str, str] = {
     "plan.web.data": "Tallgrunnlag",
     "plan.web.has_text": "Har tekst",
     "plan.web.missing_text": "Mangler tekst",
-    "plan.web.computed": "Beregnes fra registeret",
-    "plan.web.text_only": "Bare kommunens tekst",
     "plan.web.missing_data": "Mangler data: {sections}",
     "plan.web.complete": "Alle deler har innhold",
     "plan.web.missing_unknown": "Lag planen for å se hva som mangler",

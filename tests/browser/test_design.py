@@ -26,6 +26,10 @@ PAGES = {
     "import": "/import",
     "users": "/admin/users",
     "audit": "/audit",
+    "plan": f"/m/{DEMO_CODE}/plan",
+    "plan-chapter": f"/m/{DEMO_CODE}/plan/chapter/legevakt",
+    "plan-versions": f"/m/{DEMO_CODE}/plan/versions?chapter=legevakt&a=1&b=1",
+    "plan-comments": f"/m/{DEMO_CODE}/plan/comments",
 }
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

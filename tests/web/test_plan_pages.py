@@ -38,7 +38,9 @@ def test_preview_escapes_raw_html_and_fills_in_the_figures(login: Login) -> None
     client, token = login("redaktor")
     page = client.get(CHAPTER)
     assert page.status_code == 200
-    assert "Lokaler og utstyr" in page.text  # the guide template of a chapter without text
+    assert "Legevaktsentralen svarer 116 117" in page.text  # the demo's example text, stored as version 1
+    guide = client.get("/m/1804/plan/chapter/legevakt")
+    assert guide.status_code == 404  # another municipality is not found
     assert "{{ ledig_kapasitet }}" in unescape(page.text)  # the list of figures with their current values
     markdown = "<script>alert('x')</script>\n\n## Status\n\nLedig kapasitet er {{ ledig_kapasitet }}."
     preview = client.post(f"{CHAPTER}/preview", data={"markdown": markdown}, headers={"X-CSRF-Token": token})
@@ -53,25 +55,27 @@ def test_preview_escapes_raw_html_and_fills_in_the_figures(login: Login) -> None
 
 def test_save_versions_diff_and_a_stale_save_is_a_conflict(login: Login, app: FastAPI) -> None:
     kari, kari_token = login("redaktor")
-    first = _save(kari, kari_token, "## Status\n\nTo leger går vakt.", "")
+    demo = _form(kari.get(CHAPTER).text)["base_version"]
+    assert demo == "1"  # the demo's text
+    first = _save(kari, kari_token, "## Status\n\nTo leger går vakt.", demo)
     assert first.status_code == 303  # type: ignore[attr-defined]
     opened = _form(kari.get(CHAPTER).text)
-    assert opened["base_version"] == "1"
+    assert opened["base_version"] == "2"
     admin, admin_token = login("admin")
-    second = _save(admin, admin_token, "## Status\n\nTre leger går vakt.", "1")
+    second = _save(admin, admin_token, "## Status\n\nTre leger går vakt.", "2")
     assert second.status_code == 303  # type: ignore[attr-defined]
     versions = plan_versions(app.state.storage, "3804")
-    assert [(v.version, v.author) for v in versions] == [(1, "redaktor"), (2, "admin")]
-    # Kari saves from the page she opened at version 1: a conflict showing both texts, nothing saved.
+    assert [(v.version, v.author) for v in versions] == [(1, "demo"), (2, "redaktor"), (3, "admin")]
+    # Kari saves from the page she opened at version 2: a conflict showing both texts, nothing saved.
     stale = _save(kari, kari_token, "## Status\n\nFire leger går vakt.", opened["base_version"])
     assert stale.status_code == 409  # type: ignore[attr-defined]
     body = unescape(stale.text)  # type: ignore[attr-defined]
     assert NB["conflict.title"] in body and "Tre leger går vakt." in body and "Fire leger går vakt." in body
-    assert len(plan_versions(app.state.storage, "3804")) == 2
+    assert len(plan_versions(app.state.storage, "3804")) == 3
     # The same text again is no new version.
-    _save(admin, admin_token, "## Status\n\nTre leger går vakt.\n", "2")
-    assert len(plan_versions(app.state.storage, "3804")) == 2
-    diff = kari.get("/m/3804/plan/versions", params={"chapter": "legevakt", "a": 1, "b": 2})
+    _save(admin, admin_token, "## Status\n\nTre leger går vakt.\n", "3")
+    assert len(plan_versions(app.state.storage, "3804")) == 3
+    diff = kari.get("/m/3804/plan/versions", params={"chapter": "legevakt", "a": 2, "b": 3})
     assert diff.status_code == 200
     assert "<del>To</del>" in diff.text and "<ins>Tre</ins>" in diff.text
 
@@ -79,26 +83,28 @@ def test_save_versions_diff_and_a_stale_save_is_a_conflict(login: Login, app: Fa
 def test_api_chapter_save_gets_409_on_a_stale_version(login: Login) -> None:
     client, token = login("redaktor")
     url = "/api/municipalities/3804/plan/chapters/innledning"
-    assert client.get(url).json() == {"chapter_id": "innledning", "version": None, "markdown": ""}
+    read = client.get(url).json()
+    assert read["version"] == 1 and read["markdown"].startswith("Planen er kommunens første")  # the demo text
     headers = {"X-CSRF-Token": token}
-    saved = client.put(url, json={"markdown": "Første.", "base_version": None}, headers=headers)
-    assert saved.status_code == 200 and saved.json()["version"] == 1
-    client.put(url, json={"markdown": "Andre.", "base_version": 1}, headers=headers)
-    stale = client.put(url, json={"markdown": "Tredje.", "base_version": 1}, headers=headers)
+    assert client.put(url, json={"markdown": "Første."}, headers=headers).status_code == 409  # no base: stale
+    saved = client.put(url, json={"markdown": "Første.", "base_version": 1}, headers=headers)
+    assert saved.status_code == 200 and saved.json()["version"] == 2
+    client.put(url, json={"markdown": "Andre.", "base_version": 2}, headers=headers)
+    stale = client.put(url, json={"markdown": "Tredje.", "base_version": 2}, headers=headers)
     assert stale.status_code == 409
-    assert stale.json()["current"] == {"version": 2, "markdown": "Andre.\n"}
+    assert stale.json()["current"] == {"version": 3, "markdown": "Andre.\n"}
     assert stale.json()["yours"] == {"markdown": "Tredje.\n"}
     assert "Konflikt" in stale.json()["detail"]
 
 
 def test_viewer_reads_but_cannot_edit(login: Login) -> None:
     editor, token = login("redaktor")
-    _save(editor, token, "## Status\n\nLegevakten har {{ leger_legevakt }} leger. <b>fet?</b>", "")
+    _save(editor, token, "## Status\n\nLegevakten har {{ leger_legevakt }} leger. <b>fet?</b>", "1")
     viewer, viewer_token = login("leser")
     page = viewer.get(CHAPTER)
     assert page.status_code == 200 and "<textarea" not in page.text and "&lt;b&gt;" in page.text
     assert "{{ leger_legevakt }}" not in page.text.split("variables-title")[0]
-    assert _save(viewer, viewer_token, "Nei.", "1").status_code == 403  # type: ignore[attr-defined]
+    assert _save(viewer, viewer_token, "Nei.", "2").status_code == 403  # type: ignore[attr-defined]
     assert viewer.get("/m/3804/plan").status_code == 200
     other, _ = login("bodo")  # admin of another municipality: not found at all
     assert other.get(CHAPTER).status_code == 404
@@ -106,7 +112,7 @@ def test_viewer_reads_but_cannot_edit(login: Login) -> None:
 
 def test_hearing_then_adoption_freezes_the_figures(login: Login, app: FastAPI) -> None:
     client, token = login("redaktor")
-    _save(client, token, "## Status\n\nTekst.", "")
+    _save(client, token, "## Status\n\nTekst.", "1")
     wrong = client.post("/m/3804/plan/period", data={"csrf_token": token, "period_start": "2028", "period_end": "2025"})
     assert wrong.status_code == 400 and NB["plan.web.period_error"] in unescape(wrong.text)
     period = {"csrf_token": token, "period_start": "2025", "period_end": "2028"}
@@ -125,7 +131,7 @@ def test_hearing_then_adoption_freezes_the_figures(login: Login, app: FastAPI) -
     stored = plan_version(app.state.storage, "3804")
     assert stored is not None and stored.state.value == "vedtatt" and stored.case_number == "20/123"
     assert stored.register_as_of == demo_register().as_of  # the register date on the day of the decision
-    assert stored.files == plan_versions(app.state.storage, "3804")[0].files  # the text frozen with it
+    assert stored.files == plan_versions(app.state.storage, "3804")[1].files  # the text frozen with it
     assert stored.period() == "2025–2028"
     overview = client.get("/m/3804/plan")
     assert "Vedtatt 10.12.2020, sak 20/123" in overview.text and "frosset per 01.08.2020" in overview.text
@@ -185,7 +191,7 @@ def test_a_viewer_cannot_make_the_internal_version(login: Login) -> None:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_the_plan_document_is_made_by_a_job_with_the_text(login: Login, app: FastAPI, tmp_path: Path) -> None:
     client, token = login("redaktor")
-    _save(client, token, "## Status\n\nLegevaktsamarbeidet Vestfold dekker natt.", "")
+    _save(client, token, "## Status\n\nLegevaktsamarbeidet Vestfold dekker natt.", "1")
     started = client.post("/m/3804/plan/document", data={"csrf_token": token, "format": "pdf"})
     assert started.status_code == 303
     page_url = started.headers["location"]

@@ -128,6 +128,16 @@ def demo_earlier_snapshot(register: Register) -> Register:
     )
 
 
+def seed_demo_plan_text(storage: Storage, code: str) -> None:
+    """The demo's example plan text (legeplan/plan/demo) as version 1, so the plan pages show a complete example."""
+    from legeplan.plan.text import demo_text_folder, read_text_folder
+    from legeplan.storage.plan_texts import plan_version, save_plan_text
+
+    if plan_version(storage, code) is None:
+        source = read_text_folder(demo_text_folder())
+        save_plan_text(storage, code, {chapter_id: file.text for chapter_id, file in source.files.items()}, "demo")
+
+
 def seed_demo(storage: Storage, store: WebStore, password: str | None = None) -> DemoCredentials | None:
     """The shipped demo municipality, two scenarios and a demo admin; does nothing if the admin already exists."""
     register = demo_register()
@@ -141,6 +151,7 @@ def seed_demo(storage: Storage, store: WebStore, password: str | None = None) ->
         faster = dict(body, name="Sandefjord, mål 1 000 på lista", target_list_length=1000)
         faster.pop("target_free_share", None)
         store.save_scenario(code, str(faster["name"]), faster)
+    seed_demo_plan_text(storage, code)
     if store.user_with_hash(DEMO_ADMIN) is not None:
         return None
     password = password or secrets.token_urlsafe(12)

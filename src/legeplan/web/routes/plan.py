@@ -92,7 +92,6 @@ class ChapterStatus:
     chapter: ChapterOutline
     number: int
     has_text: bool
-    computed: bool
     #: Sections with neither text nor data in the latest plan document (None: no document made yet).
     missing: list[str] | None
 
@@ -112,7 +111,6 @@ def _statuses(stored: PlanVersion | None, report: JobRecord | None) -> list[Chap
             chapter=chapter,
             number=number,
             has_text=_has_text(files.get(chapter.id, "")),
-            computed=any(section.computed for section in chapter.sections),
             missing=None if missing is None else missing.get(chapter.id, []),
         )
         for number, chapter in enumerate(OUTLINE, start=1)
