@@ -669,6 +669,23 @@ def tier_label(name: str, lang: str | None = None) -> str:
     return name if label == f"rota.tier.{name}" else label
 
 
+#: What a JSON/TOML value is, in words a user knows (not Python's type names).
+JSON_KINDS: dict[type, str] = {
+    type(None): "en tom verdi",
+    bool: "sann/usann",
+    int: "et heltall",
+    float: "et tall",
+    str: "en tekst",
+    list: "en liste",
+    dict: "en tabell",
+}
+
+
+def json_kind(value: object) -> str:
+    """«en liste», «en tekst» … for a decoded JSON/TOML value, for messages like «… må være en tabell, ikke en liste»."""
+    return next((name for kind, name in JSON_KINDS.items() if type(value) is kind), "en ukjent verdi")
+
+
 def validation_message(error: Mapping[str, Any], lang: str | None = None) -> str:
     """One Pydantic error (an item of `ValidationError.errors()`) as a Norwegian sentence with its limit.
 

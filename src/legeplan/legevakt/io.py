@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from legeplan.documents import read_document
-from legeplan.i18n import decimal, number, validation_message
+from legeplan.i18n import decimal, json_kind, number, validation_message
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Role, RotaProblem, RotaSolution
 from legeplan.safe_cells import neutralise, text_cells
@@ -76,7 +76,7 @@ def load_problem(path: Path | str) -> RotaProblem:
     except RecursionError as exc:  # json and tomllib recurse per nesting level
         raise RotaFileError(f"{path}: er nøstet for dypt til å leses") from exc
     if not isinstance(data, dict):
-        raise RotaFileError(f"{path}: innholdet må være et objekt/tabell, ikke {type(data).__name__}")
+        raise RotaFileError(f"{path}: innholdet må være et objekt/tabell, ikke {json_kind(data)}")
     try:
         return problem_from_data(data, str(path))
     except RecursionError as exc:
