@@ -682,7 +682,7 @@ JSON_KINDS: dict[type, str] = {
 
 
 def json_kind(value: object) -> str:
-    """«en liste», «en tekst» … for a decoded JSON/TOML value, for messages like «… må være en tabell, ikke en liste»."""
+    """«en liste», «en tekst» … for a decoded JSON/TOML value: «… må være en tabell, ikke en liste»."""
     return next((name for kind, name in JSON_KINDS.items() if type(value) is kind), "en ukjent verdi")
 
 

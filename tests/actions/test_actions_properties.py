@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fuzz_strategies import JSON, VALIDATOR_SETTINGS, accepts_or_refuses, mutated
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzz_strategies import JSON, VALIDATOR_SETTINGS, accepts_or_refuses, mutated
 from legeplan.actions.io import ActionPlanError, example_action_plan, load_action_plan, parse_action_plan
 
 EXAMPLE = example_action_plan().model_dump(mode="json", exclude_none=True)

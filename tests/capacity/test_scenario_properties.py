@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz_strategies import JSON, VALIDATOR_SETTINGS, accepts_or_refuses, mutated
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzz_strategies import JSON, VALIDATOR_SETTINGS, accepts_or_refuses, mutated
 from legeplan.capacity import ScenarioError, dimension, example_path, parse_scenario
 
 EXAMPLES = {name: tomllib.loads(example_path(name).read_text(encoding="utf-8")) for name in ("sandefjord", "bodo")}

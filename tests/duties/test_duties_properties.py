@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fuzz_strategies import JSON, VALIDATOR_SETTINGS, accepts_or_refuses, mutated
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzz_strategies import JSON, VALIDATOR_SETTINGS, accepts_or_refuses, mutated
 from legeplan.duties.io import DutiesInputError, demo_institutions, load_institutions, parse_institutions
 
 EXAMPLE = {"institutions": [i.model_dump(mode="json", exclude_none=True) for i in demo_institutions()]}

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fuzz_strategies import JSON, VALIDATOR_SETTINGS, accepts_or_refuses, mutated
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzz_strategies import JSON, VALIDATOR_SETTINGS, accepts_or_refuses, mutated
 from legeplan.economics.model import (
     EconomicsAssumptions,
     EconomicsInputError,
