@@ -246,7 +246,7 @@ NB: dict[str, str] = {
     "scn.field.residents_listed_elsewhere": "Innbyggere med fastlege i andre kommuner",
     "scn.field.guest_patients": "Pasienter fra andre kommuner",
     "scn.field.target_list_length": "Mål for snittliste",
-    "scn.field.target_free_share": "Mål for ledig kapasitet (andel, f.eks. 0,07 for 7 %)",
+    "scn.field.target_free_share": "Mål for ledig kapasitet (andel, f.eks. 0,07 eller 7 %)",
     "scn.field.retirement_age": "Pensjonsalder",
     "scn.field.rounding": "Avrunding",
     "scn.rounding.nearest": "nærmeste",
