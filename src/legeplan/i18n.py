@@ -247,7 +247,7 @@ NB: dict[str, str] = {
     "scn.field.residents_listed_elsewhere": "Innbyggere med fastlege i andre kommuner",
     "scn.field.guest_patients": "Pasienter fra andre kommuner",
     "scn.field.target_list_length": "Mål for snittliste",
-    "scn.field.target_free_share": "Mål for ledig kapasitet (andel, f.eks. 0,07 for 7 %)",
+    "scn.field.target_free_share": "Mål for ledig kapasitet (andel, f.eks. 0,07 eller 7 %)",
     "scn.field.retirement_age": "Pensjonsalder",
     "scn.field.rounding": "Avrunding",
     "scn.rounding.nearest": "nærmeste",
@@ -1162,6 +1162,23 @@ def tier_label(name: str, lang: str | None = None) -> str:
     """Readable name of a rota solver tier; the internal name when none is catalogued."""
     label = text(f"rota.tier.{name}", lang)
     return name if label == f"rota.tier.{name}" else label
+
+
+#: What a JSON/TOML value is, in words a user knows (not Python's type names).
+JSON_KINDS: dict[type, str] = {
+    type(None): "en tom verdi",
+    bool: "sann/usann",
+    int: "et heltall",
+    float: "et tall",
+    str: "en tekst",
+    list: "en liste",
+    dict: "en tabell",
+}
+
+
+def json_kind(value: object) -> str:
+    """«en liste», «en tekst» … for a decoded JSON/TOML value: «… må være en tabell, ikke en liste»."""
+    return next((name for kind, name in JSON_KINDS.items() if type(value) is kind), "en ukjent verdi")
 
 
 def validation_message(error: Mapping[str, Any], lang: str | None = None) -> str:

@@ -16,10 +16,20 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """A CSV cell value: text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A CSV cell value: text that a spreadsheet would read as a formula gets a leading apostrophe (and so does text
+    that already looks neutralised, so `restore` gives back exactly what was written)."""
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or _looks_neutralised(value)):
         return "'" + value
     return value
+
+
+def _looks_neutralised(value: str) -> bool:
+    return value.startswith("'") and (value[1:].startswith(FORMULA_STARTS) or _looks_neutralised(value[1:]))
+
+
+def restore(value: str) -> str:
+    """A CSV cell as it was before `neutralise`: the guard's apostrophe removed, so export → import is lossless."""
+    return value[1:] if _looks_neutralised(value) else value
 
 
 def text_cells(sheet: Worksheet) -> None:

@@ -221,3 +221,22 @@ def test_user_form_survives_hostile_text(login: Login, app: FastAPI, data: st.Da
         created = app.state.web_store.user_with_hash(unicodedata.normalize("NFC", value).strip())
         assert created is not None
         _assert_clean(created[0].username, value)
+
+
+def test_scenario_share_as_percent_or_decimal(login: Login, app: FastAPI) -> None:
+    """«7 %» and «0,07» are the same target; «1_000», «nan» and «inf» are no numbers (seed 001: 7 % free capacity)."""
+    client, token = login("redaktor")
+    for typed, stored in (("7 %", 0.07), ("6,5%", 0.065), ("0,07", 0.07)):
+        saved = app.state.web_store.scenarios(CODE)[0]
+        form = {k: str(v) for k, v in saved.body.items() if not isinstance(v, dict | list)}
+        form.update({"target_free_share": typed, "name": f"Mål {typed}", "csrf_token": token})
+        form["version"] = str(saved.version)
+        assert client.post(f"/m/{CODE}/scenarios/{saved.id}/edit", data=form).status_code == 303, typed
+        body = next(s for s in app.state.web_store.scenarios(CODE) if s.id == saved.id).body
+        assert math.isclose(body["target_free_share"], stored), (typed, body["target_free_share"])
+    for typed in ("1_000", "nan", "inf"):
+        saved = app.state.web_store.scenarios(CODE)[0]
+        form = {k: str(v) for k, v in saved.body.items() if not isinstance(v, dict | list)}
+        form.update({"average_list_length": typed, "csrf_token": token, "version": str(saved.version)})
+        response = client.post(f"/m/{CODE}/scenarios/{saved.id}/edit", data=form)
+        assert response.status_code == 400 and "Må være et tall" in response.text, typed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pyotp
 from fastapi import FastAPI
@@ -62,3 +63,17 @@ def test_wrong_codes_are_throttled(login: Login, app: FastAPI) -> None:
         for _ in range(7)
     ]
     assert codes[:5] == [401] * 5 and codes[5] == 429
+
+
+def test_a_code_works_once(login: Login, app: FastAPI) -> None:
+    """A code seen over someone's shoulder (or logged by a proxy) cannot be used again within its 90-second window."""
+    secret = _enrol(login)
+    code = pyotp.TOTP(secret).now()
+    first = TestClient(app).post("/api/login", json={"username": "admin", "password": DEMO_PASSWORD, "totp": code})
+    assert first.status_code == 200
+    again = TestClient(app).post("/api/login", json={"username": "admin", "password": DEMO_PASSWORD, "totp": code})
+    assert again.status_code == 401
+    assert "feil tofaktorkode" in [e.action for e in app.state.web_store.audit_log()]
+    older = pyotp.TOTP(secret).at(datetime.now() - timedelta(seconds=30))
+    late = TestClient(app).post("/api/login", json={"username": "admin", "password": DEMO_PASSWORD, "totp": older})
+    assert late.status_code == 401  # an earlier step of the window is used up too

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from legeplan.capacity.models import Scenario
 from legeplan.capacity.ssb import JsonStatError, parse_age_group, read_projection_14288
 from legeplan.documents import read_document
-from legeplan.i18n import validation_detail
+from legeplan.i18n import json_kind, validation_detail
 
 EXAMPLES = ("sandefjord", "bodo")
 
@@ -130,7 +130,7 @@ def _fix_keys(raw: dict[str, Any]) -> dict[str, Any]:
 def parse_scenario(raw: Any, *, source: str = "scenario", base_dir: Path | None = None) -> Scenario:
     """A Scenario from an already-parsed TOML/JSON document."""
     if not isinstance(raw, dict):
-        raise ScenarioError(f"{source}: scenarioet må være et objekt/tabell, ikke {type(raw).__name__}")
+        raise ScenarioError(f"{source}: scenarioet må være et objekt/tabell, ikke {json_kind(raw)}")
     prepared = _fix_keys(_projection_table(raw, base_dir or Path.cwd()))
     try:
         return Scenario.model_validate(prepared)

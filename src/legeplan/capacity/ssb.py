@@ -45,8 +45,12 @@ def read_jsonstat(path: str | Path, *, naming: str = "id") -> pd.DataFrame:
     try:
         dataset = pyjstat.Dataset.read(text)
         frame = dataset.write("dataframe", naming=naming)
-    except Exception as error:  # pyjstat raises bare KeyError/ValueError/TypeError on malformed input
-        raise JsonStatError(f"{file}: kan ikke tolke JSON-stat-innholdet (feil felt {error})") from error
+    except KeyError as error:  # pyjstat raises bare KeyError/ValueError/TypeError on malformed input
+        raise JsonStatError(f"{file}: kan ikke tolke JSON-stat-innholdet (mangler feltet «{error.args[0]}»)") from error
+    except Exception as error:  # the library's own (English) text is not shown
+        raise JsonStatError(
+            f"{file}: kan ikke tolke JSON-stat-innholdet (dimensjoner, kategorier og verdier passer ikke sammen)"
+        ) from error
     if not isinstance(frame, pd.DataFrame):
         raise JsonStatError(f"{file}: pyjstat ga ingen tabell")
     return frame

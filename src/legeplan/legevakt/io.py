@@ -19,10 +19,10 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from legeplan.documents import read_document
-from legeplan.i18n import decimal, number, validation_message
+from legeplan.i18n import decimal, json_kind, number, validation_message
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Role, RotaProblem, RotaSolution
-from legeplan.safe_cells import neutralise, text_cells
+from legeplan.safe_cells import neutralise, restore, text_cells
 
 ROTA_COLUMNS = ("dato", "vakt", "start", "slutt", "lege", "navn", "rolle")
 _ALIASES = {
@@ -76,7 +76,7 @@ def load_problem(path: Path | str) -> RotaProblem:
     except RecursionError as exc:  # json and tomllib recurse per nesting level
         raise RotaFileError(f"{path}: er nøstet for dypt til å leses") from exc
     if not isinstance(data, dict):
-        raise RotaFileError(f"{path}: innholdet må være et objekt/tabell, ikke {type(data).__name__}")
+        raise RotaFileError(f"{path}: innholdet må være et objekt/tabell, ikke {json_kind(data)}")
     try:
         return problem_from_data(data, str(path))
     except RecursionError as exc:
@@ -336,9 +336,11 @@ def _csv_records(path: Path) -> list[tuple[int, dict[str, Any]]]:
             if len(records) >= MAX_ROTA_ROWS:
                 raise RotaFileError(f"{path}: mer enn {MAX_ROTA_ROWS} rader")
             if any(v not in (None, "") for v in row.values()):
-                records.append((reader.line_num, row))
+                records.append((reader.line_num, {k: restore(v) if isinstance(v, str) else v for k, v in row.items()}))
     except csv.Error as exc:
-        raise RotaFileError(f"{path}: rad {reader.line_num}: ugyldig CSV ({exc})") from exc
+        raise RotaFileError(
+            f"{path}: rad {reader.line_num}: ugyldig CSV (feltet er for langt eller har feil anførselstegn)"
+        ) from exc
     return records
 
 

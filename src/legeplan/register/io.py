@@ -44,7 +44,7 @@ from legeplan.register.models import (
     Sex,
     SpecialistStatus,
 )
-from legeplan.safe_cells import neutralise, text_cells
+from legeplan.safe_cells import neutralise, restore, text_cells
 
 #: Uploads larger than this are refused before parsing (the web app and the CLI share the limit).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -334,11 +334,16 @@ def _read_csv_text(text: str, label: str) -> tuple[str, list[str], list[RawRow]]
     try:
         rows = list(reader)
     except csv.Error as exc:
-        issue = ImportIssue(label, reader.line_num or None, None, f"kan ikke lese CSV-filen: {exc}")
+        issue = ImportIssue(
+            label,
+            reader.line_num or None,
+            None,
+            "kan ikke lese CSV-filen (et felt er for langt eller har feil anførselstegn)",
+        )
         raise RegisterImportError([issue]) from exc
     headers = [h.strip().lower().lstrip("\ufeff") for h in (rows[0] if rows else [])]
     body = [
-        (i + 2, {h: v for h, v in zip(headers, r, strict=False) if h})
+        (i + 2, {h: restore(v) for h, v in zip(headers, r, strict=False) if h})
         for i, r in enumerate(rows[1:])
         if any(v.strip() for v in r)
     ]

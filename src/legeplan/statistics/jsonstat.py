@@ -174,6 +174,11 @@ def _codes(category: Mapping[str, object], size: int, dimension_id: str) -> tupl
     return codes
 
 
+def _is_count(value: object) -> bool:
+    """A dimension size: a whole number ≥ 0 (not a bool, not a float or text)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _position(value: object, dimension_id: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise JsonStatFormatError(text("stats.error.jsonstat_dimension", dimension=dimension_id))
@@ -197,7 +202,7 @@ def parse(document: object) -> Dataset:
     dimensions_doc = document.get("dimension")
     if not isinstance(ids, list) or not isinstance(sizes, list) or not isinstance(dimensions_doc, Mapping):
         raise JsonStatFormatError(text("stats.error.jsonstat"))
-    if len(ids) != len(sizes):
+    if len(ids) != len(sizes) or not all(isinstance(i, str) for i in ids) or not all(_is_count(n) for n in sizes):
         raise JsonStatFormatError(text("stats.error.jsonstat"))
     dimensions = []
     for dimension_id, size in zip(ids, sizes, strict=True):
@@ -219,7 +224,7 @@ def parse(document: object) -> Dataset:
     elif isinstance(raw_values, Mapping):
         cells = dict.fromkeys(keys)
         for position, value in raw_values.items():
-            n = int(position)
+            n = int(position) if isinstance(position, str) and position.isascii() and position.isdigit() else -1
             if not 0 <= n < len(keys):
                 raise JsonStatFormatError(text("stats.error.jsonstat_values", expected=len(keys), found=n + 1))
             cells[keys[n]] = _number(value)

@@ -283,6 +283,22 @@ class SecurityStore:
                     .values(failures=LoginAttemptRow.failures - 1, blocked_until=None)
                 )
 
+    def claim_totp_step(self, user_id: int, step: int) -> bool:
+        """Use up a two-factor code: True when `step` (the code's 30-second time step) is later than any the user has
+        logged in with, False for a replay. One conditional UPDATE, so two requests with the same code cannot both
+        win. The last used step is kept in the throttle table under ``totp-used:<user id>`` (``failures`` holds it)."""
+        key = f"totp-used:{user_id}"
+        now = _now()
+        with self.storage.session() as session:
+            self._ensure_row(session, key, now)
+            result = session.execute(
+                update(LoginAttemptRow)
+                .where(LoginAttemptRow.key == key, LoginAttemptRow.failures < step)
+                .values(failures=step, last_attempt=now)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
     def attempts(self, key: str) -> int:
         with self.storage.session() as session:
             return int(session.scalar(select(LoginAttemptRow.failures).where(LoginAttemptRow.key == key)) or 0)

@@ -163,12 +163,29 @@ def start_session(request: Request, user: User, *, pending_totp: bool = False) -
     return csrf
 
 
-def totp_matches(secret: str, code: str) -> bool:
-    """A six-digit code of the current 30-second step (or the one before or after, for clock drift)."""
+def totp_step(secret: str, code: str) -> int | None:
+    """The 30-second time step a six-digit code belongs to (the current one, or the one before or after, for clock
+    drift), or None when the code is wrong."""
+    import hmac
+    from datetime import datetime
+
     import pyotp
 
     code = code.strip().replace(" ", "")
-    return len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if len(code) != 6 or not code.isascii() or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now = datetime.now()
+    current = totp.timecode(now)
+    for offset in (0, -1, 1):
+        if hmac.compare_digest(totp.generate_otp(current + offset), code):
+            return current + offset
+    return None
+
+
+def totp_matches(secret: str, code: str) -> bool:
+    """A six-digit code of the current 30-second step (or the one before or after, for clock drift)."""
+    return totp_step(secret, code) is not None
 
 
 def check_totp(request: Request, user: User, code: str) -> bool:
@@ -187,7 +204,9 @@ def check_totp(request: Request, user: User, code: str) -> bool:
             detail=text("login.locked_seconds", seconds=blocked.retry_after_s),
             headers={"Retry-After": str(blocked.retry_after_s)},
         ) from blocked
-    if totp_matches(secret, code):
+    step = totp_step(secret, code)
+    # A code works once: a replay (the same code again, or an older one of the window) is a wrong code.
+    if step is not None and security.claim_totp_step(user.id, step):
         security.attempt_succeeded(reset=[key], refund=[])
         return True
     store_of(request).audit(

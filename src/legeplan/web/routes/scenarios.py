@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from typing import Any
 
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from legeplan.capacity import EXAMPLES, ScenarioError, example_path, parse_scenario
-from legeplan.i18n import number, text, validation_message
+from legeplan.i18n import SHARE_FIELDS, number, text, validation_message
 from legeplan.storage.job_tables import JobRecord
 from legeplan.storage.repository import VersionConflict
 from legeplan.storage.web_tables import User
@@ -184,6 +185,22 @@ def _scenario_values(body: dict[str, Any]) -> dict[str, str]:
     return values
 
 
+def _scenario_number(field: str, raw: str) -> int | float | None:
+    """A scenario field's number from its Norwegian form text (already without spaces, comma read as point); a share
+    may be written as a percentage («7 %» is 0,07). None for text that is no finite number («1_000», «nan», «inf»)."""
+    percent = field in SHARE_FIELDS and raw.endswith("%")
+    raw = raw.removesuffix("%") if percent else raw
+    if "_" in raw or not raw:
+        return None
+    try:
+        value: int | float = int(raw) if field in INT_SCENARIO_FIELDS else float(raw)
+    except ValueError:
+        return None
+    if not math.isfinite(value):
+        return None
+    return value / 100 if percent else value
+
+
 def update_scenario_body(body: dict[str, Any], form: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """The scenario with the posted fields; errors keyed by field, checked by the capacity engine's own model."""
     errors: dict[str, str] = {}
@@ -197,10 +214,11 @@ def update_scenario_body(body: dict[str, Any], form: Any) -> tuple[dict[str, Any
         if raw == "":
             updated.pop(field, None)
             continue
-        try:
-            updated[field] = int(raw) if field in INT_SCENARIO_FIELDS else float(raw)
-        except ValueError:
+        value = _scenario_number(field, raw)
+        if value is None:
             errors[field] = text("error.integer" if field in INT_SCENARIO_FIELDS else "error.number")
+        else:
+            updated[field] = value
     rounding = str(form.get("rounding", "nearest"))
     updated["rounding"] = rounding
     if not errors:
