@@ -406,7 +406,7 @@ def _soft_objectives(
     if "ønsker" in only:
         wish_terms: list[cp_model.LinearExprT] = []
         wish_index: list[tuple[int, int]] = []
-        unmet_always = 0
+        unmet_always = ungrantable = 0
         for wish in problem.wishes:
             matching = [
                 variables.vakt[(wish.doctor, inst.index)]
@@ -428,8 +428,10 @@ def _soft_objectives(
             else:
                 wish_terms.append(1)  # a 'want' nobody can grant stays unmet
                 unmet_always += 1
+                ungrantable += 1
         found.append(("ønsker", total_of(wish_terms), 1))
         objective_terms["ønsker"] = (wish_index, unmet_always)
+        objective_terms["ønsker_min"] = ([], ungrantable)  # a lower bound: wishes no rota can meet
 
     if start is not None:
         _add_hints(model, _helper_hints(spec, start))
@@ -726,7 +728,7 @@ def solve_rota(
                     bound = 0.0
                 if number in lower_bounds:
                     bound = max(bound, lower_bounds[number].result())
-                bound = min(bound, value)
+                bound = min(max(bound, terms_of.get(f"{name}_min", ([], 0))[1]), value)
                 tiers.append(
                     TierResult(
                         name=name,
