@@ -147,7 +147,12 @@ def solve(
     if unreached:
         console.print(f"[yellow]{unreached}[/]", highlight=False)
     first = "–" if solution.first_feasible_s is None else decimal(solution.first_feasible_s, 2)
-    console.print(f"Første gyldige turnus etter {first} s; skrevet til {escape(str(out))}", highlight=False)
+    solver_first = (
+        "" if solution.first_solver_s is None else f" (CP-SATs første {decimal(solution.first_solver_s, 2)} s)"
+    )
+    console.print(
+        f"Første gyldige turnus etter {first} s{solver_first}; skrevet til {escape(str(out))}", highlight=False
+    )
 
 
 @rota_app.command("check")

@@ -157,7 +157,10 @@ class AggregateBounds:
         if status == cp_model.OPTIMAL:
             return round(solver.objective_value)
         if status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-            return max(0, math.ceil(solver.best_objective_bound - 1e-6))
+            try:
+                return max(0, math.ceil(solver.best_objective_bound - 1e-6))
+            except RuntimeError:  # no response at all
+                return 0
         return 0
 
 

@@ -335,13 +335,16 @@ def _soft_objectives(
     targets: dict[str, dict[str, float]] | None = None,
     helpers: list[_Helper] | None = None,
     only: Collection[str] = tuple(TIER_DESCRIPTIONS),
+    terms_of: dict[str, tuple[list[tuple[int, int]], int]] | None = None,
 ) -> list[tuple[str, cp_model.LinearExpr, int]]:
     """The tiers' objectives. With ``start`` (a valid rota: 0/1 per assignment variable, by proto index) every helper
     variable is hinted with the smallest value the rota allows, so the hint is complete without a completing solve.
     ``helpers`` receives how each helper variable follows from the assignment variables (:func:`_helper_hints`), so
     each later tier can be hinted the same way from the previous tier's rota. ``only``: build just these tiers (the
     solver adds the spread and wish variables when it reaches their tiers, so the first tiers search a smaller
-    model)."""
+    model). ``terms_of`` receives each tier's objective as (coefficient, variable index) terms and a constant, so
+    its value for a hinted rota can be told without CP-SAT (:func:`_tier_value`)."""
+    objective_terms = {} if terms_of is None else terms_of
 
     spec: list[_Helper] = [] if helpers is None else helpers
 
@@ -376,6 +379,8 @@ def _soft_objectives(
             spec.append(("max", worst.index, [(1, i) for i in devs_of[category]], 0, 0))
         found.append(("rettferdighet_sum", total_of(fairness.sum_terms), FAIRNESS_SCALE))
         found.append(("rettferdighet", total_of(fairness.max_terms), FAIRNESS_SCALE))
+        objective_terms["rettferdighet_sum"] = ([(1, v.index) for v in fairness.sum_terms], 0)
+        objective_terms["rettferdighet"] = ([(1, v.index) for v in fairness.max_terms], 0)
 
     if "spredning" in only:
         spread_terms = []
@@ -396,9 +401,12 @@ def _soft_objectives(
                 spread_terms.append(excess)
                 spec.append(("excess", excess.index, [(1, v.index) for v in window], 1, 0))
         found.append(("spredning", total_of(spread_terms), 1))
+        objective_terms["spredning"] = ([(1, v.index) for v in spread_terms], 0)
 
     if "ønsker" in only:
         wish_terms: list[cp_model.LinearExprT] = []
+        wish_index: list[tuple[int, int]] = []
+        unmet_always = ungrantable = 0
         for wish in problem.wishes:
             matching = [
                 variables.vakt[(wish.doctor, inst.index)]
@@ -409,18 +417,30 @@ def _soft_objectives(
             ]
             if wish.kind == "avoid":
                 wish_terms.extend(matching)
+                wish_index.extend((1, v.index) for v in matching)
             elif matching:
                 granted = model.new_bool_var(f"wish_{wish.doctor}_{wish.date}")
                 model.add(sum(matching) >= granted)
                 wish_terms.append(1 - granted)
+                wish_index.append((-1, granted.index))
+                unmet_always += 1
                 spec.append(("any", granted.index, [(1, v.index) for v in matching], 0, 0))
             else:
                 wish_terms.append(1)  # a 'want' nobody can grant stays unmet
+                unmet_always += 1
+                ungrantable += 1
         found.append(("ønsker", total_of(wish_terms), 1))
+        objective_terms["ønsker"] = (wish_index, unmet_always)
+        objective_terms["ønsker_min"] = ([], ungrantable)  # a lower bound: wishes no rota can meet
 
     if start is not None:
         _add_hints(model, _helper_hints(spec, start))
     return [tier for tier in found if tier[0] in only]
+
+
+def _tier_value(terms: tuple[list[tuple[int, int]], int], values: dict[int, int]) -> int:
+    """A tier's objective for complete variable ``values`` (by proto index)."""
+    return sum(coef * values[index] for coef, index in terms[0]) + terms[1]
 
 
 #: How a helper variable follows from others: (kind, variable index, (coefficient, variable index) terms, a, b).
@@ -526,21 +546,10 @@ def _warm_start(
     return values, rota
 
 
-def _checked_start_rota(
-    problem: RotaProblem, instances: Sequence[ShiftInstance], rota: list[Assignment], t0: float, found_s: float
-) -> RotaSolution:
-    """The warm-start rota (it passed ``check_rota``) as the answer when CP-SAT found none in time; no tier is
-    reached, which :func:`unreached_tiers_text` says («Nivå 1–4 … ble ikke nådd innen tidsgrensen»)."""
-    start_of = {i.key: i.start for i in instances}
-    assignments = tuple(sorted(rota, key=lambda a: (start_of[(a.date, a.shift_type)], a.role, a.doctor)))
-    return RotaSolution(
-        problem_name=problem.name,
-        status="feasible",
-        assignments=assignments,
-        seconds=round(time.perf_counter() - t0, 3),
-        first_feasible_s=round(found_s, 3),
-        fairness=fairness_figures(problem, assignments, instances),
-    )
+def _counts_of(
+    instances: Sequence[ShiftInstance], rota: dict[tuple[str, int, Role], int]
+) -> dict[tuple[str, ShiftClass], tuple[int, int]]:
+    return class_counts(instances, ((doc, idx, role is Role.BAKVAKT) for (doc, idx, role), v in rota.items() if v))
 
 
 def _tier2_bound(
@@ -607,7 +616,15 @@ def solve_rota(
     valid_start = warm is not None and not pinned
     helpers: list[_Helper] = []
     fairness_tiers = ("rettferdighet_sum", "rettferdighet")
-    objectives = _soft_objectives(problem, instances, model, variables, start, targets, helpers, fairness_tiers)
+    terms_of: dict[str, tuple[list[tuple[int, int]], int]] = {}
+    objectives = _soft_objectives(
+        problem, instances, model, variables, start, targets, helpers, fairness_tiers, terms_of
+    )
+    # The complete values of the rota each tier starts from (a valid rota: the checked start, then each tier's).
+    kept: dict[int, int] | None = None
+    if start is not None and valid_start:
+        kept = dict(start)
+        kept.update(_helper_hints(helpers, kept))
     if start is not None:
         _add_hints(model, start.items())
     # Proven lower bounds of the fairness tiers from the aggregate relaxation (bounds.py), computed in a thread beside
@@ -650,6 +667,7 @@ def solve_rota(
         solver.parameters.max_presolve_iterations = 1
     first: list[float] = []
     tiers: list[TierResult] = []
+    notes: list[str] = []
     best: dict[tuple[str, int, Role], int] | None = None
     final_status: Literal["optimal", "feasible", "cancelled"] = "optimal"
 
@@ -670,20 +688,19 @@ def solve_rota(
                 break
             if number > len(objectives):  # spread and wishes: their variables join the model when their tier starts
                 objectives += _soft_objectives(
-                    problem, instances, model, variables, None, targets, helpers, (tier_name,)
+                    problem, instances, model, variables, None, targets, helpers, (tier_name,), terms_of
                 )
             name, expr, scale = objectives[number - 1]
             remaining = time_limit_s - (time.perf_counter() - t0)
             share = TIER_TIME_SHARE[number - 1] / sum(TIER_TIME_SHARE[number - 1 :])
             solver.parameters.max_time_in_seconds = max(0.5, remaining * share)
             model.minimize(expr)
-            if best is not None:
+            if best is not None and kept is not None:
                 # The previous tier's rota, with every helper at the smallest value it allows: a helper outside the
                 # previous objective (e.g. a maximum during tier 1) may have ended far above it.
-                previous = dict(enumerate(solver.response_proto.solution))
-                previous.update(_helper_hints(helpers, previous))
+                kept.update(_helper_hints(helpers, kept))
                 model.clear_hints()  # type: ignore[no-untyped-call]
-                _add_hints(model, previous.items())
+                _add_hints(model, kept.items())
             tier_start = time.perf_counter()
             status = solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
             remaining = time_limit_s - (time.perf_counter() - t0)
@@ -694,11 +711,47 @@ def solve_rota(
             seconds = time.perf_counter() - tier_start
             if status == cp_model.INFEASIBLE:
                 raise RotaInfeasibleError(explain_infeasibility(problem, time_limit_s=max(5.0, time_limit_s / 2)))
+            stopped = cancel is not None and cancel.is_set()
+            if status == cp_model.UNKNOWN and kept is not None and not stopped:
+                # No solution within the tier's time (CP-SAT's presolve of a year can take that long on a loaded
+                # machine), but the tier started from a complete valid rota: keep it, with its own value and the
+                # best proven bound, and go on to the next tier.
+                if best is None:
+                    best = {(doc, idx, Role.VAKT): kept[v.index] for (doc, idx), v in variables.vakt.items()}
+                    best.update(
+                        {(doc, idx, Role.BAKVAKT): kept[v.index] for (doc, idx), v in variables.bakvakt.items()}
+                    )
+                value = _tier_value(terms_of[name], kept)
+                try:
+                    bound = solver.best_objective_bound  # valid without a solution too
+                except RuntimeError:  # no response at all
+                    bound = 0.0
+                if number in lower_bounds:
+                    bound = max(bound, lower_bounds[number].result())
+                bound = min(max(bound, terms_of.get(f"{name}_min", ([], 0))[1]), value)
+                tiers.append(
+                    TierResult(
+                        name=name,
+                        description=TIER_DESCRIPTIONS[name],
+                        status="feasible",
+                        objective=value / scale,
+                        bound=round(bound / scale, 3),
+                        gap=round(abs(value - bound) / max(1.0, abs(value)), 4),
+                        seconds=round(seconds, 3),
+                    )
+                )
+                final_status = "feasible"
+                notes.append(
+                    f"Nivå {number} ({name}): ingen bedre turnus funnet innen tidsgrensen; verdien er den beholdte "
+                    "turnusens"
+                )
+                model.add(expr <= value)
+                if number == 1:
+                    lower_bounds[2] = bound_pool.submit(
+                        _tier2_bound, relaxation, aggregate_s, value, _counts_of(instances, best)
+                    )
+                continue
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                if best is None and valid_start and warm is not None and not (cancel is not None and cancel.is_set()):
-                    # CP-SAT found nothing in time, but the warm-start rota passed the checker: return it rather
-                    # than no rota at all, saying the soft goals were not optimised.
-                    return _checked_start_rota(problem, instances, warm[1], t0, warm_found_s)
                 if best is None:
                     reason = "avbrutt" if cancel is not None and cancel.is_set() else "tidsgrensen nådd"
                     return RotaSolution(
@@ -730,12 +783,12 @@ def solve_rota(
                 final_status = "feasible"
             best = {(doc, idx, Role.VAKT): solver.value(v) for (doc, idx), v in variables.vakt.items()}
             best.update({(doc, idx, Role.BAKVAKT): solver.value(v) for (doc, idx), v in variables.bakvakt.items()})
+            kept = dict(enumerate(solver.response_proto.solution))
             model.add(expr <= value)
             if number == 1:  # tier 2's bound holds for rotas within tier 1's value
-                tier_counts = class_counts(
-                    instances, ((doc, idx, role is Role.BAKVAKT) for (doc, idx, role), v in best.items() if v)
+                lower_bounds[2] = bound_pool.submit(
+                    _tier2_bound, relaxation, aggregate_s, value, _counts_of(instances, best)
                 )
-                lower_bounds[2] = bound_pool.submit(_tier2_bound, relaxation, aggregate_s, value, tier_counts)
             if cancel is not None and cancel.is_set():
                 final_status = "cancelled"
                 break
@@ -767,7 +820,10 @@ def solve_rota(
         assignments=assignments,
         tiers=tuple(tiers),
         seconds=round(time.perf_counter() - t0, 3),
-        first_feasible_s=round(min([*first, *([warm_found_s] if valid_start else [])]), 3) if first else None,
+        first_feasible_s=round(min(found), 3)
+        if (found := [*first, *([warm_found_s] if valid_start else [])])
+        else None,
         first_solver_s=round(first[0], 3) if first else None,
+        explanation=tuple(notes),
         fairness=fairness_figures(problem, assignments, instances),
     )
