@@ -1,13 +1,23 @@
 """Plan rendering speed: the full demo plan (`legeplan report --demo`: Sandefjord demo register with 54 hjemler,
-scenario, simulation, action plan and consistency checks).
+scenario, simulation, action plan and consistency checks) as HTML, PDF and Word.
 
-Prints absolute times and ratios against a baseline measured in the same run: one bare matplotlib bar chart saved
-as SVG with default settings (what any chart costs at minimum). Run: python benchmarks/report_render.py
+Prints wall time and CPU time (time.process_time, less sensitive to other load on a shared machine) for
+
+* the same-run baseline: each format rendered the old way, from an empty chart cache (every chart drawn with
+  matplotlib for that format, as before issue #15);
+* all three formats from one built document on an empty cache (`legeplan report --out a.html --out a.pdf
+  --out a.docx`): HTML and PDF share each chart's SVG;
+* each format again from the disk cache alone (memory emptied: the next `legeplan report` of unchanged data);
+
+and the ratios against the baseline. Run: python benchmarks/report_render.py [--profile html|pdf|docx]
+(the profile, with pyinstrument from the dev extra, is of a render from the cache).
 """
 
 from __future__ import annotations
 
+import argparse
 import io
+import os
 import statistics
 import tempfile
 import time
@@ -19,8 +29,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from legeplan.cli.report_cmd import DEMO_SEED, _demo_inputs
-from legeplan.report import build_plan, render_docx, render_html, render_pdf
-from legeplan.report.charts import bar_chart
+from legeplan.report import PlanDocument, build_plan, chart_cache, render_docx, render_html, render_pdf
 from legeplan.report.inputs import simulate_from_register
 
 
@@ -32,44 +41,87 @@ def baseline_chart() -> str:
     return buffer.getvalue()
 
 
-def timed(function: Callable[[], object], repeat: int) -> float:
-    samples = []
+def timed(
+    function: Callable[[], object], repeat: int = 1, before: Callable[[], None] | None = None
+) -> tuple[float, float]:
+    """Median wall and CPU seconds over `repeat` runs; `before` runs untimed before each."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        if before is not None:
+            before()
+        wall, cpu = time.perf_counter(), time.process_time()
         function()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--profile", choices=("html", "pdf", "docx"), help="pyinstrument profile of a cached render")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="legeplan-bench-"))
+    os.environ["LEGEPLAN_CACHE_DIR"] = str(scratch / "cache")  # never the user's cache
+
     inputs = _demo_inputs(date(2021, 1, 1))
     # As `legeplan report --demo` does: the vacancy simulation from the register (1 000 runs, 10 years).
     simulation = simulate_from_register(
         inputs.register, inputs.scenario, inputs.economics, runs=1000, years=10, seed=DEMO_SEED
     )
     inputs = replace(inputs, simulation=simulation)
-    register = inputs.register
-    categories = [p.id for p in register.positions]
-    values = [float(p.listed_patients) for p in register.positions]
-    baseline_chart()  # warm up font cache
-    base = timed(baseline_chart, 5)
-    chart = timed(lambda: bar_chart(categories, values, title="Listelengde", reference_line=1143), 5)
+    baseline_chart()  # warm up matplotlib's font cache
+    bare = timed(baseline_chart, 5)
     doc = build_plan(inputs)
     build = timed(lambda: build_plan(inputs), 3)
-    html = timed(lambda: render_html(doc), 2)
-    with tempfile.TemporaryDirectory() as folder:
-        pdf = timed(lambda: render_pdf(doc, Path(folder) / "plan.pdf"), 1)
-        docx = timed(lambda: render_docx(doc, Path(folder) / "plan.docx"), 1)
-    print(f"register: {len(register.positions)} hjemler, {len(doc.figures())} figurer, {len(doc.tables())} tabeller")
-    print(f"baseline bare matplotlib SVG bar chart: {base * 1000:7.1f} ms")
-    for name, seconds in (
-        ("bar_chart (54 bars, SVG)", chart),
-        ("build_plan", build),
-        ("render_html (all charts)", html),
-        ("render_pdf (WeasyPrint)", pdf),
-        ("render_docx (PNG charts)", docx),
-    ):
-        print(f"{name:32s} {seconds * 1000:8.1f} ms  = {seconds / base:6.1f} x baseline")
+    # WeasyPrint's import and its hyphenation dictionary are loaded once per process: not part of any row.
+    render_pdf(doc, scratch / "warmup.pdf")
+
+    def empty_cache() -> None:
+        chart_cache.CHARTS.clear()
+        for path in (scratch / "cache").glob("charts/*/*"):
+            path.unlink()
+
+    renders: dict[str, Callable[[PlanDocument], object]] = {
+        "html": render_html,
+        "pdf": lambda d: render_pdf(d, scratch / "plan.pdf"),
+        "docx": lambda d: render_docx(d, scratch / "plan.docx"),
+    }
+    if args.profile:
+        from pyinstrument import Profiler
+
+        for render in renders.values():  # fill the cache
+            render(doc)
+        chart_cache.CHARTS.clear()
+        profiler = Profiler(interval=0.002)
+        with profiler:
+            renders[args.profile](doc)
+        print(profiler.output_text(color=False, unicode=False))
+        return
+
+    def once(name: str) -> Callable[[], object]:
+        return lambda: renders[name](doc)
+
+    old = {name: timed(once(name), 1, empty_cache) for name in renders}
+    shared = timed(lambda: [render(doc) for render in renders.values()], 1, empty_cache)
+    drawn = chart_cache.CHARTS.misses
+    cached = {name: timed(once(name), 2 if name == "pdf" else 3, chart_cache.CHARTS.clear) for name in renders}
+
+    print(f"demo plan: {len(doc.chapters)} chapters, {len(doc.figures())} figures, {len(doc.tables())} tables")
+    print(f"bare matplotlib SVG bar chart (reference): {bare[0] * 1000:.0f} ms wall, {bare[1] * 1000:.0f} ms CPU")
+    print(f"build_plan: {build[0] * 1000:.0f} ms wall, {build[1] * 1000:.0f} ms CPU")
+    print(f"{'render':40s} {'wall s':>8s} {'CPU s':>8s} {'CPU ratio':>10s}")
+
+    def row(name: str, measured: tuple[float, float], base: float) -> None:
+        print(f"{name:40s} {measured[0]:8.2f} {measured[1]:8.2f} {measured[1] / base:9.2f}x")
+
+    for name in renders:
+        row(f"{name}: old path (charts drawn, baseline)", old[name], old[name][1])
+        row(f"{name}: charts from the disk cache", cached[name], old[name][1])
+    old_total = (sum(w for w, _ in old.values()), sum(c for _, c in old.values()))
+    row("all three, old path (sum, baseline)", old_total, old_total[1])
+    row(f"all three, one build, empty cache ({drawn} drawn)", shared, old_total[1])
+    cached_total = (sum(w for w, _ in cached.values()), sum(c for _, c in cached.values()))
+    row("all three, one build, cached charts", cached_total, old_total[1])
 
 
 if __name__ == "__main__":
