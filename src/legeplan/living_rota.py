@@ -284,7 +284,9 @@ def repair(
         raise LivingRotaError(f"til-dato {end} er før fra-dato {start}")
     problem = apply_availability(period.problem, store.availability(period_id))
     try:
-        result = repair_rota(problem, rota.assignments, doctor_id, start, end, time_limit_s=time_limit_s)
+        result = repair_rota(
+            problem, rota.assignments, doctor_id, start, end, time_limit_s=time_limit_s, fixed=pins(store, period_id)
+        )
     except RepairError as error:
         raise LivingRotaError("ingen lovlig reparasjon: " + "; ".join(error.reasons)) from error
     except ValueError as error:

@@ -307,3 +307,20 @@ def test_vefsn_repair_keeps_every_12th_weekday_and_6th_weekend() -> None:
     for d in after:
         assert d.every_nth_weekday is not None and 10.5 <= d.every_nth_weekday <= 14.5, d
         assert d.every_mth_weekend is not None and 5 <= d.every_mth_weekend <= 7.5, d
+
+
+def test_repair_never_moves_a_pinned_duty() -> None:
+    """Pins and manual edits are the legevaktsjef's: a repair works around them, and refuses when the absent doctor is
+    pinned inside the absence (the lock must be lifted first)."""
+    p = problem(*_team(7), days=21, rest_after_night_hours=11)
+    rota = _valid_rota(p)
+    start, end = MONDAY + timedelta(days=7), MONDAY + timedelta(days=13)
+    ill = next(a.doctor for a in rota if a.date == MONDAY + timedelta(days=8))
+    pinned = [a for a in rota if a.doctor != ill and start - timedelta(days=2) <= a.date <= end + timedelta(days=2)]
+    result = repair_rota(p, rota, ill, start, end, time_limit_s=10, fixed=pinned)
+    assert set(pinned) <= set(result.assignments)
+    assert check_rota(result.problem, result.assignments) == []
+    own = next(a for a in rota if a.doctor == ill and start <= a.date <= end)
+    with pytest.raises(RepairError) as err:
+        repair_rota(p, rota, ill, start, end, time_limit_s=5, fixed=[own])
+    assert "låst" in err.value.reasons[0]

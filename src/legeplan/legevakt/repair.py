@@ -129,6 +129,7 @@ def _solve_window(
     window: tuple[date, date],
     time_limit_s: float,
     workers: int,
+    fixed: Sequence[Assignment] = (),
 ) -> _WindowOutcome:
     margin = timedelta(days=window_margin_days(problem))
     sub_start = max(problem.start, window[0] - margin)
@@ -136,7 +137,8 @@ def _solve_window(
     sub = problem.model_copy(update={"start": sub_start, "end": sub_end})
     sub_instances = expand_shifts(sub)
     model, variables = _build_hard_model(sub, sub_instances)
-    pins, banned = pattern_pins(sub, sub_instances), pattern_forbidden(sub, sub_instances)
+    kept = [a for a in fixed if sub_start <= a.date <= sub_end]  # the legevaktsjef's pins and manual edits
+    pins, banned = [*pattern_pins(sub, sub_instances), *kept], pattern_forbidden(sub, sub_instances)
     if apply_pins(model, variables, sub_instances, pins, banned):
         return _WindowOutcome(status="infeasible")  # a fixed duty of a pattern no one may keep
 
@@ -280,14 +282,21 @@ def repair_rota(
     *,
     time_limit_s: float = 20.0,
     workers: int = 2,
+    fixed: Sequence[Assignment] = (),
 ) -> RepairResult:
     """The rota with ``doctor_id`` away from ``start`` to ``end``: fewest changed assignments (proven where possible),
-    then the fairest among those. Raises :class:`RepairError` if no legal repair exists."""
+    then the fairest among those; ``fixed`` assignments (pins, manual edits) never move. Raises
+    :class:`RepairError` if no legal repair exists, naming a pinned duty of the absent doctor in the absence."""
     t0 = time.perf_counter()
     if end < start:
         raise ValueError(f"--to {end} er før --from {start}")
     if end < problem.start or start > problem.end:
         raise ValueError(f"fraværet {start}–{end} er utenfor perioden {problem.start}–{problem.end}")
+    clashes = [a for a in fixed if a.doctor == doctor_id and start <= a.date <= end]
+    if clashes:
+        raise RepairError(
+            [f"{a.doctor} er låst til {a.shift_type} {a.date:%d.%m.%Y} i fraværet; fjern låsen først" for a in clashes]
+        )
     new_problem = with_absence(problem, doctor_id, start, end)
     instances = expand_shifts(new_problem)
     bound = _lower_bound(new_problem, rota, instances)
@@ -313,7 +322,7 @@ def repair_rota(
         window = (max(problem.start, start - timedelta(days=days)), min(problem.end, end + timedelta(days=days)))
         whole = window == (problem.start, problem.end)
         remaining = max(1.0, time_limit_s - (time.perf_counter() - t0))
-        outcome = _solve_window(new_problem, rota, instances, targets, bound, window, remaining, workers)
+        outcome = _solve_window(new_problem, rota, instances, targets, bound, window, remaining, workers, fixed)
         if outcome.status == "margin":
             raise RepairError(
                 ["Turnusen bryter reglene utenfor fraværet; kjør «legeplan rota check» og rett den først"]
