@@ -129,7 +129,7 @@ def _solve_window(
     window: tuple[date, date],
     time_limit_s: float,
     workers: int,
-    fixed: Sequence[Assignment] = (),
+    locked: Sequence[Assignment] = (),
 ) -> _WindowOutcome:
     margin = timedelta(days=window_margin_days(problem))
     sub_start = max(problem.start, window[0] - margin)
@@ -137,7 +137,7 @@ def _solve_window(
     sub = problem.model_copy(update={"start": sub_start, "end": sub_end})
     sub_instances = expand_shifts(sub)
     model, variables = _build_hard_model(sub, sub_instances)
-    kept = [a for a in fixed if sub_start <= a.date <= sub_end]  # the legevaktsjef's pins and manual edits
+    kept = [a for a in locked if sub_start <= a.date <= sub_end]  # the legevaktsjef's pins and manual edits
     pins, banned = [*pattern_pins(sub, sub_instances), *kept], pattern_forbidden(sub, sub_instances)
     if apply_pins(model, variables, sub_instances, pins, banned):
         return _WindowOutcome(status="infeasible")  # a fixed duty of a pattern no one may keep
