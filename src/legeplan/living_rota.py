@@ -105,6 +105,15 @@ def legevakter_of_doctor(
     ]
 
 
+def default_shift_types(store: RotaStore, legevakt_id: int) -> tuple[ShiftType, ...]:
+    """The shift types a new period from the registers gets: those of the legevakt's latest period (so a legevakt
+    that uploaded its own pattern once keeps it), else the shipped example's (dag helg/helligdag, kveld, natt)."""
+    from legeplan.legevakt.io import example_problem
+
+    periods = store.periods(legevakt_id)
+    return periods[-1].problem.shift_types if periods else example_problem("small").shift_types
+
+
 # --- fairness over published periods ---------------------------------------------------------------------------------
 
 

@@ -61,10 +61,11 @@ def test_mark_a_doctor_ill_for_a_week_and_see_the_repaired_rota(
     names = {d.id: d.name for d in problem.doctors}
     for index, change in enumerate(event.detail["changes"]):
         cells = rows.nth(index).locator("td")
-        expect(cells.nth(0)).to_have_text(change["date"])
+        year, month, day = change["date"].split("-")
+        expect(cells.nth(0)).to_have_text(f"{day}.{month}.{year}")
         expect(cells.nth(2)).to_have_text(names[change["from_doctor"]] if change["from_doctor"] else "–")
         expect(cells.nth(3)).to_have_text(names[change["to_doctor"]] if change["to_doctor"] else "–")
-    expect(changes).to_contain_text(f"{names[ill]} er borte {start.isoformat()}–{end.isoformat()}")
+    expect(changes).to_contain_text(f"{names[ill]} er borte {start:%d.%m.%Y}–{end:%d.%m.%Y}")
     # Every one of the ill doctor's duties that week is among the changes, and the doctor has none left.
     his = {(a.date.isoformat(), a.shift_type) for a in before.assignments if a.doctor == ill and start <= a.date <= end}
     listed = {(c["date"], c["shift_type"]) for c in event.detail["changes"] if c["from_doctor"] == ill}

@@ -210,3 +210,23 @@ def test_solve_publish_repair_on_each_database(storage: Storage) -> None:
     assert version is not None and version.number == 2
     assert store.events(period_id, kind="repair")[0].detail["changed_assignments"] == result.changed_assignments
     assert (store.published_version(period_id) or version).number == 1
+
+
+def test_a_period_from_the_registers_keeps_the_legevakts_shift_types(store: RotaStore) -> None:
+    from legeplan.register.demo import demo_register
+
+    store.storage.save_register(demo_register())
+    legevakt = store.create_legevakt("Sandefjord legevakt", ["3804"], "sjef")
+    assert [s.id for s in live.default_shift_types(store, legevakt.id)] == ["dag", "kveld", "natt"]
+    own = ShiftType(id="hverdag", name="Hverdag", start=time(15, 30), end=time(8), days=DaySelector.WEEKDAYS)
+    first = live.period_problem(store.storage, legevakt, date(2020, 9, 7), date(2020, 10, 4), shift_types=[own])
+    store.create_period(legevakt.id, first, "sjef")
+    second = live.period_problem(
+        store.storage,
+        legevakt,
+        date(2020, 10, 5),
+        date(2020, 11, 1),
+        shift_types=live.default_shift_types(store, legevakt.id),
+    )
+    assert second.shift_types == (own,)
+    assert [d.id for d in second.doctors] == [d.id for d in first.doctors]

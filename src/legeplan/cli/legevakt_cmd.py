@@ -130,8 +130,8 @@ def period(
 ) -> None:
     """Legg til en periode (utkast): legene fra medlemskommunenes registre, eller fra en vaktproblemfil."""
     from legeplan.i18n import text
-    from legeplan.legevakt import example_problem, load_problem
-    from legeplan.living_rota import LivingRotaError, period_problem
+    from legeplan.legevakt import load_problem
+    from legeplan.living_rota import LivingRotaError, default_shift_types, period_problem
     from legeplan.storage.rota_store import RotaStoreError
 
     storage, store = _open(database_url)
@@ -152,7 +152,7 @@ def period(
                 legevakt,
                 _date(start, "--from"),
                 _date(end, "--to"),
-                shift_types=example_problem("small").shift_types,
+                shift_types=default_shift_types(store, legevakt.id),
                 name=name,
             )
         except LivingRotaError as error:

@@ -152,6 +152,8 @@ def _norwegian_type(label: str | None) -> str | None:
 class _Norwegian:
     """What NorwegianCommand and NorwegianGroup share: the usage line, the help option and the help text."""
 
+    options_metavar: str | None
+
     def norwegian_usage(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=CLI_TEXT["cli.usage"] + " ")
@@ -171,7 +173,15 @@ class _Norwegian:
                 with formatter.section(CLI_TEXT[key]):
                     formatter.write_dl(records)
 
-    def norwegian_help_option(self, option: TyperOption | None) -> TyperOption | None:
+    def norwegian_setup(self) -> None:
+        self.options_metavar = CLI_TEXT["cli.options_metavar"]
+        _norwegian_params(self.params)  # type: ignore[attr-defined]
+
+    def format_usage(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        self.norwegian_usage(ctx, formatter)
+
+    def get_help_option(self, ctx: _click.Context) -> TyperOption | None:
+        option: TyperOption | None = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = CLI_TEXT["cli.help_option"]
             if type(option) is TyperOption:
@@ -184,14 +194,7 @@ class NorwegianCommand(_Norwegian, TyperCommand):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.options_metavar = CLI_TEXT["cli.options_metavar"]
-        _norwegian_params(self.params)
-
-    def format_usage(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
-        self.norwegian_usage(ctx, formatter)
-
-    def get_help_option(self, ctx: _click.Context) -> TyperOption | None:
-        return self.norwegian_help_option(super().get_help_option(ctx))
+        self.norwegian_setup()
 
     def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         self.norwegian_options(ctx, formatter)
@@ -203,14 +206,7 @@ class NorwegianGroup(_Norwegian, TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["subcommand_metavar"] = CLI_TEXT["cli.subcommand_metavar"]
         super().__init__(*args, **kwargs)
-        self.options_metavar = CLI_TEXT["cli.options_metavar"]
-        _norwegian_params(self.params)
-
-    def format_usage(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
-        self.norwegian_usage(ctx, formatter)
-
-    def get_help_option(self, ctx: _click.Context) -> TyperOption | None:
-        return self.norwegian_help_option(super().get_help_option(ctx))
+        self.norwegian_setup()
 
     def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         self.norwegian_options(ctx, formatter)

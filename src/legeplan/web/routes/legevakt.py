@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from legeplan import living_rota as live
 from legeplan.i18n import decimal, number, text
-from legeplan.legevakt import RotaProblem, example_problem
+from legeplan.legevakt import RotaProblem
 from legeplan.legevakt.candidates import RotaChange
 from legeplan.legevakt.hours import hours_csv, hours_xlsx, payroll_hours
 from legeplan.legevakt.living import Legevakt, RotaPeriod, RotaVersion
@@ -247,7 +247,12 @@ async def period_create(request: Request, legevakt_id: int, user: User = Depends
         try:
             start, end = _date(form.get("start"), text("lv.start")), _date(form.get("end"), text("lv.end"))
             problem = live.period_problem(
-                storage_of(request), legevakt, start, end, shift_types=example_problem("small").shift_types, name=name
+                storage_of(request),
+                legevakt,
+                start,
+                end,
+                shift_types=live.default_shift_types(rota_store(request), legevakt.id),
+                name=name,
             )
         except HTTPException as error:
             errors["start"] = str(error.detail)
