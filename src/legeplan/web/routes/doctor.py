@@ -230,14 +230,14 @@ def my_shifts(request: Request, user: User = Depends(current_user)) -> HTMLRespo
     return render(request, "lege_home.html", blocks=blocks, new_url=new_url, linked=bool(blocks))
 
 
-@router.get("/lege/periode/{period_id}", response_class=HTMLResponse)
-def period_page(request: Request, period_id: int, user: User = Depends(current_user)) -> HTMLResponse:
+@router.get("/lege/periode/{period_id}", response_model=None)
+def period_page(request: Request, period_id: int, user: User = Depends(current_user)) -> Response:
     """The whole published rota (read-only), the doctor's own duties with «Bytt»/«Gi bort», and own requests."""
     seat, period = seat_of_period(request, user, period_id)
     store = rota_store(request)
     version = live_rota(store, period)
     if version is None:
-        return redirect(f"/lege/periode/{period.id}/onsker")  # type: ignore[return-value]
+        return redirect(f"/lege/periode/{period.id}/onsker")  # a draft: only wishes until it is published
     names = {d.id: d.name for d in period.problem.doctors}
     requests = [request_view(period, r, names) for r in store.requests(period.id, physician_id=seat.doctor)]
     return render(
