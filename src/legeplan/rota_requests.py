@@ -38,7 +38,7 @@ from legeplan.legevakt.rules import RULE_TEXT
 from legeplan.living_rota import LivingRotaError, RuleRefusal, pins, require_period, require_rota
 from legeplan.notices import SmtpConfig, legevaktsjefer, notify_doctor, notify_users, shift_label
 from legeplan.storage.repository import VersionConflict
-from legeplan.storage.rota_store import RotaStore
+from legeplan.storage.rota_store import Approval, RotaStore
 from legeplan.storage.web_tables import WebStore
 
 #: Who a request decided by the auto-approve setting is recorded as.
@@ -274,13 +274,7 @@ def approve(
         status=rota.status,
         note=reason,
         events=[(request.kind, detail, reason)],
-    )
-    store.decide_request(
-        request.id,
-        "approved",
-        who,
-        expected_version=request.version,
-        to_physician=to_doctor if request.to_physician is None else None,
+        approves=Approval(request.id, request.version, to_doctor if request.to_physician is None else None),
     )
     _tell(store, web, config, period, request, "approved", to_doctor=to_doctor)
     return version

@@ -12,7 +12,7 @@ from legeplan.legevakt import example_problem
 from legeplan.legevakt.living import AvailabilityInput, ShiftRef, apply_availability
 from legeplan.legevakt.model import Assignment, RotaProblem
 from legeplan.storage.repository import Storage, VersionConflict
-from legeplan.storage.rota_store import NotFound, RotaStore, RotaStoreError, token_hash
+from legeplan.storage.rota_store import Approval, NotFound, RotaStore, RotaStoreError, token_hash
 from legeplan.storage.rota_tables import CalendarTokenRow
 from legeplan.storage.web_tables import ROLES, WebStore
 
@@ -230,6 +230,30 @@ def test_requests_are_decided_once(storage: Storage) -> None:
         store.decide_request(swap.id, "withdrawn", a, expected_version=5)
     assert [r.id for r in store.requests(period.id, state="pending")] == [swap.id]
     assert {r.id for r in store.requests(period.id, physician_id=a)} == {swap.id, away.id}
+
+
+def test_an_approval_and_its_rota_version_are_one_write(storage: Storage) -> None:
+    """A swap's new rota version and the request's «approved» are stored together: a request decided meanwhile (stale
+    version) leaves neither, and a good approval leaves both."""
+    store = RotaStore(storage)
+    legevakt = store.create_legevakt("Vefsn legevakt", ["1824"], "sjef")
+    problem = _problem()
+    period = store.create_period(legevakt.id, problem, "sjef")
+    a, b = problem.doctors[0].id, problem.doctors[1].id
+    swap = store.create_request(
+        period.id, "swap", a, [ShiftRef(date=problem.start, shift_type="natt")], a, to_physician=b
+    )
+    rota = _rota(problem)
+    with pytest.raises(VersionConflict):
+        store.add_version(
+            period.id, rota, "sjef", expected_version=1, source="swap", approves=Approval(swap.id, swap.version + 1)
+        )
+    assert store.versions(period.id) == [] and store.request(swap.id).state == "pending"  # type: ignore[union-attr]
+    version = store.add_version(
+        period.id, rota, "sjef", expected_version=1, source="swap", approves=Approval(swap.id, swap.version)
+    )
+    decided = store.request(swap.id)
+    assert version.number == 1 and decided is not None and decided.state == "approved" and decided.decided_by == "sjef"
 
 
 def test_inbox_outbox_and_calendar_tokens(storage: Storage) -> None:

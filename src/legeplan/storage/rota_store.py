@@ -18,7 +18,7 @@ import json
 import secrets
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
 from sqlalchemy import delete, func, select, update
@@ -63,6 +63,14 @@ from legeplan.storage.rota_tables import (
 
 _ASSIGNMENTS = TypeAdapter(tuple[Assignment, ...])
 _SHIFTS = TypeAdapter(tuple[ShiftRef, ...])
+
+
+class Approval(NamedTuple):
+    """A pending request approved together with the rota version it makes (compare-and-set on its version)."""
+
+    request_id: int
+    expected_version: int
+    to_physician: str | None = None
 
 
 class RotaStoreError(ValueError):
@@ -547,11 +555,13 @@ class RotaStore:
         note: str = "",
         events: Sequence[tuple[EventKind, dict[str, Any], str]] = (),
         problem: RotaProblem | None = None,
+        approves: Approval | None = None,
     ) -> RotaVersion:
         """Store `assignments` as the period's next rota version, with `events` (kind, detail, why) recorded against
         it, in one transaction. `expected_version` is the period version the change was computed from: if the period
         or its rota changed since, `VersionConflict` and nothing is stored. `problem` (same dates) replaces the
-        period's problem in the same transaction (e.g. a repair keeps the absence)."""
+        period's problem in the same transaction (e.g. a repair keeps the absence). `approves` marks a swap or
+        give-away request approved in the same transaction, so a new version never exists without its decision."""
         if source not in VERSION_SOURCES:
             raise RotaStoreError(f"ukjent kilde «{source}»")
         with self.storage.session() as session:
@@ -584,6 +594,16 @@ class RotaStore:
             session.add(version)
             for kind, detail, why in events:
                 self._add_event(session, period_id, number + 1, created_by, kind, detail, why)
+            if approves is not None:
+                self._decide(
+                    session,
+                    approves.request_id,
+                    "approved",
+                    created_by,
+                    approves.expected_version,
+                    None,
+                    approves.to_physician,
+                )
             session.flush()
             return _version(version)
 
@@ -811,37 +831,49 @@ class RotaStore:
         if state not in REQUEST_STATES or state == "pending":
             raise RotaStoreError(f"ugyldig ny tilstand «{state}»")
         with self.storage.session() as session:
-            row = session.get(RotaRequestRow, request_id)
-            if row is None:
-                raise NotFound(f"forespørsel {request_id} finnes ikke")
-            if row.state != "pending":
-                raise RotaStoreError(f"forespørselen er allerede {row.state}")
-            values: dict[str, Any] = {
-                "state": state,
-                "refusal": refusal,
-                "decided_by": who,
-                "decided_at": _now(),
-                "version": RotaRequestRow.version + 1,
-            }
-            if to_physician is not None:
-                values["to_physician"] = to_physician
-            changed = session.execute(
-                update(RotaRequestRow)
-                .where(
-                    RotaRequestRow.id == request_id,
-                    RotaRequestRow.version == expected_version,
-                    RotaRequestRow.state == "pending",
-                )
-                .values(**values)
-                .execution_options(synchronize_session=False)
+            return self._decide(session, request_id, state, who, expected_version, refusal, to_physician)
+
+    @staticmethod
+    def _decide(
+        session: Session,
+        request_id: int,
+        state: RequestState,
+        who: str,
+        expected_version: int,
+        refusal: str | None,
+        to_physician: str | None,
+    ) -> RotaRequest:
+        row = session.get(RotaRequestRow, request_id)
+        if row is None:
+            raise NotFound(f"forespørsel {request_id} finnes ikke")
+        if row.state != "pending":
+            raise RotaStoreError(f"forespørselen er allerede {row.state}")
+        values: dict[str, Any] = {
+            "state": state,
+            "refusal": refusal,
+            "decided_by": who,
+            "decided_at": _now(),
+            "version": RotaRequestRow.version + 1,
+        }
+        if to_physician is not None:
+            values["to_physician"] = to_physician
+        changed = session.execute(
+            update(RotaRequestRow)
+            .where(
+                RotaRequestRow.id == request_id,
+                RotaRequestRow.version == expected_version,
+                RotaRequestRow.state == "pending",
             )
-            if getattr(changed, "rowcount", 0) != 1:
-                current = session.scalar(select(RotaRequestRow.version).where(RotaRequestRow.id == request_id))
-                raise VersionConflict(expected_version, int(current or 0))
-            session.flush()
-            fresh = session.get(RotaRequestRow, request_id, populate_existing=True)
-            assert fresh is not None
-            return _request(fresh)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(changed, "rowcount", 0) != 1:
+            current = session.scalar(select(RotaRequestRow.version).where(RotaRequestRow.id == request_id))
+            raise VersionConflict(expected_version, int(current or 0))
+        session.flush()
+        fresh = session.get(RotaRequestRow, request_id, populate_existing=True)
+        assert fresh is not None
+        return _request(fresh)
 
     # --- inbox and outbox ----------------------------------------------------------------------------------------
 
