@@ -72,7 +72,7 @@ ENGLISH = re.compile(
     re.IGNORECASE,
 )
 #: Generated requests per operation and run in CI; the slow run below uses DEEP_EXAMPLES.
-EXAMPLES = 8
+EXAMPLES = 5
 DEEP_EXAMPLES = 30
 
 
@@ -212,7 +212,7 @@ def test_api_fuzzed_deeper(fuzz_app: tuple[Path, Any, list[Any]], role: str, mod
     _fuzz(fuzz_app, role, mode, DEEP_EXAMPLES)
 
 
-PAGE_EXAMPLES = 4
+PAGE_EXAMPLES = 3
 
 
 def test_pages_never_answer_with_a_server_error(fuzz_app: tuple[Path, Any, list[Any]]) -> None:
