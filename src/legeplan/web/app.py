@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
 from dataclasses import dataclass
@@ -55,12 +56,12 @@ STATUS_MESSAGES = {
     429: "login.locked",
     500: "error.internal",
 }
-#: English details FastAPI and Starlette raise themselves (not reason phrases), with their Norwegian message key.
-ENGLISH_DETAILS = {
-    "There was an error parsing the body": "error.bad_body",
-    "Missing boundary in multipart.": "error.bad_body",
-    "Invalid HTTP header": "error.bad_request",
-}
+#: English details FastAPI and Starlette raise themselves (not reason phrases): the body or multipart form parser's
+#: messages, some with numbers in them («Too many fields. Maximum number of fields is 1000.»).
+ENGLISH_DETAILS = re.compile(
+    r"^(There was an error parsing the body|Missing boundary in multipart|Invalid multipart data|Field exceeded "
+    r"maximum size|Part exceeded maximum size|Too many (fields|files)|The Content-Disposition header|Invalid HTTP)"
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ def norwegian_detail(status: int, detail: Any) -> Any:
             english = ""
         if detail in ("", english):
             return text(STATUS_MESSAGES.get(status, "error.bad_request"))
-        if detail in ENGLISH_DETAILS:
-            return text(ENGLISH_DETAILS[detail])
+        if ENGLISH_DETAILS.match(detail):
+            return text("error.bad_body")
     return detail
 
 
