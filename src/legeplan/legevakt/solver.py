@@ -18,6 +18,7 @@ demand impossible.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import defaultdict
@@ -702,9 +703,22 @@ def solve_rota(
                 model.clear_hints()  # type: ignore[no-untyped-call]
                 _add_hints(model, kept.items())
             tier_start = time.perf_counter()
-            status = solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
+            # Past the time limit with a valid rota in hand (the build of a large year on a loaded machine can use
+            # it all): the tier keeps that rota rather than overrun the limit further.
+            solved = kept is None or remaining >= 1.0
+            status = (
+                solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
+                if solved
+                else cp_model.UNKNOWN
+            )
             remaining = time_limit_s - (time.perf_counter() - t0)
-            if status == cp_model.UNKNOWN and best is None and remaining > 1 and not (cancel and cancel.is_set()):
+            if (
+                status == cp_model.UNKNOWN
+                and best is None
+                and kept is None
+                and remaining > 1
+                and not (cancel and cancel.is_set())
+            ):
                 # No rota yet: spend the rest of the budget on finding one rather than give up.
                 solver.parameters.max_time_in_seconds = remaining
                 status = solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
@@ -722,11 +736,11 @@ def solve_rota(
                         {(doc, idx, Role.BAKVAKT): kept[v.index] for (doc, idx), v in variables.bakvakt.items()}
                     )
                 value = _tier_value(terms_of[name], kept)
-                try:
-                    bound = solver.best_objective_bound  # valid without a solution too
-                except RuntimeError:  # no response at all
-                    bound = 0.0
-                if number in lower_bounds:
+                bound = 0.0
+                if solved:
+                    with contextlib.suppress(RuntimeError):  # RuntimeError: no response at all
+                        bound = solver.best_objective_bound  # valid without a solution too
+                if number in lower_bounds and (solved or lower_bounds[number].done()):
                     bound = max(bound, lower_bounds[number].result())
                 bound = min(max(bound, terms_of.get(f"{name}_min", ([], 0))[1]), value)
                 tiers.append(
