@@ -144,9 +144,10 @@ def _build_hard_model(
         assumptions.update(lits)
 
     competent = {d.id for d in problem.doctors if gives_cover(d)}
+    blocked_of: dict[tuple[str, int], list[str]] = {}  # computed once per doctor and shift
     for inst in instances:
         for doctor in problem.doctors:
-            blocked = blocking_rules(doctor, inst)
+            blocked = blocked_of[(doctor.id, inst.index)] = blocking_rules(doctor, inst)
             if blocked and not diagnostic:
                 continue
             var = model.new_bool_var(f"v_{doctor.id}_{inst.index}")
@@ -177,7 +178,7 @@ def _build_hard_model(
         for doctor in problem.doctors:
             if doctor.id not in competent:
                 continue
-            blocked = blocking_rules(doctor, inst)
+            blocked = blocked_of[(doctor.id, inst.index)]
             if blocked and not diagnostic:
                 continue
             var = model.new_bool_var(f"b_{doctor.id}_{inst.index}")
@@ -214,10 +215,15 @@ def _build_hard_model(
         clique_sets.append(("hviletid", conflict_cliques(problem, instances)))
     else:
         clique_sets.append((None, conflict_cliques(problem, instances)))
+    per_doctor: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    for table in (variables.vakt, variables.bakvakt):
+        for (doc, idx), var in table.items():
+            per_doctor[doc][idx].append(var)
     for clique_rule, cliques in clique_sets:
         for doctor in problem.doctors:
+            held = per_doctor[doctor.id]
             for clique in cliques:
-                members = [v for idx in clique for v in variables.of_doctor(doctor.id, idx)]
+                members = [v for idx in clique if idx in held for v in held[idx]]
                 if len(members) < 2:
                     continue
                 if clique_rule is None:
