@@ -49,6 +49,7 @@ from legeplan.legevakt.model import (
 )
 from legeplan.legevakt.patterns import pattern_forbidden, pattern_pins
 from legeplan.legevakt.rules import (
+    FAIRNESS_CATEGORIES,
     RULE_TEXT,
     blocking_rules,
     check_rota,
@@ -363,20 +364,16 @@ def _soft_objectives(
         if targets is None:
             targets = fairness_targets(problem, instances)
         bakvakt_scale = round(FAIRNESS_SCALE * problem.bakvakt_weight)
-        by_doctor: dict[str, list[tuple[ShiftInstance, int, cp_model.IntVar]]] = defaultdict(list)
-        for (doc, idx), var in variables.vakt.items():
-            by_doctor[doc].append((instances[idx], FAIRNESS_SCALE, var))
-        if bakvakt_scale:
-            for (doc, idx), var in variables.bakvakt.items():
-                by_doctor[doc].append((instances[idx], bakvakt_scale, var))
+        categories_of = [[c for c in FAIRNESS_CATEGORIES if in_category(i, c)] for i in instances]
+        by_doctor: dict[tuple[str, str], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+        for table, weight in ((variables.vakt, FAIRNESS_SCALE), (variables.bakvakt, bakvakt_scale)):
+            if not weight:
+                continue
+            for (doc, idx), var in table.items():
+                for category in categories_of[idx]:
+                    by_doctor[(doc, category)].append((weight, var))
         fairness = add_fairness_terms(
-            model,
-            instances,
-            targets,
-            lambda doctor_id, category: [
-                (scale, var) for inst, scale, var in by_doctor[doctor_id] if in_category(inst, category)
-            ],
-            FAIRNESS_SCALE,
+            model, instances, targets, lambda doctor_id, category: by_doctor[(doctor_id, category)], FAIRNESS_SCALE
         )
         devs_of: dict[str, list[int]] = defaultdict(list)
         for category, _, dev, terms, scaled_target, floor in fairness.deviations:
@@ -746,7 +743,7 @@ def solve_rota(
                 if solved:
                     with contextlib.suppress(RuntimeError):  # RuntimeError: no response at all
                         bound = solver.best_objective_bound  # valid without a solution too
-                if number in lower_bounds and (solved or lower_bounds[number].done()):
+                if number in lower_bounds:  # the relaxation stops at its own time limit
                     bound = max(bound, lower_bounds[number].result())
                 bound = min(max(bound, terms_of.get(f"{name}_min", ([], 0))[1]), value)
                 tiers.append(
