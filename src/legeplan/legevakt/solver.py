@@ -11,6 +11,12 @@ minimised, its value is then fixed as a constraint and the next tier is solved f
 3. ``spredning`` — duties beyond one in any window of ``spread_days`` days (no clustering).
 4. ``ønsker`` — unmet wishes.
 
+Search (issue #15): the greedy pro-rata rota is checked before the model is built (the first valid rota), improved by
+local search (:mod:`legeplan.legevakt.local_search`) and given to CP-SAT as a complete hint; the fairness tiers are
+bounded by an aggregate relaxation solved in a thread (:mod:`legeplan.legevakt.bounds`) and stop at a target gap
+(``TARGET_GAP``); the spread and wish variables join the model when their tiers start; a tier CP-SAT cannot improve
+in time keeps the valid rota it started from.
+
 When the hard rules cannot all hold, the rule families are added as assumption literals to a diagnostic model and
 CP-SAT's ``sufficient_assumptions_for_infeasibility`` (minimised by deletion) names the rules that together make the
 demand impossible.
