@@ -756,7 +756,7 @@ def solve_rota(
                     TierResult(
                         name=name,
                         description=TIER_DESCRIPTIONS[name],
-                        status="feasible",
+                        status="optimal" if bound >= value else "feasible",  # e.g. no clustering at all
                         objective=value / scale,
                         bound=round(bound / scale, 3),
                         gap=round(abs(value - bound) / max(1.0, abs(value)), 4),
