@@ -28,7 +28,7 @@ from legeplan.legevakt import (
 )
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Role
-from legeplan.legevakt.rules import fairness_targets
+from legeplan.legevakt.rules import count_loads, fairness_targets
 from legeplan.legevakt.solver import unreached_tiers, unreached_tiers_text
 
 from .helpers import KVELD, NATT, problem, specialist
@@ -269,7 +269,12 @@ def test_bakvakt_counts_toward_pro_rata_fairness_in_the_small_example(small_solu
     mean_nights = sum(d.nights for d in full_time) / len(full_time)
     assert 0.4 <= report["dahl"].hours / mean_hours <= 0.6
     assert 0.3 <= report["dahl"].nights / mean_nights <= 0.7
-    assert any(a.doctor == "dahl" and a.role is Role.BAKVAKT for a in solution.assignments)
+    # Her load, bakvakter counted, is within one duty of her pro-rata share of the rota's vakter and bakvakter (whether
+    # she holds any bakvakt is not a goal: the categories count a bakvakt like a vakt, so either serves her share).
+    instances = expand_shifts(p)
+    counts, backups = count_loads(p, solution.assignments, instances)
+    assert backups["alle"] > 0
+    assert abs(counts["alle"]["dahl"] - fairness_targets(p, instances, backups)["alle"]["dahl"]) < 1
 
 
 def test_bakvakt_weight_is_read_from_the_problem_and_weights_the_fairness(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,12 @@ minimised, its value is then fixed as a constraint and the next tier is solved f
 3. ``spredning`` — duties beyond one in any window of ``spread_days`` days (no clustering).
 4. ``ønsker`` — unmet wishes.
 
+Search (issue #15): the greedy pro-rata rota is checked before the model is built (the first valid rota), improved by
+local search (:mod:`legeplan.legevakt.local_search`) and given to CP-SAT as a complete hint; the fairness tiers are
+bounded by an aggregate relaxation solved in a thread (:mod:`legeplan.legevakt.bounds`) and stop at a target gap
+(``TARGET_GAP``); the spread and wish variables join the model when their tiers start; a tier CP-SAT cannot improve
+in time keeps the valid rota it started from.
+
 When the hard rules cannot all hold, the rule families are added as assumption literals to a diagnostic model and
 CP-SAT's ``sufficient_assumptions_for_infeasibility`` (minimised by deletion) names the rules that together make the
 demand impossible.
@@ -18,6 +24,7 @@ demand impossible.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import defaultdict
@@ -48,6 +55,7 @@ from legeplan.legevakt.model import (
 )
 from legeplan.legevakt.patterns import pattern_forbidden, pattern_pins
 from legeplan.legevakt.rules import (
+    FAIRNESS_CATEGORIES,
     RULE_TEXT,
     blocking_rules,
     check_rota,
@@ -143,9 +151,10 @@ def _build_hard_model(
         assumptions.update(lits)
 
     competent = {d.id for d in problem.doctors if gives_cover(d)}
+    blocked_of: dict[tuple[str, int], list[str]] = {}  # computed once per doctor and shift
     for inst in instances:
         for doctor in problem.doctors:
-            blocked = blocking_rules(doctor, inst)
+            blocked = blocked_of[(doctor.id, inst.index)] = blocking_rules(doctor, inst)
             if blocked and not diagnostic:
                 continue
             var = model.new_bool_var(f"v_{doctor.id}_{inst.index}")
@@ -176,7 +185,7 @@ def _build_hard_model(
         for doctor in problem.doctors:
             if doctor.id not in competent:
                 continue
-            blocked = blocking_rules(doctor, inst)
+            blocked = blocked_of[(doctor.id, inst.index)]
             if blocked and not diagnostic:
                 continue
             var = model.new_bool_var(f"b_{doctor.id}_{inst.index}")
@@ -213,10 +222,15 @@ def _build_hard_model(
         clique_sets.append(("hviletid", conflict_cliques(problem, instances)))
     else:
         clique_sets.append((None, conflict_cliques(problem, instances)))
+    per_doctor: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    for table in (variables.vakt, variables.bakvakt):
+        for (doc, idx), var in table.items():
+            per_doctor[doc][idx].append(var)
     for clique_rule, cliques in clique_sets:
         for doctor in problem.doctors:
+            held = per_doctor[doctor.id]
             for clique in cliques:
-                members = [v for idx in clique for v in variables.of_doctor(doctor.id, idx)]
+                members = [v for idx in clique if idx in held for v in held[idx]]
                 if len(members) < 2:
                     continue
                 if clique_rule is None:
@@ -356,20 +370,16 @@ def _soft_objectives(
         if targets is None:
             targets = fairness_targets(problem, instances)
         bakvakt_scale = round(FAIRNESS_SCALE * problem.bakvakt_weight)
-        by_doctor: dict[str, list[tuple[ShiftInstance, int, cp_model.IntVar]]] = defaultdict(list)
-        for (doc, idx), var in variables.vakt.items():
-            by_doctor[doc].append((instances[idx], FAIRNESS_SCALE, var))
-        if bakvakt_scale:
-            for (doc, idx), var in variables.bakvakt.items():
-                by_doctor[doc].append((instances[idx], bakvakt_scale, var))
+        categories_of = [[c for c in FAIRNESS_CATEGORIES if in_category(i, c)] for i in instances]
+        by_doctor: dict[tuple[str, str], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+        for table, weight in ((variables.vakt, FAIRNESS_SCALE), (variables.bakvakt, bakvakt_scale)):
+            if not weight:
+                continue
+            for (doc, idx), var in table.items():
+                for category in categories_of[idx]:
+                    by_doctor[(doc, category)].append((weight, var))
         fairness = add_fairness_terms(
-            model,
-            instances,
-            targets,
-            lambda doctor_id, category: [
-                (scale, var) for inst, scale, var in by_doctor[doctor_id] if in_category(inst, category)
-            ],
-            FAIRNESS_SCALE,
+            model, instances, targets, lambda doctor_id, category: by_doctor[(doctor_id, category)], FAIRNESS_SCALE
         )
         devs_of: dict[str, list[int]] = defaultdict(list)
         for category, _, dev, terms, scaled_target, floor in fairness.deviations:
@@ -702,9 +712,22 @@ def solve_rota(
                 model.clear_hints()  # type: ignore[no-untyped-call]
                 _add_hints(model, kept.items())
             tier_start = time.perf_counter()
-            status = solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
+            # Past the time limit with a valid rota in hand (the build of a large year on a loaded machine can use
+            # it all): the tier keeps that rota rather than overrun the limit further.
+            solved = kept is None or remaining >= 1.0
+            status = (
+                solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
+                if solved
+                else cp_model.UNKNOWN
+            )
             remaining = time_limit_s - (time.perf_counter() - t0)
-            if status == cp_model.UNKNOWN and best is None and remaining > 1 and not (cancel and cancel.is_set()):
+            if (
+                status == cp_model.UNKNOWN
+                and best is None
+                and kept is None
+                and remaining > 1
+                and not (cancel and cancel.is_set())
+            ):
                 # No rota yet: spend the rest of the budget on finding one rather than give up.
                 solver.parameters.max_time_in_seconds = remaining
                 status = solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
@@ -722,18 +745,18 @@ def solve_rota(
                         {(doc, idx, Role.BAKVAKT): kept[v.index] for (doc, idx), v in variables.bakvakt.items()}
                     )
                 value = _tier_value(terms_of[name], kept)
-                try:
-                    bound = solver.best_objective_bound  # valid without a solution too
-                except RuntimeError:  # no response at all
-                    bound = 0.0
-                if number in lower_bounds:
+                bound = 0.0
+                if solved:
+                    with contextlib.suppress(RuntimeError):  # RuntimeError: no response at all
+                        bound = solver.best_objective_bound  # valid without a solution too
+                if number in lower_bounds:  # the relaxation stops at its own time limit
                     bound = max(bound, lower_bounds[number].result())
                 bound = min(max(bound, terms_of.get(f"{name}_min", ([], 0))[1]), value)
                 tiers.append(
                     TierResult(
                         name=name,
                         description=TIER_DESCRIPTIONS[name],
-                        status="feasible",
+                        status="optimal" if bound >= value else "feasible",  # e.g. no clustering at all
                         objective=value / scale,
                         bound=round(bound / scale, 3),
                         gap=round(abs(value - bound) / max(1.0, abs(value)), 4),
