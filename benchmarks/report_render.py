@@ -109,10 +109,10 @@ def main() -> None:
     print(f"demo plan: {len(doc.chapters)} chapters, {len(doc.figures())} figures, {len(doc.tables())} tables")
     print(f"bare matplotlib SVG bar chart (reference): {bare[0] * 1000:.0f} ms wall, {bare[1] * 1000:.0f} ms CPU")
     print(f"build_plan: {build[0] * 1000:.0f} ms wall, {build[1] * 1000:.0f} ms CPU")
-    print(f"{'render':40s} {'wall s':>8s} {'CPU s':>8s} {'CPU ratio':>10s}")
+    print(f"{'render':50s} {'wall s':>8s} {'CPU s':>8s} {'CPU ratio':>10s}")
 
     def row(name: str, measured: tuple[float, float], base: float) -> None:
-        print(f"{name:40s} {measured[0]:8.2f} {measured[1]:8.2f} {measured[1] / base:9.2f}x")
+        print(f"{name:50s} {measured[0]:8.2f} {measured[1]:8.2f} {measured[1] / base:9.2f}x")
 
     for name in renders:
         row(f"{name}: old path (charts drawn, baseline)", old[name], old[name][1])
