@@ -37,6 +37,7 @@ from legeplan.storage.plan_texts import (
     set_plan_state,
 )
 from legeplan.storage.web_tables import User
+from legeplan.web.api import ERRORS, ConflictOut
 from legeplan.web.auth import check_csrf, checked_form, current_user, has_role, require_scope
 from legeplan.web.inputs import InputError, clean_text
 from legeplan.web.routes.common import (
@@ -618,7 +619,12 @@ class ChapterTextIn(BaseModel):
     base_version: int | None = None
 
 
-@router.get("/api/municipalities/{code}/plan/chapters/{chapter_id}", response_model=ChapterTextOut, tags=["api"])
+@router.get(
+    "/api/municipalities/{code}/plan/chapters/{chapter_id}",
+    response_model=ChapterTextOut,
+    tags=["api"],
+    responses=ERRORS,
+)
 def api_chapter(request: Request, code: str, chapter_id: str, user: User = Depends(current_user)) -> ChapterTextOut:
     require_scope(user, code)
     chapter = _chapter(chapter_id)
@@ -634,7 +640,7 @@ def api_chapter(request: Request, code: str, chapter_id: str, user: User = Depen
     "/api/municipalities/{code}/plan/chapters/{chapter_id}",
     response_model=ChapterTextOut,
     tags=["api"],
-    responses={409: {"description": "Stale `base_version`: someone else changed this chapter since"}},
+    responses={**ERRORS, 409: {"model": ConflictOut, "description": "Stale `base_version`: someone else changed it"}},
 )
 def api_chapter_save(
     request: Request, code: str, chapter_id: str, body: ChapterTextIn, user: User = Depends(current_user)
