@@ -3,6 +3,7 @@ municipality's answers, and their appendix in the plan document."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -129,3 +130,25 @@ def test_the_period_is_kept_from_version_to_version_and_named_on_the_cover(stora
     assert later.period() == "2025–2028"
     inputs = stored_inputs(storage, CODE, generated=date(2025, 1, 2))
     assert inputs.subtitle.startswith("Planperiode 2025–2028. Utkast, versjon 3. Datagrunnlag per 01.08.2020")
+
+
+def test_of_simultaneous_saves_of_one_chapter_one_wins(storage: Storage) -> None:
+    save_plan_chapter(storage, CODE, "legevakt", "Første.", "kari", None)
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def save(number: int) -> None:
+        barrier.wait()
+        try:
+            save_plan_chapter(storage, CODE, "legevakt", f"Tekst {number}.", f"lege{number}", 1)
+            outcomes.append("saved")
+        except PlanTextConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict"] * 7 + ["saved"]
+    assert [v.version for v in plan_versions(storage, CODE)] == [1, 2]

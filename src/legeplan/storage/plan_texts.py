@@ -32,14 +32,18 @@ def _model(row: PlanVersionRow) -> PlanVersion:
     )
 
 
-def _add(storage: Storage, version: PlanVersion) -> PlanVersion:
+def _add(storage: Storage, version: PlanVersion, after: int | None = None) -> PlanVersion:
+    """Stores `version` as the next one. With `after` (the version the caller checked against; 0 for none) it is
+    stored as exactly `after + 1`, so a save that raced another one fails on the unique (municipality, version)
+    instead of landing on top of it unseen."""
     with storage.session() as session:
-        latest = session.scalar(
-            select(func.max(PlanVersionRow.version)).where(
-                PlanVersionRow.municipality_code == version.municipality_code
+        if after is None:
+            after = session.scalar(
+                select(func.max(PlanVersionRow.version)).where(
+                    PlanVersionRow.municipality_code == version.municipality_code
+                )
             )
-        )
-        stored = version.model_copy(update={"version": (latest or 0) + 1})
+        stored = version.model_copy(update={"version": (after or 0) + 1})
         session.add(
             PlanVersionRow(
                 municipality_code=stored.municipality_code,
@@ -104,7 +108,8 @@ def save_plan_chapter(
         else:
             files.pop(chapter_id, None)
         try:
-            return save_plan_text(storage, code, files, author), True
+            expected = latest.version if latest is not None else 0
+            return save_plan_text(storage, code, files, author, expected=expected), True
         except IntegrityError:  # another save took the same version number at the same moment: check again
             continue
     latest = plan_version(storage, code)
@@ -128,10 +133,16 @@ def plan_version(storage: Storage, code: str, version: int | None = None) -> Pla
     return next((each for each in versions if each.version == version), None)
 
 
-def save_plan_text(storage: Storage, code: str, files: dict[str, str], author: str) -> PlanVersion:
+def save_plan_text(
+    storage: Storage, code: str, files: dict[str, str], author: str, *, expected: int | None = None
+) -> PlanVersion:
     """A new version of the text. Saving during høring keeps the state (changes after comments); saving after
-    adoption starts the next draft."""
-    latest = plan_version(storage, code)
+    adoption starts the next draft. With `expected` (the latest version number the caller saw, 0 for none) a save
+    that raced another one raises IntegrityError instead of silently following it."""
+    if expected is None:
+        latest = plan_version(storage, code)
+    else:
+        latest = plan_version(storage, code, expected) if expected else None
     state = latest.state if latest is not None and latest.state is PlanState.CONSULTATION else PlanState.DRAFT
     keep = latest if latest is not None and state is PlanState.CONSULTATION else None
     return _add(
@@ -148,6 +159,7 @@ def save_plan_text(storage: Storage, code: str, files: dict[str, str], author: s
             period_start=latest.period_start if latest is not None else None,
             period_end=latest.period_end if latest is not None else None,
         ),
+        after=expected,
     )
 
 
