@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -168,6 +169,20 @@ def set_plan_period(storage: Storage, code: str, start: int, end: int, author: s
     decision and is not changed."""
     if end < start:
         raise ValueError(f"planperioden slutter ({end}) før den begynner ({start})")
+    return _retrying(lambda: _set_period_once(storage, code, start, end, author))
+
+
+def _retrying(change: Callable[[], PlanVersion], attempts: int = 3) -> PlanVersion:
+    """`change` again on the newest version when another save took its version number at the same moment."""
+    for _attempt in range(attempts - 1):
+        try:
+            return change()
+        except IntegrityError:
+            continue
+    return change()
+
+
+def _set_period_once(storage: Storage, code: str, start: int, end: int, author: str) -> PlanVersion:
     latest = plan_version(storage, code)
     if latest is None:
         return _add(
@@ -180,6 +195,7 @@ def set_plan_period(storage: Storage, code: str, start: int, end: int, author: s
                 period_start=start,
                 period_end=end,
             ),
+            after=0,
         )
     if latest.state is PlanState.ADOPTED:
         raise PlanLifecycleError("planen er vedtatt; perioden er en del av vedtaket og endres ikke")
@@ -190,6 +206,7 @@ def set_plan_period(storage: Storage, code: str, start: int, end: int, author: s
         latest.model_copy(
             update={"author": author, "saved_at": datetime.now(), "period_start": start, "period_end": end}
         ),
+        after=latest.version,
     )
 
 
@@ -204,24 +221,30 @@ def set_plan_state(
     register_as_of: date | None = None,
 ) -> PlanVersion:
     """Moves the latest text to `state` as a new version (the text unchanged). Adoption records `register_as_of`,
-    the register date the plan's figures are frozen at."""
-    latest = plan_version(storage, code)
-    if latest is None:
-        raise LookupError(f"kommune {code} har ingen lagret plantekst; lagre den først med legeplan plan save")
-    check_transition(latest.state, state)
-    return _add(
-        storage,
-        latest.model_copy(
-            update={
-                "author": author,
-                "saved_at": datetime.now(),
-                "state": state,
-                "state_date": when,
-                "case_number": case_number,
-                "register_as_of": register_as_of if state is PlanState.ADOPTED else None,
-            }
-        ),
-    )
+    the register date the plan's figures are frozen at. The change is made on the newest version: a text saved at
+    the same moment is never reverted by it."""
+
+    def change() -> PlanVersion:
+        latest = plan_version(storage, code)
+        if latest is None:
+            raise LookupError(f"kommune {code} har ingen lagret plantekst; lagre den først med legeplan plan save")
+        check_transition(latest.state, state)
+        return _add(
+            storage,
+            latest.model_copy(
+                update={
+                    "author": author,
+                    "saved_at": datetime.now(),
+                    "state": state,
+                    "state_date": when,
+                    "case_number": case_number,
+                    "register_as_of": register_as_of if state is PlanState.ADOPTED else None,
+                }
+            ),
+            after=latest.version,
+        )
+
+    return _retrying(change)
 
 
 @dataclass(frozen=True)
