@@ -13,7 +13,7 @@ from legeplan.plan.lifecycle import PlanState
 from legeplan.register.demo import demo_register
 from legeplan.report.build import build_plan
 from legeplan.report.stored import stored_inputs
-from legeplan.storage import Storage
+from legeplan.storage import Storage, plan_texts
 from legeplan.storage.plan_comments import add_comment, answer_comment, get_comment, list_comments, update_comment
 from legeplan.storage.plan_texts import (
     PlanTextConflict,
@@ -152,3 +152,35 @@ def test_of_simultaneous_saves_of_one_chapter_one_wins(storage: Storage) -> None
         thread.join()
     assert sorted(outcomes) == ["conflict"] * 7 + ["saved"]
     assert [v.version for v in plan_versions(storage, CODE)] == [1, 2]
+
+
+def test_only_the_newest_plan_documents_are_kept(storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plan_texts, "KEEP_DOCUMENTS", 3)
+    for number in range(5):
+        plan_texts.save_plan_document(
+            storage,
+            f"job{number}",
+            CODE,
+            created_by="kari",
+            file_name=f"plan{number}.pdf",
+            media_type="application/pdf",
+            internal=False,
+            text_version=None,
+            content=b"%PDF" + bytes([number]),
+        )
+    plan_texts.save_plan_document(
+        storage,
+        "other",
+        "1804",
+        created_by="x",
+        file_name="b.pdf",
+        media_type="application/pdf",
+        internal=True,
+        text_version=None,
+        content=b"%PDF",
+    )
+    assert [d.id for d in plan_texts.plan_documents(storage, CODE)] == ["job4", "job3", "job2"]
+    found = plan_texts.plan_document_content(storage, CODE, "job4")
+    assert found is not None and found[1] == b"%PDF\x04" and found[0].size == 5
+    assert plan_texts.plan_document_content(storage, CODE, "other") is None  # another municipality's
+    assert len(plan_texts.plan_documents(storage, "1804")) == 1

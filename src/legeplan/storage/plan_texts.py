@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from legeplan.plan.lifecycle import PlanLifecycleError, PlanState, PlanVersion, check_transition
@@ -262,6 +262,10 @@ class StoredDocument:
     size: int
 
 
+#: Plan documents kept per municipality; older ones are deleted when a new one is stored (they can be made again).
+KEEP_DOCUMENTS = 20
+
+
 def save_plan_document(
     storage: Storage,
     job_id: str,
@@ -287,6 +291,14 @@ def save_plan_document(
                 text_version=text_version,
                 size=len(content),
                 content_b64=base64.b64encode(content).decode("ascii"),
+            )
+        )
+        session.flush()
+        kept = select(PlanDocumentRow.id).where(PlanDocumentRow.municipality_code == code)
+        kept = kept.order_by(PlanDocumentRow.created_at.desc()).limit(KEEP_DOCUMENTS)
+        session.execute(
+            delete(PlanDocumentRow).where(
+                PlanDocumentRow.municipality_code == code, PlanDocumentRow.id.not_in(kept.scalar_subquery())
             )
         )
 
