@@ -307,6 +307,8 @@ def comments_add(
     if (comment is None) == (comment_file is None):
         raise typer.BadParameter("oppgi enten --text eller --file", param_hint="--text")
     if comment_file is not None:
+        if not comment_file.is_file():
+            raise typer.BadParameter(f"{comment_file}: filen finnes ikke", param_hint="--file")
         try:
             comment = comment_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
