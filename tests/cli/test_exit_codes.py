@@ -17,6 +17,7 @@ runner = CliRunner()
 MISSING = "{tmp}/finnes-ikke.toml"
 AUTHOR = ["--author", "kari"]
 COMMENT = ["--text", "Uttalelse.", *AUTHOR]
+DATE = ["--date", "2021-06-01"]
 
 #: command -> [(expected exit code, arguments)]; every top-level command has at least a good and a bad case.
 CASES: dict[str, list[tuple[int, list[str]]]] = {
@@ -74,6 +75,7 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
         (BAD_INPUT, ["plan", "init"]),
         (OK, ["plan", "comments", "add", "-m", "3804", "--from", "ALU", "--date", "2021-06-01", *COMMENT]),
         (OK, ["plan", "comments", "list", "-m", "3804"]),
+        (BAD_INPUT, ["plan", "comments", "add", "-m", "3804", "--from", "ALU", *DATE, "--file", MISSING, *AUTHOR]),
         (OK, ["plan", "period", "-m", "3804", "--from", "2025", "--to", "2028", *AUTHOR]),
         (BAD_INPUT, ["plan", "period", "-m", "3804", "--from", "2028", "--to", "2025", *AUTHOR]),
         (BAD_INPUT, ["plan", "comments", "add", "-m", "3804", "--from", "ALU", "--date", "1. juni", *COMMENT]),

@@ -3,6 +3,7 @@ municipality's answers, and their appendix in the plan document."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -12,7 +13,7 @@ from legeplan.plan.lifecycle import PlanState
 from legeplan.register.demo import demo_register
 from legeplan.report.build import build_plan
 from legeplan.report.stored import stored_inputs
-from legeplan.storage import Storage
+from legeplan.storage import Storage, plan_texts
 from legeplan.storage.plan_comments import add_comment, answer_comment, get_comment, list_comments, update_comment
 from legeplan.storage.plan_texts import (
     PlanTextConflict,
@@ -129,3 +130,57 @@ def test_the_period_is_kept_from_version_to_version_and_named_on_the_cover(stora
     assert later.period() == "2025–2028"
     inputs = stored_inputs(storage, CODE, generated=date(2025, 1, 2))
     assert inputs.subtitle.startswith("Planperiode 2025–2028. Utkast, versjon 3. Datagrunnlag per 01.08.2020")
+
+
+def test_of_simultaneous_saves_of_one_chapter_one_wins(storage: Storage) -> None:
+    save_plan_chapter(storage, CODE, "legevakt", "Første.", "kari", None)
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def save(number: int) -> None:
+        barrier.wait()
+        try:
+            save_plan_chapter(storage, CODE, "legevakt", f"Tekst {number}.", f"lege{number}", 1)
+            outcomes.append("saved")
+        except PlanTextConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict"] * 7 + ["saved"]
+    assert [v.version for v in plan_versions(storage, CODE)] == [1, 2]
+
+
+def test_only_the_newest_plan_documents_are_kept(storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plan_texts, "KEEP_DOCUMENTS", 3)
+    for number in range(5):
+        plan_texts.save_plan_document(
+            storage,
+            f"job{number}",
+            CODE,
+            created_by="kari",
+            file_name=f"plan{number}.pdf",
+            media_type="application/pdf",
+            internal=False,
+            text_version=None,
+            content=b"%PDF" + bytes([number]),
+        )
+    plan_texts.save_plan_document(
+        storage,
+        "other",
+        "1804",
+        created_by="x",
+        file_name="b.pdf",
+        media_type="application/pdf",
+        internal=True,
+        text_version=None,
+        content=b"%PDF",
+    )
+    assert [d.id for d in plan_texts.plan_documents(storage, CODE)] == ["job4", "job3", "job2"]
+    found = plan_texts.plan_document_content(storage, CODE, "job4")
+    assert found is not None and found[1] == b"%PDF\x04" and found[0].size == 5
+    assert plan_texts.plan_document_content(storage, CODE, "other") is None  # another municipality's
+    assert len(plan_texts.plan_documents(storage, "1804")) == 1

@@ -284,7 +284,10 @@ def comments_add(
     municipality: str = typer.Option(..., "--municipality", "-m", help="Kommunenummer (fire sifre)"),
     sender: str = typer.Option(..., "--from", help="Hvem uttalelsen kom fra (organisasjon eller person)"),
     received: str = typer.Option(..., "--date", help="Datoen uttalelsen kom inn (ÅÅÅÅ-MM-DD)"),
-    comment: str = typer.Option(..., "--text", help="Uttalelsen (eller et sammendrag av den)"),
+    comment: str | None = typer.Option(None, "--text", help="Uttalelsen (eller et sammendrag av den)"),
+    comment_file: Path | None = typer.Option(
+        None, "--file", help="Les uttalelsen fra en tekstfil (UTF-8) i stedet for --text", dir_okay=False
+    ),
     chapter: str | None = typer.Option(None, "--chapter", help="Kapittelet den gjelder (standard: hele planen)"),
     author: str = typer.Option(..., "--author", help="Hvem som registrerer"),
 ) -> None:
@@ -301,8 +304,17 @@ def comments_add(
         on = date.fromisoformat(received)
     except ValueError as error:
         raise typer.BadParameter(f"{received!r} er ikke en dato (ÅÅÅÅ-MM-DD)", param_hint="--date") from error
+    if (comment is None) == (comment_file is None):
+        raise typer.BadParameter("oppgi enten --text eller --file", param_hint="--text")
+    if comment_file is not None:
+        if not comment_file.is_file():
+            raise typer.BadParameter(f"{comment_file}: filen finnes ikke", param_hint="--file")
+        try:
+            comment = comment_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise typer.BadParameter(f"{comment_file}: kan ikke leses som UTF-8-tekst", param_hint="--file") from error
     try:
-        draft = CommentDraft(sender=sender, received=on, chapter_id=chapter, text=comment)
+        draft = CommentDraft(sender=sender, received=on, chapter_id=chapter, text=comment or "")
     except ValidationError as error:
         first = error.errors()[0]
         option = OPTION_OF_FIELD.get(str(first["loc"][0]) if first["loc"] else "", "--text")

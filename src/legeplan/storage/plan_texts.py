@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from legeplan.plan.lifecycle import PlanLifecycleError, PlanState, PlanVersion, check_transition
@@ -32,14 +33,18 @@ def _model(row: PlanVersionRow) -> PlanVersion:
     )
 
 
-def _add(storage: Storage, version: PlanVersion) -> PlanVersion:
+def _add(storage: Storage, version: PlanVersion, after: int | None = None) -> PlanVersion:
+    """Stores `version` as the next one. With `after` (the version the caller checked against; 0 for none) it is
+    stored as exactly `after + 1`, so a save that raced another one fails on the unique (municipality, version)
+    instead of landing on top of it unseen."""
     with storage.session() as session:
-        latest = session.scalar(
-            select(func.max(PlanVersionRow.version)).where(
-                PlanVersionRow.municipality_code == version.municipality_code
+        if after is None:
+            after = session.scalar(
+                select(func.max(PlanVersionRow.version)).where(
+                    PlanVersionRow.municipality_code == version.municipality_code
+                )
             )
-        )
-        stored = version.model_copy(update={"version": (latest or 0) + 1})
+        stored = version.model_copy(update={"version": (after or 0) + 1})
         session.add(
             PlanVersionRow(
                 municipality_code=stored.municipality_code,
@@ -104,7 +109,8 @@ def save_plan_chapter(
         else:
             files.pop(chapter_id, None)
         try:
-            return save_plan_text(storage, code, files, author), True
+            expected = latest.version if latest is not None else 0
+            return save_plan_text(storage, code, files, author, expected=expected), True
         except IntegrityError:  # another save took the same version number at the same moment: check again
             continue
     latest = plan_version(storage, code)
@@ -128,10 +134,16 @@ def plan_version(storage: Storage, code: str, version: int | None = None) -> Pla
     return next((each for each in versions if each.version == version), None)
 
 
-def save_plan_text(storage: Storage, code: str, files: dict[str, str], author: str) -> PlanVersion:
+def save_plan_text(
+    storage: Storage, code: str, files: dict[str, str], author: str, *, expected: int | None = None
+) -> PlanVersion:
     """A new version of the text. Saving during høring keeps the state (changes after comments); saving after
-    adoption starts the next draft."""
-    latest = plan_version(storage, code)
+    adoption starts the next draft. With `expected` (the latest version number the caller saw, 0 for none) a save
+    that raced another one raises IntegrityError instead of silently following it."""
+    if expected is None:
+        latest = plan_version(storage, code)
+    else:
+        latest = plan_version(storage, code, expected) if expected else None
     state = latest.state if latest is not None and latest.state is PlanState.CONSULTATION else PlanState.DRAFT
     keep = latest if latest is not None and state is PlanState.CONSULTATION else None
     return _add(
@@ -148,6 +160,7 @@ def save_plan_text(storage: Storage, code: str, files: dict[str, str], author: s
             period_start=latest.period_start if latest is not None else None,
             period_end=latest.period_end if latest is not None else None,
         ),
+        after=expected,
     )
 
 
@@ -156,6 +169,20 @@ def set_plan_period(storage: Storage, code: str, start: int, end: int, author: s
     decision and is not changed."""
     if end < start:
         raise ValueError(f"planperioden slutter ({end}) før den begynner ({start})")
+    return _retrying(lambda: _set_period_once(storage, code, start, end, author))
+
+
+def _retrying(change: Callable[[], PlanVersion], attempts: int = 3) -> PlanVersion:
+    """`change` again on the newest version when another save took its version number at the same moment."""
+    for _attempt in range(attempts - 1):
+        try:
+            return change()
+        except IntegrityError:
+            continue
+    return change()
+
+
+def _set_period_once(storage: Storage, code: str, start: int, end: int, author: str) -> PlanVersion:
     latest = plan_version(storage, code)
     if latest is None:
         return _add(
@@ -168,6 +195,7 @@ def set_plan_period(storage: Storage, code: str, start: int, end: int, author: s
                 period_start=start,
                 period_end=end,
             ),
+            after=0,
         )
     if latest.state is PlanState.ADOPTED:
         raise PlanLifecycleError("planen er vedtatt; perioden er en del av vedtaket og endres ikke")
@@ -178,6 +206,7 @@ def set_plan_period(storage: Storage, code: str, start: int, end: int, author: s
         latest.model_copy(
             update={"author": author, "saved_at": datetime.now(), "period_start": start, "period_end": end}
         ),
+        after=latest.version,
     )
 
 
@@ -192,24 +221,30 @@ def set_plan_state(
     register_as_of: date | None = None,
 ) -> PlanVersion:
     """Moves the latest text to `state` as a new version (the text unchanged). Adoption records `register_as_of`,
-    the register date the plan's figures are frozen at."""
-    latest = plan_version(storage, code)
-    if latest is None:
-        raise LookupError(f"kommune {code} har ingen lagret plantekst; lagre den først med legeplan plan save")
-    check_transition(latest.state, state)
-    return _add(
-        storage,
-        latest.model_copy(
-            update={
-                "author": author,
-                "saved_at": datetime.now(),
-                "state": state,
-                "state_date": when,
-                "case_number": case_number,
-                "register_as_of": register_as_of if state is PlanState.ADOPTED else None,
-            }
-        ),
-    )
+    the register date the plan's figures are frozen at. The change is made on the newest version: a text saved at
+    the same moment is never reverted by it."""
+
+    def change() -> PlanVersion:
+        latest = plan_version(storage, code)
+        if latest is None:
+            raise LookupError(f"kommune {code} har ingen lagret plantekst; lagre den først med legeplan plan save")
+        check_transition(latest.state, state)
+        return _add(
+            storage,
+            latest.model_copy(
+                update={
+                    "author": author,
+                    "saved_at": datetime.now(),
+                    "state": state,
+                    "state_date": when,
+                    "case_number": case_number,
+                    "register_as_of": register_as_of if state is PlanState.ADOPTED else None,
+                }
+            ),
+            after=latest.version,
+        )
+
+    return _retrying(change)
 
 
 @dataclass(frozen=True)
@@ -225,6 +260,10 @@ class StoredDocument:
     internal: bool
     text_version: int | None
     size: int
+
+
+#: Plan documents kept per municipality; older ones are deleted when a new one is stored (they can be made again).
+KEEP_DOCUMENTS = 20
 
 
 def save_plan_document(
@@ -252,6 +291,14 @@ def save_plan_document(
                 text_version=text_version,
                 size=len(content),
                 content_b64=base64.b64encode(content).decode("ascii"),
+            )
+        )
+        session.flush()
+        kept = select(PlanDocumentRow.id).where(PlanDocumentRow.municipality_code == code)
+        kept = kept.order_by(PlanDocumentRow.created_at.desc()).limit(KEEP_DOCUMENTS)
+        session.execute(
+            delete(PlanDocumentRow).where(
+                PlanDocumentRow.municipality_code == code, PlanDocumentRow.id.not_in(kept.scalar_subquery())
             )
         )
 
