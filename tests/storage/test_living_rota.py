@@ -112,7 +112,9 @@ def test_pins_are_kept_and_must_be_unlocked_before_moving(store: RotaStore) -> N
     assert live.pins(store, period_id) == [target]
     version = live.require_period(store, period_id).version
     other = next(d.id for d in live.require_period(store, period_id).problem.doctors if d.id != target.doctor)
-    change = RotaChange(date=target.date, shift_type=target.shift_type, from_doctor=target.doctor, to_doctor=other)
+    change = RotaChange(
+        date=target.date, shift_type=target.shift_type, from_doctor=target.doctor, to_doctor=other, role=target.role
+    )
     with pytest.raises(live.LivingRotaError, match="låst"):
         live.edit(store, period_id, change, "sjef", expected_version=version)
     live.pin(store, period_id, target, "sjef", expected_version=version, pinned=False)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -34,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from legeplan.storage.security_tables import LoginAttemptRow
 from legeplan.web.app import create_app
 from legeplan.web.auth import hash_password
 
@@ -123,6 +125,8 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, A
 
 
 def _login(app: Any, username: str) -> dict[str, str]:
+    with app.state.storage.session() as session:  # the fuzzed /api/login calls must not throttle the test's own login
+        session.execute(delete(LoginAttemptRow))
     client = TestClient(app)
     response = client.post("/api/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
