@@ -14,7 +14,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Select, create_engine, delete, event, func, make_url, select, update
+from sqlalchemy import Engine, Select, bindparam, create_engine, delete, event, func, make_url, select, update
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -309,14 +309,10 @@ class Storage:
 
     @staticmethod
     def _register_key(session: Session, code: str, as_of: date | None) -> tuple[object, ...] | None:
-        query = (
-            select(SnapshotRow.id, SnapshotRow.as_of, SnapshotRow.created_at, MunicipalityRow.register_version)
-            .join(MunicipalityRow, MunicipalityRow.code == SnapshotRow.municipality_code)
-            .where(SnapshotRow.municipality_code == code)
-        )
-        if as_of is not None:
-            query = query.where(SnapshotRow.as_of <= as_of)
-        head = session.execute(query.order_by(SnapshotRow.as_of.desc()).limit(1)).first()
+        if as_of is None:
+            head = session.execute(_register_key_query(False), {"code": code}).first()
+        else:
+            head = session.execute(_register_key_query(True), {"code": code, "as_of": as_of}).first()
         if head is None:
             return None
         snapshot_id, when, created, version = head
@@ -403,6 +399,19 @@ class Storage:
                 return False
             session.delete(row)
             return True
+
+
+@cache
+def _register_key_query(dated: bool) -> Select[int, date, datetime, int]:
+    """The newest snapshot's key columns for :code (at or before :as_of when `dated`); built once per variant."""
+    query = (
+        select(SnapshotRow.id, SnapshotRow.as_of, SnapshotRow.created_at, MunicipalityRow.register_version)
+        .join(MunicipalityRow, MunicipalityRow.code == SnapshotRow.municipality_code)
+        .where(SnapshotRow.municipality_code == bindparam("code"))
+    )
+    if dated:
+        query = query.where(SnapshotRow.as_of <= bindparam("as_of"))
+    return query.order_by(SnapshotRow.as_of.desc()).limit(1)
 
 
 @cache

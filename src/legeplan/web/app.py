@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import threading
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -328,4 +329,11 @@ def create_app(
         app.include_router(area.router)
     app.include_router(api.router)
 
+    # The dashboard's charts need matplotlib, seconds to import on a busy machine: import it beside start-up (a
+    # daemon thread), not inside the first user's request.
+    threading.Thread(target=_import_charts, name="legeplan-preload", daemon=True).start()
     return app
+
+
+def _import_charts() -> None:
+    import legeplan.report.charts  # noqa: F401

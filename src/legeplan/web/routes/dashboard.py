@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,6 +66,10 @@ class DashboardData:
 DASHBOARD_CACHE: VersionedCache[DashboardData | None] = VersionedCache(32)
 
 
+#: The first scenario's projection chart, by the scenario's content (single flight: one rendering when cold).
+PROJECTION_CACHE: VersionedCache[str] = VersionedCache(64)
+
+
 def dashboard_data(storage: Storage, code: str) -> DashboardData | None:
     """The dashboard's register figures and charts, computed once per register version (None: no register)."""
     key = storage.register_key(code)
@@ -106,8 +111,10 @@ def dashboard(request: Request, code: str, user: User = Depends(current_user)) -
     projection_svg = None
     scenarios = web_store(request).scenarios(code)
     if scenarios:
+        first = scenarios[0]
+        key = ("projection", json.dumps(first.body, sort_keys=True, default=str), first.name)
         try:
-            projection_svg = views.scenario_chart(scenarios[0].body, scenarios[0].name)
+            projection_svg = PROJECTION_CACHE.get_or_compute(key, lambda: views.scenario_chart(first.body, first.name))
         except (ScenarioError, ValueError):
             projection_svg = None
     age_years = (date.today() - register.as_of).days // 365
