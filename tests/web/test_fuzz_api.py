@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import delete
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -34,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import delete
 
 from legeplan.storage.security_tables import LoginAttemptRow
 from legeplan.web.app import create_app

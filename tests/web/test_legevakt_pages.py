@@ -129,7 +129,9 @@ def test_candidates_edits_checked_by_the_rules_and_calendar_tokens(app: FastAPI,
     duties = [a for a in rota.assignments if a.role is Role.VAKT]  # bakvakter are not what «erstatter» replaces
     night = next(a for a in duties if a.shift_type == "natt")
     evening = next(
-        a for a in duties if a.shift_type == "kveld" and a.date == night.date + timedelta(days=1) and a.doctor != night.doctor
+        a
+        for a in duties
+        if a.shift_type == "kveld" and a.date == night.date + timedelta(days=1) and a.doctor != night.doctor
     )
     page = client.get(
         f"/legevakt/periode/{period_id}/kandidater",
