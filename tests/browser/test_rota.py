@@ -59,7 +59,7 @@ def shown_duties(page: Page) -> Counter[tuple[date, str]]:
 def test_solve_small_rota_shows_progress_then_calendar(
     admin_page: Page, live_server: LiveServer, request: pytest.FixtureRequest
 ) -> None:
-    admin_page.get_by_role("navigation").get_by_role("link", name="Legevakt").click()
+    admin_page.get_by_role("navigation").get_by_role("link", name="Legevakt", exact=True).click()
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("Legevaktturnus")
     admin_page.get_by_label("Eksempel: 9 leger, 4 uker").check()
     admin_page.get_by_label(TIME_LIMIT_LABEL).fill(str(TIME_LIMIT_S))
