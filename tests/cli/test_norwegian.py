@@ -52,6 +52,8 @@ def _paths() -> list[tuple[str, ...]]:
 
 
 PATHS = _paths()
+#: Click's choice and date types show as their own words («<valg>» …); Python type names never do.
+CHOICE_TYPES = {"valg", "dato", "tid"}
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "legeplan")
@@ -60,6 +62,10 @@ def test_help_is_norwegian(path: tuple[str, ...]) -> None:
     assert result.exit_code == 0, result.output
     assert _english(result.output) == [], result.output
     assert "Bruk:" in result.output and "Vis denne hjelpen og avslutt." in result.output
+    # The type after an option is Norwegian («<heltall>», «<sti>»), never Python's («<list[Path]>», «<dir>»); a
+    # choice shows the values one types («<a|b>»).
+    types = {found for found in re.findall(r"<([^<>\s]+)>", result.output) if "|" not in found}
+    assert types <= {"heltall", "tall", "tekst", "sti", "fil", "mappe"} | CHOICE_TYPES, types
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "legeplan")

@@ -44,7 +44,16 @@ from legeplan.i18n import CLI_PATTERNS, CLI_TEXT, cli_text, validation_message
 USAGE_EXIT_CODE = 2
 
 #: Python type names Typer shows in the help's type column, in Norwegian (flags show no type).
-TYPE_NAMES = {"int": "heltall", "float": "tall", "str": "tekst", "Path": "sti", "path": "sti", "file": "fil"}
+TYPE_NAMES = {
+    "int": "heltall",
+    "float": "tall",
+    "str": "tekst",
+    "Path": "sti",
+    "path": "sti",
+    "file": "fil",
+    "dir": "mappe",
+    "directory": "mappe",
+}
 
 
 def _hint(error: BadParameter) -> str:
@@ -146,6 +155,8 @@ def _norwegian_type(label: str | None) -> str | None:
     if label is None:
         return None
     name = label.strip("<>").removesuffix(" range")  # the range itself is shown in the help text
+    if name.startswith("list[") and name.endswith("]"):  # a repeatable option: its element type (the help says so)
+        name = name[len("list[") : -1]
     return f"<{TYPE_NAMES.get(name, name)}>"
 
 
