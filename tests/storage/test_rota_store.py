@@ -56,6 +56,10 @@ def test_legevakt_members_settings_and_scope(storage: Storage) -> None:
     assert [lv.id for lv in store.legevakter()] == [helgeland.id]
     assert [lv.id for lv in store.legevakter(deleted=True)] == [bodo.id]
     assert store.restore_legevakt(bodo.id) and not store.restore_legevakt(bodo.id)
+    # A name follows the text rules of every form field: no control characters, NFC.
+    with pytest.raises(RotaStoreError, match="kontrolltegn"):
+        store.create_legevakt("Vefsn\x07 legevakt", ["1824"], "sjef")
+    assert store.create_legevakt("Vefsn  le\u0301gevakt", ["1824"], "sjef").name == "Vefsn l\u00e9gevakt"
 
 
 def test_period_versions_publish_and_events(storage: Storage) -> None:

@@ -22,7 +22,8 @@ from legeplan.legevakt import write_xlsx as write_rota_xlsx
 from legeplan.legevakt.baseline import round_robin_rota
 from legeplan.register.io import write_csv
 from legeplan.safe_cells import neutralise
-from legeplan.web.inputs import clean_text, password_problem, skeleton, username_problem
+from legeplan.text_rules import clean_text
+from legeplan.web.inputs import password_problem, skeleton, username_problem
 from legeplan.web.security import json_depth
 
 from .conftest import DEMO_PASSWORD

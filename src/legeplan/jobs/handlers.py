@@ -129,7 +129,7 @@ def register_import(ctx: JobContext) -> dict[str, Any]:
     except ValueError as error:
         return {"issues": [_issue(filename, str(error))]}
     from legeplan.register.models import Register
-    from legeplan.web.inputs import clean_tree
+    from legeplan.text_rules import clean_tree
 
     dump = register.model_dump(mode="json")
     cleaned, problems = clean_tree(dump)  # names never pass a form: the same text rules as every form field

@@ -60,6 +60,7 @@ from legeplan.storage.rota_tables import (
     RotaRequestRow,
     RotaVersionRow,
 )
+from legeplan.text_rules import InputError, clean_text
 
 _ASSIGNMENTS = TypeAdapter(tuple[Assignment, ...])
 _SHIFTS = TypeAdapter(tuple[ShiftRef, ...])
@@ -256,7 +257,11 @@ def _check_members(members: Iterable[str]) -> list[str]:
 
 
 def _check_name(name: str) -> str:
-    name = " ".join(name.split())
+    """A legevakt's or a period's name under the same text rules as every form field (NFC, no control characters)."""
+    try:
+        name = " ".join(clean_text(name, 10_000).split())
+    except InputError as error:
+        raise RotaStoreError(str(error)) from error
     if not name or len(name) > 200:
         raise RotaStoreError("navnet må ha 1–200 tegn")
     return name

@@ -18,6 +18,7 @@ from legeplan.storage.job_tables import JobRecord
 from legeplan.storage.repository import VersionConflict
 from legeplan.storage.security_tables import AuditFilter
 from legeplan.storage.web_tables import User
+from legeplan.text_rules import InputError, clean_text
 from legeplan.web import views
 from legeplan.web.auth import (
     can_see,
@@ -33,7 +34,6 @@ from legeplan.web.auth import (
 )
 from legeplan.web.conflicts import entity_version
 from legeplan.web.forms import ENTITY_KINDS, entity_id
-from legeplan.web.inputs import InputError, clean_text
 from legeplan.web.routes.common import job_queue, jobs_of, municipality_register, storage_of, web_store
 from legeplan.web.routes.imports import import_job, start_import
 from legeplan.web.routes.register import save_entity

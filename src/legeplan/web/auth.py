@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from legeplan.i18n import text
 from legeplan.storage.security_tables import SecurityStore, ThrottledError, ThrottleRule
 from legeplan.storage.web_tables import User, WebStore
-from legeplan.web.inputs import InputError, clean_field
+from legeplan.text_rules import InputError, clean_field
 from legeplan.web.security import SessionConfig, session_state
 
 ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}

@@ -17,12 +17,12 @@ from legeplan.safe_cells import neutralise
 from legeplan.storage.audit_diff import flatten
 from legeplan.storage.security_tables import AuditFilter
 from legeplan.storage.web_tables import AuditEntry, User
+from legeplan.text_rules import InputError, clean_text
 from legeplan.web.auth import (
     current_user,
     require_role,
     security_of,
 )
-from legeplan.web.inputs import InputError, clean_text
 from legeplan.web.routes.common import (
     render,
     storage_of,

@@ -37,9 +37,9 @@ from legeplan.storage.plan_texts import (
     set_plan_state,
 )
 from legeplan.storage.web_tables import User
+from legeplan.text_rules import InputError, clean_text
 from legeplan.web.api import ERRORS, ConflictOut
 from legeplan.web.auth import check_csrf, checked_form, current_user, has_role, require_scope
-from legeplan.web.inputs import InputError, clean_text
 from legeplan.web.routes.common import (
     audit,
     job_queue,
