@@ -1164,6 +1164,13 @@ def tier_label(name: str, lang: str | None = None) -> str:
     return name if label == f"rota.tier.{name}" else label
 
 
+def status_label(status: str, lang: str | None = None) -> str:
+    """A rota's solver status in words («Beste mulig turnus», not «optimal»); the stored word when none is catalogued
+    (e.g. «manuell»)."""
+    label = text(f"rota.status.{status}", lang)
+    return status if label == f"rota.status.{status}" else label
+
+
 #: What a JSON/TOML value is, in words a user knows (not Python's type names).
 JSON_KINDS: dict[type, str] = {
     type(None): "en tom verdi",

@@ -33,7 +33,9 @@ def test_create_period_solve_publish_absent_events_hours(tmp_path: Path, monkeyp
 
     assert run("create", "Testby legevakt", "-m", "1824").startswith("Legevakt 1:")
     assert "Periode 1:" in run("period", "1", "--problem", str(problem))
-    assert "Versjon 1:" in run("solve", "1", "--time-limit", "3")
+    solved = run("solve", "1", "--time-limit", "3")
+    assert "Versjon 1:" in solved and "turnus" in solved.split("vakter", 1)[1]  # «Beste mulig turnus», not «optimal»
+    assert not any(word in solved for word in ("optimal)", "feasible", "unknown"))
     assert "publisert (versjon 1)" in run("publish", "1")
     printed = runner.invoke(
         app,
@@ -61,6 +63,8 @@ def test_create_period_solve_publish_absent_events_hours(tmp_path: Path, monkeyp
     assert repaired["changed_assignments"] >= len(repaired["changes"]) > 0
     events = json.loads(run("events", "1", "--json"))
     assert [e["kind"] for e in events][:2] == ["repair", "absence"]
+    listed = run("events", "1").splitlines()
+    assert ": reparasjon versjon 2 – syk" in listed[0] and "repair" not in listed[0]  # the kind in Norwegian words
     period = store.period(1)
     assert period is not None
     assert run("hours", "1") == hours_csv(payroll_hours(period.problem, after.assignments))

@@ -194,7 +194,9 @@ def solve(
     except LivingRotaError as error:
         code = PROBLEMS if "løseren fant ingen turnus" in str(error) else BAD_INPUT
         fail(str(error), code)
-    typer.echo(f"Versjon {version.number}: {len(version.assignments)} vakter ({version.status})")
+    from legeplan.i18n import status_label
+
+    typer.echo(f"Versjon {version.number}: {len(version.assignments)} vakter ({status_label(version.status)})")
 
 
 @legevakt_app.command("publish")
@@ -361,10 +363,12 @@ def events(
     if as_json:
         typer.echo(json.dumps([e.model_dump(mode="json") for e in found], ensure_ascii=False, indent=2))
         return
+    from legeplan.i18n import text
+
     for e in found:
-        version = "" if e.version is None else f" v{e.version}"
+        version = "" if e.version is None else f" versjon {e.version}"
         reason = f" – {e.why}" if e.why else ""
-        typer.echo(f"{e.at:%Y-%m-%d %H:%M} {e.who} {e.kind}{version}{reason}")
+        typer.echo(f"{e.at:%d.%m.%Y %H:%M} {e.who}: {text(f'lv.event.{e.kind}')}{version}{reason}")
         for c in e.detail.get("changes", []):
             typer.echo(f"    {c['date']} {c['shift_type']}: {c['from_doctor'] or '–'} → {c['to_doctor'] or '–'}")
 

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from legeplan.cli.rota_cmd import _fail, _number, _problem, _rota, console, err_console, rota_app
-from legeplan.i18n import decimal, number, text
+from legeplan.i18n import decimal, number, status_label, text
 
 
 def _date(option: str, value: str) -> date:
@@ -337,7 +337,7 @@ def solve_pinned_cmd(
     write_rota(problem, solution.assignments, out, solution)
     console.print(
         f"{problem.name}: {number(len(solution.assignments))} vakter ({number(len(fixed))} låste, "
-        f"{number(len(banned))} forbudte), status {solution.status}; skrevet til {out}",
+        f"{number(len(banned))} forbudte): {status_label(solution.status)}; skrevet til {out}",
         highlight=False,
     )
 
