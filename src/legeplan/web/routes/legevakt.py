@@ -91,6 +91,16 @@ def _date(raw: object, field: str) -> date:
         raise HTTPException(status_code=422, detail=text("lv.bad_date", field=field, value=str(raw)[:20])) from None
 
 
+def _change_refused(
+    request: Request, user: User, legevakt: Legevakt, period: RotaPeriod, error: VersionConflict | live.LivingRotaError
+) -> HTMLResponse:
+    """A one-duty change that did not happen: 409 for a stale form, else 400 naming the rule or the reason."""
+    if isinstance(error, VersionConflict):
+        return _conflict(request, user, period.id, error.current)
+    message = text("lv.refused", reasons=str(error)) if isinstance(error, live.RuleRefusal) else str(error)
+    return _period_page(request, user, legevakt, period, status_code=400, error=message)
+
+
 def _conflict(request: Request, user: User, period_id: int, current: int) -> HTMLResponse:
     legevakt, period = period_of(request, user, period_id)
     return _period_page(request, user, legevakt, period, status_code=409, error=text("lv.conflict", current=current))
@@ -489,14 +499,8 @@ async def period_edit(request: Request, period_id: int, user: User = Depends(cur
     why = str(form.get("why", ""))
     try:
         version = live.edit(rota_store(request), period.id, change, user.username, expected_version=expected, why=why)
-    except VersionConflict as error:
-        return _conflict(request, user, period_id, error.current)
-    except live.RuleRefusal as refusal:
-        return _period_page(
-            request, user, legevakt, period, status_code=400, error=text("lv.refused", reasons=str(refusal))
-        )
-    except live.LivingRotaError as error:
-        return _period_page(request, user, legevakt, period, status_code=400, error=str(error))
+    except (VersionConflict, live.LivingRotaError) as error:
+        return _change_refused(request, user, legevakt, period, error)
     audit(
         request,
         user,
@@ -527,14 +531,8 @@ async def period_pin(request: Request, period_id: int, user: User = Depends(curr
     except ValidationError as error:
         message = "; ".join(str(e["msg"]) for e in error.errors())
         return _period_page(request, user, legevakt, period, status_code=400, error=message)
-    except VersionConflict as error:
-        return _conflict(request, user, period_id, error.current)
-    except live.RuleRefusal as refusal:
-        return _period_page(
-            request, user, legevakt, period, status_code=400, error=text("lv.refused", reasons=str(refusal))
-        )
-    except live.LivingRotaError as error:
-        return _period_page(request, user, legevakt, period, status_code=400, error=str(error))
+    except (VersionConflict, live.LivingRotaError) as error:
+        return _change_refused(request, user, legevakt, period, error)
     audit(
         request,
         user,
