@@ -1112,6 +1112,12 @@ NB.update(
         "stats.job.queued": "Hentingen er startet som en bakgrunnsjobb.",
         "stats.job.title": "Henting pågår",
         "stats.job.failed": "Hentingen feilet: {error}",
+        "lv.no_register": (
+            "{codes} har ikke noe fastlegeregister i legeplan, så legevakten ville ikke få leger derfra. "
+            "Importer registeret først (Import, eller legeplan register import), eller fjern kommunenummeret."
+        ),
+        "lv.no_register.one": "Kommune {code}",
+        "lv.no_register.many": "Kommunene {codes}",
     }
 )
 

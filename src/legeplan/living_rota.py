@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from legeplan.i18n import text
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.candidates import (
     CandidateReport,
@@ -39,7 +40,7 @@ from legeplan.legevakt.model import Assignment, FairnessBalance, Role, RotaProbl
 from legeplan.legevakt.repair import RepairError, RepairResult, diff_rotas, repair_rota
 from legeplan.register.models import Register
 from legeplan.storage.repository import RegisterNotFoundError, Storage, VersionConflict
-from legeplan.storage.rota_store import RotaStore
+from legeplan.storage.rota_store import RotaStore, RotaStoreError, check_members
 
 
 class LivingRotaError(ValueError):
@@ -66,6 +67,45 @@ def member_registers(storage: Storage, legevakt: Legevakt, as_of: date | None = 
         except RegisterNotFoundError:
             continue
     return registers
+
+
+def members_without_register(storage: Storage, members: Sequence[str]) -> list[str]:
+    """The member codes with no stored register (one small indexed query each): a period from the registers would
+    get no doctors from them."""
+    return [code for code in members if storage.register_key(code) is None]
+
+
+def create_legevakt(
+    storage: Storage,
+    store: RotaStore,
+    name: str,
+    members: Sequence[str],
+    created_by: str,
+    *,
+    wish_deadline_days: int = 14,
+    auto_approve: bool = False,
+) -> Legevakt:
+    """A new legevakt, refused (`LivingRotaError` naming the codes) when a member municipality has no register: its
+    doctors come from the members' registers, so such a member would only show up later as «ingen leger i
+    registrene til …» when a period is made."""
+    try:
+        codes = check_members(members)
+    except RotaStoreError as error:
+        raise LivingRotaError(str(error)) from error
+    missing = members_without_register(storage, codes)
+    if missing:
+        who = (
+            text("lv.no_register.one", code=missing[0])
+            if len(missing) == 1
+            else text("lv.no_register.many", codes=", ".join(missing))
+        )
+        raise LivingRotaError(text("lv.no_register", codes=who))
+    try:
+        return store.create_legevakt(
+            name, codes, created_by, wish_deadline_days=wish_deadline_days, auto_approve=auto_approve
+        )
+    except RotaStoreError as error:
+        raise LivingRotaError(str(error)) from error
 
 
 def period_problem(

@@ -12,6 +12,8 @@ from legeplan.cli import app
 from legeplan.cli.commands import COMMANDS
 from legeplan.cli.errors import BAD_INPUT, OK, PROBLEMS
 from legeplan.region.statistics import sample_path
+from legeplan.register.demo import demo_register
+from legeplan.storage.repository import Storage
 
 runner = CliRunner()
 MISSING = "{tmp}/finnes-ikke.toml"
@@ -112,8 +114,9 @@ CASES: dict[str, list[tuple[int, list[str]]]] = {
     ],
     "legevakt": [
         (OK, ["legevakt", "list", "--json"]),
-        (OK, ["legevakt", "create", "Vefsn legevakt", "-m", "1824"]),
+        (OK, ["legevakt", "create", "Sandefjord legevakt", "-m", "3804"]),  # the demo register is stored first
         (BAD_INPUT, ["legevakt", "create", "Feil", "-m", "18"]),
+        (BAD_INPUT, ["legevakt", "create", "Uten register", "-m", "9999"]),
         (BAD_INPUT, ["legevakt", "solve", "99"]),
         (BAD_INPUT, ["legevakt", "absent", "99", "--doctor", "moe", "--from", "2026-04-06", "--to", "igår"]),
         (BAD_INPUT, ["legevakt", "period", "99", "--from", "2026-04-06", "--to", "2026-04-12"]),
@@ -135,6 +138,8 @@ def test_every_command_has_cases() -> None:
 )
 def test_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, expected: int, args: list[str]) -> None:
     monkeypatch.setenv("LEGEPLAN_DATABASE_URL", f"sqlite:///{tmp_path}/db.sqlite")
+    if args[:2] == ["legevakt", "create"]:  # a legevakt's members must have a register
+        Storage(f"sqlite:///{tmp_path}/db.sqlite").save_register(demo_register())
     arguments = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
     result = runner.invoke(app, arguments)
     assert result.exit_code == expected, result.output

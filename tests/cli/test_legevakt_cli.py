@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from legeplan.cli import app
 from legeplan.cli.errors import BAD_INPUT, OK
 from legeplan.legevakt.hours import hours_csv, payroll_hours
+from legeplan.register.demo import DEMO_CODE, demo_register
 from legeplan.storage.repository import Storage
 from legeplan.storage.rota_store import RotaStore
 
@@ -24,6 +25,7 @@ def test_create_period_solve_publish_absent_events_hours(tmp_path: Path, monkeyp
     url = f"sqlite:///{tmp_path}/lv.sqlite"
     monkeypatch.setenv("LEGEPLAN_DATABASE_URL", url)
     problem = Path(str(files("legeplan.legevakt").joinpath("data", "small.toml")))
+    Storage(url).save_register(demo_register())
 
     def run(*args: str) -> str:
         who = ["--who", "sjef"] if args[0] in ("create", "period", "solve", "publish") else []
@@ -31,7 +33,7 @@ def test_create_period_solve_publish_absent_events_hours(tmp_path: Path, monkeyp
         assert result.exit_code == OK, result.output
         return result.output
 
-    assert run("create", "Testby legevakt", "-m", "1824").startswith("Legevakt 1:")
+    assert run("create", "Testby legevakt", "-m", DEMO_CODE).startswith("Legevakt 1:")
     assert "Periode 1:" in run("period", "1", "--problem", str(problem))
     solved = run("solve", "1", "--time-limit", "3")
     assert "Versjon 1:" in solved and "turnus" in solved.split("vakter", 1)[1]  # «Beste mulig turnus», not «optimal»
@@ -75,3 +77,23 @@ def test_create_period_solve_publish_absent_events_hours(tmp_path: Path, monkeyp
         app, ["legevakt", "absent", "1", "-d", "ingen", "--from", "2026-04-06", "--to", "2026-04-07"]
     )
     assert unknown.exit_code == BAD_INPUT and "ukjent lege" in unknown.output
+
+
+def test_create_refuses_a_member_municipality_without_register(tmp_path: Path) -> None:
+    """A member with no register would give «ingen leger i registrene til 9999» at the first period: refused at once,
+    naming the code (and only the missing one), and nothing is stored."""
+    url = f"sqlite:///{tmp_path}/lv.sqlite"
+    Storage(url).save_register(demo_register())
+    refused = runner.invoke(app, ["legevakt", "create", "Ny legevakt", "-m", DEMO_CODE, "-m", "9999", *_db(url)])
+    assert refused.exit_code == BAD_INPUT, refused.output
+    message = " ".join(refused.output.split())
+    assert "Kommune 9999 har ikke noe fastlegeregister" in message and DEMO_CODE not in message
+    both = runner.invoke(app, ["legevakt", "create", "Ny legevakt", "-m", "9998", "-m", "9999", *_db(url)])
+    assert both.exit_code == BAD_INPUT and "Kommunene 9998, 9999" in " ".join(both.output.split())
+    assert RotaStore(Storage(url)).legevakter() == []
+    made = runner.invoke(app, ["legevakt", "create", "Ny legevakt", "-m", DEMO_CODE, *_db(url)])
+    assert made.exit_code == OK, made.output
+
+
+def _db(url: str) -> list[str]:
+    return ["--database-url", url, "--who", "sjef"]

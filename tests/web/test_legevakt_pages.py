@@ -195,6 +195,11 @@ def test_roles_scope_and_a_period_from_the_register(app: FastAPI, login: Login) 
     # Not a member municipality of the editor: refused with a Norwegian message.
     other = editor.post("/legevakt", data={"csrf_token": csrf, "name": "Annen", "members": "1804"})
     assert other.status_code == 400 and text("lv.members_scope") in other.text
+    # A member municipality without a register: a form error naming the code, nothing stored.
+    before = len(RotaStore(app.state.storage).legevakter())
+    unknown = editor.post("/legevakt", data={"csrf_token": csrf, "name": "Ny", "members": "3804, 9999"})
+    assert unknown.status_code == 400 and "Kommune 9999 har ikke noe fastlegeregister" in unknown.text
+    assert len(RotaStore(app.state.storage).legevakter()) == before
     period = editor.post(
         f"{legevakt}/perioder",
         data={"csrf_token": csrf, "source": "register", "start": "2020-09-07", "end": "2020-10-04"},

@@ -74,16 +74,16 @@ def create(
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Opprett en legevakt for én eller flere kommuner (legene hentes fra registeret til hver av dem)."""
+    """Opprett en legevakt for én eller flere kommuner (legene hentes fra registrene deres, som må være importert)."""
     from legeplan.i18n import text
-    from legeplan.storage.rota_store import RotaStoreError
+    from legeplan.living_rota import LivingRotaError, create_legevakt
 
     storage, store = _open(database_url)
     try:
-        legevakt = store.create_legevakt(
-            name, members, _who(who), wish_deadline_days=wish_days, auto_approve=auto_approve
+        legevakt = create_legevakt(
+            storage, store, name, members, _who(who), wish_deadline_days=wish_days, auto_approve=auto_approve
         )
-    except RotaStoreError as error:
+    except LivingRotaError as error:
         fail(str(error))
     _audit(storage, _who(who), legevakt.members[0], text("audit.action.lv_created"), f"legevakt/{legevakt.id}", name)
     if as_json:

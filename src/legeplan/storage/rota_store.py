@@ -243,7 +243,8 @@ def _token(row: CalendarTokenRow) -> CalendarToken:
     )
 
 
-def _check_members(members: Iterable[str]) -> list[str]:
+def check_members(members: Iterable[str]) -> list[str]:
+    """The member codes, stripped and without repeats; RotaStoreError on a code that is not four digits."""
     codes: list[str] = []
     for code in members:
         code = code.strip()
@@ -294,7 +295,7 @@ class RotaStore:
         wish_deadline_days: int = 14,
         auto_approve: bool = False,
     ) -> Legevakt:
-        codes = _check_members(members)
+        codes = check_members(members)
         if not 0 <= wish_deadline_days <= 365:
             raise RotaStoreError("fristen for ønsker må være 0–365 dager før periodestart")
         with self.storage.session() as session:
@@ -352,7 +353,7 @@ class RotaStore:
             values["wish_deadline_days"] = wish_deadline_days
         if auto_approve is not None:
             values["auto_approve"] = auto_approve
-        codes = None if members is None else _check_members(members)
+        codes = None if members is None else check_members(members)
         with self.storage.session() as session:
             if session.get(LegevaktRow, legevakt_id) is None:
                 raise NotFound(f"legevakt {legevakt_id} finnes ikke")

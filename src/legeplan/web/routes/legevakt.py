@@ -135,14 +135,16 @@ async def legevakt_create(request: Request, user: User = Depends(current_user)) 
     legevakt = None
     if not errors:
         try:
-            legevakt = rota_store(request).create_legevakt(
+            legevakt = live.create_legevakt(
+                storage_of(request),
+                rota_store(request),
                 str(form.get("name", "")),
                 members,
                 user.username,
                 wish_deadline_days=days,
                 auto_approve=form.get("auto_approve") == "on",
             )
-        except RotaStoreError as error:
+        except live.LivingRotaError as error:
             errors["name" if "navn" in str(error) else "members"] = str(error)
     if legevakt is None:
         shown = [lv for lv in rota_store(request).legevakter() if _visible(user, lv)]
