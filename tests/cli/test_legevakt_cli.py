@@ -97,3 +97,24 @@ def test_create_refuses_a_member_municipality_without_register(tmp_path: Path) -
 
 def _db(url: str) -> list[str]:
     return ["--database-url", url, "--who", "sjef"]
+
+
+def test_period_prints_its_dates_once(tmp_path: Path) -> None:
+    """A period named from the registers already holds its dates («Legevaktturnus Sandefjord (demo)
+    07.09.2020–04.10.2020»): `period` and `list` print them once; a period named by hand gets them in brackets."""
+    url = f"sqlite:///{tmp_path}/lv.sqlite"
+    Storage(url).save_register(demo_register())
+    assert runner.invoke(app, ["legevakt", "create", "Sandefjord legevakt", "-m", DEMO_CODE, *_db(url)]).exit_code == OK
+    dates = ["--from", "2020-09-07", "--to", "2020-10-04"]
+    made = runner.invoke(app, ["legevakt", "period", "1", *dates, *_db(url)])
+    assert made.exit_code == OK, made.output
+    line = " ".join(made.output.split())
+    assert line.startswith(
+        "Periode 1: Legevaktturnus Sandefjord (demo) 07.09.2020–04.10.2020, 51 leger, frist for ønsker "
+    )
+    assert line.count("07.09.2020") == 1 and "2020-09-07" not in line
+    named = runner.invoke(app, ["legevakt", "period", "1", *dates, "--name", "Høsten 2020", *_db(url)])
+    assert named.exit_code == OK, named.output
+    assert " ".join(named.output.split()).startswith("Periode 2: Høsten 2020 (07.09.2020–04.10.2020), ")
+    listed = runner.invoke(app, ["legevakt", "list", "--database-url", url])
+    assert listed.output.count("07.09.2020") == 2 and "2020-09-07" not in listed.output, listed.output

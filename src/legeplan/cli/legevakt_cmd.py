@@ -64,6 +64,15 @@ def _audit(storage: Storage, who: str, code: str | None, action: str, entity: st
     WebStore(storage).audit(who, code, action, entity, None, after)
 
 
+def period_title(name: str, start: date, end: date) -> str:
+    """A period's name with its dates (dd.mm.åååå), the dates left out when the name already holds them (a name made
+    from the registers is «Legevaktturnus Vefsn 02.03.2026–29.03.2026»; older ones have ISO dates)."""
+    for first, last in ((f"{start:%d.%m.%Y}", f"{end:%d.%m.%Y}"), (start.isoformat(), end.isoformat())):
+        if first in name and last in name:
+            return name
+    return f"{name} ({start:%d.%m.%Y}–{end:%d.%m.%Y})"
+
+
 @legevakt_app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="Legevaktens navn", metavar="NAVN")],
@@ -95,6 +104,8 @@ def create(
 @legevakt_app.command("list")
 def list_legevakter(database_url: DatabaseOption = None, as_json: JsonOption = False) -> None:
     """Vis legevaktene og periodene deres."""
+    from legeplan.i18n import text
+
     _storage, store = _open(database_url)
     found = [(legevakt, store.periods(legevakt.id)) for legevakt in store.legevakter()]
     shown = {"id", "name", "start", "end", "state"}
@@ -113,7 +124,7 @@ def list_legevakter(database_url: DatabaseOption = None, as_json: JsonOption = F
     for legevakt, periods in found:
         typer.echo(f"{legevakt.id}: {legevakt.name} ({', '.join(legevakt.members)})")
         for p in periods:
-            typer.echo(f"   periode {p.id}: {p.name} {p.start}–{p.end} [{p.state}]")
+            typer.echo(f"   periode {p.id}: {period_title(p.name, p.start, p.end)} [{text('lv.state.' + p.state)}]")
 
 
 @legevakt_app.command("period")
@@ -129,7 +140,7 @@ def period(
     database_url: DatabaseOption = None,
 ) -> None:
     """Legg til en periode (utkast): legene fra medlemskommunenes registre, eller fra en vaktproblemfil."""
-    from legeplan.i18n import text
+    from legeplan.i18n import count, text
     from legeplan.legevakt import load_problem
     from legeplan.living_rota import LivingRotaError, default_shift_types, period_problem
     from legeplan.storage.rota_store import RotaStoreError
@@ -169,9 +180,10 @@ def period(
         f"legevakt/{legevakt.id}/periode/{created.id}",
         {"start": str(created.start), "end": str(created.end)},
     )
+    deadline = "" if created.wish_deadline is None else f", frist for ønsker {created.wish_deadline:%d.%m.%Y}"
     typer.echo(
-        f"Periode {created.id}: {created.name} {created.start}–{created.end}, "
-        f"{len(problem.doctors)} leger, frist for ønsker {created.wish_deadline}"
+        f"Periode {created.id}: {period_title(created.name, created.start, created.end)}, "
+        f"{count(len(problem.doctors), 'lege', 'leger')}{deadline}"
     )
 
 

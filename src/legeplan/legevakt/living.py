@@ -311,5 +311,5 @@ def problem_for_legevakt(
         raise ValueError(
             "ingen leger i registrene til " + ", ".join(missing) + f" deltar i legevakt i perioden fra {start}"
         )
-    title = name or (base.name if len(members) <= 1 else f"Legevaktturnus {start.isoformat()}–{end.isoformat()}")
+    title = name or (base.name if len(members) <= 1 else f"Legevaktturnus {start:%d.%m.%Y}–{end:%d.%m.%Y}")
     return RotaProblem.model_validate({**base.model_dump(mode="json"), "name": title, "doctors": doctors})

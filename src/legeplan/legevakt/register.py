@@ -90,7 +90,7 @@ def problem_from_register(
             "sjekk kolonnene «legevakt» og «fritak_legevakt»"
         )
     return RotaProblem(
-        name=name or f"Legevaktturnus {register.municipality.name} {start.isoformat()}–{end.isoformat()}",
+        name=name or f"Legevaktturnus {register.municipality.name} {start:%d.%m.%Y}–{end:%d.%m.%Y}",
         start=start,
         end=end,
         shift_types=tuple(shift_types) if shift_types else default_shift_types(),
