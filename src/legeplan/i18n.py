@@ -1122,6 +1122,28 @@ NB.update(
 )
 
 CATALOGUES: dict[str, dict[str, str]] = {"nb": NB}
+
+NORWEGIAN_MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
+
+
+def month_label(year: int, month: int) -> str:
+    """(2026, 4) -> «april 2026»."""
+    return f"{NORWEGIAN_MONTHS[month - 1]} {year}"
+
+
 DEFAULT_LANGUAGE = "nb"
 
 

@@ -4,10 +4,18 @@ A text value that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage re
 Excel or LibreOffice when the exported file is opened (``=HYPERLINK(...)``, ``=cmd|...``). In CSV such a value gets
 a leading apostrophe (shown as text, the OWASP advice); in XLSX every text value is written as a text cell, never as
 a formula, so it is shown exactly as typed.
+
+`spreadsheet_csv` writes the CSV a Norwegian Excel opens straight into columns: `;` between fields (Excel in nb-NO
+takes `,` as the decimal mark, so a comma-separated file lands in one column), decimal comma («7,5», never «7.5»,
+which nb-NO Excel reads as text or a date), and UTF-8 with a byte order mark (without it Excel reads «Åse» as
+«Ã…se»).
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,3 +46,31 @@ def text_cells(sheet: Worksheet) -> None:
         for cell in row:
             if cell.data_type == "f":
                 cell.data_type = "s"
+
+
+def decimal_comma(value: float) -> str:
+    """7.5 -> «7,5», 33.0 -> «33», -0.25 -> «-0,25»: up to six decimals, no thousands separator (a spreadsheet reads
+    «1 013» as text)."""
+    shown = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if shown in ("-0", "") else shown.replace(".", ",")
+
+
+def _csv_cell(value: object) -> object:
+    if isinstance(value, float):
+        return decimal_comma(value)
+    if value is None:
+        return ""
+    return neutralise(value)
+
+
+def spreadsheet_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = True) -> str:
+    """CSV for a Norwegian spreadsheet: `;`-separated, decimal comma, text that looks like a formula neutralised,
+    led by a byte order mark (U+FEFF) unless `bom` is False (for a terminal). Encode the result as UTF-8."""
+    buffer = io.StringIO()
+    if bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return buffer.getvalue()

@@ -69,8 +69,13 @@ def test_create_period_solve_publish_absent_events_hours(tmp_path: Path, monkeyp
     assert ": reparasjon versjon 2 – syk" in listed[0] and "repair" not in listed[0]  # the kind in Norwegian words
     period = store.period(1)
     assert period is not None
-    assert run("hours", "1") == hours_csv(payroll_hours(period.problem, after.assignments))
+    rows = payroll_hours(period.problem, after.assignments)
+    assert run("hours", "1") == hours_csv(rows, bom=False)  # on the terminal without the BOM
     assert "Skrev" in run("hours", "1", "--out", str(tmp_path / "timer.xlsx"))
+    assert "Skrev" in run("hours", "1", "--out", str(tmp_path / "timer.csv"))
+    written = (tmp_path / "timer.csv").read_bytes()
+    assert written.decode("utf-8") == hours_csv(rows) and written.startswith("\ufefflege;navn;måned;".encode())
+    assert "april 2026" in written.decode("utf-8") and "2026-04" not in written.decode("utf-8")
     listed = json.loads(run("list", "--json"))
     assert listed[0]["periods"][0]["state"] == "publisert"
     unknown = runner.invoke(

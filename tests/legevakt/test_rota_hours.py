@@ -1,5 +1,6 @@
 """Hours for payroll, counted in real Europe/Oslo hours (issue #12)."""
 
+import io
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 
 from legeplan.legevakt import Assignment, ShiftType
 from legeplan.legevakt.calendar import norwegian_holidays
-from legeplan.legevakt.hours import OSLO, payroll_hours, split_interval, write_hours
+from legeplan.legevakt.hours import CLASSES, OSLO, hours_xlsx, payroll_hours, split_interval, write_hours
 from legeplan.legevakt.model import DaySelector, Role
 from legeplan.legevakt.presets import vefsn
 
@@ -100,4 +101,37 @@ def test_vefsn_year_and_files(tmp_path: Path) -> None:
     sheet = load_workbook(tmp_path / "t.xlsx").active
     assert sheet is not None and sheet.max_row == len(rows) + 1
     write_hours(rows, tmp_path / "t.csv")
-    assert (tmp_path / "t.csv").read_text(encoding="utf-8").startswith("lege,navn,måned")
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8").startswith("\ufefflege;navn;måned")
+
+
+def test_csv_opens_in_a_norwegian_spreadsheet_and_xlsx_stays_typed(tmp_path: Path) -> None:
+    """Seed 000's weekday vakt (16,5 t = 7,5 t kveld + 9 t natt) as a Norwegian Excel reads it: `;` between fields,
+    decimal comma, UTF-8 with BOM (so «Åse» is not «Ã…se»), the month as «januar 2026»; a name that looks like a
+    formula stays text. The XLSX keeps numbers as numbers and the month as a date."""
+    import csv
+
+    doctors = (
+        specialist("a").model_copy(update={"name": "Åse Ødegård; lege"}),
+        specialist("b").model_copy(update={"name": '=HYPERLINK("http://x","y")'}),
+    )
+    p = problem(*doctors, shift_types=(HVERDAG,), days=3)
+    rota = [
+        Assignment(date=date(2026, 1, 6), shift_type="hverdag", doctor="a"),
+        Assignment(date=date(2026, 1, 7), shift_type="hverdag", doctor="b"),
+    ]
+    rows = payroll_hours(p, rota)
+    path = tmp_path / "timer.csv"
+    write_hours(rows, path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header, first, second = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert header == ["lege", "navn", "måned", "vakter", "timer", *CLASSES, "bakvakt"]
+    assert first == ["a", "Åse Ødegård; lege", "januar 2026", "1", "16,5", "0", "7,5", "9", "0", "0", "0"]
+    assert second[1] == "'" + doctors[1].name and second[4] == "16,5"
+    assert not any("." in cell for cell in first[3:])
+    sheet = load_workbook(io.BytesIO(hours_xlsx(rows))).active
+    assert sheet is not None
+    cells = [c for c in next(sheet.iter_rows(min_row=2, max_row=2))]
+    assert cells[2].is_date and cells[2].value.date() == date(2026, 1, 1) and cells[2].number_format == "mmmm yyyy"
+    assert [c.value for c in cells[3:5]] == [1, 16.5] and cells[6].data_type == "n"
+    assert next(sheet.iter_rows(min_row=3, max_row=3))[1].data_type == "s"  # the formula-like name is a text cell

@@ -114,6 +114,11 @@ def test_publish_then_repair_an_illness_changes_only_what_must(app: FastAPI, log
     csv_file = client.get(f"/legevakt/periode/{period_id}/timer.csv")
     assert csv_file.status_code == 200 and csv_file.headers["content-type"].startswith("text/csv")
     assert csv_file.text == hours_csv(payroll_hours(period.problem, after.assignments))
+    assert csv_file.content.startswith("\ufefflege;navn;måned;".encode())  # what a Norwegian Excel opens as columns
+    fairness = client.get(f"/legevakt/{period.legevakt_id}/rettferdighet.csv")
+    assert fairness.status_code == 200 and fairness.content.startswith("\ufefflege;navn;alle_vakter;".encode())
+    shares = [line.split(";")[6] for line in fairness.text.splitlines()[1:]]
+    assert shares and all("." not in share for share in shares) and any("," in share for share in shares)
     xlsx = client.get(f"/legevakt/periode/{period_id}/timer.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 

@@ -411,4 +411,4 @@ def hours(
     elif as_json:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False, indent=2))
     else:
-        typer.echo(hours_csv(rows), nl=False)
+        typer.echo(hours_csv(rows, bom=False), nl=False)  # a terminal shows no BOM; `--out x.csv` for Excel

@@ -15,7 +15,6 @@ A bakvakt's hours are counted in ``bakvakt`` only, not in the classes above (it 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -150,19 +149,30 @@ def _values(row: MonthHours) -> list[str | int | float]:
     ]
 
 
-def hours_csv(rows: Iterable[MonthHours]) -> str:
-    from legeplan.safe_cells import neutralise
+def month_of(row: MonthHours) -> date:
+    """The first day of the row's month (``month`` is «YYYY-MM»)."""
+    return date.fromisoformat(row.month + "-01")
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HOURS_COLUMNS)
+
+def hours_csv(rows: Iterable[MonthHours], *, bom: bool = True) -> str:
+    """The hours as CSV for a Norwegian spreadsheet (`safe_cells.spreadsheet_csv`: `;`, decimal comma, UTF-8 with
+    BOM), the month as «april 2026»: the words a payroll clerk uses, and text in any spreadsheet's language («04.2026»
+    would be the number 4,2026 in an English Excel and a date in some others)."""
+    from legeplan.i18n import month_label
+    from legeplan.safe_cells import spreadsheet_csv
+
+    table = []
     for row in rows:
-        writer.writerow([neutralise(v) for v in _values(row)])  # a name like «=HYPERLINK(…)» stays text
-    return buffer.getvalue()
+        values = _values(row)
+        when = month_of(row)
+        values[2] = month_label(when.year, when.month)
+        table.append(values)
+    return spreadsheet_csv(HOURS_COLUMNS, table, bom=bom)  # a name like «=HYPERLINK(…)» stays text
 
 
 def hours_xlsx(rows: Iterable[MonthHours]) -> bytes:
-    """The hours as an .xlsx workbook (sheet «Timer»): real numbers, names as text cells (never formulas)."""
+    """The hours as an .xlsx workbook (sheet «Timer»): real numbers, the month a real date shown as «april 2026»
+    (format «mmmm yyyy», in the reader's own language), names as text cells (never formulas)."""
     from openpyxl import Workbook
 
     from legeplan.safe_cells import text_cells
@@ -173,7 +183,10 @@ def hours_xlsx(rows: Iterable[MonthHours]) -> bytes:
     sheet.title = "Timer"
     sheet.append(list(HOURS_COLUMNS))
     for row in rows:
-        sheet.append(_values(row))
+        values: list[str | int | float | date] = list(_values(row))
+        values[2] = month_of(row)
+        sheet.append(values)
+        sheet.cell(row=sheet.max_row, column=3).number_format = "mmmm yyyy"
     text_cells(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -184,7 +197,7 @@ def write_hours(rows: list[MonthHours], path: Path) -> None:
     """Write the hours as .csv or .xlsx (one row per doctor and month, real numbers in the cells)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        path.write_text(hours_csv(rows), encoding="utf-8")
+        path.write_text(hours_csv(rows), encoding="utf-8")  # the BOM is the text's first character
         return
     if suffix != ".xlsx":
         raise ValueError(f"{path}: ukjent filtype {path.suffix!r}; bruk .csv eller .xlsx")

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from legeplan.i18n import NORWEGIAN_MONTHS
 from legeplan.report.charts import ChartSpec
 
 
@@ -210,22 +211,6 @@ def numbering(doc: PlanDocument) -> dict[int, str]:
                 figure_count += 1
                 labels[id(block)] = f"Figur {chapter_number}.{figure_count}"
     return labels
-
-
-NORWEGIAN_MONTHS = (
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-)
 
 
 def norwegian_date(when: date) -> str:

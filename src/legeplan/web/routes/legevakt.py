@@ -9,8 +9,6 @@ legevaktsjefer (may change it); viewers read. Every change is audited and record
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -630,29 +628,34 @@ def period_hours(request: Request, period_id: int, fmt: str, user: User = Depend
 
 @router.get("/legevakt/{legevakt_id}/rettferdighet.csv")
 def fairness_csv(request: Request, legevakt_id: int, user: User = Depends(current_user)) -> Response:
-    """The cumulative fairness report over published periods, formulas neutralised."""
-    from legeplan.safe_cells import neutralise
+    """The cumulative fairness report over published periods as CSV for a Norwegian spreadsheet (`;`, decimal comma,
+    UTF-8 with BOM), formulas neutralised."""
+    from legeplan.safe_cells import spreadsheet_csv
 
     legevakt = legevakt_of(request, user, legevakt_id)
     report = live.fairness_report(rota_store(request), legevakt.id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     categories = ("alle", "natt", "helg", "helligdag")
-    writer.writerow(
-        ["lege", "navn", *[f"{c}_vakter" for c in categories], *[f"{c}_andel" for c in categories]]
-        + [f"{c}_balanse" for c in categories]
-        + ["bakvakter"]
-    )
-    for row in report.doctors:
-        writer.writerow(
-            [neutralise(row.doctor), neutralise(row.name)]
-            + [row.load.get(c, 0.0) for c in categories]
-            + [row.share.get(c, 0.0) for c in categories]
-            + [row.balance.get(c, 0.0) for c in categories]
-            + [row.bakvakter]
-        )
+    header = [
+        "lege",
+        "navn",
+        *[f"{c}_vakter" for c in categories],
+        *[f"{c}_andel" for c in categories],
+        *[f"{c}_balanse" for c in categories],
+        "bakvakter",
+    ]
+    rows = [
+        [
+            row.doctor,
+            row.name,
+            *[row.load.get(c, 0.0) for c in categories],
+            *[row.share.get(c, 0.0) for c in categories],
+            *[row.balance.get(c, 0.0) for c in categories],
+            row.bakvakter,
+        ]
+        for row in report.doctors
+    ]
     return Response(
-        buffer.getvalue(),
+        spreadsheet_csv(header, rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="rettferdighet-legevakt-{legevakt.id}.csv"'},
     )
