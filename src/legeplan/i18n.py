@@ -1118,6 +1118,12 @@ NB.update(
         ),
         "lv.no_register.one": "Kommune {code}",
         "lv.no_register.many": "Kommunene {codes}",
+        "lv.try_title": "Prøv en turnus",
+        "lv.try_intro": (
+            "Vil du se hva legeplan lager før dere setter opp en legevakt? Lag en turnus én gang fra et eksempel, "
+            "kommunens register eller en egen fil. Den blir ikke en periode i noen legevakt, og ingen leger varsles."
+        ),
+        "lv.try_for": "Prøv en turnus for {name}",
     }
 )
 

@@ -22,7 +22,7 @@ PAGES = {
     "scenarios": f"/m/{DEMO_CODE}/scenarios",
     "scenario-result": f"/m/{DEMO_CODE}/scenarios/1",
     "scenario-compare": f"/m/{DEMO_CODE}/scenarios/compare?a=1&b=2",
-    "rota": f"/m/{DEMO_CODE}/rota",
+    "rota": f"/legevakt/prov/{DEMO_CODE}",
     "import": "/import",
     "users": "/admin/users",
     "audit": "/audit",
@@ -126,7 +126,7 @@ def test_rota_calendar_is_a_readable_agenda_on_a_phone(
     try:
         log_in(page, live_server.username, live_server.password)
         page.wait_for_url(f"**/m/{DEMO_CODE}")
-        page.goto(f"/m/{DEMO_CODE}/rota")
+        page.goto(f"/legevakt/prov/{DEMO_CODE}")
         page.get_by_label("Eksempel: 9 leger, 4 uker").check()
         page.get_by_label("Lengste tid å lete etter en bedre turnus (sekunder)").fill("3")
         page.get_by_role("button", name="Lag turnus").click()

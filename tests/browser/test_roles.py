@@ -50,8 +50,8 @@ def test_admin_creates_a_reader_who_can_look_but_not_change(admin_page: Page, li
     expect(page.get_by_role("link", name="Endre")).to_have_count(0)
     expect(page.get_by_role("button", name="Opprett")).to_have_count(0)
 
-    page.goto(f"/m/{DEMO_CODE}/rota")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Legevaktturnus")
+    page.goto(f"/legevakt/prov/{DEMO_CODE}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prøv en turnus")
     expect(page.get_by_role("button", name="Lag turnus")).to_have_count(0)
 
     response = page.goto("/import")

@@ -59,13 +59,14 @@ def shown_duties(page: Page) -> Counter[tuple[date, str]]:
 def test_solve_small_rota_shows_progress_then_calendar(
     admin_page: Page, live_server: LiveServer, request: pytest.FixtureRequest
 ) -> None:
-    admin_page.get_by_role("navigation").get_by_role("link", name="Legevakt", exact=True).click()
-    expect(admin_page.get_by_role("heading", level=1)).to_have_text("Legevaktturnus")
+    admin_page.get_by_role("navigation").get_by_role("link", name="Legevakter", exact=True).click()
+    admin_page.get_by_role("link", name="Prøv en turnus", exact=True).click()  # the one-off lives under «Legevakter»
+    expect(admin_page.get_by_role("heading", level=1)).to_have_text("Prøv en turnus")
     admin_page.get_by_label("Eksempel: 9 leger, 4 uker").check()
     admin_page.get_by_label(TIME_LIMIT_LABEL).fill(str(TIME_LIMIT_S))
     admin_page.get_by_role("button", name="Lag turnus").click()
 
-    expect(admin_page).to_have_url(re.compile(rf"/m/{DEMO_CODE}/rota/[^/]+$"))
+    expect(admin_page).to_have_url(re.compile(rf"/legevakt/prov/{DEMO_CODE}/[^/]+$"))
     job_id = admin_page.url.rsplit("/", 1)[1]
     progress = admin_page.locator("#progress")
     expect(progress).to_be_visible()
@@ -97,13 +98,13 @@ def test_solve_small_rota_shows_progress_then_calendar(
         expect(admin_page.get_by_role("link", name=fmt, exact=True)).to_be_visible()
 
     # The finished rota is listed on the rota page.
-    admin_page.goto(f"/m/{DEMO_CODE}/rota")
-    expect(admin_page.locator(f'a[href="/m/{DEMO_CODE}/rota/{job_id}"]')).to_be_visible()
+    admin_page.goto(f"/legevakt/prov/{DEMO_CODE}")
+    expect(admin_page.locator(f'a[href="/legevakt/prov/{DEMO_CODE}/{job_id}"]')).to_be_visible()
 
 
 def test_bad_time_limit_is_refused_and_no_solve_starts(admin_page: Page, live_server: LiveServer) -> None:
     jobs_before = len(live_server.app.state.web_store.rotas(DEMO_CODE))
-    admin_page.goto(f"/m/{DEMO_CODE}/rota")
+    admin_page.goto(f"/legevakt/prov/{DEMO_CODE}")
     admin_page.get_by_label(TIME_LIMIT_LABEL).fill("0")
     admin_page.get_by_role("button", name="Lag turnus").click()
 

@@ -34,5 +34,5 @@ def test_the_web_app_enqueues_and_a_separate_worker_solves(storage_url: str) -> 
     assert outcome is not None and outcome.job_id == job_id and outcome.state == "done"
     status = client.get(f"/api/municipalities/3804/rota/{job_id}").json()
     assert status["percent"] == 100 and status["status"] in ("optimal", "feasible") and status["assignments"] > 0
-    assert client.get(f"/m/3804/rota/{job_id}/rota.csv").status_code == 200
+    assert client.get(f"/legevakt/prov/3804/{job_id}/rota.csv").status_code == 200
     app.state.storage.dispose()

@@ -161,7 +161,7 @@ def test_the_restored_database_shows_the_same_pages(tmp_path: Path) -> None:
                 client.get("/api/municipalities/3804/key-figures").json(),
                 client.get("/api/municipalities/3804/scenarios/1/result").json(),
                 client.get(f"/api/municipalities/3804/rota/{rota_id}").json(),
-                client.get(f"/m/3804/rota/{rota_id}/rota.csv").text,
+                client.get(f"/legevakt/prov/3804/{rota_id}/rota.csv").text,
             )
         )
     assert pages[0] == pages[1]

@@ -148,11 +148,11 @@ def test_scenarios_and_rotas_are_deleted_softly_and_restored(login: Login, app: 
     # A stored rota the same way.
     problem = example_problem("small")
     app.state.web_store.save_rota("r1", "3804", "redaktor", "feasible", problem.model_dump_json(), None)
-    assert client.post("/m/3804/rota/r1/delete", data={"csrf_token": token}).status_code == 303
-    assert client.get("/m/3804/rota/r1").status_code == 404
-    assert "/m/3804/rota/r1/restore" in client.get("/m/3804/rota").text
-    assert client.post("/m/3804/rota/r1/restore", data={"csrf_token": token}).status_code == 303
-    assert client.get("/m/3804/rota/r1").status_code == 200
+    assert client.post("/legevakt/prov/3804/r1/delete", data={"csrf_token": token}).status_code == 303
+    assert client.get("/legevakt/prov/3804/r1").status_code == 404
+    assert "/legevakt/prov/3804/r1/restore" in client.get("/legevakt/prov/3804").text
+    assert client.post("/legevakt/prov/3804/r1/restore", data={"csrf_token": token}).status_code == 303
+    assert client.get("/legevakt/prov/3804/r1").status_code == 200
 
 
 def test_api_entity_update_with_a_stale_version_gets_409_and_both_values(app: FastAPI) -> None:

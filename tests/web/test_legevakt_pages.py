@@ -269,3 +269,29 @@ def test_coverage_page_and_stale_settings(app: FastAPI, login: Login) -> None:
     assert stale.status_code == 409 and "Ingenting er lagret" in stale.text
     kept = store.legevakt(legevakt.id)
     assert kept is not None and (kept.name, kept.wish_deadline_days) == ("Vefsn legevakt", 21)
+
+
+def test_the_one_off_rota_lives_under_legevakter_and_old_addresses_redirect(app: FastAPI, login: Login) -> None:
+    """The menu has one «Legevakter» (no «Legevakt» beside it); «Prøv en turnus» is reached from it, its pages mark
+    «Legevakter» as the current menu item, and the old /m/{kode}/rota addresses answer 308 to the new ones (a post
+    stays a post); a user without access to the municipality gets 404, not a redirect."""
+    client, csrf = login("redaktor")
+    listing = client.get("/legevakt").text
+    menu = listing.split('<nav aria-label="', 1)[1].split("</nav>", 1)[0]
+    assert ">Legevakter<" in menu and ">Legevakt<" not in menu and "/m/3804/rota" not in menu
+    assert 'href="/legevakt/prov/3804"' in listing and text("lv.try_title") in listing
+    page = client.get("/legevakt/prov/3804")
+    assert page.status_code == 200 and f"<h1>{text('lv.try_title')}</h1>" in page.text
+    assert '<a class="ds-link" href="/legevakt" aria-current="page">' in page.text
+    old = client.get("/m/3804/rota?x=1")
+    assert old.status_code == 308 and old.headers["location"] == "/legevakt/prov/3804?x=1"
+    deep = client.get("/m/3804/rota/abc/rota.csv")
+    assert deep.status_code == 308 and deep.headers["location"] == "/legevakt/prov/3804/abc/rota.csv"
+    posted = client.post("/m/3804/rota", data={"csrf_token": csrf, "source": "example", "time_limit": "0"})
+    assert posted.status_code == 308 and posted.headers["location"] == "/legevakt/prov/3804"
+    followed = client.post(
+        "/m/3804/rota", data={"csrf_token": csrf, "source": "example", "time_limit": "0"}, follow_redirects=True
+    )
+    assert followed.status_code == 400 and text("rota.time_limit_error") in followed.text  # the form was re-posted
+    other, _ = login("leser")
+    assert other.get("/m/1804/rota").status_code == 404

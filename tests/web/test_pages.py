@@ -231,40 +231,41 @@ def test_scenario_edit_validates_and_compare_shows_both(login: Login, app: FastA
 
 def test_rota_solves_in_the_background_and_downloads(login: Login, app: FastAPI) -> None:
     client, token = login("redaktor")
-    bad = client.post("/m/3804/rota", data={"csrf_token": token, "source": "example", "time_limit": "0"})
+    bad = client.post("/legevakt/prov/3804", data={"csrf_token": token, "source": "example", "time_limit": "0"})
     assert bad.status_code == 400 and "mellom 1 og 600" in bad.text
-    started = client.post("/m/3804/rota", data={"csrf_token": token, "source": "example", "time_limit": "3"})
+    started = client.post("/legevakt/prov/3804", data={"csrf_token": token, "source": "example", "time_limit": "3"})
     assert started.status_code == 303
     job_id = started.headers["location"].rsplit("/", 1)[1]
     assert app.state.rota_jobs.wait(job_id, 60)
     status = client.get(f"/api/municipalities/3804/rota/{job_id}").json()
     assert status["status"] in ("optimal", "feasible") and status["assignments"] > 0
-    page = client.get(f"/m/3804/rota/{job_id}").text
+    page = client.get(f"/legevakt/prov/3804/{job_id}").text
     problem = example_problem("small")
     assert problem.doctors[0].name in page and '<table class="calendar">' in page
-    assert client.get(f"/m/3804/rota/{job_id}/progress").headers.get("HX-Redirect") == f"/m/3804/rota/{job_id}"
-    csv = client.get(f"/m/3804/rota/{job_id}/rota.csv")
+    done = client.get(f"/legevakt/prov/3804/{job_id}/progress")
+    assert done.headers.get("HX-Redirect") == f"/legevakt/prov/3804/{job_id}"
+    csv = client.get(f"/legevakt/prov/3804/{job_id}/rota.csv")
     assert csv.status_code == 200 and csv.text.count("\n") >= status["assignments"]
-    ics = client.get(f"/m/3804/rota/{job_id}/rota.ics").text
+    ics = client.get(f"/legevakt/prov/3804/{job_id}/rota.ics").text
     assert ics.count("BEGIN:VEVENT") == status["assignments"]
-    xlsx = client.get(f"/m/3804/rota/{job_id}/rota.xlsx")
+    xlsx = client.get(f"/legevakt/prov/3804/{job_id}/rota.xlsx")
     assert xlsx.content[:2] == b"PK"
     # Another municipality cannot see the rota.
     other, _ = login("bodo")
-    assert other.get(f"/m/3804/rota/{job_id}").status_code == 404
+    assert other.get(f"/legevakt/prov/3804/{job_id}").status_code == 404
 
 
 def test_rota_page_is_not_blocked_while_solving(login: Login, app: FastAPI) -> None:
     client, token = login("redaktor")
-    started = client.post("/m/3804/rota", data={"csrf_token": token, "source": "example", "time_limit": "30"})
+    started = client.post("/legevakt/prov/3804", data={"csrf_token": token, "source": "example", "time_limit": "30"})
     job_id = started.headers["location"].rsplit("/", 1)[1]
     t0 = time.monotonic()
-    progress = client.get(f"/m/3804/rota/{job_id}/progress")
+    progress = client.get(f"/legevakt/prov/3804/{job_id}/progress")
     assert progress.status_code == 200
     job = app.state.rota_jobs.get(job_id)
     if not job.finished:
         assert "<progress" in progress.text and time.monotonic() - t0 < 5
-    client.post(f"/m/3804/rota/{job_id}/cancel", data={"csrf_token": token})
+    client.post(f"/legevakt/prov/3804/{job_id}/cancel", data={"csrf_token": token})
     assert app.state.rota_jobs.wait(job_id, 30)
 
 
@@ -312,6 +313,6 @@ def test_a_rota_cancelled_while_queued_says_so(login: Login, app: FastAPI) -> No
         "3804",
         {"problem": example_problem("small").model_dump(mode="json"), "time_limit_s": 5},
     )
-    client.post(f"/m/3804/rota/{job}/cancel", data={"csrf_token": token})
-    page = client.get(f"/m/3804/rota/{job}")
+    client.post(f"/legevakt/prov/3804/{job}/cancel", data={"csrf_token": token})
+    page = client.get(f"/legevakt/prov/3804/{job}")
     assert page.status_code == 200 and "Avbrutt" in page.text

@@ -155,7 +155,7 @@ def test_odd_ids_are_not_found_not_server_errors(login: Login) -> None:
         f"/m/3804/scenarios/{huge}",
         f"/api/municipalities/3804/scenarios/{huge}/result",
         f"/m/3804/scenarios/compare?a=1&b={huge}",
-        "/m/3804/rota/" + "x" * 3000,
+        "/legevakt/prov/3804/" + "x" * 3000,
     ):
         assert client.get(url).status_code == 404, url
 

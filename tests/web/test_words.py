@@ -36,7 +36,7 @@ def title_of(html: str) -> str:
 
 def test_rota_form_speaks_a_legevaktsjefs_language(login: Login) -> None:
     client, _ = login("redaktor")
-    page = client.get("/m/3804/rota").text
+    page = client.get("/legevakt/prov/3804").text
     assert "Lag turnus" in page and "Turnusgrunnlag (fil)" in page and "Turnusgrunnlag" in page
     for word in JARGON:
         assert word not in page, word
@@ -158,7 +158,7 @@ def test_every_tab_title_names_the_page_and_the_municipality(login: Login, app: 
         f"/m/3804/scenarios/{first.id}": f"Resultat: {first.name}",
         f"/m/3804/scenarios/{first.id}/edit": f"Endre {first.name}",
         f"/m/3804/scenarios/compare?a={first.id}&b={second.id}": "Sammenlign to scenarier",
-        "/m/3804/rota": "Legevaktturnus",
+        "/legevakt/prov/3804": "Prøv en turnus",
         "/import": "Importer",
     }
     for url, name in pages.items():
@@ -191,10 +191,10 @@ def test_both_average_list_figures_say_what_they_are(login: Login, app: FastAPI)
 
 def test_calendar_days_carry_their_weekday_for_the_phone_agenda(login: Login, app: FastAPI) -> None:
     client, token = login("redaktor")
-    started = client.post("/m/3804/rota", data={"csrf_token": token, "source": "example", "time_limit": "2"})
+    started = client.post("/legevakt/prov/3804", data={"csrf_token": token, "source": "example", "time_limit": "2"})
     job_id = started.headers["location"].rsplit("/", 1)[1]
     assert app.state.rota_jobs.wait(job_id, 60)
-    page = client.get(f"/m/3804/rota/{job_id}").text
+    page = client.get(f"/legevakt/prov/3804/{job_id}").text
     # The example starts on Monday 30 March 2026; Easter Monday (6 April) is a holiday in its own block.
     assert '<span class="daynum" data-wd="Man">30</span>' in page
     assert re.search(r'data-wd="Man">6</span><span class="holiday">[^<]+</span>', page)

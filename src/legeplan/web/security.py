@@ -292,11 +292,11 @@ _CODE = r"(?P<code>\d{4})"
 PERSONAL_DATA_READS: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
     ("GET", re.compile(rf"^/m/{_CODE}/register$"), "kind=physicians", "audit.action.read_physicians"),
     ("GET", re.compile(rf"^/m/{_CODE}/register\.xlsx$"), "", "audit.action.download"),
-    ("GET", re.compile(rf"^/m/{_CODE}/rota/[^/]+/rota\.(csv|xlsx|ics)$"), "", "audit.action.download"),
+    ("GET", re.compile(rf"^/legevakt/prov/{_CODE}/[^/]+/rota\.(csv|xlsx|ics)$"), "", "audit.action.download"),
     ("GET", re.compile(rf"^/api/municipalities/{_CODE}/register$"), "", "audit.action.api_read"),
     ("GET", re.compile(r"^/audit\.csv$"), "", "audit.action.download"),
 )
-_ANY_CODE = re.compile(rf"^/(?:m|api/municipalities)/{_CODE}(?:/|$)")
+_ANY_CODE = re.compile(rf"^/(?:m|api/municipalities|legevakt/prov)/{_CODE}(?:/|$)")
 
 
 def _user_of(scope: Scope) -> User | None:

@@ -1,4 +1,8 @@
-"""Legevakt rota solves from the register, an example or a file: progress, result, downloads, delete/restore."""
+"""«Prøv en turnus» under «Legevakter»: a one-off legevakt rota solve from the register, an example or a file, with
+progress, result, downloads, delete/restore. Not a legevakt's period (those are `routes/legevakt.py`).
+
+The pages live at `/legevakt/prov/{code}/…`; the old addresses `/m/{code}/rota/…` (bookmarks, links in sent e-mails,
+the jobs list of an older version) answer with a permanent redirect (308, so a form post stays a post)."""
 
 from __future__ import annotations
 
@@ -70,7 +74,21 @@ def parse_time_limit(raw: str) -> float | None:
     return value if 1 <= value <= 600 else None
 
 
-@router.get("/m/{code}/rota", response_class=HTMLResponse)
+TRY_ROTA = "/legevakt/prov"
+
+
+@router.api_route("/m/{code}/rota", methods=["GET", "POST"], include_in_schema=False)
+@router.api_route("/m/{code}/rota/{rest:path}", methods=["GET", "POST"], include_in_schema=False)
+def old_rota_address(request: Request, code: str, rest: str = "", user: User = Depends(current_user)) -> Response:
+    """The one-off rota moved under «Legevakter»: the old address sends the browser on, query string kept."""
+    require_scope(user, code)
+    target = f"{TRY_ROTA}/{code}" + (f"/{rest}" if rest else "")
+    if request.url.query:
+        target += f"?{request.url.query}"
+    return RedirectResponse(target, status_code=308)
+
+
+@router.get("/legevakt/prov/{code}", response_class=HTMLResponse)
 def rota_page(request: Request, code: str, user: User = Depends(current_user)) -> HTMLResponse:
     require_scope(user, code)
     return render(
@@ -84,7 +102,7 @@ def rota_page(request: Request, code: str, user: User = Depends(current_user)) -
     )
 
 
-@router.post("/m/{code}/rota", response_model=None)
+@router.post("/legevakt/prov/{code}", response_model=None)
 async def rota_start(request: Request, code: str, user: User = Depends(current_user)) -> Response:
     form = await checked_form(request)
     require_scope(user, code, "editor")
@@ -134,7 +152,7 @@ async def rota_start(request: Request, code: str, user: User = Depends(current_u
         None,
         {"problem": problem.name, "time_limit_s": time_limit},
     )
-    return redirect(f"/m/{code}/rota/{job.id}")
+    return redirect(f"/legevakt/prov/{code}/{job.id}")
 
 
 def rota_of(
@@ -155,7 +173,7 @@ def rota_of(
     return job, problem, solution
 
 
-@router.get("/m/{code}/rota/{job_id}", response_class=HTMLResponse)
+@router.get("/legevakt/prov/{code}/{job_id}", response_class=HTMLResponse)
 def rota_view(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> HTMLResponse:
     job, problem, solution = rota_of(request, user, code, job_id)
     if job is not None and not job.finished:
@@ -166,16 +184,16 @@ def rota_view(request: Request, code: str, job_id: str, user: User = Depends(cur
     )
 
 
-@router.get("/m/{code}/rota/{job_id}/progress", response_model=None)
+@router.get("/legevakt/prov/{code}/{job_id}/progress", response_model=None)
 def rota_progress(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
     """Polled by htmx every second; when the solve is done it sends the browser to the calendar."""
     job, _problem, _solution = rota_of(request, user, code, job_id)
     if job is None or job.finished:
-        return Response(status_code=200, headers={"HX-Redirect": f"/m/{code}/rota/{job_id}"})
+        return Response(status_code=200, headers={"HX-Redirect": f"/legevakt/prov/{code}/{job_id}"})
     return render(request, "rota_progress.html", code=code, job=job)
 
 
-@router.post("/m/{code}/rota/{job_id}/cancel")
+@router.post("/legevakt/prov/{code}/{job_id}/cancel")
 async def rota_cancel(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> RedirectResponse:
     await checked_form(request)
     require_scope(user, code, "editor")
@@ -183,10 +201,10 @@ async def rota_cancel(request: Request, code: str, job_id: str, user: User = Dep
     if job is not None:
         jobs_of(request).cancel(job_id)
         jobs_of(request).wait(job_id, 5)
-    return redirect(f"/m/{code}/rota/{job_id}")
+    return redirect(f"/legevakt/prov/{code}/{job_id}")
 
 
-@router.post("/m/{code}/rota/{job_id}/delete", response_model=None)
+@router.post("/legevakt/prov/{code}/{job_id}/delete", response_model=None)
 async def rota_delete(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
     """Soft delete of a finished rota (editor); restorable under «Slettet»."""
     await checked_form(request)
@@ -196,10 +214,10 @@ async def rota_delete(request: Request, code: str, job_id: str, user: User = Dep
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     web_store(request).delete_rota(job_id)
     audit(request, user, code, text("audit.action.deleted"), f"rota/{job_id}", {"status": saved.status}, None)
-    return redirect(f"/m/{code}/rota", text("deleted.done"), request)
+    return redirect(f"/legevakt/prov/{code}", text("deleted.done"), request)
 
 
-@router.post("/m/{code}/rota/{job_id}/restore", response_model=None)
+@router.post("/legevakt/prov/{code}/{job_id}/restore", response_model=None)
 async def rota_restore(request: Request, code: str, job_id: str, user: User = Depends(current_user)) -> Response:
     await checked_form(request)
     require_scope(user, code, "editor")
@@ -208,10 +226,10 @@ async def rota_restore(request: Request, code: str, job_id: str, user: User = De
         raise HTTPException(status_code=404, detail=text("error.not_found"))
     web_store(request).restore_rota(job_id)
     audit(request, user, code, text("deleted.restore"), f"rota/{job_id}", None, {"status": saved.status})
-    return redirect(f"/m/{code}/rota/{job_id}", text("deleted.restored"), request)
+    return redirect(f"/legevakt/prov/{code}/{job_id}", text("deleted.restored"), request)
 
 
-@router.get("/m/{code}/rota/{job_id}/rota.{fmt}")
+@router.get("/legevakt/prov/{code}/{job_id}/rota.{fmt}")
 def rota_download(request: Request, code: str, job_id: str, fmt: str, user: User = Depends(current_user)) -> Response:
     _job, problem, solution = rota_of(request, user, code, job_id)
     if problem is None or solution is None or fmt not in ("csv", "xlsx", "ics"):
