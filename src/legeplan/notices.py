@@ -4,7 +4,10 @@ Every notice is an inbox message; when the recipient's login has an e-mail addre
 (`RotaStore.queue_mail`). E-mail is off unless `LEGEPLAN_SMTP_HOST` is set: the outbox then keeps the mail as `off`
 (a log only). Sending never happens in a web request: `drain_outbox` is run by the job kind `mail_send` (a worker, or
 the in-process worker on SQLite), which the web app enqueues after queuing mail. A failed send is recorded in the
-outbox with the reason (`failed`) and tried again by the next drain, at most `MAX_ATTEMPTS` times.
+outbox with the reason (`failed`) and a time it is due again (`retry_at`, back-off `RETRY_AFTER_S`: 1, 5, 15 and 60
+minutes after the 1st–4th failure), at most `MAX_ATTEMPTS` times. The retry runs on a timer, not only when the next
+notice is queued: `enqueue_due_retries` is called every `retry_check_s()` seconds by `legeplan worker` and by the web
+app's in-process worker, and enqueues one `mail_send` job when a failed mail is due.
 
 Texts name only the recipient's own duties and the period: never another doctor (the inbox and e-mail of a doctor
 hold no colleague's personal data).
@@ -12,21 +15,58 @@ hold no colleague's personal data).
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from legeplan.i18n import text
 from legeplan.legevakt.living import OutboxMail, RotaPeriod, ShiftRef
+from legeplan.storage.job_tables import JobStore
+from legeplan.storage.repository import Storage
 from legeplan.storage.rota_store import RotaStore, RotaStoreError
 from legeplan.storage.web_tables import User, WebStore
 
+log = logging.getLogger(__name__)
+
 #: A mail that failed this many times stays `failed` (the outbox shows the last reason).
 MAX_ATTEMPTS = 5
+#: Seconds to wait before the next try after the 1st, 2nd, … failure (the last value repeats);
+#: LEGEPLAN_SMTP_RETRY_S overrides it, e.g. «60,300,900,3600».
+RETRY_AFTER_S: tuple[float, ...] = (60.0, 300.0, 900.0, 3600.0)
+#: How often the workers look for failed mail that is due (LEGEPLAN_SMTP_RETRY_CHECK_S).
+RETRY_CHECK_S = 30.0
+
+
+def _seconds(raw: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    try:
+        values = tuple(float(part) for part in raw.replace(";", ",").split(",") if part.strip())
+    except ValueError:
+        log.warning("ugyldig ventetid for nytt e-postforsøk: %r; bruker standard", raw)
+        return default
+    return values if values and all(v >= 0 for v in values) else default
+
+
+def retry_after(failures: int, environ: dict[str, str] | None = None) -> timedelta:
+    """The back-off after the mail's `failures`-th failed attempt (1 → 1 minute, 2 → 5, 3 → 15, then 60)."""
+    env = os.environ if environ is None else environ
+    steps = _seconds(env.get("LEGEPLAN_SMTP_RETRY_S", ""), RETRY_AFTER_S)
+    return timedelta(seconds=steps[min(max(failures, 1), len(steps)) - 1])
+
+
+def retry_check_s(environ: dict[str, str] | None = None) -> float:
+    """Seconds between the workers' looks for failed mail that is due (LEGEPLAN_SMTP_RETRY_CHECK_S, default 30)."""
+    env = os.environ if environ is None else environ
+    return _seconds(env.get("LEGEPLAN_SMTP_RETRY_CHECK_S", ""), (RETRY_CHECK_S,))[0]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)  # the tables store naive UTC
 
 
 @dataclass(frozen=True)
@@ -194,22 +234,28 @@ def _message(config: SmtpConfig, mail: OutboxMail) -> EmailMessage:
     return message
 
 
-def drain_outbox(store: RotaStore, config: SmtpConfig, *, limit: int = 200) -> DrainResult:
-    """Send the queued mails, and retry the failed ones with attempts left, over one SMTP connection. Each outcome is
-    recorded on the mail (`sent`, or `failed` with the reason). Does nothing when e-mail is off."""
+def drain_outbox(store: RotaStore, config: SmtpConfig, *, limit: int = 200, now: datetime | None = None) -> DrainResult:
+    """Send the queued mails, and retry the failed ones that are due (attempts left, back-off passed), over one SMTP
+    connection. Each outcome is recorded on the mail (`sent`, or `failed` with the reason and the time it is due
+    again). Does nothing when e-mail is off."""
     if not config.enabled:
         return DrainResult(0, 0)
-    waiting = store.outbox(state="queued", limit=limit) + [
-        m for m in store.outbox(state="failed", limit=limit) if m.attempts < MAX_ATTEMPTS
-    ]
+    now = now or _utcnow()
+    waiting = store.outbox(state="queued", limit=limit) + store.mails_to_retry(now, MAX_ATTEMPTS, limit=limit)
     if not waiting:
         return DrainResult(0, 0)
+
+    def fail(mail: OutboxMail, reason: str) -> None:
+        failures = mail.attempts + 1
+        again = now + retry_after(failures) if failures < MAX_ATTEMPTS else None
+        store.mark_mail(mail.id, "failed", reason, retry_at=again)
+
     sent = failed = 0
     try:
         smtp = smtplib.SMTP(str(config.host), config.port, timeout=config.timeout_s)
     except (OSError, smtplib.SMTPException) as error:
         for mail in waiting:
-            store.mark_mail(mail.id, "failed", text("notice.smtp_connect", error=str(error)[:300]))
+            fail(mail, text("notice.smtp_connect", error=str(error)[:300]))
         return DrainResult(0, len(waiting))
     done: set[int] = set()
     try:
@@ -221,7 +267,7 @@ def drain_outbox(store: RotaStore, config: SmtpConfig, *, limit: int = 200) -> D
             try:
                 smtp.send_message(_message(config, mail))
             except smtplib.SMTPRecipientsRefused as error:
-                store.mark_mail(mail.id, "failed", str(error)[:500])
+                fail(mail, str(error)[:500])
                 failed += 1
             else:
                 store.mark_mail(mail.id, "sent")
@@ -231,7 +277,7 @@ def drain_outbox(store: RotaStore, config: SmtpConfig, *, limit: int = 200) -> D
         # The connection broke (or STARTTLS/login failed): every mail not yet tried keeps the reason for the retry.
         for mail in waiting:
             if mail.id not in done:
-                store.mark_mail(mail.id, "failed", str(error)[:500])
+                fail(mail, str(error)[:500])
                 failed += 1
     finally:
         try:
@@ -241,15 +287,41 @@ def drain_outbox(store: RotaStore, config: SmtpConfig, *, limit: int = 200) -> D
     return DrainResult(sent, failed)
 
 
+def enqueue_due_retries(storage: Storage, jobs: JobStore | None = None, *, now: datetime | None = None) -> bool:
+    """The timer's step: when e-mail is on, a failed mail is due and no `mail_send` job is queued or running, enqueue
+    one (owner «system»). True when a job was enqueued. Cheap when nothing is due (one indexed query)."""
+    if not SmtpConfig.from_env().enabled:
+        return False
+    if not RotaStore(storage).mails_to_retry(now or _utcnow(), MAX_ATTEMPTS, limit=1):
+        return False
+    jobs = jobs or JobStore(storage)
+    if jobs.has_pending("mail_send"):
+        return False
+    from legeplan.jobs.model import JOB_KINDS
+
+    jobs.enqueue("mail_send", "system", None, {"retry": True}, max_attempts=JOB_KINDS["mail_send"].max_attempts)
+    return True
+
+
+def mail_waiting(storage: Storage) -> bool:
+    """Is there mail the timer may still have to send (queued, or failed with attempts left)?"""
+    return SmtpConfig.from_env().enabled and RotaStore(storage).mail_waiting(MAX_ATTEMPTS)
+
+
 __all__ = [
     "MAX_ATTEMPTS",
+    "RETRY_AFTER_S",
     "DrainResult",
     "SmtpConfig",
     "announce_published",
     "drain_outbox",
+    "enqueue_due_retries",
     "legevaktsjefer",
+    "mail_waiting",
     "notify_doctor",
     "notify_users",
+    "retry_after",
+    "retry_check_s",
     "rota_published",
     "shift_label",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import Message
 from email.policy import default
@@ -16,7 +17,9 @@ from aiosmtpd.handlers import Message as MessageHandler
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from legeplan.notices import MAX_ATTEMPTS, SmtpConfig, announce_published, drain_outbox
+from legeplan.jobs.runner import Worker
+from legeplan.notices import MAX_ATTEMPTS, SmtpConfig, announce_published, drain_outbox, enqueue_due_retries
+from legeplan.storage.job_tables import JobStore
 from legeplan.storage.rota_store import RotaStore
 
 from .conftest import csrf_of
@@ -107,14 +110,108 @@ def test_failed_send_is_recorded_and_retried(app: FastAPI, smtp_server: tuple[Co
     assert mail.state == "failed" and mail.attempts == 1
     assert mail.error is not None and mail.error.startswith("fikk ikke kontakt med e-posttjeneren")
     up = SmtpConfig(host="127.0.0.1", port=port, starttls=False)
-    assert drain_outbox(store, up).sent == 1
+    assert mail.retry_at is not None and drain_outbox(store, up, now=mail.retry_at).sent == 1
     assert store.outbox()[0].state == "sent" and len(handler.messages) == 1
-    # A mail that failed MAX_ATTEMPTS times is not tried again.
+    # A mail that failed MAX_ATTEMPTS times is not tried again (each try after its back-off has passed).
     store.queue_mail("b@example.org", "Emne", "Tekst")
+    later = datetime.now(UTC).replace(tzinfo=None)
     for _ in range(MAX_ATTEMPTS):
-        drain_outbox(store, down)
-    assert drain_outbox(store, up).sent == 0
+        later += timedelta(days=1)
+        drain_outbox(store, down, now=later)
+    assert store.outbox()[1].attempts == MAX_ATTEMPTS and store.outbox()[1].retry_at is None
+    assert drain_outbox(store, up, now=later + timedelta(days=1)).sent == 0
     assert [m.state for m in store.outbox()] == ["sent", "failed"]
+
+
+def _smtp_env(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    monkeypatch.setenv("LEGEPLAN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("LEGEPLAN_SMTP_PORT", str(port))
+    monkeypatch.setenv("LEGEPLAN_SMTP_STARTTLS", "0")
+
+
+def test_failed_mail_waits_its_back_off_then_the_timer_enqueues_one_job(
+    app: FastAPI, smtp_server: tuple[Collect, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the 1st–4th failure a mail is due again after 1, 5, 15 and 60 minutes, with the reason kept; the
+    timer's step (`enqueue_due_retries`) enqueues one `mail_send` job once one is due, and not a second while it
+    waits; nothing is due after the 5th failure."""
+    handler, port = smtp_server
+    _smtp_env(monkeypatch, port)
+    store = RotaStore(app.state.storage)
+    jobs = JobStore(app.state.storage)
+    down = SmtpConfig(host="127.0.0.1", port=free_port(), starttls=False, timeout_s=2)
+    up = SmtpConfig(host="127.0.0.1", port=port, starttls=False)
+    t0 = datetime(2026, 4, 6, 8, 0)
+    store.queue_mail("a@example.org", "Turnusen er publisert", "Tekst")
+    assert drain_outbox(store, down, now=t0).failed == 1
+    (mail,) = store.outbox()
+    assert (mail.state, mail.attempts, mail.retry_at) == ("failed", 1, t0 + timedelta(minutes=1))
+    assert mail.error is not None and mail.error.startswith("fikk ikke kontakt med e-posttjeneren")
+    assert drain_outbox(store, up, now=t0 + timedelta(seconds=30)).sent == 0  # not due yet
+    assert not handler.messages and store.outbox()[0].attempts == 1
+    assert not enqueue_due_retries(app.state.storage, now=t0 + timedelta(seconds=30))
+    assert enqueue_due_retries(app.state.storage, now=t0 + timedelta(seconds=61))
+    assert not enqueue_due_retries(app.state.storage, now=t0 + timedelta(seconds=62))  # one job is enough
+    (job,) = [j for j in jobs.recent(kind="mail_send") if j.state == "queued"]
+    assert job.owner == "system"
+    assert drain_outbox(store, up, now=t0 + timedelta(seconds=61)).sent == 1 and len(handler.messages) == 1
+    # The back-off grows; the reason of each failure is kept; after the 5th there is no next time.
+    store.queue_mail("b@example.org", "Emne", "Tekst")
+    when, waits = t0, []
+    for _ in range(MAX_ATTEMPTS):
+        drain_outbox(store, down, now=when)
+        failed = store.outbox()[1]
+        assert failed.state == "failed" and failed.error
+        if failed.retry_at is not None:
+            waits.append((failed.retry_at - when).total_seconds() / 60)
+            when = failed.retry_at
+    assert waits == [1, 5, 15, 60] and store.outbox()[1].attempts == MAX_ATTEMPTS
+    assert store.mails_to_retry(when + timedelta(days=365), MAX_ATTEMPTS) == []
+
+
+def test_legeplan_worker_retries_failed_mail_on_its_timer(
+    app: FastAPI, smtp_server: tuple[Collect, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`legeplan worker` (Worker.run_once) looks for due mail itself: no new notice is needed."""
+    handler, port = smtp_server
+    _smtp_env(monkeypatch, port)
+    monkeypatch.setenv("LEGEPLAN_SMTP_RETRY_S", "0")
+    store = RotaStore(app.state.storage)
+    store.queue_mail("a@example.org", "Turnusen er publisert", "Tekst")
+    drain_outbox(store, SmtpConfig(host="127.0.0.1", port=free_port(), starttls=False, timeout_s=2))
+    assert store.outbox()[0].state == "failed"
+    outcome = Worker(app.state.storage, kinds=("mail_send",)).run_once()
+    assert outcome is not None and outcome.state == "done", outcome
+    (mail,) = store.outbox()
+    assert (mail.state, mail.attempts) == ("sent", 2) and len(handler.messages) == 1
+
+
+def test_in_process_worker_retries_when_the_mail_server_comes_back(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web app's in-process worker: the notice's job fails (the server is down), the server comes back, and the
+    mail arrives on the timer, without another notice being queued."""
+    port = free_port()
+    _smtp_env(monkeypatch, port)
+    monkeypatch.setenv("LEGEPLAN_SMTP_RETRY_S", "1")
+    monkeypatch.setenv("LEGEPLAN_SMTP_RETRY_CHECK_S", "0.3")
+    store = RotaStore(app.state.storage)
+    store.queue_mail("a@example.org", "Turnusen er publisert", "Tekst")
+    first = app.state.job_queue.enqueue("mail_send", "redaktor", None, {})
+    assert app.state.job_queue.wait(first.id, 60) is not None
+    assert store.outbox()[0].state == "failed" and store.outbox()[0].attempts == 1
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not handler.messages and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        controller.stop()
+    assert len(handler.messages) == 1
+    (mail,) = store.outbox()
+    assert mail.state == "sent" and mail.attempts == 2
 
 
 def test_answer_to_a_request_is_mailed_by_the_job(

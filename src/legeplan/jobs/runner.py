@@ -72,6 +72,7 @@ class Worker:
         self.kinds = kinds or tuple(JOB_KINDS)
         self.current: subprocess.Popen[bytes] | None = None
         self._last_purge = float("-inf")
+        self._last_mail_check = float("-inf")
 
     def reap(self) -> None:
         self.store.reap_stale(self.stale_after, text("job.error.worker_lost"))
@@ -79,6 +80,24 @@ class Worker:
         if now - self._last_purge > PURGE_EVERY_S:
             self._last_purge = now
             self.store.purge(KEEP_FINISHED)
+        self.retry_mail()
+
+    def retry_mail(self, *, force: bool = False) -> bool:
+        """The e-mail retry timer: at most every `notices.retry_check_s()` seconds (or now, with `force`), enqueue a
+        `mail_send` job when a failed mail's back-off has passed. True when one was enqueued."""
+        if "mail_send" not in self.kinds:
+            return False
+        from legeplan.notices import enqueue_due_retries, retry_check_s
+
+        now = time.monotonic()
+        if not force and now - self._last_mail_check < retry_check_s():
+            return False
+        self._last_mail_check = now
+        try:
+            return enqueue_due_retries(self.storage, self.store)
+        except DBAPIError as error:  # the next look tries again
+            log.warning("e-postkøen er utilgjengelig: %s", error)
+            return False
 
     def run_once(self) -> RunOutcome | None:
         """Reap, then claim and run one job to its end; None when nothing was queued."""
@@ -217,9 +236,46 @@ class BackgroundWorker:
         self._threads: list[threading.Thread | None] = [None] * self.concurrency
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._timer: threading.Thread | None = None
+        self._closing = threading.Event()
+        self.mail_timer()  # failed mail left by a stopped server is retried without waiting for a new notice
+
+    def mail_timer(self) -> None:
+        """Start the e-mail retry timer unless it runs: a daemon thread that every `notices.retry_check_s()` seconds
+        enqueues a `mail_send` job for failed mail that is due (and wakes the slots to run it), and ends when no
+        mail is queued or waiting for a retry (the next enqueued job starts it again). Off when e-mail is off."""
+        from legeplan.notices import mail_waiting
+
+        with self._lock:
+            if self._timer is not None and self._timer.is_alive():
+                return
+            try:
+                if not mail_waiting(self.worker.storage):
+                    return
+            except DBAPIError:
+                return
+            self._timer = threading.Thread(target=self._mail_loop, name="legeplan-mail-retry", daemon=True)
+            self._timer.start()
+
+    def _mail_loop(self) -> None:
+        from legeplan.notices import mail_waiting, retry_check_s
+
+        while not self._closing.wait(retry_check_s()):
+            try:
+                if self.worker.retry_mail(force=True):
+                    self.wake()
+                elif not mail_waiting(self.worker.storage):
+                    return
+            except DBAPIError as error:
+                log.warning("e-postkøen er utilgjengelig: %s", error)
 
     def wake(self) -> None:
-        """Start every slot that is not running (a slot's thread ends after a quiet minute)."""
+        """Start every slot that is not running (a slot's thread ends after a quiet minute), and the e-mail retry
+        timer when mail is waiting."""
+        self._wake_slots()
+        self.mail_timer()
+
+    def _wake_slots(self) -> None:
         with self._lock:
             self._stop.clear()
             for n, worker in enumerate(self.workers):
@@ -233,6 +289,7 @@ class BackgroundWorker:
                 thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._closing.set()
         self._stop.set()
         for worker in self.workers:
             process = worker.current

@@ -194,6 +194,7 @@ class OutboxMail(RotaModel):
     error: str | None
     created_at: datetime
     sent_at: datetime | None
+    retry_at: datetime | None = Field(None, description="A failed mail is tried again from this time (UTC)")
 
 
 class CalendarToken(RotaModel):

@@ -169,10 +169,13 @@ class JobStore:
                 query = query.where(JobRow.kind == kind)
             return [_record(r) for r in session.scalars(query)]
 
-    def has_pending(self) -> bool:
+    def has_pending(self, kind: str | None = None) -> bool:
+        """Is any job (of `kind`, if given) queued or running?"""
         with self.storage.session() as session:
-            count = session.scalar(select(func.count()).where(JobRow.state.in_(("queued", "running"))))
-            return bool(count)
+            query = select(func.count()).where(JobRow.state.in_(("queued", "running")))
+            if kind is not None:
+                query = query.where(JobRow.kind == kind)
+            return bool(session.scalar(query))
 
     # --- claiming -------------------------------------------------------------------------------------------------
 

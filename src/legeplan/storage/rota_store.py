@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from legeplan.legevakt.living import (
@@ -227,6 +227,7 @@ def _mail(row: OutboxMailRow) -> OutboxMail:
             "error": row.error,
             "created_at": row.created_at,
             "sent_at": row.sent_at,
+            "retry_at": row.retry_at,
         }
     )
 
@@ -999,8 +1000,11 @@ class RotaStore:
                 query = query.where(OutboxMailRow.state == state)
             return [_mail(r) for r in session.scalars(query.order_by(OutboxMailRow.id).limit(limit))]
 
-    def mark_mail(self, mail_id: int, state: str, error: str | None = None) -> bool:
-        """Record a sending attempt: `sent` (with the time) or `failed`/`queued` (with the error)."""
+    def mark_mail(
+        self, mail_id: int, state: str, error: str | None = None, *, retry_at: datetime | None = None
+    ) -> bool:
+        """Record a sending attempt: `sent` (with the time) or `failed`/`queued` (with the error, and for a failed
+        mail with attempts left the time it is due again, `retry_at`)."""
         if state not in MAIL_STATES:
             raise RotaStoreError(f"ukjent e-posttilstand «{state}»")
         with self.storage.session() as session:
@@ -1009,9 +1013,34 @@ class RotaStore:
                 return False
             row.state, row.error = state, error
             row.attempts += 1
+            row.retry_at = retry_at if state == "failed" else None
             if state == "sent":
                 row.sent_at = _now()
             return True
+
+    def mails_to_retry(self, now: datetime, max_attempts: int, *, limit: int = 200) -> list[OutboxMail]:
+        """Failed mails with attempts left whose back-off has passed (`retry_at` at or before `now`), oldest first."""
+        with self.storage.session() as session:
+            query = (
+                select(OutboxMailRow)
+                .where(
+                    OutboxMailRow.state == "failed",
+                    OutboxMailRow.attempts < max_attempts,
+                    or_(OutboxMailRow.retry_at.is_(None), OutboxMailRow.retry_at <= now),
+                )
+                .order_by(OutboxMailRow.id)
+                .limit(limit)
+            )
+            return [_mail(r) for r in session.scalars(query)]
+
+    def mail_waiting(self, max_attempts: int) -> bool:
+        """Is any mail queued, or failed with attempts left (due now or later)? One small query."""
+        with self.storage.session() as session:
+            waiting = or_(
+                OutboxMailRow.state == "queued",
+                (OutboxMailRow.state == "failed") & (OutboxMailRow.attempts < max_attempts),
+            )
+            return session.scalar(select(OutboxMailRow.id).where(waiting).limit(1)) is not None
 
     # --- calendar tokens -----------------------------------------------------------------------------------------
 

@@ -153,6 +153,8 @@ class OutboxMailRow(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: When a failed mail with attempts left is due to be tried again (back-off); None: not to be retried.
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
 
 
 class CalendarTokenRow(Base):
