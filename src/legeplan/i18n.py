@@ -1124,6 +1124,12 @@ NB.update(
             "kommunens register eller en egen fil. Den blir ikke en periode i noen legevakt, og ingen leger varsles."
         ),
         "lv.try_for": "Prøv en turnus for {name}",
+        "plan.web.estimate_missing": "Anslag: mangler trolig data: {sections}",
+        "plan.web.estimate_complete": "Anslag: alle deler får innhold",
+        "plan.web.estimate_note": (
+            "«Anslag» er regnet ut fra registeret, tallgrunnlaget og teksten som er skrevet, uten å lage planen. "
+            "Når du har laget planen, viser tabellen hva dokumentet faktisk mangler."
+        ),
     }
 )
 

@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from legeplan.i18n import NB
+from legeplan.i18n import NB, text
 from legeplan.register.demo import demo_register
 from legeplan.report.facts import compute_facts
 from legeplan.report.inputs import PlanInputs
@@ -214,3 +214,25 @@ def test_the_plan_document_is_made_by_a_job_with_the_text(login: Login, app: Fas
     assert "plan-for-legetjenesten-3804-offentlig.pdf" in overview.text
     viewer, _ = login("leser")
     assert viewer.get(f"{page_url}/download").status_code == 200  # the public version is for every role
+
+
+def test_before_any_document_the_page_estimates_what_is_missing(login: Login) -> None:
+    """No «Lag plan» yet: each chapter row shows an estimate (labelled «Anslag») from the register, the figures and
+    the stored text, instead of «–»; writing a section takes it off the list at once."""
+    client, token = login("redaktor")
+
+    def legevakt_row() -> str:
+        page = client.get("/m/3804/plan").text
+        assert text("plan.web.estimate_note") in page and text("plan.web.missing_unknown") not in page
+        found = re.search(r'<tr data-chapter="legevakt">(.*?)</tr>', page, re.S)
+        assert found is not None
+        return found.group(1)
+
+    assert "Anslag: alle deler får innhold" in legevakt_row()  # the demo's text covers every section
+    saved = _save(client, token, "## Lokaler og utstyr\n\nNye lokaler i 2027.", "1")
+    assert getattr(saved, "status_code", None) == 303
+    row = legevakt_row()
+    expected = (
+        "Legevaktsentral og nødnett, Bakvakt og kompetansekrav, Interkommunalt samarbeid, Identifiserte behov, Mål"
+    )
+    assert f"Anslag: mangler trolig data: {expected}" in row and "Lokaler og utstyr" not in row

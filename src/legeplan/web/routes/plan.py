@@ -93,8 +93,11 @@ class ChapterStatus:
     chapter: ChapterOutline
     number: int
     has_text: bool
-    #: Sections with neither text nor data in the latest plan document (None: no document made yet).
+    #: Sections with neither text nor data in the latest plan document, or before any document the estimate
+    #: (legeplan.plan.estimate); None: neither (no register).
     missing: list[str] | None
+    #: `missing` is the estimate, not a made document's own list.
+    estimated: bool = False
 
 
 def _latest_report(request: Request, code: str) -> JobRecord | None:
@@ -102,20 +105,42 @@ def _latest_report(request: Request, code: str) -> JobRecord | None:
     return next((job for job in jobs if job.kind == REPORT_KIND and job.state == "done"), None)
 
 
-def _statuses(stored: PlanVersion | None, report: JobRecord | None) -> list[ChapterStatus]:
+def _statuses(
+    stored: PlanVersion | None, report: JobRecord | None, estimate: dict[str, list[str]] | None = None
+) -> list[ChapterStatus]:
     files = stored.files if stored is not None else {}
     missing: dict[str, list[str]] | None = None
     if report is not None and isinstance(report.result, dict) and isinstance(report.result.get("missing"), dict):
         missing = {str(k): [str(s) for s in v] for k, v in report.result["missing"].items()}
+    estimated = missing is None and estimate is not None
+    if estimated:
+        missing = estimate
     return [
         ChapterStatus(
             chapter=chapter,
             number=number,
             has_text=_has_text(files.get(chapter.id, "")),
             missing=None if missing is None else missing.get(chapter.id, []),
+            estimated=estimated,
         )
         for number, chapter in enumerate(OUTLINE, start=1)
     ]
+
+
+def _estimate(request: Request, code: str, stored: PlanVersion | None) -> dict[str, list[str]] | None:
+    """Before any plan document: which sections will lack both text and data, from the stored text, the register
+    the plan uses (the frozen date once adopted, with the earliest earlier snapshot as the job takes it) and the
+    plan's figures; milliseconds, no report engine. None without a register."""
+    from legeplan.plan.estimate import available, estimate_missing
+
+    storage = storage_of(request)
+    try:
+        register = storage.load_register(code, as_of=stored.register_as_of if stored is not None else None)
+    except LookupError:
+        return None
+    earlier = [when for when in storage.snapshot_dates(code) if when < register.as_of]
+    previous = storage.load_register(code, as_of=earlier[0]) if earlier else None
+    return estimate_missing(stored.files if stored is not None else {}, available(register, previous))
 
 
 def _parse_date(raw: str) -> date | None:
@@ -141,6 +166,7 @@ def _overview(
     versions = plan_versions(storage, code)
     stored = versions[-1] if versions else None
     report = _latest_report(request, code)
+    estimate = _estimate(request, code, stored) if report is None else None
     documents = plan_documents(storage, code, limit=10)
     if not has_role(user, "editor"):
         documents = [document for document in documents if not document.internal]
@@ -151,7 +177,7 @@ def _overview(
         code=code,
         stored=stored,
         versions=list(reversed(versions)),
-        statuses=_statuses(stored, report),
+        statuses=_statuses(stored, report, estimate),
         comments=list_comments(storage, code),
         documents=documents,
         register=load_register_or_none(request, code),
