@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from legeplan.i18n import text
 from legeplan.legevakt.register import doctors_from_register
 from legeplan.register.demo import demo_register
 from legeplan.web.app import create_app
@@ -80,3 +81,44 @@ def test_the_app_runs_on_postgresql(postgres_url: str) -> None:
     figures = client.get("/api/municipalities/3804/key-figures").json()
     assert {f["field"]: f["value"] for f in figures["figures"]}["positions"] == len(demo_register().positions)
     app.state.storage.dispose()
+
+
+def test_plan_comments_api_adds_answers_and_refuses_a_stale_answer(app: FastAPI) -> None:
+    """GET/POST /api/municipalities/{kode}/plan/comments and PUT …/{id}: roles as the pages (every role reads, an
+    editor writes), a stale `revision` is 409 with both values and saves nothing, and each write is audited."""
+    url = "/api/municipalities/3804/plan/comments"
+    viewer, viewer_headers = _api(app, "leser")
+    assert viewer.get(url).status_code == 200
+    new = {"sender": "ALU", "received": "2021-06-01", "chapter_id": "legevakt", "text": "Bakvakt trengs."}
+    assert viewer.post(url, json=new, headers=viewer_headers).status_code == 403
+    editor, headers = _api(app, "redaktor")
+    assert editor.post(url, json=new).status_code == 403  # no CSRF token
+    made = editor.post(url, json=new, headers=headers)
+    assert made.status_code == 201, made.text
+    comment = made.json()
+    assert (comment["chapter_id"], comment["status"], comment["revision"]) == ("legevakt", "mottatt", 1)
+    assert [c["id"] for c in viewer.get(url).json()] == [comment["id"]]
+    assert viewer.get(f"{url}/{comment['id']}").json()["text"] == "Bakvakt trengs."
+    one = f"{url}/{comment['id']}"
+    answer = {"revision": 1, "answer": "Tatt inn i kapittel 8.", "status": "tatt til følge"}
+    assert viewer.put(one, json=answer, headers=viewer_headers).status_code == 403
+    answered = editor.put(one, json=answer, headers=headers)
+    assert answered.status_code == 200, answered.text
+    assert (answered.json()["revision"], answered.json()["status"]) == (2, "tatt til følge")
+    stale = editor.put(one, json={**answer, "answer": "Nei.", "status": "ikke tatt til følge"}, headers=headers)
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current"]["answer"] == "Tatt inn i kapittel 8." and body["current"]["revision"] == 2
+    assert body["yours"] == {"revision": 1, "answer": "Nei.", "status": "ikke tatt til følge"}
+    assert "endret av noen andre" in body["detail"]
+    assert viewer.get(one).json()["answer"] == "Tatt inn i kapittel 8."  # nothing saved
+    bad = editor.post(url, json={**new, "chapter_id": "ukjent"}, headers=headers)
+    assert bad.status_code == 422 and "ukjent kapittel «ukjent»" in bad.text
+    control = editor.post(url, json={**new, "sender": "A\x07LU"}, headers=headers)
+    assert control.status_code == 422
+    assert editor.get("/api/municipalities/1804/plan/comments").status_code == 404
+    assert editor.put(f"{url}/999", json=answer, headers=headers).status_code == 404
+    assert [c["id"] for c in viewer.get(url).json()] == [comment["id"]]  # the refused posts stored nothing
+    entries = app.state.web_store.audit_log("3804")
+    audited = [e for e in entries if e.entity == f"plan/comment/{comment['id']}"]
+    assert {e.action for e in audited} >= {text("audit.action.created"), text("audit.action.changed")}

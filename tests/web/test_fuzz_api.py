@@ -53,6 +53,7 @@ DATA_TABLES = (
     "position",
     "planned_position",
     "plan_version",
+    "plan_comment",
     "web_scenario",
     "web_user",
     "web_rota_job",
@@ -64,6 +65,7 @@ REAL_PATH = {
     "kind": st.sampled_from(["offices", "positions", "physicians", "institutions", "planned_positions"]),
     "entity": st.sampled_from(["K01", "H001", "L001", "S01", "L002"]),
     "scenario_id": st.sampled_from([1, 2]),
+    "comment_id": st.sampled_from([1, 2]),  # høringsuttalelser the fuzzed POSTs have made
     "fmt": st.sampled_from(["csv", "xlsx", "ics", "json"]),
 }
 #: English phrases FastAPI, Starlette and Pydantic put in error bodies; none may reach a user.

@@ -13,11 +13,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from legeplan.i18n import text
 from legeplan.jobs.handlers import REPORT_FORMATS
-from legeplan.plan.consultation import CommentConflict, CommentDraft, CommentStatus, ConsultationComment
+from legeplan.plan.consultation import MAX_TEXT, CommentConflict, CommentDraft, CommentStatus, ConsultationComment
 from legeplan.plan.diff import line_diff
 from legeplan.plan.lifecycle import PlanLifecycleError, PlanState, PlanVersion
 from legeplan.plan.outline import CHAPTER_IDS, OUTLINE, ChapterOutline, outline
@@ -710,3 +710,186 @@ def api_chapter_save(
             {"version": saved.version, "chapter": chapter.id},
         )
     return ChapterTextOut(chapter_id=chapter.id, version=saved.version, markdown=saved.files.get(chapter.id, ""))
+
+
+# --- høring comments in the API --------------------------------------------------------------------------------------
+
+
+class CommentOut(BaseModel):
+    """A høringsuttalelse with the municipality's answer; `revision` is what a PUT must send back."""
+
+    id: int
+    sender: str
+    received: date
+    chapter_id: str | None
+    text: str
+    answer: str
+    status: CommentStatus
+    revision: int
+    created_by: str
+    updated_by: str
+
+
+class CommentIn(BaseModel):
+    """A new høringsuttalelse as received: sender, date, chapter (None: the plan as a whole), text; the answer and
+    status may be given at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sender: str = Field(min_length=1, max_length=200)
+    received: date
+    chapter_id: str | None = Field(None, max_length=40)
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    answer: str = Field("", max_length=MAX_TEXT)
+    status: CommentStatus = CommentStatus.RECEIVED
+
+
+class CommentAnswerIn(BaseModel):
+    """The municipality's answer to a comment and what it did with it, checked against `revision` (from GET)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    revision: int = Field(ge=1, le=2_000_000_000)
+    answer: str = Field(max_length=MAX_TEXT)
+    status: CommentStatus
+
+
+def _comment_out(comment: ConsultationComment) -> CommentOut:
+    return CommentOut.model_validate(comment.model_dump(include=set(CommentOut.model_fields)))
+
+
+def _clean(name: str, value: str, *, multiline: bool = True) -> str:
+    try:
+        return clean_text(value, MAX_TEXT, multiline=multiline).strip()
+    except InputError as error:
+        raise HTTPException(
+            status_code=422, detail=text("error.bad_parameter", name=name, message=str(error))
+        ) from error
+
+
+def _draft(values: dict[str, Any]) -> CommentDraft:
+    """A checked draft; 422 naming the field (Norwegian) when the model refuses it, e.g. an unknown chapter."""
+    try:
+        return CommentDraft.model_validate(values)
+    except ValidationError as error:
+        item = error.errors()[0]
+        field = str(item["loc"][0]) if item["loc"] else "text"
+        message = str(item.get("ctx", {}).get("error", "")) or text(
+            "plan.web.comment_field_error", field=text(f"plan.web.field.{_FORM_NAME.get(field, 'comment')}")
+        )
+        raise HTTPException(status_code=422, detail=text("error.bad_parameter", name=field, message=message)) from error
+
+
+_FORM_NAME = {"sender": "sender", "text": "comment", "answer": "answer", "chapter_id": "chapter_id"}
+
+
+@router.get(
+    "/api/municipalities/{code}/plan/comments",
+    response_model=list[CommentOut],
+    tags=["api"],
+    responses=ERRORS,
+)
+def api_comments(request: Request, code: str, user: User = Depends(current_user)) -> list[CommentOut]:
+    """The høringsuttalelser by date received, with the municipality's answers (every role of the municipality)."""
+    require_scope(user, code)
+    return [_comment_out(c) for c in list_comments(storage_of(request), code)]
+
+
+@router.get(
+    "/api/municipalities/{code}/plan/comments/{comment_id}",
+    response_model=CommentOut,
+    tags=["api"],
+    responses=ERRORS,
+)
+def api_comment(request: Request, code: str, comment_id: int, user: User = Depends(current_user)) -> CommentOut:
+    require_scope(user, code)
+    comment = get_comment(storage_of(request), code, comment_id)
+    if comment is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    return _comment_out(comment)
+
+
+@router.post(
+    "/api/municipalities/{code}/plan/comments",
+    response_model=CommentOut,
+    status_code=201,
+    tags=["api"],
+    responses=ERRORS,
+)
+def api_comment_add(request: Request, code: str, body: CommentIn, user: User = Depends(current_user)) -> CommentOut:
+    """Register a høringsuttalelse (editor or admin), as the page «Høringsuttalelser» does; audited."""
+    check_csrf(request)
+    require_scope(user, code, "editor")
+    draft = _draft(
+        {
+            "sender": _clean("sender", body.sender, multiline=False),
+            "received": body.received,
+            "chapter_id": body.chapter_id or None,
+            "text": _clean("text", body.text),
+            "answer": _clean("answer", body.answer),
+            "status": body.status,
+        }
+    )
+    saved = add_comment(storage_of(request), code, draft, user.username)
+    audit(
+        request,
+        user,
+        code,
+        text("audit.action.created"),
+        f"plan/comment/{saved.id}",
+        None,
+        saved.model_dump(mode="json", include={"sender", "received", "chapter_id", "status"}),
+    )
+    return _comment_out(saved)
+
+
+@router.put(
+    "/api/municipalities/{code}/plan/comments/{comment_id}",
+    response_model=CommentOut,
+    tags=["api"],
+    responses={**ERRORS, 409: {"model": ConflictOut, "description": "Stale `revision`: someone else answered since"}},
+)
+def api_comment_answer(
+    request: Request, code: str, comment_id: int, body: CommentAnswerIn, user: User = Depends(current_user)
+) -> Any:
+    """Answer a høringsuttalelse (editor or admin): the answer and status, if the comment is still at `revision`;
+    otherwise 409 with the stored comment (`current`) and what was sent (`yours`), nothing saved. Audited."""
+    check_csrf(request)
+    require_scope(user, code, "editor")
+    storage = storage_of(request)
+    comment = get_comment(storage, code, comment_id)
+    if comment is None:
+        raise HTTPException(status_code=404, detail=text("error.not_found"))
+    answer = _clean("answer", body.answer)
+    draft = _draft(
+        comment.model_dump(include=set(CommentDraft.model_fields)) | {"answer": answer, "status": body.status}
+    )
+    try:
+        saved = update_comment(storage, code, comment_id, draft, user.username, body.revision)
+    except CommentConflict as conflict:
+        message = text(
+            "conflict.api",
+            entity=f"plan/comment/{comment_id}",
+            expected=body.revision,
+            current=conflict.current.revision,
+        )
+        return JSONResponse(
+            {
+                "detail": message,
+                "current": _comment_out(conflict.current).model_dump(mode="json"),
+                "yours": {"revision": body.revision, "answer": answer, "status": body.status.value},
+            },
+            status_code=409,
+        )
+    except LookupError as error:
+        raise HTTPException(status_code=404, detail=text("error.not_found")) from error
+    audit(
+        request,
+        user,
+        code,
+        text("audit.action.changed"),
+        f"plan/comment/{comment_id}",
+        {"answer": comment.answer, "status": comment.status.value, "revision": comment.revision},
+        {"answer": saved.answer, "status": saved.status.value, "revision": saved.revision},
+    )
+    return _comment_out(saved)
