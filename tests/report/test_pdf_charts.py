@@ -37,11 +37,16 @@ def _texts(svg: str | bytes) -> list[str]:
     return [node.text or "" for node in _nodes(svg) if node.tag.endswith("}text")]
 
 
+def _kept(key: str, value: str) -> bool:
+    return key != "id" and not (key == "transform" and re.fullmatch(r"rotate\(-0 \S+ \S+\)", value))
+
+
 def _drawn(svg: str | bytes) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
-    """Every drawing element (path, use, text, rect …) with its attributes except ids, in document order."""
+    """Every drawing element (path, use, text, rect …) with its attributes except ids and rotations by 0°, in
+    document order."""
     skip = ("}g", "}svg", "}metadata", "}title", "}defs", "}style")
     return [
-        (node.tag, tuple(sorted((key, value) for key, value in node.attrib.items() if key != "id")))
+        (node.tag, tuple(sorted((key, value) for key, value in node.attrib.items() if _kept(key, value))))
         for node in _nodes(svg)
         if node.tag.startswith("{http://www.w3.org/2000/svg}") and not node.tag.endswith(skip)
     ]
@@ -60,6 +65,7 @@ def test_print_svg_keeps_every_drawn_element_with_fewer_nodes(
     ids = {node.get("id") for node in _nodes(simple)} - {None}
     assert set(re.findall(r'(?:href="#|url\(#)([^")]+)', simple.decode())) <= ids
     assert b"<metadata" not in simple and b"<title" not in simple
+    assert b"rotate(-0 " not in simple and simple.count(b"rotate(-90 ") == svg.count("rotate(-90 ")
 
 
 def test_groups_that_carry_a_style_or_clip_are_kept() -> None:

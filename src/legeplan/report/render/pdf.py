@@ -31,11 +31,12 @@ if TYPE_CHECKING:
 CHART_SCHEME = "legeplan-figur"
 _SVG = "http://www.w3.org/2000/svg"
 _REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
+_NO_ROTATION = re.compile(r"rotate\(-?0 [-0-9.e]+ [-0-9.e]+\)")
 
 
 def print_svg(svg: str) -> bytes:
     """The chart's SVG with the same picture and fewer nodes: no metadata, no title, and every group that carries
-    nothing but an unreferenced id replaced by its children; ids nothing refers to are dropped."""
+    nothing but an unreferenced id replaced by its children; ids nothing refers to and rotations by 0° are dropped."""
     root = ElementTree.fromstring(svg)
     referenced = set(_REFERENCE.findall(svg))
 
@@ -49,6 +50,8 @@ def print_svg(svg: str) -> bytes:
             identifier = child.get("id")
             if identifier is not None and identifier not in referenced:
                 del child.attrib["id"]
+            if _NO_ROTATION.fullmatch(child.get("transform", "")):
+                del child.attrib["transform"]  # matplotlib's «rotate(-0 x y)» on every label: the identity
             if tag == "g" and not child.attrib:
                 children.extend(child)
             else:
