@@ -7,7 +7,10 @@ Prints wall time and CPU time (time.process_time, less sensitive to other load o
   matplotlib for that format, as before issue #15);
 * all three formats from one built document on an empty cache (`legeplan report --out a.html --out a.pdf
   --out a.docx`): HTML and PDF share each chart's SVG;
-* each format again from the disk cache alone (memory emptied: the next `legeplan report` of unchanged data);
+* each format again from the disk cache alone (memory emptied: the next `legeplan report` of unchanged data): this is
+  the headline figure of the README (a warm disk cache; the old path is the cold one);
+* the PDF from the cache by the previous path (charts as base64 data URIs of matplotlib's own SVG), for the same-run
+  ratio of the PDF's changes;
 
 and the ratios against the baseline. Run: python benchmarks/report_render.py [--profile html|pdf|docx]
 (the profile, with pyinstrument from the dev extra, is of a render from the cache).
@@ -96,15 +99,25 @@ def main() -> None:
         with profiler:
             renders[args.profile](doc)
         print(profiler.output_text(color=False, unicode=False))
+        # The tree hides library frames; the flat list names WeasyPrint's own costs (self time, top 25).
+        flat = profiler.output_text(color=False, unicode=False, flat=True, time="percent_of_total")
+        print("\n".join(flat.splitlines()[:32]))
         return
 
     def once(name: str) -> Callable[[], object]:
         return lambda: renders[name](doc)
 
+    def previous_pdf() -> None:
+        """The PDF as before the in-memory fetcher and the simplified SVG: charts as data URIs of matplotlib's SVG."""
+        from weasyprint import HTML
+
+        HTML(string=render_html(doc, inline_svg=False), base_url=str(scratch)).render().write_pdf(scratch / "p.pdf")
+
     old = {name: timed(once(name), 1, empty_cache) for name in renders}
     shared = timed(lambda: [render(doc) for render in renders.values()], 1, empty_cache)
     drawn = chart_cache.CHARTS.misses
     cached = {name: timed(once(name), 2 if name == "pdf" else 3, chart_cache.CHARTS.clear) for name in renders}
+    previous = timed(previous_pdf, 2, chart_cache.CHARTS.clear)
 
     print(f"demo plan: {len(doc.chapters)} chapters, {len(doc.figures())} figures, {len(doc.tables())} tables")
     print(f"bare matplotlib SVG bar chart (reference): {bare[0] * 1000:.0f} ms wall, {bare[1] * 1000:.0f} ms CPU")
@@ -117,11 +130,14 @@ def main() -> None:
     for name in renders:
         row(f"{name}: old path (charts drawn, baseline)", old[name], old[name][1])
         row(f"{name}: charts from the disk cache", cached[name], old[name][1])
+        if name == "pdf":
+            row("pdf: previous path (data URIs, matplotlib's SVG), cache", previous, old[name][1])
     old_total = (sum(w for w, _ in old.values()), sum(c for _, c in old.values()))
     row("all three, old path (sum, baseline)", old_total, old_total[1])
     row(f"all three, one build, empty cache ({drawn} drawn)", shared, old_total[1])
     cached_total = (sum(w for w, _ in cached.values()), sum(c for _, c in cached.values()))
     row("all three, one build, cached charts", cached_total, old_total[1])
+    print(f"pdf from the cache, this path vs the previous one (CPU): {cached['pdf'][1] / previous[1]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from legeplan.cli import app
 from legeplan.cli.report_cmd import _demo_inputs
 from legeplan.report import PlanDocument, build_plan, chart_cache, charts, render_docx, render_html
+from legeplan.report.render.pdf import print_html
 
 runner = CliRunner()
 
@@ -56,14 +57,14 @@ def test_cached_render_is_the_drawn_render(demo: PlanDocument, counted: list[str
     figures = len({untitled(figure).model_dump_json() for figure in demo.figures()})
     assert figures >= 5
     drawn_html = render_html(demo)
-    drawn_pdf_input = render_html(demo, inline_svg=False)
+    drawn_pdf_input = print_html(demo)
     assert len(counted) == figures  # HTML and the PDF's HTML share each chart's one SVG
     render_docx(demo, tmp_path / "drawn.docx")
     assert len(counted) == 2 * figures  # plus one PNG each for Word
 
     chart_cache.CHARTS.clear()  # a new process: memory empty, the disk folder filled
     assert render_html(demo) == drawn_html
-    assert render_html(demo, inline_svg=False) == drawn_pdf_input  # the PDF is a function of this HTML
+    assert print_html(demo) == drawn_pdf_input  # the PDF is a function of this HTML and these SVG images
     render_docx(demo, tmp_path / "cached.docx")
     assert len(counted) == 2 * figures  # nothing drawn again
     assert chart_cache.CHARTS.disk_hits == 2 * figures

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from functools import cache
 from html import escape
 from importlib import resources
 
-from jinja2 import Environment, StrictUndefined, select_autoescape
+from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 from markupsafe import Markup
 
 from legeplan.report.charts import to_svg
@@ -34,21 +35,34 @@ def _environment() -> Environment:
     return environment
 
 
-def _figure_svg(figure: Figure) -> str:
+def figure_svg(figure: Figure) -> str:
+    """The figure's chart as SVG (drawn once per data version: `legeplan.report.chart_cache`)."""
     return to_svg(untitled(figure))
 
 
 def _figure_image(figure: Figure) -> str:
-    """The chart as an <img> with the SVG as a data URI: WeasyPrint then draws it as one image instead of styling and
-    laying out every SVG element as part of the page (a quarter of the PDF's layout time)."""
-    data = base64.b64encode(_figure_svg(figure).encode("utf-8")).decode("ascii")
+    """The chart as an <img> with the SVG as a data URI (a self-contained page whose charts are images)."""
+    data = base64.b64encode(figure_svg(figure).encode("utf-8")).decode("ascii")
     alt = escape(figure.alt or figure.caption, quote=True)
     return f'<img class="chart" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
 
 
+@cache
+def _template() -> Template:
+    return _environment().from_string(template_text("plan.html.j2"))
+
+
+@cache
+def _css() -> str:
+    return template_text("plan.css")
+
+
+def render_page(doc: PlanDocument, figure: Callable[[Figure], str]) -> str:
+    """The plan's page, each figure's chart given by `figure` (inline SVG, or an image for the PDF)."""
+    return _template().render(doc=doc, css=_css(), labels=numbering(doc), svg=figure)
+
+
 def render_html(doc: PlanDocument, *, inline_svg: bool = True) -> str:
     """The whole plan as one self-contained HTML page (CSS and SVG charts inline). `inline_svg=False` embeds the charts
-    as SVG images, for the PDF."""
-    template = _environment().from_string(template_text("plan.html.j2"))
-    figure = _figure_svg if inline_svg else _figure_image
-    return template.render(doc=doc, css=template_text("plan.css"), labels=numbering(doc), svg=figure)
+    as SVG images (data URIs)."""
+    return render_page(doc, figure_svg if inline_svg else _figure_image)

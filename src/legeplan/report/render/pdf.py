@@ -1,12 +1,94 @@
-"""The plan as an A4 PDF through WeasyPrint, from the same HTML as the web page."""
+"""The plan as an A4 PDF through WeasyPrint, from the same HTML as the web page.
+
+What WeasyPrint is given is chosen by measurement (issue #15, `benchmarks/report_render.py`):
+
+* each chart is an `<img>` of its SVG, so WeasyPrint draws one image instead of styling and laying out every SVG
+  element as part of the page;
+* the SVG bytes are handed over by a URL fetcher from memory (`legeplan-figur:<n>`), not as base64 data URIs in the
+  page: the HTML parser no longer walks 250 kB of base64, and nothing is encoded and decoded again;
+* the SVG is simplified for WeasyPrint's drawing (`print_svg`): matplotlib wraps every element in a `<g id=…>` of its
+  own and adds RDF metadata; WeasyPrint draws each node in Python, so the same picture with a third of the nodes is
+  drawn faster. The picture (paths, text, colours, clipping, transforms) is unchanged.
+"""
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Mapping
+from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from legeplan.report.document import PlanDocument
+from legeplan.report.document import Figure, PlanDocument
 from legeplan.report.render.common import ProgressCallback, ReportRenderError, check_target, noop
-from legeplan.report.render.html import render_html
+from legeplan.report.render.html import figure_svg, render_page
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcherResponse
+
+#: The URL scheme of the plan's own charts in the PDF's HTML (served from memory by `_ChartFetcher`).
+CHART_SCHEME = "legeplan-figur"
+_SVG = "http://www.w3.org/2000/svg"
+_REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
+_NO_ROTATION = re.compile(r"rotate\(-?0 [-0-9.e]+ [-0-9.e]+\)")
+
+
+def print_svg(svg: str) -> bytes:
+    """The chart's SVG with the same picture and fewer nodes: no metadata, no title, and every group that carries
+    nothing but an unreferenced id replaced by its children; ids nothing refers to and rotations by 0° are dropped."""
+    root = ElementTree.fromstring(svg)
+    referenced = set(_REFERENCE.findall(svg))
+
+    def flatten(element: ElementTree.Element) -> None:
+        children: list[ElementTree.Element] = []
+        for child in element:
+            flatten(child)
+            tag = child.tag.rpartition("}")[2]
+            if tag in ("metadata", "title"):
+                continue
+            identifier = child.get("id")
+            if identifier is not None and identifier not in referenced:
+                del child.attrib["id"]
+            if _NO_ROTATION.fullmatch(child.get("transform", "")):
+                del child.attrib["transform"]  # matplotlib's «rotate(-0 x y)» on every label: the identity
+            if tag == "g" and not child.attrib:
+                children.extend(child)
+            else:
+                children.append(child)
+        element[:] = children
+
+    flatten(root)
+    ElementTree.register_namespace("", _SVG)
+    ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    data: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+    return data
+
+
+def print_html(doc: PlanDocument) -> tuple[str, dict[str, bytes]]:
+    """The PDF's input: the plan's HTML with each chart as `<img src="legeplan-figur:<n>">`, and the SVG of each."""
+    images: dict[str, bytes] = {}
+
+    def chart_image(figure: Figure) -> str:
+        url = f"{CHART_SCHEME}:{len(images) + 1}"
+        images[url] = print_svg(figure_svg(figure))
+        alt = escape(figure.alt or figure.caption, quote=True)
+        return f'<img class="chart" alt="{alt}" src="{url}">'
+
+    return render_page(doc, chart_image), images
+
+
+def _fetcher(images: Mapping[str, bytes]) -> object:
+    """WeasyPrint's default fetcher, except that the plan's charts come from memory."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ChartFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            if url.startswith(f"{CHART_SCHEME}:"):
+                return URLFetcherResponse(url, images[url], {"Content-Type": "image/svg+xml"})
+            return super().fetch(url, headers)
+
+    return ChartFetcher()
 
 
 def render_pdf(doc: PlanDocument, path: Path, progress: ProgressCallback | None = None) -> None:
@@ -19,9 +101,9 @@ def render_pdf(doc: PlanDocument, path: Path, progress: ProgressCallback | None 
     path = Path(path)
     check_target(path, ".pdf")
     report(1, 3, "Lager HTML og figurer")
-    html = render_html(doc, inline_svg=False)
+    html, images = print_html(doc)
     report(2, 3, "Setter sider (WeasyPrint)")
-    rendered = HTML(string=html, base_url=str(path.parent)).render()
+    rendered = HTML(string=html, base_url=str(path.parent), url_fetcher=_fetcher(images)).render()
     report(3, 3, f"Skriver {len(rendered.pages)} sider")
     pdf = rendered.write_pdf()
     if pdf is None:
