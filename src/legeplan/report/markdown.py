@@ -1,7 +1,8 @@
 """The municipality's Markdown: to HTML for the web page and PDF, and as a token stream for Word.
 
 Raw HTML in the text is not passed through (markdown-it's «html» option is off), so the text cannot break the page
-or inject script; tables («| a | b |») are allowed."""
+or inject script; tables («| a | b |») are allowed. Images are off: `![tekst](adresse)` is kept as a link, so an address
+typed in the text is never fetched when the PDF is made, nor shown from another site in a reader's browser."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from markdown_it.token import Token
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table").disable("image")
 
 
 def to_html(text: str) -> str:

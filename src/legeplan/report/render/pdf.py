@@ -78,15 +78,23 @@ def print_html(doc: PlanDocument) -> tuple[str, dict[str, bytes]]:
     return render_page(doc, chart_image), images
 
 
+class RefusedResource(ReportRenderError):
+    """A URL in the plan's HTML that is not one of the plan's own charts."""
+
+
 def _fetcher(images: Mapping[str, bytes]) -> object:
-    """WeasyPrint's default fetcher, except that the plan's charts come from memory."""
+    """Only the plan's own charts, from memory; every other URL is refused.
+
+    The municipality's text is Markdown typed in a browser: a link or image address in it must never make the server
+    fetch a URL (SSRF) or read a file next to the output (`../x.png`, `file://`). WeasyPrint logs a refused resource
+    and leaves it out; the plan needs nothing else (its CSS is inline, fonts are the system's)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ChartFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-            if url.startswith(f"{CHART_SCHEME}:"):
+            if url in images:
                 return URLFetcherResponse(url, images[url], {"Content-Type": "image/svg+xml"})
-            return super().fetch(url, headers)
+            raise RefusedResource(f"{url[:80]}: not one of the plan's charts")
 
     return ChartFetcher()
 
