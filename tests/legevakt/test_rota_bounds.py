@@ -1,5 +1,6 @@
 """The aggregate relaxation (legevakt/bounds.py): its fairness bounds are proven lower bounds of the full model."""
 
+import itertools
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from legeplan.legevakt import DateRange, Doctor, solve_rota
-from legeplan.legevakt.bounds import aggregate_relaxation, max_duties
+from legeplan.legevakt.bounds import aggregate_relaxation, max_duties, spread_cost, spread_floor
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.rules import conflict_pairs, fairness_targets, free_from
 from legeplan.legevakt.solver import FAIRNESS_SCALE, _build_hard_model, _soft_objectives
@@ -105,3 +106,54 @@ def test_aggregate_bounds_never_exceed_the_full_optimum(doctors: list[Doctor], w
     model.minimize(tier2)
     assert solver.solve(model) == cp_model.OPTIMAL
     assert relaxation.lower_bound(2, 5, cap_sum=optimum1) <= round(solver.objective_value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2), min_size=1, max_size=7), st.integers(1, 4))
+def test_spread_floor_is_the_least_clustering_of_every_count(caps: list[int], k: int) -> None:
+    """The recurrence (proof in spread_floor's docstring) against enumeration of every day vector within the caps."""
+    least: dict[int, int] = {}
+    for days in itertools.product(*(range(c + 1) for c in caps)):
+        n = sum(days)
+        least[n] = min(least.get(n, 10**9), spread_cost(days, k))
+    assert spread_floor(caps, k) == [least[n] for n in range(sum(caps) + 1)]
+
+
+def test_spread_floor_hand_case() -> None:
+    """Seven duties on seven days with windows of 3: every window holds 3 duties, 2 beyond one, in all 5 windows."""
+    assert spread_floor([1] * 7, 3)[7] == 10
+    assert spread_floor([1] * 7, 3)[3] == 0  # days 0, 3, 6
+    assert spread_floor([1] * 7, 3)[4] == 2  # e.g. days 0, 1, 5, 6: only the windows 0–2 and 4–6 hold two
+
+
+def test_tier3_bound_is_above_zero_when_the_shares_force_clustering() -> None:
+    """Two doctors, kveld and natt for a week (kveld then natt is too little rest, natt then next day's kveld too):
+    each takes one duty every day, so each has 2 beyond one in each of the 5 windows: 20 in all, proven."""
+    p = problem(specialist("a"), specialist("b"), shift_types=(KVELD, NATT), days=7)
+    _, _, relaxation = _bounds(p)
+    assert relaxation.lower_bound(3, 5) == 20
+    solution = solve_rota(p, time_limit_s=10, num_workers=1)
+    spread = solution.tiers[2]
+    assert spread.objective == 20 and spread.bound == 20 and spread.status == "optimal"
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(doctor_strategy, min_size=1, max_size=3, unique_by=lambda d: d.id), st.integers(2, 4))
+def test_tier3_bound_never_exceeds_the_full_optimum(doctors: list[Doctor], spread_days: int) -> None:
+    """Tiers 1 and 2 solved to optimality and fixed, then the spread: the relaxation's spread bound (with both caps)
+    is at most the full model's optimum."""
+    p = problem(specialist("s1"), *doctors, shift_types=(KVELD, NATT), days=5, spread_days=spread_days)
+    model, objectives, relaxation = _bounds(p)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    optima = []
+    for _, objective, _ in objectives[:3]:
+        model.minimize(objective)
+        status = solver.solve(model)
+        if status == cp_model.INFEASIBLE:
+            return
+        assert status == cp_model.OPTIMAL
+        optima.append(round(solver.objective_value))
+        model.add(objective <= optima[-1])
+    assert relaxation.lower_bound(3, 5, cap_sum=optima[0], cap_max=optima[1]) <= optima[2]
