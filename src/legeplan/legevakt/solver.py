@@ -1085,9 +1085,18 @@ def solve_rota(
             )
             if status != cp_model.OPTIMAL:
                 final_status = "feasible"
-            best = {(doc, idx, Role.VAKT): solver.value(v) for (doc, idx), v in variables.vakt.items()}
-            best.update({(doc, idx, Role.BAKVAKT): solver.value(v) for (doc, idx), v in variables.bakvakt.items()})
-            kept = dict(enumerate(solver.response_proto.solution))
+            if kept is not None and _tier_value(terms_of[name], kept) <= value:
+                # CP-SAT found nothing better than the rota it started from: keep that rota, whose clustering and
+                # wishes the local search already improved (CP-SAT's equal-valued rota had ≈ 100 clustering, not 13).
+                if best is None:
+                    best = {(doc, idx, Role.VAKT): kept[v.index] for (doc, idx), v in variables.vakt.items()}
+                    best.update(
+                        {(doc, idx, Role.BAKVAKT): kept[v.index] for (doc, idx), v in variables.bakvakt.items()}
+                    )
+            else:
+                best = {(doc, idx, Role.VAKT): solver.value(v) for (doc, idx), v in variables.vakt.items()}
+                best.update({(doc, idx, Role.BAKVAKT): solver.value(v) for (doc, idx), v in variables.bakvakt.items()})
+                kept = dict(enumerate(solver.response_proto.solution))
             model.add(expr <= value)
             _fix_tier(number, value)
             if cancel is not None and cancel.is_set():
