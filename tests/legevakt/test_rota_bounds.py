@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from legeplan.legevakt import DateRange, Doctor, solve_rota
-from legeplan.legevakt.bounds import aggregate_relaxation, max_duties, spread_cost, spread_floor
+from legeplan.legevakt.bounds import (
+    aggregate_relaxation,
+    max_duties,
+    rounding_bounds,
+    rounding_floor,
+    spread_cost,
+    spread_floor,
+)
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.rules import conflict_pairs, fairness_targets, free_from
 from legeplan.legevakt.solver import FAIRNESS_SCALE, _build_hard_model, _soft_objectives
@@ -157,3 +164,61 @@ def test_tier3_bound_never_exceeds_the_full_optimum(doctors: list[Doctor], sprea
         optima.append(round(solver.objective_value))
         model.add(objective <= optima[-1])
     assert relaxation.lower_bound(3, 5, cap_sum=optima[0], cap_max=optima[1]) <= optima[2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 12), min_size=1, max_size=4),
+    st.sampled_from([1, 2, 3, 5]),
+    st.lists(st.integers(0, 24), min_size=1, max_size=4),
+)
+def test_rounding_floor_is_the_least_deviation_under_one_total(
+    targets: list[int], step: int, totals: list[int]
+) -> None:
+    """The greedy over convex per-doctor costs (proof in rounding_floor's docstring) against enumeration of loads."""
+    best = 10**12
+    for loads in itertools.product(range(0, 30, step), repeat=len(targets)):
+        if sum(loads) in totals:
+            best = min(best, sum(abs(a - b) for a, b in zip(loads, targets, strict=True)))
+    assert rounding_floor(targets, step, totals) == best
+
+
+def test_rounding_bound_of_the_holidays_hand_case() -> None:
+    """Three doctors with an equal share of one holiday shift (target 1/3 each): rounding each share alone proves
+    3 × 0,33 = 1,00, but one of them must take it: 0,67 + 0,33 + 0,33 = 1,33."""
+    p = problem(specialist("a"), specialist("b"), specialist("c"), shift_types=(KVELD,), days=1)
+    instances = expand_shifts(p)
+    targets = {"alle": {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}}
+    assert rounding_bounds(instances, targets, set(), 100, 100) == {"alle": 133}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(doctor_strategy, min_size=1, max_size=3, unique_by=lambda d: d.id), st.booleans())
+def test_rounding_bound_never_exceeds_the_tier1_optimum_without_it(doctors: list[Doctor], weekend: bool) -> None:
+    """Tier 1 solved to optimality in the full model *without* the redundant constraint: the rounding bounds summed
+    over the categories never exceed it (a wrong bound stated to CP-SAT would cut off the optimum)."""
+    from legeplan.legevakt import solver as solver_module
+
+    p = problem(specialist("s1"), *doctors, shift_types=(KVELD, NATT), days=4 if not weekend else 7)
+    instances = expand_shifts(p)
+    targets = fairness_targets(p, instances)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver_module, "rounding_bounds", lambda *args, **kwargs: {})
+        model, variables = _build_hard_model(p, instances)
+        (_, tier1, _), *_ = _soft_objectives(p, instances, model, variables, None, targets)
+    model.minimize(tier1)
+    cp = cp_model.CpSolver()
+    cp.parameters.num_workers = 1
+    cp.parameters.max_time_in_seconds = 20
+    status = cp.solve(model)
+    if status == cp_model.INFEASIBLE:
+        return
+    assert status == cp_model.OPTIMAL
+    bound = rounding_bounds(
+        instances,
+        targets,
+        {idx for _, idx in variables.bakvakt},
+        FAIRNESS_SCALE,
+        round(FAIRNESS_SCALE * p.bakvakt_weight),
+    )
+    assert sum(bound.values()) <= round(cp.objective_value)

@@ -43,6 +43,7 @@ from legeplan.legevakt.bounds import (
     add_fairness_terms,
     aggregate_relaxation,
     class_counts,
+    rounding_bounds,
 )
 from legeplan.legevakt.calendar import days_in, expand_shifts
 from legeplan.legevakt.model import (
@@ -394,8 +395,17 @@ def _soft_objectives(
             for (doc, idx), var in table.items():
                 for category in categories_of[idx]:
                     by_doctor[(doc, category)].append((weight, var))
+        # Redundant: each category's summed deviations are at least what one common load total allows (bounds.py).
+        least_total = rounding_bounds(
+            instances, targets, {idx for _, idx in variables.bakvakt}, FAIRNESS_SCALE, bakvakt_scale
+        )
         fairness = add_fairness_terms(
-            model, instances, targets, lambda doctor_id, category: by_doctor[(doctor_id, category)], FAIRNESS_SCALE
+            model,
+            instances,
+            targets,
+            lambda doctor_id, category: by_doctor[(doctor_id, category)],
+            FAIRNESS_SCALE,
+            least_total,
         )
         devs_of: dict[str, list[int]] = defaultdict(list)
         for category, _, dev, terms, scaled_target, floor in fairness.deviations:
