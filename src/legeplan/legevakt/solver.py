@@ -14,8 +14,12 @@ minimised, its value is then fixed as a constraint and the next tier is solved f
 Search (issue #15): the greedy pro-rata rota is checked before the model is built (the first valid rota), improved by
 local search (:mod:`legeplan.legevakt.local_search`) and given to CP-SAT as a complete hint; the fairness tiers are
 bounded by an aggregate relaxation solved in a thread (:mod:`legeplan.legevakt.bounds`) and stop at a target gap
-(``TARGET_GAP``); the spread and wish variables join the model when their tiers start; a tier CP-SAT cannot improve
-in time keeps the valid rota it started from.
+(``TARGET_GAP``) and by one load total per category (``bounds.rounding_bounds``, also a redundant constraint); the
+spread tier by the least clustering each doctor's share forces (``bounds.spread_floor``); the spread and wish variables
+join the model when their tiers start; a tier CP-SAT cannot improve in time keeps the valid rota it started from. On
+year-size models (``LARGE_MODEL_VARIABLES``) the spread and wish tiers are searched by doctor neighbourhoods
+(:mod:`legeplan.legevakt.lns`) instead of CP-SAT on the whole model, and above ``HUGE_MODEL_VARIABLES`` tier 1 starts
+with them.
 
 When the hard rules cannot all hold, the rule families are added as assumption literals to a diagnostic model and
 CP-SAT's ``sufficient_assumptions_for_infeasibility`` (minimised by deletion) names the rules that together make the
