@@ -11,6 +11,8 @@ from ortools.sat.python import cp_model
 from legeplan.legevakt import DateRange, Doctor, solve_rota
 from legeplan.legevakt.bounds import (
     aggregate_relaxation,
+    largest_bounds,
+    least_largest,
     max_duties,
     rounding_bounds,
     rounding_floor,
@@ -168,7 +170,7 @@ def test_tier3_bound_never_exceeds_the_full_optimum(doctors: list[Doctor], sprea
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.integers(0, 12), min_size=1, max_size=4),
+    st.lists(st.integers(0, 12), min_size=1, max_size=3),
     st.sampled_from([1, 2, 3, 5]),
     st.lists(st.integers(0, 24), min_size=1, max_size=4),
 )
@@ -183,6 +185,24 @@ def test_rounding_floor_is_the_least_deviation_under_one_total(
     assert rounding_floor(targets, step, totals) == best
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 12), min_size=1, max_size=3),
+    st.sampled_from([1, 2, 3, 5]),
+    st.lists(st.integers(0, 24), min_size=1, max_size=4),
+)
+def test_least_largest_is_the_least_largest_deviation_under_one_total(
+    targets: list[int], step: int, totals: list[int]
+) -> None:
+    """Bisection over the largest deviation against enumeration of loads (0 when no total is reachable)."""
+    best: int | None = None
+    for loads in itertools.product(range(0, 30, step), repeat=len(targets)):
+        if sum(loads) in totals:
+            worst = max(abs(a - b) for a, b in zip(loads, targets, strict=True))
+            best = worst if best is None else min(best, worst)
+    assert least_largest(targets, step, totals) == (best or 0)
+
+
 def test_rounding_bound_of_the_holidays_hand_case() -> None:
     """Three doctors with an equal share of one holiday shift (target 1/3 each): rounding each share alone proves
     3 × 0,33 = 1,00, but one of them must take it: 0,67 + 0,33 + 0,33 = 1,33."""
@@ -190,6 +210,7 @@ def test_rounding_bound_of_the_holidays_hand_case() -> None:
     instances = expand_shifts(p)
     targets = {"alle": {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}}
     assert rounding_bounds(instances, targets, set(), 100, 100) == {"alle": 133}
+    assert largest_bounds(instances, targets, set(), 100, 100) == {"alle": 67}  # the one who takes it
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -204,8 +225,9 @@ def test_rounding_bound_never_exceeds_the_tier1_optimum_without_it(doctors: list
     targets = fairness_targets(p, instances)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(solver_module, "rounding_bounds", lambda *args, **kwargs: {})
+        patch.setattr(solver_module, "largest_bounds", lambda *args, **kwargs: {})
         model, variables = _build_hard_model(p, instances)
-        (_, tier1, _), *_ = _soft_objectives(p, instances, model, variables, None, targets)
+        (_, tier1, _), (_, tier2, _), *_ = _soft_objectives(p, instances, model, variables, None, targets)
     model.minimize(tier1)
     cp = cp_model.CpSolver()
     cp.parameters.num_workers = 1
@@ -214,11 +236,11 @@ def test_rounding_bound_never_exceeds_the_tier1_optimum_without_it(doctors: list
     if status == cp_model.INFEASIBLE:
         return
     assert status == cp_model.OPTIMAL
-    bound = rounding_bounds(
-        instances,
-        targets,
-        {idx for _, idx in variables.bakvakt},
-        FAIRNESS_SCALE,
-        round(FAIRNESS_SCALE * p.bakvakt_weight),
-    )
+    backups = {idx for _, idx in variables.bakvakt}
+    weight = round(FAIRNESS_SCALE * p.bakvakt_weight)
+    bound = rounding_bounds(instances, targets, backups, FAIRNESS_SCALE, weight)
     assert sum(bound.values()) <= round(cp.objective_value)
+    model.minimize(tier2)  # tier 2 alone, without tier 1 fixed: its bound holds for every rota
+    assert cp.solve(model) == cp_model.OPTIMAL
+    largest = largest_bounds(instances, targets, backups, FAIRNESS_SCALE, weight)
+    assert sum(largest.values()) <= round(cp.objective_value)

@@ -157,6 +157,38 @@ def rounding_floor(targets: Sequence[int], step: int, totals: Iterable[int]) -> 
     return best
 
 
+def least_largest(targets: Sequence[int], step: int, totals: Iterable[int]) -> int:
+    """The least ``max |L_d − τ_d|`` over loads ``L_d ∈ {0, step, 2·step, …}`` whose sum is one of ``totals`` (0 when
+    no total can be reached). For a bound ``D`` each load may lie between the smallest multiple of ``step`` at least
+    ``max(0, τ_d − D)`` and the largest at most ``τ_d + D``; the sums so reachable are every multiple of ``step``
+    between the sums of those ends, and a larger ``D`` only widens them, so the least ``D`` is found by bisection."""
+    wanted = sorted({t for t in totals if t % step == 0})
+    if not targets or not wanted:
+        return 0
+
+    def reachable(limit: int) -> bool:
+        low = high = 0
+        for t in targets:
+            lo = -(-max(0, t - limit) // step) * step
+            hi = (t + limit) // step * step
+            if lo > hi:
+                return False
+            low, high = low + lo, high + hi
+        return any(low <= total <= high for total in wanted)
+
+    top = max(targets) + max(wanted) + step
+    if not reachable(top):
+        return 0
+    lo, hi = 0, top
+    while lo < hi:
+        middle = (lo + hi) // 2
+        if reachable(middle):
+            hi = middle
+        else:
+            lo = middle + 1
+    return lo
+
+
 def rounding_bounds(
     instances: Sequence[ShiftInstance],
     targets: Mapping[str, Mapping[str, float]],
@@ -171,6 +203,30 @@ def rounding_bounds(
     which the per-doctor rounding floor of :func:`add_fairness_terms` does not see (200 doctors × a year: the
     holidays' 36 slots and ≈ 10 bakvakter over 198 doctors with a share of 0,24 each cost ≈ 70, not the 45 of
     rounding each share alone)."""
+    return _per_category(instances, targets, bakvakt_shifts, scale, bakvakt_scale, rounding_floor)
+
+
+def largest_bounds(
+    instances: Sequence[ShiftInstance],
+    targets: Mapping[str, Mapping[str, float]],
+    bakvakt_shifts: Collection[int],
+    scale: int,
+    bakvakt_scale: int,
+) -> dict[str, int]:
+    """Per fairness category, a lower bound of its largest deviation (scaled, tier 2): :func:`least_largest` with the
+    totals and steps of :func:`rounding_bounds` (200 doctors × a year, holidays: 46 of 198 doctors with a share of
+    0,24 must take one, so the largest deviation is at least 0,73, not the 0,24 of rounding alone)."""
+    return _per_category(instances, targets, bakvakt_shifts, scale, bakvakt_scale, least_largest)
+
+
+def _per_category(
+    instances: Sequence[ShiftInstance],
+    targets: Mapping[str, Mapping[str, float]],
+    bakvakt_shifts: Collection[int],
+    scale: int,
+    bakvakt_scale: int,
+    least: Callable[[Sequence[int], int, Iterable[int]], int],
+) -> dict[str, int]:
     found: dict[str, int] = {}
     step = math.gcd(scale, bakvakt_scale) if bakvakt_scale else scale
     for category in FAIRNESS_CATEGORIES:
@@ -180,9 +236,9 @@ def rounding_bounds(
             continue
         slots = sum(i.doctors for i in members)
         backups = sum(1 for i in members if i.index in bakvakt_shifts) if bakvakt_scale else 0
-        least = rounding_floor(goal, step, (scale * slots + bakvakt_scale * b for b in range(backups + 1)))
-        if least < 10**12:
-            found[category] = least
+        value = least(goal, step, [scale * slots + bakvakt_scale * b for b in range(backups + 1)])
+        if 0 < value < 10**12:
+            found[category] = value
     return found
 
 
@@ -205,6 +261,7 @@ def add_fairness_terms(
     load_terms: Callable[[str, str], LoadTerms],
     scale: int,
     least_total: Mapping[str, int] | None = None,
+    least_worst: Mapping[str, int] | None = None,
 ) -> FairnessTerms:
     """Deviation of each doctor's scaled load from the scaled pro-rata target, per category, and its maximum.
 
@@ -212,7 +269,8 @@ def add_fairness_terms(
     of their gcd and the deviation is at least the target's distance to the nearest such multiple: stating it lets
     CP-SAT prove a useful bound (the LP relaxation alone proves almost nothing). The full model and the aggregate
     relaxation both build their fairness tiers here, so they measure the same thing. ``least_total``: per category a
-    proven lower bound of its summed deviations (:func:`rounding_bounds`), stated as a redundant constraint.
+    proven lower bound of its summed deviations (:func:`rounding_bounds`), ``least_worst`` of its largest
+    (:func:`largest_bounds`), both stated as redundant constraints.
     """
     found = FairnessTerms()
     for category in FAIRNESS_CATEGORIES:
@@ -427,8 +485,10 @@ def aggregate_relaxation(
                 terms.append((bakvakt_scale, b))
         return terms
 
-    least_total = rounding_bounds(instances, targets, {idx for _, idx in bakvakt_pairs}, scale, bakvakt_scale)
-    terms = add_fairness_terms(model, instances, targets, load_terms, scale, least_total)
+    backup_shift_set = {idx for _, idx in bakvakt_pairs}
+    least_total = rounding_bounds(instances, targets, backup_shift_set, scale, bakvakt_scale)
+    least_worst = largest_bounds(instances, targets, backup_shift_set, scale, bakvakt_scale)
+    terms = add_fairness_terms(model, instances, targets, load_terms, scale, least_total, least_worst)
     day_caps: dict[str, list[int]] = {}
     most_duties: dict[str, int] = {}
     period = (problem.end - problem.start).days + 1

@@ -47,6 +47,7 @@ from legeplan.legevakt.bounds import (
     add_fairness_terms,
     aggregate_relaxation,
     class_counts,
+    largest_bounds,
     rounding_bounds,
 )
 from legeplan.legevakt.calendar import days_in, expand_shifts
@@ -400,9 +401,9 @@ def _soft_objectives(
                 for category in categories_of[idx]:
                     by_doctor[(doc, category)].append((weight, var))
         # Redundant: each category's summed deviations are at least what one common load total allows (bounds.py).
-        least_total = rounding_bounds(
-            instances, targets, {idx for _, idx in variables.bakvakt}, FAIRNESS_SCALE, bakvakt_scale
-        )
+        backup_shifts = {idx for _, idx in variables.bakvakt}
+        least_total = rounding_bounds(instances, targets, backup_shifts, FAIRNESS_SCALE, bakvakt_scale)
+        least_worst = largest_bounds(instances, targets, backup_shifts, FAIRNESS_SCALE, bakvakt_scale)
         fairness = add_fairness_terms(
             model,
             instances,
@@ -410,6 +411,7 @@ def _soft_objectives(
             lambda doctor_id, category: by_doctor[(doctor_id, category)],
             FAIRNESS_SCALE,
             least_total,
+            least_worst,
         )
         devs_of: dict[str, list[int]] = defaultdict(list)
         for category, _, dev, terms, scaled_target, floor in fairness.deviations:
