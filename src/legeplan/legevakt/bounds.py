@@ -300,6 +300,8 @@ def add_fairness_terms(
                 cp_model.LinearExpr.sum([d for c, _, d, *_ in found.deviations if c == category])
                 >= least_total[category]
             )
+        if least_worst and category in least_worst:
+            model.add(worst >= least_worst[category])
     return found
 
 
