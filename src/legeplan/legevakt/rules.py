@@ -28,7 +28,7 @@ This module is the one rule set: the solver, the checker, the baselines and the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
 from legeplan.i18n import number
@@ -140,16 +140,18 @@ def duty_conflict(problem: RotaProblem, first: ShiftInstance, second: ShiftInsta
     return None
 
 
-def blocking_rules(doctor: Doctor, inst: ShiftInstance) -> list[str]:
+def blocking_rules(doctor: Doctor, inst: ShiftInstance, absent: Callable[[date], bool] | None = None) -> list[str]:
     """Rules that forbid this doctor on this shift regardless of the rest of the rota (``alder_60``, ``natt_55``,
-    ``fravær``: absent on the shift's date or on the date a shift running past midnight ends)."""
+    ``fravær``: absent on the shift's date or on the date a shift running past midnight ends). ``absent``: the
+    doctor's ``is_unavailable`` answered from a table made once (the solver asks for every shift of a year)."""
+    unavailable = doctor.is_unavailable if absent is None else absent
     blocked: list[str] = []
     if doctor.age_exempt:
         blocked.append("alder_60")
     if doctor.night_exempt and inst.night:
         blocked.append("natt_55")
-    if doctor.is_unavailable(inst.date) or (
-        inst.end.date() != inst.date and inst.end.time() != time(0) and doctor.is_unavailable(inst.end.date())
+    if unavailable(inst.date) or (
+        inst.end.date() != inst.date and inst.end.time() != time(0) and unavailable(inst.end.date())
     ):
         blocked.append("fravær")
     return blocked

@@ -14,8 +14,12 @@ minimised, its value is then fixed as a constraint and the next tier is solved f
 Search (issue #15): the greedy pro-rata rota is checked before the model is built (the first valid rota), improved by
 local search (:mod:`legeplan.legevakt.local_search`) and given to CP-SAT as a complete hint; the fairness tiers are
 bounded by an aggregate relaxation solved in a thread (:mod:`legeplan.legevakt.bounds`) and stop at a target gap
-(``TARGET_GAP``); the spread and wish variables join the model when their tiers start; a tier CP-SAT cannot improve
-in time keeps the valid rota it started from.
+(``TARGET_GAP``) and by one load total per category (``bounds.rounding_bounds``, also a redundant constraint); the
+spread tier by the least clustering each doctor's share forces (``bounds.spread_floor``); the spread and wish variables
+join the model when their tiers start; a tier CP-SAT cannot improve in time keeps the valid rota it started from. On
+year-size models (``LARGE_MODEL_VARIABLES``) the spread and wish tiers are searched by doctor neighbourhoods
+(:mod:`legeplan.legevakt.lns`) instead of CP-SAT on the whole model, and above ``HUGE_MODEL_VARIABLES`` tier 1 starts
+with them.
 
 When the hard rules cannot all hold, the rule families are added as assumption literals to a diagnostic model and
 CP-SAT's ``sufficient_assumptions_for_infeasibility`` (minimised by deletion) names the rules that together make the
@@ -31,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -42,6 +47,8 @@ from legeplan.legevakt.bounds import (
     add_fairness_terms,
     aggregate_relaxation,
     class_counts,
+    largest_bounds,
+    rounding_bounds,
 )
 from legeplan.legevakt.calendar import days_in, expand_shifts
 from legeplan.legevakt.model import (
@@ -80,6 +87,14 @@ AGGREGATE_TIME_S = 10.0
 FAIRNESS_SCALE = 100
 #: Above this many assignment variables the solver trims presolve (measured in benchmarks/rota_year.py).
 LARGE_MODEL_VARIABLES = 20_000
+#: On models that large, the spread and wish tiers are searched by the doctor neighbourhoods of lns.py only.
+#: Above HUGE_MODEL_VARIABLES tier 1 spends this share of its time on them before CP-SAT.
+LNS_SHARE = 0.6
+#: Above this many assignment variables (200 doctors × a year: 280 000) tiers 3 and 4 use the doctor neighbourhoods
+#: only, and tier 1 starts with them.
+HUGE_MODEL_VARIABLES = 150_000
+#: Seconds a large model needs at least before a CP-SAT call is worth starting (loading it takes seconds).
+MIN_LARGE_SOLVE_S = 8.0
 
 TIER_DESCRIPTIONS = {
     "rettferdighet_sum": "samlet avvik fra forholdsmessig andel over alle leger og kategorier, i vakter (bakvakt med "
@@ -152,9 +167,12 @@ def _build_hard_model(
 
     competent = {d.id for d in problem.doctors if gives_cover(d)}
     blocked_of: dict[tuple[str, int], list[str]] = {}  # computed once per doctor and shift
+    # Each doctor's absence once per day (a shift may end the day after the period): ≈ 3 s less for 200 doctors.
+    days = [*days_in(problem.start, problem.end), problem.end + timedelta(days=1)]
+    absent_on = {d.id: {day for day in days if d.is_unavailable(day)}.__contains__ for d in problem.doctors}
     for inst in instances:
         for doctor in problem.doctors:
-            blocked = blocked_of[(doctor.id, inst.index)] = blocking_rules(doctor, inst)
+            blocked = blocked_of[(doctor.id, inst.index)] = blocking_rules(doctor, inst, absent_on[doctor.id])
             if blocked and not diagnostic:
                 continue
             var = model.new_bool_var(f"v_{doctor.id}_{inst.index}")
@@ -193,12 +211,12 @@ def _build_hard_model(
             backups.append(var)
             for rule in blocked:
                 model.add(var == 0).only_enforce_if(lits[rule])
-        backup_count = sum(backups)
+        backup_count = cp_model.LinearExpr.sum(backups)
         model.add(backup_count <= 1)
-        model.add(backup_count <= sum(needs))
+        model.add(backup_count <= cp_model.LinearExpr.sum(needs))
         for co_worker in co_workers:
             model.add(backup_count + co_worker <= 1)
-        cover = backup_count + sum(co_workers)
+        cover = backup_count + cp_model.LinearExpr.sum(co_workers)
         for need in needs:
             if diagnostic:
                 model.add(cover >= need).only_enforce_if(lits["kompetanse_bakvakt"])
@@ -207,14 +225,9 @@ def _build_hard_model(
 
     for inst in instances:
         on_duty = [variables.vakt[(d.id, inst.index)] for d in problem.doctors if (d.id, inst.index) in variables.vakt]
-        model.add(sum(on_duty) == inst.doctors)
+        model.add(cp_model.LinearExpr.sum(on_duty) == inst.doctors)
 
     # One duty per doctor and shift, and no overlap / too little rest.
-    for doctor in problem.doctors:
-        for inst in instances:
-            own = variables.of_doctor(doctor.id, inst.index)
-            if len(own) > 1:
-                model.add_at_most_one(own)
     clique_sets: list[tuple[str | None, list[list[int]]]] = []
     if diagnostic:
         no_rest = problem.model_copy(update={"min_rest_hours": 0.0, "rest_after_night_hours": 0.0})
@@ -222,6 +235,15 @@ def _build_hard_model(
         clique_sets.append(("hviletid", conflict_cliques(problem, instances)))
     else:
         clique_sets.append((None, conflict_cliques(problem, instances)))
+    # A shift inside a clique of the lean model already has "at most one" over all of a doctor's variables on it.
+    in_clique = {idx for clique in clique_sets[-1][1] for idx in clique} if not diagnostic else set()
+    for doctor in problem.doctors:
+        for inst in instances:
+            if inst.index in in_clique:
+                continue
+            own = variables.of_doctor(doctor.id, inst.index)
+            if len(own) > 1:
+                model.add_at_most_one(own)
     per_doctor: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
     for table in (variables.vakt, variables.bakvakt):
         for (doc, idx), var in table.items():
@@ -378,8 +400,18 @@ def _soft_objectives(
             for (doc, idx), var in table.items():
                 for category in categories_of[idx]:
                     by_doctor[(doc, category)].append((weight, var))
+        # Redundant: each category's summed deviations are at least what one common load total allows (bounds.py).
+        backup_shifts = {idx for _, idx in variables.bakvakt}
+        least_total = rounding_bounds(instances, targets, backup_shifts, FAIRNESS_SCALE, bakvakt_scale)
+        least_worst = largest_bounds(instances, targets, backup_shifts, FAIRNESS_SCALE, bakvakt_scale)
         fairness = add_fairness_terms(
-            model, instances, targets, lambda doctor_id, category: by_doctor[(doctor_id, category)], FAIRNESS_SCALE
+            model,
+            instances,
+            targets,
+            lambda doctor_id, category: by_doctor[(doctor_id, category)],
+            FAIRNESS_SCALE,
+            least_total,
+            least_worst,
         )
         devs_of: dict[str, list[int]] = defaultdict(list)
         for category, _, dev, terms, scaled_target, floor in fairness.deviations:
@@ -395,21 +427,23 @@ def _soft_objectives(
     if "spredning" in only:
         spread_terms = []
         days = days_in(problem.start, problem.end)
-        duty_vars: dict[str, dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+        # (variable, proto index) per doctor and day: reading ``IntVar.index`` per window cost ≈ 1,6 s for a year.
+        duty_vars: dict[str, dict[int, list[tuple[cp_model.IntVar, int]]]] = defaultdict(lambda: defaultdict(list))
+        offset_of = [(i.date - problem.start).days for i in instances]
         for (doc, idx), var in [*variables.vakt.items(), *variables.bakvakt.items()]:
-            duty_vars[doc][(instances[idx].date - problem.start).days].append(var)
+            duty_vars[doc][offset_of[idx]].append((var, var.index))
         for doctor in problem.doctors:
             per_day = duty_vars.get(doctor.id)
             if not per_day:
                 continue
             for offset in range(len(days) - problem.spread_days + 1):
-                window = [v for day in range(offset, offset + problem.spread_days) for v in per_day.get(day, [])]
+                window = [v for day in range(offset, offset + problem.spread_days) for v in per_day.get(day, ())]
                 if len(window) < 2:
                     continue
                 excess = model.new_int_var(0, len(window), f"spread_{doctor.id}_{offset}")
-                model.add(sum(window) <= 1 + excess)
+                model.add(cp_model.LinearExpr.sum([v for v, _ in window]) <= 1 + excess)
                 spread_terms.append(excess)
-                spec.append(("excess", excess.index, [(1, v.index) for v in window], 1, 0))
+                spec.append(("excess", excess.index, [(1, i) for _, i in window], 1, 0))
         found.append(("spredning", total_of(spread_terms), 1))
         objective_terms["spredning"] = ([(1, v.index) for v in spread_terms], 0)
 
@@ -430,7 +464,7 @@ def _soft_objectives(
                 wish_index.extend((1, v.index) for v in matching)
             elif matching:
                 granted = model.new_bool_var(f"wish_{wish.doctor}_{wish.date}")
-                model.add(sum(matching) >= granted)
+                model.add(cp_model.LinearExpr.sum(matching) >= granted)
                 wish_terms.append(1 - granted)
                 wish_index.append((-1, granted.index))
                 unmet_always += 1
@@ -571,6 +605,159 @@ def _tier2_bound(
     return relaxation.result().lower_bound(2, seconds, cap_sum=tier1_value, hint=counts)
 
 
+def _tier3_bound(
+    relaxation: Future[AggregateBounds],
+    seconds: float,
+    tier1_value: int,
+    tier2_value: int,
+    counts: dict[tuple[str, ShiftClass], tuple[int, int]],
+) -> int:
+    return relaxation.result().lower_bound(3, seconds, cap_sum=tier1_value, cap_max=tier2_value, hint=counts)
+
+
+def _spread_and_wishes(
+    problem: RotaProblem, instances: Sequence[ShiftInstance], rota: dict[tuple[str, int, Role], int]
+) -> tuple[int, int]:
+    """Tiers 3 and 4 of a rota, counted as the model counts them (:func:`legeplan.legevakt.lns.doctor_costs`)."""
+    from legeplan.legevakt.lns import doctor_costs
+
+    duties: dict[str, dict[int, Role]] = defaultdict(dict)
+    for (doc, idx, role), value in rota.items():
+        if value:
+            duties[doc][idx] = role
+    costs = doctor_costs(problem, instances, duties).values()
+    return sum(s for s, _ in costs), sum(w for _, w in costs)
+
+
+def _ungrantable_wishes(problem: RotaProblem, instances: Sequence[ShiftInstance], variables: _Variables) -> int:
+    """'want' wishes no rota can grant (no vakt the doctor may take on that date and shift type): a bound of tier 4."""
+    return sum(
+        1
+        for wish in problem.wishes
+        if wish.kind == "want"
+        and not any(
+            (wish.doctor, inst.index) in variables.vakt
+            for inst in instances
+            if inst.date == wish.date and (wish.shift_type is None or inst.shift_type == wish.shift_type)
+        )
+    )
+
+
+def _improve_fairness_by_doctors(
+    problem: RotaProblem,
+    instances: Sequence[ShiftInstance],
+    variables: _Variables,
+    rota: dict[tuple[str, int, Role], int],
+    targets: dict[str, dict[str, float]],
+    *,
+    fixed: Sequence[Assignment],
+    forbidden: Sequence[Assignment],
+    seconds: float,
+) -> dict[tuple[str, int, Role], int] | None:
+    """``rota`` with a smaller total deviation by :func:`legeplan.legevakt.lns.improve_fairness_by_doctors`, or None
+    when nothing better was found or the result fails :func:`check_rota`."""
+    from legeplan.legevakt.lns import improve_fairness_by_doctors
+
+    return _by_doctors(
+        problem,
+        instances,
+        variables,
+        rota,
+        fixed,
+        forbidden,
+        lambda current, allowed, pins, banned: improve_fairness_by_doctors(
+            problem,
+            instances,
+            current,
+            targets,
+            allowed,
+            scale=FAIRNESS_SCALE,
+            seconds=seconds,
+            fixed=pins,
+            forbidden=banned,
+        ),
+    )
+
+
+def _assignment_values(variables: _Variables, rota: dict[tuple[str, int, Role], int]) -> list[tuple[int, int]]:
+    """(proto index, 0/1) of every assignment variable for a rota given as (doctor, shift, role) -> 0/1."""
+    found = [(var.index, rota.get((doc, idx, Role.VAKT), 0)) for (doc, idx), var in variables.vakt.items()]
+    found += [(var.index, rota.get((doc, idx, Role.BAKVAKT), 0)) for (doc, idx), var in variables.bakvakt.items()]
+    return found
+
+
+def _improve_by_doctors(
+    problem: RotaProblem,
+    instances: Sequence[ShiftInstance],
+    variables: _Variables,
+    rota: dict[tuple[str, int, Role], int],
+    *,
+    fixed: Sequence[Assignment],
+    forbidden: Sequence[Assignment],
+    seconds: float,
+    spread_only: bool,
+) -> dict[tuple[str, int, Role], int] | None:
+    """``rota`` improved by the doctor neighbourhoods of :mod:`legeplan.legevakt.lns` (spread, then wishes; every
+    fairness load kept), or None when nothing better was found or the result fails :func:`check_rota`."""
+    from legeplan.legevakt.lns import improve_by_doctors
+
+    return _by_doctors(
+        problem,
+        instances,
+        variables,
+        rota,
+        fixed,
+        forbidden,
+        lambda current, allowed, pins, banned: improve_by_doctors(
+            problem, instances, current, allowed, seconds=seconds, fixed=pins, forbidden=banned, spread_only=spread_only
+        ),
+    )
+
+
+_Search = Callable[
+    [
+        list[Assignment],
+        dict[Role, Collection[tuple[str, int]]],
+        list[tuple[str, int, Role]],
+        list[tuple[str, int, Role]],
+    ],
+    list[Assignment],
+]
+
+
+def _by_doctors(
+    problem: RotaProblem,
+    instances: Sequence[ShiftInstance],
+    variables: _Variables,
+    rota: dict[tuple[str, int, Role], int],
+    fixed: Sequence[Assignment],
+    forbidden: Sequence[Assignment],
+    search: _Search,
+) -> dict[tuple[str, int, Role], int] | None:
+    """Run a doctor-neighbourhood ``search`` on ``rota``; its result only if it differs and passes the checker."""
+    index_of = {i.key: i.index for i in instances}
+
+    def keys(duties: Sequence[Assignment]) -> list[tuple[str, int, Role]]:
+        return [
+            (a.doctor, index_of[(a.date, a.shift_type)], a.role) for a in duties if (a.date, a.shift_type) in index_of
+        ]
+
+    current = [
+        Assignment(date=instances[idx].date, shift_type=instances[idx].shift_type, doctor=doc, role=role)
+        for (doc, idx, role), value in rota.items()
+        if value
+    ]
+    allowed: dict[Role, Collection[tuple[str, int]]] = {
+        Role.VAKT: variables.vakt.keys(),
+        Role.BAKVAKT: variables.bakvakt.keys(),
+    }
+    better = search(current, allowed, keys(fixed), keys(forbidden))
+    chosen = set(keys(better))
+    if chosen == set(keys(current)) or check_rota(problem, better):
+        return None
+    return {key: int(key in chosen) for key in rota}
+
+
 def solve_rota(
     problem: RotaProblem,
     *,
@@ -675,11 +862,29 @@ def solve_rota(
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.symmetry_level = 0
         solver.parameters.max_presolve_iterations = 1
+    large = len(variables.vakt) + len(variables.bakvakt) > LARGE_MODEL_VARIABLES
+    huge = len(variables.vakt) + len(variables.bakvakt) > HUGE_MODEL_VARIABLES
     first: list[float] = []
     tiers: list[TierResult] = []
     notes: list[str] = []
     best: dict[tuple[str, int, Role], int] | None = None
     final_status: Literal["optimal", "feasible", "cancelled"] = "optimal"
+
+    fixed_values: dict[int, int] = {}
+
+    def _fix_tier(number: int, value: int) -> None:
+        """Tier ``number`` is fixed at ``value``: the relaxation's bound of the next tier holds for rotas within it."""
+        fixed_values[number] = value
+        if best is None:
+            return
+        if number == 1:
+            lower_bounds[2] = bound_pool.submit(
+                _tier2_bound, relaxation, aggregate_s, value, _counts_of(instances, best)
+            )
+        elif number == 2 and 1 in fixed_values:
+            lower_bounds[3] = bound_pool.submit(
+                _tier3_bound, relaxation, aggregate_s, fixed_values[1], value, _counts_of(instances, best)
+            )
 
     done = threading.Event()
     if cancel is not None:
@@ -696,13 +901,64 @@ def solve_rota(
             if cancel is not None and cancel.is_set():
                 final_status = "cancelled"
                 break
+            remaining = time_limit_s - (time.perf_counter() - t0)
+            share = TIER_TIME_SHARE[number - 1] / sum(TIER_TIME_SHARE[number - 1 :])
+            tier_start = time.perf_counter()
+            if number >= 3 and large and best is not None and kept is not None:
+                # A year: the spread and wish tiers are searched by doctor neighbourhoods alone (lns.py). Building
+                # their window variables (≈ 20 000 at 60 doctors, 70 000 at 200) and loading the whole model into
+                # CP-SAT took 16 s of a 60 s limit on a busy machine, without a better rota; the neighbourhoods
+                # took the year's clustering from 13 to 0 in 15 s (benchmarks/rota_year.py).
+                if remaining >= 1.0:
+                    improved = _improve_by_doctors(
+                        problem,
+                        instances,
+                        variables,
+                        best,
+                        fixed=fixed,
+                        forbidden=forbidden,
+                        seconds=remaining * share,
+                        spread_only=tier_name == "spredning",
+                    )
+                    if improved is not None:
+                        best = improved
+                        kept.update(_assignment_values(variables, best))
+                spread_value, wish_value = _spread_and_wishes(problem, instances, best)
+                if tier_name == "spredning":
+                    value = spread_value
+                    known = lower_bounds[3].result() if 3 in lower_bounds else 0
+                else:
+                    value, known = wish_value, _ungrantable_wishes(problem, instances, variables)
+                    if tiers and tiers[-1].name == "spredning" and spread_value < tiers[-1].objective:
+                        # The wish search may also cut clustering (never raise it): report the rota's own value.
+                        spread = tiers[-1]
+                        tiers[-1] = spread.model_copy(
+                            update={
+                                "objective": spread_value,
+                                "status": "optimal" if spread_value <= spread.bound else spread.status,
+                                "gap": round(abs(spread_value - spread.bound) / max(1.0, spread_value), 4),
+                            }
+                        )
+                tiers.append(
+                    TierResult(
+                        name=tier_name,
+                        description=TIER_DESCRIPTIONS[tier_name],
+                        status="optimal" if value <= known else "feasible",
+                        objective=value,
+                        bound=min(known, value),
+                        gap=round(abs(value - min(known, value)) / max(1.0, value), 4),
+                        seconds=round(time.perf_counter() - tier_start, 3),
+                    )
+                )
+                if value > known:
+                    final_status = "feasible"
+                continue
             if number > len(objectives):  # spread and wishes: their variables join the model when their tier starts
                 objectives += _soft_objectives(
                     problem, instances, model, variables, None, targets, helpers, (tier_name,), terms_of
                 )
             name, expr, scale = objectives[number - 1]
             remaining = time_limit_s - (time.perf_counter() - t0)
-            share = TIER_TIME_SHARE[number - 1] / sum(TIER_TIME_SHARE[number - 1 :])
             solver.parameters.max_time_in_seconds = max(0.5, remaining * share)
             model.minimize(expr)
             if best is not None and kept is not None:
@@ -711,10 +967,54 @@ def solve_rota(
                 kept.update(_helper_hints(helpers, kept))
                 model.clear_hints()  # type: ignore[no-untyped-call]
                 _add_hints(model, kept.items())
-            tier_start = time.perf_counter()
+            if number == 1 and huge and best is not None and kept is not None and remaining >= 2.0:
+                # Doctor neighbourhoods re-solved exactly (lns.py) before CP-SAT loads the whole model: the loads
+                # move between the freed doctors and the total deviation falls.
+                improved = _improve_fairness_by_doctors(
+                    problem,
+                    instances,
+                    variables,
+                    best,
+                    targets,
+                    fixed=fixed,
+                    forbidden=forbidden,
+                    seconds=LNS_SHARE * remaining * share,
+                )
+                if improved is not None:
+                    best = improved
+                    kept.update(_assignment_values(variables, best))
+                    kept.update(_helper_hints(helpers, kept))
+                    model.clear_hints()  # type: ignore[no-untyped-call]
+                    _add_hints(model, kept.items())
+                remaining = time_limit_s - (time.perf_counter() - t0)
+                solver.parameters.max_time_in_seconds = max(0.5, remaining * share)
+            if best is not None and kept is not None:
+                # Proven optimal already (e.g. no clustering left, or the relaxation's bound reached): CP-SAT would
+                # only presolve the whole model to prove it again.
+                value = _tier_value(terms_of[name], kept)
+                known = terms_of.get(f"{name}_min", ([], 0))[1]
+                if number in lower_bounds and lower_bounds[number].done():
+                    known = max(known, lower_bounds[number].result())
+                if value <= known:
+                    tiers.append(
+                        TierResult(
+                            name=name,
+                            description=TIER_DESCRIPTIONS[name],
+                            status="optimal",
+                            objective=value / scale,
+                            bound=round(value / scale, 3),
+                            gap=0.0,
+                            seconds=round(time.perf_counter() - tier_start, 3),
+                        )
+                    )
+                    model.add(expr <= value)
+                    _fix_tier(number, value)
+                    continue
             # Past the time limit with a valid rota in hand (the build of a large year on a loaded machine can use
             # it all): the tier keeps that rota rather than overrun the limit further.
-            solved = kept is None or remaining >= 1.0
+            # Loading a year into CP-SAT takes seconds before its time limit applies: too little time left, and the
+            # call would overrun the limit (16 s for a 0,5 s share in one measured run).
+            solved = kept is None or remaining >= (MIN_LARGE_SOLVE_S if large else 1.0)
             status = (
                 solver.solve(model, _Callback(number, name, scale, t0, progress, first, proven(number)))
                 if solved
@@ -769,10 +1069,7 @@ def solve_rota(
                     "turnusens"
                 )
                 model.add(expr <= value)
-                if number == 1:
-                    lower_bounds[2] = bound_pool.submit(
-                        _tier2_bound, relaxation, aggregate_s, value, _counts_of(instances, best)
-                    )
+                _fix_tier(number, value)
                 continue
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 if best is None:
@@ -804,14 +1101,20 @@ def solve_rota(
             )
             if status != cp_model.OPTIMAL:
                 final_status = "feasible"
-            best = {(doc, idx, Role.VAKT): solver.value(v) for (doc, idx), v in variables.vakt.items()}
-            best.update({(doc, idx, Role.BAKVAKT): solver.value(v) for (doc, idx), v in variables.bakvakt.items()})
-            kept = dict(enumerate(solver.response_proto.solution))
+            if kept is not None and _tier_value(terms_of[name], kept) <= value:
+                # CP-SAT found nothing better than the rota it started from: keep that rota, whose clustering and
+                # wishes the local search already improved (CP-SAT's equal-valued rota had ≈ 100 clustering, not 13).
+                if best is None:
+                    best = {(doc, idx, Role.VAKT): kept[v.index] for (doc, idx), v in variables.vakt.items()}
+                    best.update(
+                        {(doc, idx, Role.BAKVAKT): kept[v.index] for (doc, idx), v in variables.bakvakt.items()}
+                    )
+            else:
+                best = {(doc, idx, Role.VAKT): solver.value(v) for (doc, idx), v in variables.vakt.items()}
+                best.update({(doc, idx, Role.BAKVAKT): solver.value(v) for (doc, idx), v in variables.bakvakt.items()})
+                kept = dict(enumerate(solver.response_proto.solution))
             model.add(expr <= value)
-            if number == 1:  # tier 2's bound holds for rotas within tier 1's value
-                lower_bounds[2] = bound_pool.submit(
-                    _tier2_bound, relaxation, aggregate_s, value, _counts_of(instances, best)
-                )
+            _fix_tier(number, value)
             if cancel is not None and cancel.is_set():
                 final_status = "cancelled"
                 break
