@@ -266,7 +266,8 @@ def current_user(request: Request) -> User:
     but their own (`lege_may_open`): no register, no other municipality pages, no API."""
     state = session_state(request.scope)
     record = state.record if state is not None else None
-    user = store_of(request).get_user(record.user_id) if record is not None else None
+    # The session's lookup read the user in the same statement (role and municipality as stored now).
+    user = (record.user or store_of(request).get_user(record.user_id)) if record is not None else None
     if user is None or record is None or user.username != record.username or record.data.get(TOTP_PENDING):
         raise LoginRequired()
     request.state.user = user
