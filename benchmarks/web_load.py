@@ -3,8 +3,12 @@ many logged-in users (each its own session, logged in with POST /api/login) load
 the register page `/m/{kode}/register` as fast as the server answers, on SQLite (WAL) and on PostgreSQL.
 
 For each database, each number of web processes and each number of users it prints requests per second, p50, p95
-and p99 and the errors per page, and the p95 against the 1-user baseline measured in the same run (the machine may be
-shared, so absolute figures vary; the ratios are what to compare). Then another municipality gets 30 000 physicians
+and p99 and the errors per page, the p95 against the 1-user baseline measured in the same run (the machine may be
+shared, so absolute figures vary; the ratios are what to compare), and the CPU milliseconds per request of the server
+processes (from /proc, all their threads) and of this load client: the server's CPU per request is the figure a busy
+machine blurs least. The client is a lean HTTP/1.1 keep-alive client on asyncio streams (about 0,3 ms CPU per
+request, a tenth of httpx's), so it takes little of the cores the servers need; every answer is checked (status 200,
+the page's own mark in the body). Then another municipality gets 30 000 physicians
 (stored directly through `legeplan.storage`) and the same cells run again: the first municipality's pages must be as
 fast as without them. The goal (issue 14): at 50 users on a 2-core machine, dashboard and register p95 < 250 ms,
 0 errors.

@@ -958,8 +958,7 @@ class RotaStore:
         self, *, username: str | None = None, municipality_code: str | None = None, physician_id: str | None = None
     ) -> int:
         if physician_id is None and username is not None:  # every page's header: a statement built once
-            with self.storage.reading() as connection:
-                return int(connection.scalar(_UNREAD_BY_USERNAME, {"username": username}) or 0)
+            return int(self.storage.fetch(_UNREAD_BY_USERNAME, {"username": username})[0][0] or 0)
         condition = self._inbox_query(username, municipality_code, physician_id)
         if condition is None:
             return 0

@@ -164,41 +164,51 @@ class SecurityStore:
         and its user still the same user (same id and name, created before the session). Refreshes `last_seen`."""
         now = _now()
         key = token_hash(token)
-        with self.storage.reading() as connection:  # one statement, no ORM session: this runs on every request
-            found = connection.execute(_SESSION_QUERY, {"key": key}).first()
-        if found is None:
+        rows = self.storage.fetch(_SESSION_QUERY, {"key": key})  # one statement on every request
+        if not rows:
             return None
-        if (
-            found.expires_at <= now
-            or now - found.last_seen > idle
-            or found.user_username != found.username
-            or found.user_created_at > found.created_at
-        ):
+        (
+            session_id,
+            user_id,
+            username,
+            created_at,
+            seen,
+            expires_at,
+            data_json,
+            user_username,
+            user_created_at,
+            role,
+            municipality_code,
+            physician_id,
+            physician_municipality,
+            email,
+        ) = rows[0]
+        if expires_at <= now or now - seen > idle or user_username != username or user_created_at > created_at:
             with self.storage.session() as session:
                 session.execute(update(SessionRow).where(SessionRow.id == key).values(revoked_at=now))
             return None
-        last_seen = found.last_seen
+        last_seen = seen
         if now - last_seen >= touch_after:
             last_seen = now
             with self.storage.session() as session:
                 session.execute(update(SessionRow).where(SessionRow.id == key).values(last_seen=now))
-        data = json.loads(found.data_json or "{}")
+        data = json.loads(data_json or "{}")
         user = User(
-            id=found.user_id,
-            username=found.user_username,
-            role=found.role,
-            municipality_code=found.municipality_code,
-            physician_id=found.physician_id,
-            physician_municipality=found.physician_municipality,
-            email=found.email,
+            id=user_id,
+            username=user_username,
+            role=role,
+            municipality_code=municipality_code,
+            physician_id=physician_id,
+            physician_municipality=physician_municipality,
+            email=email,
         )
         return SessionRecord(
-            found.id,
-            found.user_id,
-            found.username,
-            found.created_at,
+            session_id,
+            user_id,
+            username,
+            created_at,
             last_seen,
-            found.expires_at,
+            expires_at,
             data if isinstance(data, dict) else {},
             user,
         )

@@ -120,9 +120,8 @@ class StatisticsStore:
     def version(self) -> tuple[int, int]:
         """(rows, newest id) of the whole cache: changes with every stored fetch (and any deletion), so what is
         computed from cached statistics can be cached under it. One aggregate query over the primary key."""
-        with self.storage.reading() as connection:
-            count, newest = connection.execute(_VERSION_QUERY).one()
-            return int(count or 0), int(newest or 0)
+        count, newest = self.storage.fetch(_VERSION_QUERY)[0]
+        return int(count or 0), int(newest or 0)
 
     def latest(self, source: str, table_ids: str | tuple[str, ...], municipality_code: str) -> CachedTable | None:
         """The newest cached fetch of any of `table_ids` for a municipality."""

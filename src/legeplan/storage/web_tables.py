@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, Row, String, Text, bindparam, select, update
+from sqlalchemy import DateTime, Integer, String, Text, bindparam, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from legeplan.storage.audit_diff import changes
@@ -90,7 +90,14 @@ class ScenarioRow(Base):
 
 #: A municipality's scenarios (False: the live ones, True: the deleted ones), statements built once.
 _SCENARIOS_QUERY = {
-    deleted: select(ScenarioRow.__table__)
+    deleted: select(
+        ScenarioRow.id,
+        ScenarioRow.municipality_code,
+        ScenarioRow.name,
+        ScenarioRow.body_json,
+        ScenarioRow.version,
+        ScenarioRow.deleted_at,
+    )
     .where(
         ScenarioRow.municipality_code == bindparam("code"),
         ScenarioRow.deleted_at.is_not(None) if deleted else ScenarioRow.deleted_at.is_(None),
@@ -174,7 +181,7 @@ class SavedRota:
     deleted_at: datetime | None = None
 
 
-def _scenario(r: ScenarioRow | Row[Any]) -> SavedScenario:
+def _scenario(r: ScenarioRow) -> SavedScenario:
     return SavedScenario(r.id, r.municipality_code, r.name, json.loads(r.body_json), r.version, r.deleted_at)
 
 
@@ -184,7 +191,7 @@ def _rota(r: RotaJobRow) -> SavedRota:
     )
 
 
-def _user(row: UserRow | Row[int, str, str, str | None, str | None, str | None, str | None]) -> User:
+def _user(row: UserRow) -> User:
     return User(
         id=row.id,
         username=row.username,
@@ -225,9 +232,11 @@ class WebStore:
             return None if row is None else (_user(row), row.password_hash)
 
     def get_user(self, user_id: int) -> User | None:
-        with self.storage.reading() as connection:
-            row = connection.execute(_USER_QUERY, {"id": user_id}).first()
-            return None if row is None else _user(row)
+        rows = self.storage.fetch(_USER_QUERY, {"id": user_id})
+        if not rows:
+            return None
+        row_id, username, role, municipality_code, physician_id, physician_municipality, email = rows[0]
+        return User(row_id, username, role, municipality_code, physician_id, physician_municipality, email)
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         with self.storage.session() as session:
@@ -348,9 +357,11 @@ class WebStore:
 
     def scenarios(self, municipality_code: str, *, deleted: bool = False) -> list[SavedScenario]:
         """The municipality's scenarios; with `deleted`, only the deleted ones (to restore)."""
-        with self.storage.reading() as connection:  # the dashboard reads this on every view: no ORM session
-            rows = connection.execute(_SCENARIOS_QUERY[deleted], {"code": municipality_code}).all()
-            return [_scenario(r) for r in rows]
+        rows = self.storage.fetch(_SCENARIOS_QUERY[deleted], {"code": municipality_code})  # every dashboard view
+        return [
+            SavedScenario(row_id, code, name, json.loads(body_json), version, deleted_at)
+            for row_id, code, name, body_json, version, deleted_at in rows
+        ]
 
     def scenario(self, scenario_id: int) -> SavedScenario | None:
         """A scenario by id, deleted or not (callers check `deleted_at`)."""

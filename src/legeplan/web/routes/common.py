@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from legeplan.i18n import language, text
@@ -26,6 +27,8 @@ from legeplan.web.jobs import RotaJobs
 #: The rendered main content (`{% block content %}`) of the busiest pages, per page, data version, municipality, role
 #: and view (see `render_content_cached`). Bounded: a dashboard's content (with its SVG charts) is about 70 KB.
 CONTENT_CACHE: VersionedCache[Markup] = VersionedCache(128)
+#: Rendered main menus kept per app at most (see `menu_links`).
+MENU_CACHE_SIZE = 2048
 
 
 def storage_of(request: Request) -> Storage:
@@ -41,6 +44,26 @@ def web_store(request: Request) -> WebStore:
 def jobs_of(request: Request) -> RotaJobs:
     jobs: RotaJobs = request.app.state.rota_jobs
     return jobs
+
+
+def menu_links(templates: Jinja2Templates) -> Callable[[str, str | None, str, bool], Markup]:
+    """The layout's `menu_links(role, code, path, several)`: the main menu's links (templates/_menu.html) for a role,
+    municipality and page, rendered once per those and the language and then reused (every page shows them; the
+    per-user parts of the menu, name, unread count and CSRF token, stay in base.html)."""
+    cache: dict[tuple[str, str | None, str, bool, str], Markup] = {}
+
+    def links(role: str, code: str | None, path: str, several: bool) -> Markup:
+        key = (role, code, path, several, language())
+        found = cache.get(key)
+        if found is None:
+            template = templates.get_template("_menu.html")
+            found = Markup(template.render(role=role, code=code, here=path, several=several))
+            if len(cache) >= MENU_CACHE_SIZE:
+                cache.clear()  # bounded: paths are few (ids in some make more), so start over when full
+            cache[key] = found
+        return found
+
+    return links
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
