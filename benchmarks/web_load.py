@@ -212,7 +212,7 @@ def server(url: str, processes: int) -> Iterator[tuple[str, int]]:
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"serveren stoppet: {Path(log.name).read_text(errors='replace')[-2000:]}")
@@ -220,7 +220,7 @@ def server(url: str, processes: int) -> Iterator[tuple[str, int]]:
                 if httpx.get(f"{base}/login", timeout=2).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError("serveren svarte ikke innen 120 s")
+                raise RuntimeError("serveren svarte ikke innen 300 s")
             time.sleep(0.3)
         time.sleep(1.0 * processes)  # every worker process up and its app built
         yield base, process.pid
