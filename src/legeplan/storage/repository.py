@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,7 +29,14 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from legeplan.register.models import (
@@ -140,6 +148,38 @@ def _enable_sqlite_foreign_keys(engine: Engine) -> None:
         cursor.close()
 
 
+#: A pooled server connection unused this long is checked (SELECT 1) before use; a dead one is replaced.
+PING_AFTER_IDLE_S = 5.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling for a database server (PostgreSQL), but only for connections that sat idle in
+    the pool: a connection returned moments ago is used as is, one idle longer than `PING_AFTER_IDLE_S` is pinged and,
+    if the server dropped it (restart, failover), replaced before the request sees an error."""
+    if engine.dialect.name == "sqlite":
+        return
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["legeplan_returned"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("legeplan_returned")
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_S:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            dbapi_connection.rollback()
+        except Exception as error:  # any driver error: the connection is unusable
+            record.info.pop("legeplan_returned", None)
+            raise DisconnectionError() from error
+
+
 def _engine_options(url: str) -> dict[str, Any]:
     """Connection pool sizing: a web process serves up to 40 requests at once in its thread pool, so the pool must
     not be the bottleneck (LEGEPLAN_DB_POOL_SIZE, LEGEPLAN_DB_MAX_OVERFLOW; PostgreSQL's max_connections must cover
@@ -157,7 +197,9 @@ def _engine_options(url: str) -> dict[str, Any]:
     return {
         "pool_size": _env_int("LEGEPLAN_DB_POOL_SIZE", 10),
         "max_overflow": _env_int("LEGEPLAN_DB_MAX_OVERFLOW", 10),
-        "pool_pre_ping": True,
+        # Checked before use only after an idle spell (`_ping_after_idle`), not on every checkout: a page makes a
+        # few reads, and a ping per read was a round trip each.
+        "pool_pre_ping": False,
     }
 
 
@@ -200,6 +242,7 @@ class Storage:
         except (ArgumentError, ModuleNotFoundError, ValueError) as error:
             raise storage_error(self.url, error) from error
         _enable_sqlite_foreign_keys(self.engine)
+        _ping_after_idle(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._registers = _RegisterCache(REGISTER_CACHE_SIZE)
         self._prepared: dict[object, _Prepared] = {}
