@@ -3,8 +3,12 @@ many logged-in users (each its own session, logged in with POST /api/login) load
 the register page `/m/{kode}/register` as fast as the server answers, on SQLite (WAL) and on PostgreSQL.
 
 For each database, each number of web processes and each number of users it prints requests per second, p50, p95
-and p99 and the errors per page, and the p95 against the 1-user baseline measured in the same run (the machine may be
-shared, so absolute figures vary; the ratios are what to compare). Then another municipality gets 30 000 physicians
+and p99 and the errors per page, the p95 against the 1-user baseline measured in the same run (the machine may be
+shared, so absolute figures vary; the ratios are what to compare), and the CPU milliseconds per request of the server
+processes (from /proc, all their threads) and of this load client: the server's CPU per request is the figure a busy
+machine blurs least. The client is a lean HTTP/1.1 keep-alive client on asyncio streams (about 0,3 ms CPU per
+request, a tenth of httpx's), so it takes little of the cores the servers need; every answer is checked (status 200,
+the page's own mark in the body). Then another municipality gets 30 000 physicians
 (stored directly through `legeplan.storage`) and the same cells run again: the first municipality's pages must be as
 fast as without them. The goal (issue 14): at 50 users on a 2-core machine, dashboard and register p95 < 250 ms,
 0 errors.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import secrets
@@ -66,6 +71,9 @@ class Cell:
     users: int
     seconds: float
     pages: dict[str, PageStats]
+    #: CPU seconds per request (all pages) of the server processes and of this load client, NaN where unknown.
+    server_cpu: float = float("nan")
+    client_cpu: float = float("nan")
 
 
 # --- the database -------------------------------------------------------------------------------------------------
@@ -178,8 +186,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children (Linux /proc; NaN elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    try:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            with suppress(OSError):
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                if int(entry) == pid or int(fields[1]) == pid:
+                    total += int(fields[11]) + int(fields[12])
+    except OSError:
+        return float("nan")
+    return total / ticks
+
+
 @contextmanager
-def server(url: str, processes: int) -> Iterator[str]:
+def server(url: str, processes: int) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = dict(os.environ, LEGEPLAN_DATABASE_URL=url)
     command = [sys.executable, "-m", "legeplan", "serve", "--port", str(port), "--workers", str(processes)]
@@ -187,7 +212,7 @@ def server(url: str, processes: int) -> Iterator[str]:
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"serveren stoppet: {Path(log.name).read_text(errors='replace')[-2000:]}")
@@ -195,10 +220,10 @@ def server(url: str, processes: int) -> Iterator[str]:
                 if httpx.get(f"{base}/login", timeout=2).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError("serveren svarte ikke innen 120 s")
+                raise RuntimeError("serveren svarte ikke innen 300 s")
             time.sleep(0.3)
         time.sleep(1.0 * processes)  # every worker process up and its app built
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -215,30 +240,115 @@ def server(url: str, processes: int) -> Iterator[str]:
 
 
 # --- the load client ----------------------------------------------------------------------------------------------
+#
+# A lean HTTP/1.1 keep-alive client on asyncio streams: the load client shares the 2 cores with the servers, and
+# httpx's async client cost several times the CPU per request. Each user still logs in with POST /api/login, keeps its
+# own session cookie and connection, and every answer is checked: status 200 and the page's own mark in the body.
+
+#: A piece of HTML only the page itself has (not the menu), to check that the body is the right page.
+MARKS = {"dashboard": b'class="chart"', "register": b'class="list-filter"'}
 
 
-async def login(base: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=30.0, follow_redirects=False)
+class ClientError(Exception):
+    """The connection broke or the answer was not HTTP."""
+
+
+class Client:
+    """One user: one keep-alive connection (reopened when the server closes it) and one session cookie."""
+
+    def __init__(self, base: str) -> None:
+        host, _, port = base.removeprefix("http://").partition(":")
+        self.host = host
+        self.port = int(port or 80)
+        self.cookie = ""
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.reader is None or self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        return self.reader, self.writer
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        try:
+            return await self._request(method, path, body)
+        except (OSError, asyncio.IncompleteReadError, ValueError, ClientError) as error:
+            await self.aclose()
+            raise ClientError(str(error)) from error
+
+    async def _request(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        reader, writer = await self._connection()
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: text/html\r\n"
+        if self.cookie:
+            head += f"Cookie: {self.cookie}\r\n"
+        if body:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        writer.write(head.encode("latin-1") + b"\r\n" + body)
+        await writer.drain()
+        status_line = await reader.readline()
+        if not status_line.startswith(b"HTTP/1."):
+            raise ClientError(f"ikke HTTP: {status_line[:80]!r}")
+        status = int(status_line.split()[1])
+        length = -1
+        chunked = close = False
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name = name.strip().lower()
+            value = value.strip()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding":
+                chunked = "chunked" in value.lower()
+            elif name == "connection":
+                close = value.lower() == "close"
+            elif name == "set-cookie" and value.startswith("legeplan_session="):
+                self.cookie = value.split(";", 1)[0]
+        if chunked:
+            parts = []
+            while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
+                parts.append(await reader.readexactly(size))
+                await reader.readline()
+            await reader.readline()
+            content = b"".join(parts)
+        elif length >= 0:
+            content = await reader.readexactly(length)
+        else:
+            content = await reader.read()
+            close = True
+        if close:
+            await self.aclose()
+        return status, content
+
+    async def aclose(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
+async def login(base: str) -> Client:
+    client = Client(base)
+    body = json.dumps({"username": "last", "password": PASSWORD}).encode()
     for _attempt in range(5):
-        response = await client.post("/api/login", json={"username": "last", "password": PASSWORD})
-        if response.status_code == 200:
-            return client
+        with suppress(ClientError):
+            status, content = await client.request("POST", "/api/login", body)
+            if status == 200 and client.cookie:
+                return client
         await asyncio.sleep(1.0)
-    raise RuntimeError(f"innlogging feilet: {response.status_code} {response.text[:200]}")
+    raise RuntimeError(f"innlogging feilet: {status} {content[:200]!r}")
 
 
-async def user_loop(
-    client: httpx.AsyncClient, stats: dict[str, PageStats], start: float, stop: float, rng: random.Random
-) -> None:
+async def user_loop(client: Client, stats: dict[str, PageStats], start: float, stop: float, rng: random.Random) -> None:
     """One user: pages one after another, as fast as the server answers; only requests started after `start` count."""
     names = list(PAGES)
     while (now := time.perf_counter()) < stop:
         page = rng.choice(names)
         t0 = time.perf_counter()
         try:
-            response = await client.get(PAGES[page])
-            ok = response.status_code == 200 and b"<html" in response.content[:200]
-        except httpx.HTTPError:
+            status, content = await client.request("GET", PAGES[page])
+            ok = status == 200 and b"<html" in content[:200] and MARKS[page] in content
+        except ClientError:
             ok = False
         elapsed = time.perf_counter() - t0
         if now >= start:
@@ -250,19 +360,30 @@ async def user_loop(
 async def prime(base: str, processes: int) -> None:
     """Every web process builds its per-version caches (and imports matplotlib) on its first dashboard: send rounds of
     concurrent requests until a whole round is fast, so no cell measures a cold process."""
-    client = await login(base)
+    clients = [await login(base) for _ in range(4 * processes)]
+
+    async def pages(client: Client) -> None:
+        for path in PAGES.values():
+            with suppress(ClientError):
+                await client.request("GET", path)
+
     deadline = time.perf_counter() + 180
     try:
         while time.perf_counter() < deadline:
             t0 = time.perf_counter()
-            await asyncio.gather(*(client.get(path) for _ in range(4 * processes) for path in PAGES.values()))
+            await asyncio.gather(*(pages(client) for client in clients))
             if time.perf_counter() - t0 < 2.0:
                 return
     finally:
-        await client.aclose()
+        for client in clients:
+            await client.aclose()
 
 
-async def run_cell(base: str, users: int, seconds: float, warmup: float) -> tuple[dict[str, PageStats], float]:
+async def run_cell(
+    base: str, pid: int, users: int, seconds: float, warmup: float
+) -> tuple[dict[str, PageStats], float, float, float]:
+    """The users' pages for `warmup` + `seconds`; returns the stats, the measured seconds and the server's and this
+    client's CPU seconds per measured request."""
     clients = []
     for _ in range(users):  # sequential logins: the password hash is meant to be slow
         clients.append(await login(base))
@@ -270,13 +391,17 @@ async def run_cell(base: str, users: int, seconds: float, warmup: float) -> tupl
     start = time.perf_counter() + warmup
     stop = start + seconds
     rng = random.Random(14)
-    await asyncio.gather(
-        *(user_loop(c, stats, start, stop, random.Random(rng.random())) for c in clients),
-    )
+    loops = asyncio.gather(*(user_loop(c, stats, start, stop, random.Random(rng.random())) for c in clients))
+    await asyncio.sleep(max(0.0, start - time.perf_counter()))
+    server0, client0 = process_tree_cpu(pid), time.process_time()
+    await loops
     measured = time.perf_counter() - start
+    requests = max(1, sum(len(p.latencies) for p in stats.values()))
+    server_cpu = (process_tree_cpu(pid) - server0) / requests
+    client_cpu = (time.process_time() - client0) / requests
     for client in clients:
         await client.aclose()
-    return stats, measured
+    return stats, measured, server_cpu, client_cpu
 
 
 # --- the report ---------------------------------------------------------------------------------------------------
@@ -291,14 +416,15 @@ def print_cell(cell: Cell, baseline: dict[str, float] | None) -> None:
         print(
             f"{cell.database:10s} {'30k' if cell.big else '-':>4s} {cell.processes:>3d} {cell.users:>5d}  "
             f"{page:9s} {count / cell.seconds:7.1f} {stats.percentile(50) * 1000:7.0f} {p95 * 1000:7.0f} "
-            f"{stats.percentile(99) * 1000:7.0f} {stats.errors:6d} {ratio}  {goal}".replace(".", ",")
+            f"{stats.percentile(99) * 1000:7.0f} {stats.errors:6d} {ratio} {cell.server_cpu * 1000:6.1f} "
+            f"{cell.client_cpu * 1000:6.1f}  {goal}".replace(".", ",")
         )
     sys.stdout.flush()
 
 
 HEADER = (
-    "database   stor  pr  brukere side       req/s  p50 ms  p95 ms  p99 ms  feil   p95/1 bruker\n"
-    "---------- ---- --- -------- --------- ------- ------- ------- ------- ------ -------"
+    "database   stor  pr  brukere side       req/s  p50 ms  p95 ms  p99 ms  feil   p95/1b CPU ms: server klient\n"
+    "---------- ---- --- -------- --------- ------- ------- ------- ------- ------ ------- ------ ------"
 )
 
 
@@ -311,11 +437,13 @@ def run_database(name: str, url: str, args: argparse.Namespace) -> list[Cell]:
             took = add_big(url, args.physicians)
             print(f"# {name}: {args.physicians} leger lagret i kommune {BIG_CODE} ({took:.1f} s)".replace(".", ","))
         for processes in args.processes:
-            with server(url, processes) as base:
+            with server(url, processes) as (base, pid):
                 asyncio.run(prime(base, processes))
                 for users in args.users:
-                    stats, seconds = asyncio.run(run_cell(base, users, args.duration, args.warmup))
-                    cell = Cell(name, big, processes, users, seconds, stats)
+                    stats, seconds, server_cpu, client_cpu = asyncio.run(
+                        run_cell(base, pid, users, args.duration, args.warmup)
+                    )
+                    cell = Cell(name, big, processes, users, seconds, stats, server_cpu, client_cpu)
                     if users == min(args.users) and not big:
                         baselines[processes] = {p: s.percentile(95) for p, s in stats.items()}
                     print_cell(cell, baselines.get(processes))

@@ -41,7 +41,7 @@ def serve(
     typer.echo(f"legeplan kjører på http://{host}:{port}/  (Ctrl+C for å stoppe)")
     sys.stdout.flush()  # the demo password must reach a log file before the server blocks
     if workers == 1:
-        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
         return
     # Several processes: this one has migrated the database and seeded the demo; each worker process builds its own
     # app from the environment (sessions, jobs and caches' versions live in the database, so any process serves any
@@ -49,4 +49,12 @@ def serve(
     web_app.state.job_queue.close()
     web_app.state.storage.dispose()
     os.environ["LEGEPLAN_DATABASE_URL"] = web_app.state.storage.url
-    uvicorn.run("legeplan.web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run(
+        "legeplan.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from legeplan.legevakt.living import (
@@ -199,6 +199,14 @@ def _request(row: RotaRequestRow) -> RotaRequest:
             "version": row.version,
         }
     )
+
+
+#: Unread messages to one login (the header badge of every page): built once.
+_UNREAD_BY_USERNAME = (
+    select(func.count())
+    .select_from(InboxMessageRow)
+    .where(InboxMessageRow.username == bindparam("username"), InboxMessageRow.read.is_(False))
+)
 
 
 def _message(row: InboxMessageRow) -> InboxMessage:
@@ -951,12 +959,14 @@ class RotaStore:
     def unread_count(
         self, *, username: str | None = None, municipality_code: str | None = None, physician_id: str | None = None
     ) -> int:
+        if physician_id is None and username is not None:  # every page's header: a statement built once
+            return int(self.storage.fetch(_UNREAD_BY_USERNAME, {"username": username})[0][0] or 0)
         condition = self._inbox_query(username, municipality_code, physician_id)
         if condition is None:
             return 0
-        with self.storage.session() as session:
+        with self.storage.reading() as connection:
             return int(
-                session.scalar(
+                connection.scalar(
                     select(func.count()).select_from(InboxMessageRow).where(condition, InboxMessageRow.read.is_(False))
                 )
                 or 0

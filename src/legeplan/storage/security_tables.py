@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, case, delete, func, or_, select, update
+from sqlalchemy import DateTime, Integer, String, Text, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from legeplan.storage.base import Base
 from legeplan.storage.repository import Storage
-from legeplan.storage.web_tables import AuditEntry, AuditRow, UserRow, _now
+from legeplan.storage.web_tables import AuditEntry, AuditRow, User, UserRow, _now
 
 
 class SessionRow(Base):
@@ -60,6 +60,31 @@ class SessionRecord:
     last_seen: datetime
     expires_at: datetime
     data: dict[str, Any]
+    #: The session's user as stored when the session was loaded (same statement), so a request needs no second query.
+    user: User | None = None
+
+
+#: The live (not revoked) session by token hash, with its user's columns: one indexed statement, built once.
+_SESSION_QUERY = (
+    select(
+        SessionRow.id,
+        SessionRow.user_id,
+        SessionRow.username,
+        SessionRow.created_at,
+        SessionRow.last_seen,
+        SessionRow.expires_at,
+        SessionRow.data_json,
+        UserRow.username.label("user_username"),
+        UserRow.created_at.label("user_created_at"),
+        UserRow.role,
+        UserRow.municipality_code,
+        UserRow.physician_id,
+        UserRow.physician_municipality,
+        UserRow.email,
+    )
+    .join(UserRow, UserRow.id == SessionRow.user_id)
+    .where(SessionRow.id == bindparam("key"), SessionRow.revoked_at.is_(None))
+)
 
 
 @dataclass(frozen=True)
@@ -139,35 +164,54 @@ class SecurityStore:
         and its user still the same user (same id and name, created before the session). Refreshes `last_seen`."""
         now = _now()
         key = token_hash(token)
-        with self.storage.session() as session:
-            found = session.execute(
-                select(SessionRow, UserRow)
-                .join(UserRow, UserRow.id == SessionRow.user_id)
-                .where(SessionRow.id == key, SessionRow.revoked_at.is_(None))
-            ).first()
-            if found is None:
-                return None
-            row, user = found
-            if (
-                row.expires_at <= now
-                or now - row.last_seen > idle
-                or user.username != row.username
-                or user.created_at > row.created_at
-            ):
-                row.revoked_at = now
-                return None
-            if now - row.last_seen >= touch_after:
-                row.last_seen = now
-            data = json.loads(row.data_json or "{}")
-            return SessionRecord(
-                row.id,
-                row.user_id,
-                row.username,
-                row.created_at,
-                row.last_seen,
-                row.expires_at,
-                data if isinstance(data, dict) else {},
-            )
+        rows = self.storage.fetch(_SESSION_QUERY, {"key": key})  # one statement on every request
+        if not rows:
+            return None
+        (
+            session_id,
+            user_id,
+            username,
+            created_at,
+            seen,
+            expires_at,
+            data_json,
+            user_username,
+            user_created_at,
+            role,
+            municipality_code,
+            physician_id,
+            physician_municipality,
+            email,
+        ) = rows[0]
+        if expires_at <= now or now - seen > idle or user_username != username or user_created_at > created_at:
+            with self.storage.session() as session:
+                session.execute(update(SessionRow).where(SessionRow.id == key).values(revoked_at=now))
+            return None
+        last_seen = seen
+        if now - last_seen >= touch_after:
+            last_seen = now
+            with self.storage.session() as session:
+                session.execute(update(SessionRow).where(SessionRow.id == key).values(last_seen=now))
+        data = json.loads(data_json or "{}")
+        user = User(
+            id=user_id,
+            username=user_username,
+            role=role,
+            municipality_code=municipality_code,
+            physician_id=physician_id,
+            physician_municipality=physician_municipality,
+            email=email,
+        )
+        return SessionRecord(
+            session_id,
+            user_id,
+            username,
+            created_at,
+            last_seen,
+            expires_at,
+            data if isinstance(data, dict) else {},
+            user,
+        )
 
     def save_session_data(self, token: str, data: dict[str, Any]) -> None:
         with self.storage.session() as session:

@@ -38,6 +38,10 @@ class StatisticsCacheRow(Base):
     payload_json: Mapped[str] = mapped_column(Text)
 
 
+#: The cache's version statement, built once (every dashboard view runs it).
+_VERSION_QUERY = select(func.count(StatisticsCacheRow.id), func.max(StatisticsCacheRow.id))
+
+
 @dataclass(frozen=True)
 class CachedTable:
     """One cached fetch. `table_id` is the real table (e.g. 14288 even when 14746 was asked for first)."""
@@ -116,11 +120,8 @@ class StatisticsStore:
     def version(self) -> tuple[int, int]:
         """(rows, newest id) of the whole cache: changes with every stored fetch (and any deletion), so what is
         computed from cached statistics can be cached under it. One aggregate query over the primary key."""
-        with self.storage.session() as session:
-            count, newest = session.execute(
-                select(func.count(StatisticsCacheRow.id), func.max(StatisticsCacheRow.id))
-            ).one()
-            return int(count or 0), int(newest or 0)
+        count, newest = self.storage.fetch(_VERSION_QUERY)[0]
+        return int(count or 0), int(newest or 0)
 
     def latest(self, source: str, table_ids: str | tuple[str, ...], municipality_code: str) -> CachedTable | None:
         """The newest cached fetch of any of `table_ids` for a municipality."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, select, update
+from sqlalchemy import DateTime, Integer, String, Text, bindparam, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from legeplan.storage.audit_diff import changes
@@ -46,6 +46,19 @@ class UserRow(Base):
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
 
 
+#: A user's columns by id, built once (read on every request through `get_user` and the session lookup).
+USER_COLUMNS = (
+    UserRow.id,
+    UserRow.username,
+    UserRow.role,
+    UserRow.municipality_code,
+    UserRow.physician_id,
+    UserRow.physician_municipality,
+    UserRow.email,
+)
+_USER_QUERY = select(*USER_COLUMNS).where(UserRow.id == bindparam("id"))
+
+
 class AuditRow(Base):
     """Who changed what when, with the state before and after as JSON."""
 
@@ -73,6 +86,25 @@ class ScenarioRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+#: A municipality's scenarios (False: the live ones, True: the deleted ones), statements built once.
+_SCENARIOS_QUERY = {
+    deleted: select(
+        ScenarioRow.id,
+        ScenarioRow.municipality_code,
+        ScenarioRow.name,
+        ScenarioRow.body_json,
+        ScenarioRow.version,
+        ScenarioRow.deleted_at,
+    )
+    .where(
+        ScenarioRow.municipality_code == bindparam("code"),
+        ScenarioRow.deleted_at.is_not(None) if deleted else ScenarioRow.deleted_at.is_(None),
+    )
+    .order_by(ScenarioRow.id)
+    for deleted in (False, True)
+}
 
 
 class RotaJobRow(Base):
@@ -200,9 +232,11 @@ class WebStore:
             return None if row is None else (_user(row), row.password_hash)
 
     def get_user(self, user_id: int) -> User | None:
-        with self.storage.session() as session:
-            row = session.get(UserRow, user_id)
-            return None if row is None else _user(row)
+        rows = self.storage.fetch(_USER_QUERY, {"id": user_id})
+        if not rows:
+            return None
+        row_id, username, role, municipality_code, physician_id, physician_municipality, email = rows[0]
+        return User(row_id, username, role, municipality_code, physician_id, physician_municipality, email)
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         with self.storage.session() as session:
@@ -323,14 +357,11 @@ class WebStore:
 
     def scenarios(self, municipality_code: str, *, deleted: bool = False) -> list[SavedScenario]:
         """The municipality's scenarios; with `deleted`, only the deleted ones (to restore)."""
-        with self.storage.session() as session:
-            gone = ScenarioRow.deleted_at.is_not(None) if deleted else ScenarioRow.deleted_at.is_(None)
-            rows = session.scalars(
-                select(ScenarioRow)
-                .where(ScenarioRow.municipality_code == municipality_code, gone)
-                .order_by(ScenarioRow.id)
-            )
-            return [_scenario(r) for r in rows]
+        rows = self.storage.fetch(_SCENARIOS_QUERY[deleted], {"code": municipality_code})  # every dashboard view
+        return [
+            SavedScenario(row_id, code, name, json.loads(body_json), version, deleted_at)
+            for row_id, code, name, body_json, version, deleted_at in rows
+        ]
 
     def scenario(self, scenario_id: int) -> SavedScenario | None:
         """A scenario by id, deleted or not (callers check `deleted_at`)."""

@@ -32,6 +32,7 @@ from legeplan.storage.security_tables import SecurityStore
 from legeplan.storage.web_tables import User, WebStore
 from legeplan.web.auth import CSRF_HEADER, TOTP_PENDING, LoginRequired, csrf_token, hash_password, store_of
 from legeplan.web.jobs import RotaJobs
+from legeplan.web.routes.common import menu_links
 from legeplan.web.security import (
     AuditMiddleware,
     BodyLimitMiddleware,
@@ -239,6 +240,7 @@ def create_app(
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["csrf_header"] = CSRF_HEADER
     templates.env.globals["inbox_unread"] = doctor.unread_for
+    templates.env.globals["menu_links"] = menu_links(templates)
     app.state.templates = templates
 
     # Outermost last: headers on every answer, then body limits, then the session, then the audit of the request.

@@ -261,12 +261,19 @@ def lege_may_open(path: str) -> bool:
     return path in LEGE_PATHS or any(path == p or path.startswith(p + "/") for p in LEGE_PREFIXES)
 
 
-def current_user(request: Request) -> User:
+async def current_user(request: Request) -> User:
     """FastAPI dependency: the user of the request's live session, or LoginRequired. A `lege` gets 404 for every page
-    but their own (`lege_may_open`): no register, no other municipality pages, no API."""
+    but their own (`lege_may_open`): no register, no other municipality pages, no API. Async: the session lookup
+    already read the user, so this runs in the event loop without a trip through the thread pool."""
+    return session_user(request)
+
+
+def session_user(request: Request) -> User:
+    """`current_user` for code that is not a dependency."""
     state = session_state(request.scope)
     record = state.record if state is not None else None
-    user = store_of(request).get_user(record.user_id) if record is not None else None
+    # The session's lookup read the user in the same statement (role and municipality as stored now).
+    user = (record.user or store_of(request).get_user(record.user_id)) if record is not None else None
     if user is None or record is None or user.username != record.username or record.data.get(TOTP_PENDING):
         raise LoginRequired()
     request.state.user = user

@@ -7,6 +7,7 @@ errors into one Norwegian message per field.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from legeplan.i18n import text, validation_message
+from legeplan.i18n import language, text, validation_message
 from legeplan.register.models import FieldError, Institution, Office, Physician, PlannedPosition, Position, Register
 
 ENTITY_KINDS: dict[str, type[BaseModel]] = {
@@ -52,6 +53,13 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
 
 
 def form_fields(kind: str) -> list[FormField]:
+    """The form fields of a register entity kind, labels in the current language (built once per kind and
+    language: every register page view needs them)."""
+    return list(_form_fields(kind, language()))
+
+
+@functools.cache
+def _form_fields(kind: str, _language: str) -> tuple[FormField, ...]:
     model = ENTITY_KINDS[kind]
     fields = []
     for name, info in model.model_fields.items():
@@ -76,7 +84,7 @@ def form_fields(kind: str) -> list[FormField]:
         help_text = text(f"help.{name}")  # from the catalogue, never the model's (English) description
         help_text = "" if help_text == f"help.{name}" else help_text
         fields.append(FormField(name, label, help_text, form_kind, info.is_required(), optional, choices))
-    return fields
+    return tuple(fields)
 
 
 def form_values(entity: BaseModel | None) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -23,6 +24,7 @@ from legeplan.web.auth import (
 from legeplan.web.cache import VersionedCache
 from legeplan.web.routes.common import (
     render,
+    render_content_cached,
     storage_of,
     web_store,
 )
@@ -37,14 +39,23 @@ router = APIRouter()
 COMPARISON_CACHE: VersionedCache[tuple[Comparison, ...]] = VersionedCache(64)
 
 
-def _published_comparisons(storage: Storage, code: str) -> tuple[Comparison, ...]:
+def _comparisons_version(storage: Storage) -> tuple[int, int]:
+    """The statistics cache's version (`StatisticsStore.version`)."""
+    from legeplan.storage.statistics_tables import StatisticsStore
+
+    return StatisticsStore(storage).version()
+
+
+def _published_comparisons(
+    storage: Storage, code: str, version: tuple[int, int] | None = None
+) -> tuple[Comparison, ...]:
     """The municipality beside the county and the country from the statistics cache; empty when nothing is
     fetched (the database only, never the network). Computed once per version of the statistics cache."""
     from legeplan.statistics.figures import plan_comparisons
     from legeplan.storage.statistics_tables import StatisticsStore
 
     store = StatisticsStore(storage)
-    key = ("comparisons", storage.url, code, *store.version())
+    key = ("comparisons", storage.url, code, *(version or store.version()))
     return COMPARISON_CACHE.get_or_compute(key, lambda: plan_comparisons(store, code))
 
 
@@ -70,9 +81,10 @@ DASHBOARD_CACHE: VersionedCache[DashboardData | None] = VersionedCache(32)
 PROJECTION_CACHE: VersionedCache[str] = VersionedCache(64)
 
 
-def dashboard_data(storage: Storage, code: str) -> DashboardData | None:
-    """The dashboard's register figures and charts, computed once per register version (None: no register)."""
-    key = storage.register_key(code)
+def dashboard_data(storage: Storage, code: str, key: tuple[object, ...] | None = None) -> DashboardData | None:
+    """The dashboard's register figures and charts, computed once per register version (None: no register).
+    `key`: the register's `Storage.register_key` when the caller has read it already."""
+    key = key or storage.register_key(code)
     if key is None:
         return None
 
@@ -104,35 +116,44 @@ def dashboard_data(storage: Storage, code: str) -> DashboardData | None:
 def dashboard(request: Request, code: str, user: User = Depends(current_user)) -> HTMLResponse:
     require_scope(user, code)
     storage = storage_of(request)
-    data = dashboard_data(storage, code)
+    register_key = storage.register_key(code)
+    data = dashboard_data(storage, code, register_key)
     if data is None:
         return render(request, "empty.html", code=code)
     register = data.register
-    projection_svg = None
     scenarios = web_store(request).scenarios(code)
-    if scenarios:
-        first = scenarios[0]
-        key = ("projection", json.dumps(first.body, sort_keys=True, default=str), first.name)
-        try:
-            projection_svg = PROJECTION_CACHE.get_or_compute(key, lambda: views.scenario_chart(first.body, first.name))
-        except (ScenarioError, ValueError):
-            projection_svg = None
-    age_years = (date.today() - register.as_of).days // 365
-    return render(
-        request,
-        "dashboard.html",
-        comparisons=views.comparison_views(_published_comparisons(storage, code)),
-        code=code,
-        register=register,
-        figures=data.figures,
-        figure_views=data.figure_views,
-        headline_views=[f for f in data.figure_views if f.headline],
-        other_views=[f for f in data.figure_views if not f.headline],
-        data_age_years=age_years,
-        capacity_rows=data.capacity_rows,
-        pyramid_rows=data.pyramid_rows,
-        has_previous=data.has_previous,
-        capacity_svg=data.capacity_svg,
-        pyramid_svg=data.pyramid_svg,
-        projection_svg=projection_svg,
+    first = scenarios[0] if scenarios else None
+    statistics_key = _comparisons_version(storage)
+    projection_key = (
+        ("projection", json.dumps(first.body, sort_keys=True, default=str), first.name) if first is not None else None
     )
+    today = date.today()
+
+    def content() -> dict[str, Any]:
+        projection_svg = None
+        if first is not None and projection_key is not None:
+            try:
+                projection_svg = PROJECTION_CACHE.get_or_compute(
+                    projection_key, lambda: views.scenario_chart(first.body, first.name)
+                )
+            except (ScenarioError, ValueError):
+                projection_svg = None
+        return {
+            "comparisons": views.comparison_views(_published_comparisons(storage, code, statistics_key)),
+            "figures": data.figures,
+            "figure_views": data.figure_views,
+            "headline_views": [f for f in data.figure_views if f.headline],
+            "other_views": [f for f in data.figure_views if not f.headline],
+            "data_age_years": (today - register.as_of).days // 365,
+            "capacity_rows": data.capacity_rows,
+            "pyramid_rows": data.pyramid_rows,
+            "has_previous": data.has_previous,
+            "capacity_svg": data.capacity_svg,
+            "pyramid_svg": data.pyramid_svg,
+            "projection_svg": projection_svg,
+        }
+
+    # The content is the same for every viewer of this municipality and role until the register, the first
+    # scenario or the statistics cache change (or the day, for the data's age).
+    key = (register_key, projection_key, statistics_key, today)
+    return render_content_cached(request, "dashboard.html", key, content, code=code, register=register)

@@ -18,6 +18,7 @@ from legeplan.storage.repository import VersionConflict
 from legeplan.storage.web_tables import User
 from legeplan.web.auth import (
     checked_form,
+    csrf_token,
     current_user,
 )
 from legeplan.web.conflicts import SAVE_RETRIES, ConflictRow, conflict_rows, entity_version
@@ -34,8 +35,10 @@ from legeplan.web.listing import list_page, next_id, parse_query, reference_choi
 from legeplan.web.routes.common import (
     audit,
     municipality_register,
+    municipality_register_keyed,
     redirect,
     render,
+    render_content_cached,
     storage_of,
     xlsx_response,
 )
@@ -56,22 +59,19 @@ def _kind(kind: str) -> str:
 def register_page(
     request: Request, code: str, kind: str = "positions", user: User = Depends(current_user)
 ) -> HTMLResponse:
-    register = municipality_register(request, user, code)
+    register, version = municipality_register_keyed(request, user, code)
     kind = _kind(kind)
     fields = form_fields(kind)
     query = parse_query(request.query_params, fields)
-    listing = list_page(register, kind, fields, query)
-    return render(
-        request,
-        "register.html",
-        code=code,
-        register=register,
-        kind=kind,
-        kinds=list(ENTITY_KINDS),
-        fields=fields,
-        query=query,
-        listing=listing,
-        rows=listing.rows,
+
+    def content() -> dict[str, Any]:
+        listing = list_page(register, kind, fields, query)
+        return {"kinds": list(ENTITY_KINDS), "fields": fields, "query": query, "listing": listing, "rows": listing.rows}
+
+    # An editor's rows carry the session's CSRF token in their delete forms: their content is the session's own.
+    own = csrf_token(request) if user.role in ("editor", "admin") else None
+    return render_content_cached(
+        request, "register.html", (version, kind, query, own), content, code=code, register=register, kind=kind
     )
 
 

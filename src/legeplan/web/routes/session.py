@@ -18,6 +18,7 @@ from legeplan.web.auth import (
     end_session,
     pending_totp_user,
     security_of,
+    session_user,
     start_session,
     throttled_login,
 )
@@ -85,7 +86,7 @@ async def logout(request: Request) -> RedirectResponse:
     await checked_form(request)
     user: User | None = None
     with contextlib.suppress(LoginRequired):
-        user = current_user(request)
+        user = session_user(request)
     end_session(request)
     if user is not None:
         audit(request, user, user.municipality_code, text("audit.action.logout"), f"user/{user.username}", None, None)
