@@ -9,9 +9,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 
 from legeplan.storage.repository import Storage
+from legeplan.web import auth
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
@@ -47,6 +49,20 @@ def chromium_path() -> str:
             pytest.fail(f"chromium not found at {path}: .ci/run must install it")
         pytest.skip("chromium not installed")
     return path
+
+
+# Passwords: the production argon2id parameters (64 MiB, 3 passes, 4 lanes) cost about 0,3 CPU-seconds per hash or
+# check, and the tests log in hundreds of times. They use the same algorithm with the smallest cost instead; a hash
+# carries its own parameters, so a check is as cheap as the hash it checks. `production_hasher` keeps the real one
+# (tests/web/test_auth.py checks its parameters and that a login with a production hash works).
+PRODUCTION_HASHER = auth._hasher
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+auth._DUMMY_HASH = auth._hasher.hash("legeplan-dummy-password")
+
+
+@pytest.fixture(scope="session")
+def production_hasher() -> PasswordHasher:
+    return PRODUCTION_HASHER
 
 
 # Storage on both backends (tests/storage, tests/jobs): SQLite, and a real PostgreSQL with its own schema per test.
