@@ -95,3 +95,27 @@ if "LEGEPLAN_CACHE_DIR" not in os.environ:
     import tempfile
 
     os.environ["LEGEPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="legeplan-test-cache-")
+
+
+# Parallel runs (pytest-xdist, `python -m pytest -n auto --dist loadgroup`, see docs/testing.md): the tests that share
+# one expensive session or module fixture run on one worker, so it is built once (the browser suite's server and
+# chromium, the API fuzzing's app and schema). xdist hands out the largest units (these groups) first, then the rest
+# test by test.
+XDIST_GROUPS = {"tests/browser": "browser", "tests/web/test_fuzz_api.py": "fuzz-api"}
+
+
+def _xdist_group(item: pytest.Item) -> str | None:
+    relative = item.path.relative_to(REPO_ROOT).as_posix()
+    for prefix, group in XDIST_GROUPS.items():
+        if relative == prefix or relative.startswith(f"{prefix}/"):
+            return group
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        group = _xdist_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
