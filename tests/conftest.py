@@ -9,9 +9,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 
 from legeplan.storage.repository import Storage
+from legeplan.web import auth
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
@@ -49,6 +51,20 @@ def chromium_path() -> str:
     return path
 
 
+# Passwords: the production argon2id parameters (64 MiB, 3 passes, 4 lanes) cost about 0,3 CPU-seconds per hash or
+# check, and the tests log in hundreds of times. They use the same algorithm with the smallest cost instead; a hash
+# carries its own parameters, so a check is as cheap as the hash it checks. `production_hasher` keeps the real one
+# (tests/web/test_auth.py checks its parameters and that a login with a production hash works).
+PRODUCTION_HASHER = auth._hasher
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+auth._DUMMY_HASH = auth._hasher.hash("legeplan-dummy-password")
+
+
+@pytest.fixture(scope="session")
+def production_hasher() -> PasswordHasher:
+    return PRODUCTION_HASHER
+
+
 # Storage on both backends (tests/storage, tests/jobs): SQLite, and a real PostgreSQL with its own schema per test.
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
@@ -79,3 +95,27 @@ if "LEGEPLAN_CACHE_DIR" not in os.environ:
     import tempfile
 
     os.environ["LEGEPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="legeplan-test-cache-")
+
+
+# Parallel runs (pytest-xdist, `python -m pytest -n auto --dist loadgroup`, see docs/testing.md): the tests that share
+# one expensive session or module fixture run on one worker, so it is built once (the browser suite's server and
+# chromium, the API fuzzing's app and schema). xdist hands out the largest units (these groups) first, then the rest
+# test by test.
+XDIST_GROUPS = {"tests/browser": "browser", "tests/web/test_fuzz_api.py": "fuzz-api"}
+
+
+def _xdist_group(item: pytest.Item) -> str | None:
+    relative = item.path.relative_to(REPO_ROOT).as_posix()
+    for prefix, group in XDIST_GROUPS.items():
+        if relative == prefix or relative.startswith(f"{prefix}/"):
+            return group
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        group = _xdist_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))

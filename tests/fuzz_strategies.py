@@ -3,6 +3,7 @@ one part replaced, and the check that a validator either accepts or raises the e
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -10,9 +11,18 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+#: LEGEPLAN_FUZZ=deep runs the fuzz tests with many more generated inputs (docs/testing.md); CI runs the default.
+DEEP = os.environ.get("LEGEPLAN_FUZZ", "").strip().lower() == "deep"
+
+
+def fuzz_examples(ci: int, deep: int) -> int:
+    """Generated inputs per run: `ci` in the normal run, `deep` with LEGEPLAN_FUZZ=deep."""
+    return deep if DEEP else ci
+
+
 #: Property tests of validators: bounded cost in CI, reproducible.
 VALIDATOR_SETTINGS = settings(
-    max_examples=60,
+    max_examples=fuzz_examples(ci=60, deep=500),
     derandomize=True,
     deadline=None,
     database=None,

@@ -5,17 +5,22 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from legeplan.actions import FollowUp, example_action_plan, save_action_plan
-from legeplan.cli import app
+from legeplan.cli import app, plan_cmd
 from legeplan.register.demo import demo_register
 from legeplan.report.chapters.institusjon import duties_blocks
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
 
-def test_show_has_the_latest_follow_up(tmp_path: Path) -> None:
+def test_show_has_the_latest_follow_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The command module's console takes its width when it is first imported, by whichever test ran first on this
+    # process (under pytest-xdist another test's COLUMNS=80); this test reads a wide table.
+    monkeypatch.setattr(plan_cmd, "console", Console(width=200))
     plan = example_action_plan()
     first = plan.measures[0].model_copy(
         update={

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from argon2 import PasswordHasher, Type
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -35,6 +36,20 @@ def test_passwords_are_stored_as_argon2_hashes(app: FastAPI) -> None:
         hashes = list(session.scalars(select(UserRow.password_hash)))
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
     assert all(DEMO_PASSWORD not in h for h in hashes)
+
+
+def test_the_production_hasher_is_strong_and_its_hashes_log_in(app: FastAPI, production_hasher: PasswordHasher) -> None:
+    """The tests hash with the cheapest argon2id (tests/conftest.py); the real one keeps OWASP's parameters, and a
+    user whose stored hash has them logs in (the check reads the parameters from the hash)."""
+    assert production_hasher.type is Type.ID
+    assert production_hasher.memory_cost >= 65536 and production_hasher.time_cost >= 3
+    store = app.state.web_store
+    user = store.user_with_hash("leser")
+    assert user is not None
+    store.set_password_hash(user[0].id, production_hasher.hash(PASSWORD))
+    client = TestClient(app)
+    assert client.post("/api/login", json={"username": "leser", "password": "feil-passord"}).status_code == 401
+    assert client.post("/api/login", json={"username": "leser", "password": PASSWORD}).status_code == 200
 
 
 def test_form_post_without_csrf_token_is_refused_and_changes_nothing(login: Login, app: FastAPI) -> None:

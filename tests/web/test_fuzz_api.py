@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import delete
 
+from fuzz_strategies import fuzz_examples
 from legeplan.storage.security_tables import LoginAttemptRow
 from legeplan.web.app import create_app
 from legeplan.web.auth import hash_password
@@ -75,9 +76,11 @@ ENGLISH = re.compile(
     r"error|missing|json decode|parsing the body|not a valid|too (long|short|many|large)|ensure this|extra inputs)\b",
     re.IGNORECASE,
 )
-#: Generated requests per operation and run in CI; the slow run below uses DEEP_EXAMPLES.
+#: Generated requests per operation and run in CI; the slow run below uses DEEP_EXAMPLES, 12 in CI (each finding of
+#: the earlier 30-example runs has its own test, e.g. test_unreadable_bodies_are_refused_in_norwegian) and 60 with
+#: LEGEPLAN_FUZZ=deep (docs/testing.md).
 EXAMPLES = 5
-DEEP_EXAMPLES = 30
+DEEP_EXAMPLES = fuzz_examples(ci=12, deep=60)
 
 
 def _dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -218,7 +221,7 @@ def test_api_fuzzed_deeper(fuzz_app: tuple[Path, Any, list[Any]], role: str, mod
     _fuzz(fuzz_app, role, mode, DEEP_EXAMPLES)
 
 
-PAGE_EXAMPLES = 3
+PAGE_EXAMPLES = fuzz_examples(ci=3, deep=20)
 
 
 def test_pages_never_answer_with_a_server_error(fuzz_app: tuple[Path, Any, list[Any]]) -> None:

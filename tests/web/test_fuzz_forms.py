@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzz_strategies import fuzz_examples
 from legeplan.web.forms import form_fields, form_values
 
 Login = Callable[[str], tuple[TestClient, str]]
@@ -39,7 +40,7 @@ DATA_TABLES = (
 )
 FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029]")
 SETTINGS = settings(
-    max_examples=20,
+    max_examples=fuzz_examples(ci=20, deep=200),
     derandomize=True,
     deadline=None,
     database=None,
