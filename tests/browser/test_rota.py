@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
+from legeplan.i18n import NORWEGIAN_MONTHS
 from legeplan.legevakt import RotaProblem, RotaSolution
 
 from .support import DEMO_CODE, LiveServer, snapshot
@@ -19,20 +20,7 @@ TIME_LIMIT_S = 5
 TIME_LIMIT_LABEL = "Lengste tid å lete etter en bedre turnus (sekunder)"
 # Two shared cores: the solve itself is capped at TIME_LIMIT_S, the rest is queueing and polling slack.
 SOLVE_TIMEOUT_MS = 60_000
-MONTHS = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-]
+MONTHS = list(NORWEGIAN_MONTHS)
 # Per calendar cell in the period: month heading, day number, and each duty's "shift: doctor" title.
 CALENDAR_SCRIPT = """
 () => [...document.querySelectorAll("section.month")].flatMap(section =>

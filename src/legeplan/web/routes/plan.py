@@ -487,13 +487,8 @@ def comments_page(request: Request, code: str, user: User = Depends(current_user
     return _comments_page(request, user, code)
 
 
-@router.post("/m/{code}/plan/comments", response_model=None)
-async def comment_add(request: Request, code: str, user: User = Depends(current_user)) -> Response:
-    form = await checked_form(request)
-    require_scope(user, code, "editor")
-    draft, errors, values = _comment_form(form)
-    if draft is None:
-        return _comments_page(request, user, code, values=values, errors=errors, status_code=400)
+def _store_comment(request: Request, user: User, code: str, draft: CommentDraft) -> ConsultationComment:
+    """A new høring comment, stored and audited (the page and the API add comments the same way)."""
     saved = add_comment(storage_of(request), code, draft, user.username)
     audit(
         request,
@@ -504,6 +499,17 @@ async def comment_add(request: Request, code: str, user: User = Depends(current_
         None,
         saved.model_dump(mode="json", include={"sender", "received", "chapter_id", "status"}),
     )
+    return saved
+
+
+@router.post("/m/{code}/plan/comments", response_model=None)
+async def comment_add(request: Request, code: str, user: User = Depends(current_user)) -> Response:
+    form = await checked_form(request)
+    require_scope(user, code, "editor")
+    draft, errors, values = _comment_form(form)
+    if draft is None:
+        return _comments_page(request, user, code, values=values, errors=errors, status_code=400)
+    saved = _store_comment(request, user, code, draft)
     return redirect(f"/m/{code}/plan/comments", text("plan.web.comment_added", id=saved.id), request)
 
 
@@ -830,16 +836,7 @@ def api_comment_add(request: Request, code: str, body: CommentIn, user: User = D
             "status": body.status,
         }
     )
-    saved = add_comment(storage_of(request), code, draft, user.username)
-    audit(
-        request,
-        user,
-        code,
-        text("audit.action.created"),
-        f"plan/comment/{saved.id}",
-        None,
-        saved.model_dump(mode="json", include={"sender", "received", "chapter_id", "status"}),
-    )
+    saved = _store_comment(request, user, code, draft)
     return _comment_out(saved)
 
 
