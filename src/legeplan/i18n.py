@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 NB: dict[str, str] = {
@@ -1149,6 +1150,11 @@ NORWEGIAN_MONTHS = (
     "november",
     "desember",
 )
+
+
+def end_before_start(start: date, end: date) -> str:
+    """The one message for a period that ends before it starts, dates as a Norwegian reader writes them."""
+    return f"sluttdatoen {end:%d.%m.%Y} er før startdatoen {start:%d.%m.%Y}"
 
 
 def month_label(year: int, month: int) -> str:

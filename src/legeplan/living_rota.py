@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from legeplan.i18n import text
+from legeplan.i18n import end_before_start, text
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.candidates import (
     CandidateReport,
@@ -119,7 +119,7 @@ def period_problem(
 ) -> RotaProblem:
     """The problem for a new period from the members' registers (see `living.problem_for_legevakt`)."""
     if end < start:
-        raise LivingRotaError(f"slutt {end} er før start {start}")
+        raise LivingRotaError(end_before_start(start, end))
     try:
         return problem_for_legevakt(
             legevakt.members, member_registers(storage, legevakt), start, end, shift_types=shift_types, name=name

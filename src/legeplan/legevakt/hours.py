@@ -200,5 +200,5 @@ def write_hours(rows: list[MonthHours], path: Path) -> None:
         path.write_text(hours_csv(rows), encoding="utf-8")  # the BOM is the text's first character
         return
     if suffix != ".xlsx":
-        raise ValueError(f"{path}: ukjent filtype {path.suffix!r}; bruk .csv eller .xlsx")
+        raise ValueError(f"{path}: ukjent filtype «{path.suffix}»; bruk .csv eller .xlsx")
     path.write_bytes(hours_xlsx(rows))

@@ -236,7 +236,7 @@ def write_rota(
         payload = solution or RotaSolution(problem_name=problem.name, status="unknown", assignments=tuple(assignments))
         path.write_text(solution_json(problem, payload), encoding="utf-8")
     else:
-        raise RotaFileError(f"{path}: ukjent filtype {path.suffix!r}; bruk .csv, .xlsx, .ics eller .json")
+        raise RotaFileError(f"{path}: ukjent filtype «{path.suffix}»; bruk .csv, .xlsx, .ics eller .json")
 
 
 def _shorten(value: object, limit: int = 40) -> str:

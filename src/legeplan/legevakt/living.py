@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
+from legeplan.i18n import end_before_start
 from legeplan.legevakt.model import (
     Assignment,
     DateRange,
@@ -226,7 +227,7 @@ class AvailabilityInput(RotaModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"slutt {self.end} er før start {self.start}")
+            raise ValueError(end_before_start(self.start, self.end))
         return self
 
 

@@ -22,6 +22,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from legeplan.i18n import end_before_start
 from legeplan.legevakt.clock import REFERENCE_DAY, hours_between, is_night, shift_times
 from legeplan.legevakt.patterns import DutyPattern, check_pattern_shift_types
 
@@ -117,7 +118,7 @@ class DateRange(RotaModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"slutt {self.end} er før start {self.start}")
+            raise ValueError(end_before_start(self.start, self.end))
         return self
 
     def contains(self, day: date) -> bool:
@@ -237,7 +238,7 @@ class RotaProblem(RotaModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"slutt {self.end} er før start {self.start}")
+            raise ValueError(end_before_start(self.start, self.end))
         if (self.end - self.start).days > 3 * 366:
             raise ValueError("perioden er lengre enn tre år")
         doctors = {d.id for d in self.doctors}
