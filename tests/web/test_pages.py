@@ -109,7 +109,8 @@ def test_api_import_reports_issues_as_json(app: FastAPI, tmp_path: Path) -> None
     bad = client.post(
         "/api/register/import", files={"file": ("r.csv", b"tull;tull\n1;2\n", "text/csv")}, headers=headers
     )
-    assert bad.status_code == 202 and bad.json()["state"] == "queued"
+    # The in-process worker may already have taken the job when the answer is written.
+    assert bad.status_code == 202 and bad.json()["state"] in ("queued", "running", "done")
     assert app.state.job_queue.wait(bad.json()["id"], 60) is not None
     bad_job = client.get(bad.json()["status_url"]).json()
     assert bad_job["state"] == "done" and bad_job["result"]["issues"] and "register" not in bad_job["result"]
