@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 from importlib import resources
@@ -57,9 +58,27 @@ def _css() -> str:
     return template_text("plan.css")
 
 
-def render_page(doc: PlanDocument, figure: Callable[[Figure], str]) -> str:
-    """The plan's page, each figure's chart given by `figure` (inline SVG, or an image for the PDF)."""
-    return _template().render(doc=doc, css=_css(), labels=numbering(doc), svg=figure)
+@dataclass(frozen=True)
+class DocumentPart:
+    """A slice of the plan laid out on its own (the PDF in two processes: `legeplan.report.render.pdf_parts`).
+
+    `front` is the cover and the contents; the chapters are `doc.chapters[first_chapter:end_chapter]`, still numbered
+    as in the whole plan. The page numbers a part cannot count itself come as literals: `page_css` (the first page's
+    number and the total) and `toc_pages` (each chapter's first page, for the contents). `ghost_anchors` are empty
+    targets for the contents' links to chapters in another part (the merged PDF points them at the real pages)."""
+
+    front: bool
+    first_chapter: int
+    end_chapter: int
+    page_css: str = ""
+    toc_pages: Mapping[str, int] | None = None
+    ghost_anchors: tuple[str, ...] = field(default=())
+
+
+def render_page(doc: PlanDocument, figure: Callable[[Figure], str], part: DocumentPart | None = None) -> str:
+    """The plan's page, each figure's chart given by `figure` (inline SVG, or an image for the PDF); `part` is a
+    slice of it for the PDF's parallel layout (None: the whole plan)."""
+    return _template().render(doc=doc, css=_css(), labels=numbering(doc), svg=figure, part=part)
 
 
 def render_html(doc: PlanDocument, *, inline_svg: bool = True) -> str:

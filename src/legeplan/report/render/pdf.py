@@ -22,7 +22,15 @@ from typing import TYPE_CHECKING
 
 from legeplan.report.document import Figure, PlanDocument
 from legeplan.report.render.common import ProgressCallback, ReportRenderError, check_target, noop
-from legeplan.report.render.html import figure_svg, render_page
+from legeplan.report.render.html import DocumentPart, figure_svg, render_page
+from legeplan.report.render.pdf_parts import (
+    LAYOUT_MEMORY,
+    PartResult,
+    known_layout,
+    page_facts,
+    remember_layout,
+    render_in_parts,
+)
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcherResponse
@@ -65,8 +73,9 @@ def print_svg(svg: str) -> bytes:
     return data
 
 
-def print_html(doc: PlanDocument) -> tuple[str, dict[str, bytes]]:
-    """The PDF's input: the plan's HTML with each chart as `<img src="legeplan-figur:<n>">`, and the SVG of each."""
+def print_html(doc: PlanDocument, part: DocumentPart | None = None) -> tuple[str, dict[str, bytes]]:
+    """The PDF's input: the plan's HTML (or `part` of it) with each chart as `<img src="legeplan-figur:<n>">`, and the
+    SVG of each."""
     images: dict[str, bytes] = {}
 
     def chart_image(figure: Figure) -> str:
@@ -75,7 +84,7 @@ def print_html(doc: PlanDocument) -> tuple[str, dict[str, bytes]]:
         alt = escape(figure.alt or figure.caption, quote=True)
         return f'<img class="chart" alt="{alt}" src="{url}">'
 
-    return render_page(doc, chart_image), images
+    return render_page(doc, chart_image, part), images
 
 
 class RefusedResource(ReportRenderError):
@@ -99,21 +108,39 @@ def _fetcher(images: Mapping[str, bytes]) -> object:
     return ChartFetcher()
 
 
+def render_part(doc: PlanDocument, part: DocumentPart | None = None) -> PartResult:
+    """The plan (or `part` of it) laid out and written by WeasyPrint, with the facts of its pages."""
+    from weasyprint import HTML  # imported late: pango is loaded only when a PDF is asked for
+
+    html, images = print_html(doc, part)
+    rendered = HTML(string=html, base_url=None, url_fetcher=_fetcher(images)).render()
+    pdf = rendered.write_pdf()
+    if pdf is None:
+        raise ReportRenderError("WeasyPrint produced no PDF")
+    return PartResult(pdf, page_facts(rendered.pages))
+
+
 def render_pdf(doc: PlanDocument, path: Path, progress: ProgressCallback | None = None) -> None:
     """The plan as an A4 PDF, with page headers, page numbers and a table of contents.
 
-    The file is written only when layout succeeded, so a failure never leaves half a PDF behind."""
-    from weasyprint import HTML  # imported late: pango is loaded only when a PDF is asked for
-
+    Laid out in two processes when the page count of every chapter is known from an earlier layout
+    (`legeplan.report.render.pdf_parts`), else in one. The file is written only when layout succeeded, so a failure
+    never leaves half a PDF behind."""
     report = progress or noop
     path = Path(path)
     check_target(path, ".pdf")
     report(1, 3, "Lager HTML og figurer")
-    html, images = print_html(doc)
-    report(2, 3, "Setter sider (WeasyPrint)")
-    rendered = HTML(string=html, base_url=str(path.parent), url_fetcher=_fetcher(images)).render()
-    report(3, 3, f"Skriver {len(rendered.pages)} sider")
-    pdf = rendered.write_pdf()
+    pdf: bytes | None = None
+    plan = known_layout(doc)
+    if plan is not None:
+        joined = render_in_parts(doc, lambda part: render_part(doc, part), plan, lambda message: report(2, 3, message))
+        if joined is not None:
+            pdf, actual = joined
+            LAYOUT_MEMORY.remember(doc, actual)
     if pdf is None:
-        raise ReportRenderError(f"{path}: WeasyPrint produced no PDF")
+        report(2, 3, "Setter sider (WeasyPrint)")
+        whole = render_part(doc)
+        remember_layout(doc, whole.pages)
+        pdf = whole.pdf
+    report(3, 3, "Skriver PDF")
     path.write_bytes(pdf)
