@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: A mail that failed this many times stays `failed` (the outbox shows the last reason).
 MAX_ATTEMPTS = 5
+#: How long a claimed mail stays with its sender; a sender that dies leaves it to be retried after this.
+SENDING_LEASE = timedelta(minutes=10)
 #: Seconds to wait before the next try after the 1st, 2nd, … failure (the last value repeats);
 #: LEGEPLAN_SMTP_RETRY_S overrides it, e.g. «60,300,900,3600».
 RETRY_AFTER_S: tuple[float, ...] = (60.0, 300.0, 900.0, 3600.0)
@@ -241,7 +243,9 @@ def drain_outbox(store: RotaStore, config: SmtpConfig, *, limit: int = 200, now:
     if not config.enabled:
         return DrainResult(0, 0)
     now = now or _utcnow()
-    waiting = store.outbox(state="queued", limit=limit) + store.mails_to_retry(now, MAX_ATTEMPTS, limit=limit)
+    found = store.outbox(state="queued", limit=limit) + store.mails_to_retry(now, MAX_ATTEMPTS, limit=limit)
+    # Each mail is claimed before it is sent: another process draining at the same moment skips it.
+    waiting = [mail for mail in found if store.claim_mail(mail, now + SENDING_LEASE)]
     if not waiting:
         return DrainResult(0, 0)
 
@@ -311,6 +315,7 @@ def mail_waiting(storage: Storage) -> bool:
 __all__ = [
     "MAX_ATTEMPTS",
     "RETRY_AFTER_S",
+    "SENDING_LEASE",
     "DrainResult",
     "SmtpConfig",
     "announce_published",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import Message
@@ -251,3 +252,28 @@ def test_answer_to_a_request_is_mailed_by_the_job(
     assert f"Kveldsvakt {shift}" in body or shift in body
     assert "Begrunnelse: for kort varsel" in body
     assert living.d.name not in body  # the colleague is not named
+
+
+def test_two_senders_at_once_send_each_mail_once(app: FastAPI, smtp_server: tuple[Collect, int]) -> None:
+    """The web app's timer and a `legeplan worker` may drain the outbox at the same moment: each mail is claimed
+    before it is sent, so it goes out once; a sender that dies mid-send leaves it to be retried after the lease."""
+    handler, port = smtp_server
+    config = SmtpConfig(host="127.0.0.1", port=port, starttls=False, sender="legevakt@kommune.no")
+    store = RotaStore(app.state.storage)
+    for number in range(6):
+        store.queue_mail(f"lege{number}@example.org", "Emne", "Tekst")
+    seen_by_a = store.outbox(state="queued")  # sender A has read the queue …
+    assert drain_outbox(store, config).sent == 6  # … when sender B sends all of it
+    assert not [mail for mail in seen_by_a if store.claim_mail(mail, datetime(2026, 11, 30, 12, 0))]
+    with ThreadPoolExecutor(2) as pool:
+        store.queue_mail("ny@example.org", "Emne", "Tekst")
+        results = list(pool.map(lambda _: drain_outbox(store, config), range(2)))
+    assert sorted(r.sent for r in results) == [0, 1] and len(handler.messages) == 7
+    # A sender that claims and dies: the mail waits for the lease, then is offered again (attempts unchanged).
+    t0 = datetime(2026, 11, 30, 12, 0)
+    store.queue_mail("sist@example.org", "Emne", "Tekst")
+    (last,) = store.outbox(state="queued")
+    assert store.claim_mail(last, t0 + timedelta(minutes=10)) and not store.claim_mail(last, t0)
+    assert not store.mails_to_retry(t0 + timedelta(minutes=9), MAX_ATTEMPTS)
+    assert [m.id for m in store.mails_to_retry(t0 + timedelta(minutes=10), MAX_ATTEMPTS)] == [last.id]
+    assert drain_outbox(store, config, now=t0 + timedelta(minutes=11)).sent == 1 and len(handler.messages) == 8

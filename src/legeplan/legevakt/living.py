@@ -57,8 +57,9 @@ EVENT_KINDS: tuple[EventKind, ...] = (
 #: Where a rota version came from.
 VersionSource = Literal["solve", "repair", "manual_edit", "pin", "swap", "giveaway", "import"]
 VERSION_SOURCES: tuple[VersionSource, ...] = ("solve", "repair", "manual_edit", "pin", "swap", "giveaway", "import")
-MailState = Literal["queued", "sent", "failed", "off"]
-MAIL_STATES: tuple[MailState, ...] = ("queued", "sent", "failed", "off")
+#: `sending`: claimed by one sender (a lease until `retry_at`), so two workers never send the same mail.
+MailState = Literal["queued", "sending", "sent", "failed", "off"]
+MAIL_STATES: tuple[MailState, ...] = ("queued", "sending", "sent", "failed", "off")
 
 
 class Legevakt(RotaModel):

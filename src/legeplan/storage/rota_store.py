@@ -1028,13 +1028,30 @@ class RotaStore:
                 row.sent_at = _now()
             return True
 
+    def claim_mail(self, mail: OutboxMail, lease_until: datetime) -> bool:
+        """Take `mail` for sending, if it is still as it was read (state and attempts): one conditional UPDATE, so of
+        two senders (the web app's timer and a `legeplan worker`) exactly one gets it. The claim is a lease: a sender
+        that dies leaves the mail `sending` until `lease_until`, after which `mails_to_retry` offers it again."""
+        with self.storage.session() as session:
+            claimed = session.execute(
+                update(OutboxMailRow)
+                .where(
+                    OutboxMailRow.id == mail.id,
+                    OutboxMailRow.state == mail.state,
+                    OutboxMailRow.attempts == mail.attempts,
+                )
+                .values(state="sending", retry_at=lease_until)
+            )
+            return bool(getattr(claimed, "rowcount", 0) == 1)
+
     def mails_to_retry(self, now: datetime, max_attempts: int, *, limit: int = 200) -> list[OutboxMail]:
-        """Failed mails with attempts left whose back-off has passed (`retry_at` at or before `now`), oldest first."""
+        """Failed mails with attempts left whose back-off has passed (`retry_at` at or before `now`), and mails whose
+        sender died while sending (lease passed), oldest first."""
         with self.storage.session() as session:
             query = (
                 select(OutboxMailRow)
                 .where(
-                    OutboxMailRow.state == "failed",
+                    OutboxMailRow.state.in_(("failed", "sending")),
                     OutboxMailRow.attempts < max_attempts,
                     or_(OutboxMailRow.retry_at.is_(None), OutboxMailRow.retry_at <= now),
                 )
@@ -1048,7 +1065,7 @@ class RotaStore:
         with self.storage.session() as session:
             waiting = or_(
                 OutboxMailRow.state == "queued",
-                (OutboxMailRow.state == "failed") & (OutboxMailRow.attempts < max_attempts),
+                OutboxMailRow.state.in_(("failed", "sending")) & (OutboxMailRow.attempts < max_attempts),
             )
             return session.scalar(select(OutboxMailRow.id).where(waiting).limit(1)) is not None
 
