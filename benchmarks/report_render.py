@@ -52,11 +52,17 @@ def timed(
     for _ in range(repeat):
         if before is not None:
             before()
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), _cpu()
         function()
         walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
+        cpus.append(_cpu() - cpu)
     return statistics.median(walls), statistics.median(cpus)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the PDF's second process is one)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def main() -> None:
@@ -113,31 +119,59 @@ def main() -> None:
 
         HTML(string=render_html(doc, inline_svg=False), base_url=str(scratch)).render().write_pdf(scratch / "p.pdf")
 
+    def one_process() -> None:
+        os.environ["LEGEPLAN_PDF_PARALLEL"] = "0"
+        try:
+            render_pdf(doc, scratch / "plan.pdf")
+        finally:
+            del os.environ["LEGEPLAN_PDF_PARALLEL"]
+
+    def edited_chapter() -> Callable[[], object]:
+        """The plan with chapter 8's text changed: its page count is guessed from the chapter's id."""
+        chapter = doc.chapters[7]
+        edited = doc.model_copy(
+            update={
+                "chapters": [
+                    *doc.chapters[:7],
+                    chapter.model_copy(update={"title": chapter.title + " (endret)"}),
+                    *doc.chapters[8:],
+                ]
+            }
+        )
+        return lambda: render_pdf(edited, scratch / "edited.pdf")
+
     old = {name: timed(once(name), 1, empty_cache) for name in renders}
     shared = timed(lambda: [render(doc) for render in renders.values()], 1, empty_cache)
     drawn = chart_cache.CHARTS.misses
     cached = {name: timed(once(name), 2 if name == "pdf" else 3, chart_cache.CHARTS.clear) for name in renders}
     previous = timed(previous_pdf, 2, chart_cache.CHARTS.clear)
+    single = timed(one_process, 2, chart_cache.CHARTS.clear)
+    edited = timed(edited_chapter(), 1, chart_cache.CHARTS.clear)
 
     print(f"demo plan: {len(doc.chapters)} chapters, {len(doc.figures())} figures, {len(doc.tables())} tables")
     print(f"bare matplotlib SVG bar chart (reference): {bare[0] * 1000:.0f} ms wall, {bare[1] * 1000:.0f} ms CPU")
     print(f"build_plan: {build[0] * 1000:.0f} ms wall, {build[1] * 1000:.0f} ms CPU")
-    print(f"{'render':50s} {'wall s':>8s} {'CPU s':>8s} {'CPU ratio':>10s}")
+    print("CPU counts both processes of the PDF; the wall ratio is what a user waits, against the same baseline.")
+    print(f"{'render':62s} {'wall s':>8s} {'CPU s':>8s} {'wall ratio':>11s} {'CPU ratio':>10s}")
 
-    def row(name: str, measured: tuple[float, float], base: float) -> None:
-        print(f"{name:50s} {measured[0]:8.2f} {measured[1]:8.2f} {measured[1] / base:9.2f}x")
+    def row(name: str, measured: tuple[float, float], base: tuple[float, float]) -> None:
+        wall, cpu = measured
+        print(f"{name:62s} {wall:8.2f} {cpu:8.2f} {wall / base[0]:10.2f}x {cpu / base[1]:9.2f}x")
 
     for name in renders:
-        row(f"{name}: old path (charts drawn, baseline)", old[name], old[name][1])
-        row(f"{name}: charts from the disk cache", cached[name], old[name][1])
+        row(f"{name}: old path (charts drawn, baseline)", old[name], old[name])
+        label = f"{name}: cached charts" if name != "pdf" else "pdf: two processes, page counts remembered, cached charts"
+        row(label, cached[name], old[name])
         if name == "pdf":
-            row("pdf: previous path (data URIs, matplotlib's SVG), cache", previous, old[name][1])
+            row("pdf: two processes after one chapter's text changed", edited, old[name])
+            row("pdf: one process (a plan's first PDF), cached charts", single, old[name])
+            row("pdf: previous path (data URIs, matplotlib's SVG), cache", previous, old[name])
     old_total = (sum(w for w, _ in old.values()), sum(c for _, c in old.values()))
-    row("all three, old path (sum, baseline)", old_total, old_total[1])
-    row(f"all three, one build, empty cache ({drawn} drawn)", shared, old_total[1])
+    row("all three, old path (sum, baseline)", old_total, old_total)
+    row(f"all three, one build, empty cache ({drawn} drawn)", shared, old_total)
     cached_total = (sum(w for w, _ in cached.values()), sum(c for _, c in cached.values()))
-    row("all three, one build, cached charts", cached_total, old_total[1])
-    print(f"pdf from the cache, this path vs the previous one (CPU): {cached['pdf'][1] / previous[1]:.2f}x")
+    row("all three, one build, cached charts", cached_total, old_total)
+    print(f"pdf, two processes vs one (wall): {cached['pdf'][0] / single[0]:.2f}x")
 
 
 if __name__ == "__main__":
