@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from legeplan.plan.outline import OUTLINE, ChapterOutline
-from legeplan.plan.text import _HEADING, strip_comments
+from legeplan.plan.text import SECTION_HEADING, strip_comments
 from legeplan.register.models import PhysicianRole, Register
 
 
@@ -105,7 +105,7 @@ def _written(chapter: ChapterOutline, markdown: str) -> set[str]:
     written: set[str] = set()
     key: str | None = None
     for line in strip_comments(markdown).splitlines():
-        heading = _HEADING.match(line)
+        heading = SECTION_HEADING.match(line)
         if heading:
             key = by_title.get(heading.group(1).strip().lower())
         elif key and line.strip():

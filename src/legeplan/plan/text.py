@@ -77,7 +77,8 @@ class PlanText(BaseModel):
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+#: A section heading in a chapter file («## Tittel»); the chapter files and the estimate read them alike.
+SECTION_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _FILE = re.compile(r"^(?:\d+-)?([a-z0-9-]+)\.md$")
 
 
@@ -147,7 +148,7 @@ def render_chapter(chapter: ChapterOutline, source: SourceFile, values: Mapping[
     intro: list[str] = []
     parts: list[tuple[str, list[str]]] = []
     for line in rendered.splitlines():
-        heading = _HEADING.match(line)
+        heading = SECTION_HEADING.match(line)
         if heading:
             parts.append((heading.group(1).strip(), []))
         elif parts:
