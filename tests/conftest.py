@@ -65,22 +65,34 @@ def production_hasher() -> PasswordHasher:
     return PRODUCTION_HASHER
 
 
+def _schema_url(base_url: str) -> Iterator[str]:
+    """A PostgreSQL URL whose tables live in a new schema of their own, dropped afterwards: tests running at once
+    (pytest-xdist) never see each other's tables, and nothing is left in `public`."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base_url else "?"
+    try:
+        yield f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_schema_url(postgres_url: str) -> Iterator[str]:
+    yield from _schema_url(postgres_url)
+
+
 # Storage on both backends (tests/storage, tests/jobs): SQLite, and a real PostgreSQL with its own schema per test.
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'legeplan.sqlite'}"
         return
-    base_url: str = request.getfixturevalue("postgres_url")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base_url else "?"
-    yield f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    yield from _schema_url(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture

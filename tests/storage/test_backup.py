@@ -198,22 +198,12 @@ def test_a_backup_from_a_newer_format_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_a_sqlite_backup_restores_into_postgresql(tmp_path: Path, postgres_url: str) -> None:
+def test_a_sqlite_backup_restores_into_postgresql(tmp_path: Path, postgres_schema_url: str) -> None:
     sqlite_url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     _fill(sqlite_url)
     source = Storage(sqlite_url)
     write_backup(source, tmp_path / "kopi.zip")
-    schema = f"x_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in postgres_url else "?"
-        target = Storage(f"{postgres_url}{separator}options={quote(f'-csearch_path={schema}')}")
-        read_backup(target, tmp_path / "kopi.zip")
-        assert _everything(target) == _everything(source)
-        target.dispose()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    target = Storage(postgres_schema_url)
+    read_backup(target, tmp_path / "kopi.zip")
+    assert _everything(target) == _everything(source)
+    target.dispose()

@@ -71,8 +71,8 @@ def test_rota_api_from_register(app: FastAPI) -> None:
 
 
 @pytest.mark.postgres
-def test_the_app_runs_on_postgresql(postgres_url: str) -> None:
-    app = create_app(postgres_url, demo=True)
+def test_the_app_runs_on_postgresql(postgres_schema_url: str) -> None:
+    app = create_app(postgres_schema_url, demo=True)
     username = f"pg-{uuid.uuid4().hex[:8]}"
     app.state.web_store.add_user(username, hash_password(PASSWORD), "viewer", "3804")
     client = TestClient(app)
