@@ -73,6 +73,9 @@ class DocumentPart:
     page_css: str = ""
     toc_pages: Mapping[str, int] | None = None
     ghost_anchors: tuple[str, ...] = field(default=())
+    #: Pages after the contents with nothing but the footer's page number (stamped onto chapter pages laid out
+    #: without one when no page count was known).
+    stamps: int = 0
 
 
 def render_page(doc: PlanDocument, figure: Callable[[Figure], str], part: DocumentPart | None = None) -> str:

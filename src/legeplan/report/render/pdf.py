@@ -26,10 +26,11 @@ from legeplan.report.render.html import DocumentPart, figure_svg, render_page
 from legeplan.report.render.pdf_parts import (
     LAYOUT_MEMORY,
     PartResult,
-    known_layout,
     page_facts,
+    parallel_wanted,
     remember_layout,
     render_in_parts,
+    render_unknown,
 )
 
 if TYPE_CHECKING:
@@ -123,17 +124,25 @@ def render_part(doc: PlanDocument, part: DocumentPart | None = None) -> PartResu
 def render_pdf(doc: PlanDocument, path: Path, progress: ProgressCallback | None = None) -> None:
     """The plan as an A4 PDF, with page headers, page numbers and a table of contents.
 
-    Laid out in two processes when the page count of every chapter is known from an earlier layout
-    (`legeplan.report.render.pdf_parts`), else in one. The file is written only when layout succeeded, so a failure
+    Laid out in two processes (`legeplan.report.render.pdf_parts`): with the page numbers as literals when every
+    chapter's page count is remembered from an earlier layout, else with the numbers stamped on afterwards; in one
+    process where two cannot run at once. The file is written only when layout succeeded, so a failure
     never leaves half a PDF behind."""
     report = progress or noop
     path = Path(path)
     check_target(path, ".pdf")
     report(1, 3, "Lager HTML og figurer")
     pdf: bytes | None = None
-    plan = known_layout(doc)
-    if plan is not None:
-        joined = render_in_parts(doc, lambda part: render_part(doc, part), plan, lambda message: report(2, 3, message))
+    if parallel_wanted(doc):
+        plan = LAYOUT_MEMORY.guess(doc)
+
+        def part_of(part: DocumentPart) -> PartResult:
+            return render_part(doc, part)
+
+        def step(message: str) -> None:
+            report(2, 3, message)
+
+        joined = render_in_parts(doc, part_of, plan, step) if plan else render_unknown(doc, part_of, step)
         if joined is not None:
             pdf, actual = joined
             LAYOUT_MEMORY.remember(doc, actual)
