@@ -28,18 +28,16 @@ import asyncio
 import json
 import os
 import random
-import secrets
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 
@@ -159,22 +157,11 @@ def sqlite_database() -> Iterator[str]:
         yield f"sqlite:///{Path(folder) / 'load.sqlite'}"
 
 
-@contextmanager
-def postgres_database(base: str) -> Iterator[str]:
+def postgres_database(base: str) -> AbstractContextManager[str]:
     """A fresh schema in the given database, used through the search_path; dropped afterwards."""
-    from sqlalchemy import create_engine, text
+    from legeplan.storage.schemas import temporary_schema
 
-    schema = f"legeplan_load_{secrets.token_hex(4)}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    return temporary_schema(base, "legeplan_load")
 
 
 # --- the server ---------------------------------------------------------------------------------------------------

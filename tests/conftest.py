@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
 
 from legeplan.storage.repository import Storage
+from legeplan.storage.schemas import temporary_schema
 from legeplan.web import auth
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -65,25 +63,11 @@ def production_hasher() -> PasswordHasher:
     return PRODUCTION_HASHER
 
 
-def _schema_url(base_url: str) -> Iterator[str]:
-    """A PostgreSQL URL whose tables live in a new schema of their own, dropped afterwards: tests running at once
-    (pytest-xdist) never see each other's tables, and nothing is left in `public`."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base_url else "?"
-    try:
-        yield f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.fixture
 def postgres_schema_url(postgres_url: str) -> Iterator[str]:
-    yield from _schema_url(postgres_url)
+    """A PostgreSQL URL with a schema of its own (tests running at once never see each other's tables)."""
+    with temporary_schema(postgres_url) as url:
+        yield url
 
 
 # Storage on both backends (tests/storage, tests/jobs): SQLite, and a real PostgreSQL with its own schema per test.
@@ -92,7 +76,8 @@ def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'legeplan.sqlite'}"
         return
-    yield from _schema_url(request.getfixturevalue("postgres_url"))
+    with temporary_schema(request.getfixturevalue("postgres_url")) as url:
+        yield url
 
 
 @pytest.fixture

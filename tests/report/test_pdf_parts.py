@@ -100,6 +100,13 @@ def test_the_child_lays_out_the_second_part() -> None:
     assert a.pdf == str(os.getpid()).encode() and b.pdf != a.pdf and b.pages[0].anchors == {"2": (10.0, 20.0)}
 
 
+@pytest.fixture
+def no_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No page counts remembered: an empty layout memory whose file is under tmp_path/cache."""
+    monkeypatch.setenv("LEGEPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    LAYOUT_MEMORY.clear()
+
+
 def _pdf_facts(path: Path) -> tuple[list[str], list[tuple[int, str, int | None]], dict[str, int], list[str]]:
     """Per page text; the outline as (depth, title, page); named destination → page; each link's target."""
     texts = [
@@ -136,10 +143,10 @@ def _pdf_facts(path: Path) -> tuple[list[str], list[tuple[int, str, int | None]]
 
 @pytest.mark.slow
 @needs_pdftotext
-def test_two_processes_make_the_same_pdf_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_processes_make_the_same_pdf_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_memory: None
+) -> None:
     doc = _doc()
-    monkeypatch.setenv("LEGEPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    LAYOUT_MEMORY.clear()
     calls: list[int] = []
     real = pdf_parts.render_both
     monkeypatch.setattr(pdf_parts, "render_both", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -183,10 +190,10 @@ def test_two_processes_make_the_same_pdf_as_one(tmp_path: Path, monkeypatch: pyt
 
 @pytest.mark.slow
 @needs_pdftotext
-def test_an_edited_chapter_is_guessed_from_its_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edited_chapter_is_guessed_from_its_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_memory: None
+) -> None:
     doc = _doc()
-    monkeypatch.setenv("LEGEPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    LAYOUT_MEMORY.clear()
     monkeypatch.setenv("LEGEPLAN_PDF_PARALLEL", "1")
     assert pdf_parts.known_layout(doc) is None
     render_pdf(doc, tmp_path / "first.pdf")  # nothing remembered: numbers stamped on, and the counts remembered
