@@ -15,7 +15,10 @@ Search (issue #15): the greedy pro-rata rota is checked before the model is buil
 local search (:mod:`legeplan.legevakt.local_search`) and given to CP-SAT as a complete hint; the fairness tiers are
 bounded by an aggregate relaxation solved in a thread (:mod:`legeplan.legevakt.bounds`) and stop at a target gap
 (``TARGET_GAP``) and by one load total per category (``bounds.rounding_bounds``, also a redundant constraint); the
-spread tier by the least clustering each doctor's share forces (``bounds.spread_floor``); the spread and wish variables
+spread tier by the least clustering each doctor's share forces (``bounds.spread_floor``). The relaxation's best counts
+per doctor and class of shifts are made a rota (:mod:`legeplan.legevakt.quota`, then local search); when it passes the
+checker with a smaller tier 1 it replaces the start, and a tier whose start is within its target gap of the proven
+bound is fixed without loading the model into CP-SAT. The spread and wish variables
 join the model when their tiers start; a tier CP-SAT cannot improve in time keeps the valid rota it started from. On
 year-size models (``LARGE_MODEL_VARIABLES``) the spread and wish tiers are searched by doctor neighbourhoods
 (:mod:`legeplan.legevakt.lns`) instead of CP-SAT on the whole model, and above ``HUGE_MODEL_VARIABLES`` tier 1 starts
