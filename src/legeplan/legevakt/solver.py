@@ -915,6 +915,7 @@ def solve_rota(
         tier1 = bound_pool.submit(lambda: relaxation.result().solve(1, tier1_s, hint=warm_counts))
     tier1_result = tier1
     lower_bounds: dict[int, Future[int]] = {1: bound_pool.submit(lambda: tier1_result.result().bound)}
+    tier1_start = time.perf_counter()  # tier 1's time includes waiting for the relaxation and the quota rota
     if kept is not None and not fixed and not forbidden:
         # The relaxation's counts made a rota (quota.py), polished by the local search: kept when it passes the
         # checker with a smaller tier 1 (200 doctors × a year: 238 where the searches on the rota stopped at 250).
@@ -988,7 +989,7 @@ def solve_rota(
                 break
             remaining = search_limit_s - (time.perf_counter() - t0)
             share = TIER_TIME_SHARE[number - 1] / sum(TIER_TIME_SHARE[number - 1 :])
-            tier_start = time.perf_counter()
+            tier_start = tier1_start if number == 1 else time.perf_counter()
             if number >= 3 and large and best is not None and kept is not None:
                 # A year: the spread and wish tiers are searched by doctor neighbourhoods alone (lns.py). Building
                 # their window variables (≈ 20 000 at 60 doctors, 70 000 at 200) and loading the whole model into
