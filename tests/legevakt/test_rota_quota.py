@@ -99,8 +99,9 @@ doctor_strategy = st.builds(
 @given(st.lists(doctor_strategy, min_size=1, max_size=3, unique_by=lambda d: d.id), st.booleans())
 def test_relaxation_counts_give_a_valid_rota_within_the_proven_bound(doctors: list[Doctor], weekend: bool) -> None:
     """On problems small enough to solve the full model to optimality: the relaxation's bound (either CP-SAT
-    linearization, stopped at a target gap or not) is at most the full optimum of tier 1; the quota rota passes the
-    checker and is never below that optimum; when it meets every quota, its tier 1 is the relaxation's own value."""
+    linearization, stopped at a target gap or not, one worker or two with presolve) is at most the full optimum of
+    tier 1; the quota rota passes the checker and is never below that optimum; when it meets every quota, its tier 1
+    is the relaxation's own value."""
     p = problem(specialist("s1"), *doctors, shift_types=(KVELD, NATT), days=4 if not weekend else 7)
     instances = expand_shifts(p)
     model, variables = _build_hard_model(p, instances)
@@ -118,8 +119,8 @@ def test_relaxation_counts_give_a_valid_rota_within_the_proven_bound(doctors: li
         return
     assert status == cp_model.OPTIMAL
     optimum = round(solver.objective_value)
-    for level, stop_gap in ((1, None), (2, 0.01), (2, 1.0)):
-        result = relaxation.solve(1, 5, linearization=level, stop_gap=stop_gap)
+    for level, stop_gap, workers in ((1, None, 1), (2, 0.01, 1), (2, 1.0, 1), (1, 0.01, 2)):
+        result = relaxation.solve(1, 5, linearization=level, stop_gap=stop_gap, workers=workers, presolve=workers > 1)
         assert result.bound <= optimum
         assert result.counts is not None and result.value is not None and result.bound <= result.value
         allowed = {Role.VAKT: set(variables.vakt), Role.BAKVAKT: set(variables.bakvakt)}

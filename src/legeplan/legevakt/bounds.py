@@ -344,12 +344,16 @@ class AggregateBounds:
         hint: Mapping[tuple[str, ShiftClass], tuple[int, int]] | None = None,
         linearization: int = 1,
         stop_gap: float | None = None,
+        workers: int = 1,
+        presolve: bool = False,
     ) -> AggregateResult:
         """:meth:`lower_bound` with the best aggregate solution found: its counts are a target for a rota
         (:func:`legeplan.legevakt.quota.quota_rota`). ``linearization``: CP-SAT's ``linearization_level`` (2 proved
         236,8 of the 200-doctor year's tier 1 in 20 s against 216,8 with 1; with 1 the 60-doctor year is solved in
         2,2 s against 3,2 s). Any level gives a valid bound: it changes how CP-SAT searches, not the model.
-        ``stop_gap``: stop once a solution is within this relative gap of the proven bound (the solver's target gap)."""
+        ``stop_gap``: stop once a solution is within this relative gap of the proven bound (the solver's target gap).
+        ``workers`` and ``presolve``: CP-SAT's; with 2 workers and presolve the 120-doctor year's tier 1 was solved to
+        optimality in 9 s, where 1 worker without presolve was stuck at 139,2 against 111,5 after 30 s."""
         model = self.model.clone()
 
         def total(variables: list[cp_model.IntVar]) -> cp_model.LinearExpr:
@@ -403,9 +407,10 @@ class AggregateBounds:
             model.proto.solution_hint.vars.extend(list(values))
             model.proto.solution_hint.values.extend(list(values.values()))
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
+        solver.parameters.num_workers = workers
         solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
-        solver.parameters.cp_model_presolve = False  # presolve took half the time to the proven optimum
+        # Without presolve by default: it took half the time to the proven optimum at 60 doctors.
+        solver.parameters.cp_model_presolve = presolve
         solver.parameters.linearization_level = linearization
         status = solver.solve(model, _StopAtGap(stop_gap) if stop_gap is not None else None)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
