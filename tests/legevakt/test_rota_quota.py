@@ -144,3 +144,33 @@ def test_solver_tier1_starts_from_the_quota_rota_and_proves_the_small_example() 
     assert tier.bound <= tier.objective
     assert round(tier.objective * FAIRNESS_SCALE) == _tier1(p, list(solution.assignments))
     assert tier.gap <= 0.01
+
+
+def test_a_cancel_during_the_huge_path_returns_at_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On the year-size path (thresholds lowered) the solver waits for the relaxation of tier 1; a cancel ends the
+    wait and the search at once, not after the relaxation's share of the limit (30 s here)."""
+    import threading
+    import time
+
+    from legeplan.legevakt import solver
+    from legeplan.legevakt.bounds import AggregateResult
+
+    halted: list[bool] = []
+
+    def slow_relaxation(relaxation, seconds, halt):  # type: ignore[no-untyped-def]
+        halted.append(halt.wait(30))  # a relaxation that takes its whole share unless halted
+        return AggregateResult(bound=0)
+
+    monkeypatch.setattr(solver, "LARGE_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(solver, "HUGE_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(solver, "_tier1_relaxation", slow_relaxation)
+    cancel = threading.Event()
+    threading.Timer(1.0, cancel.set).start()
+    started = time.perf_counter()
+    solution = solver.solve_rota(example_problem("small"), time_limit_s=60, num_workers=1, cancel=cancel)
+    assert time.perf_counter() - started < 15
+    assert solution.status == "cancelled"
+    # Either no rota yet, or a valid one.
+    assert not solution.assignments or check_rota(example_problem("small"), list(solution.assignments)) == []
+    time.sleep(0.5)
+    assert halted == [True]  # the relaxation was stopped, not left running for its share

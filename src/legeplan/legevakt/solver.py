@@ -37,6 +37,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal
@@ -643,23 +644,23 @@ def _quota_start(
     return values
 
 
-def _tier1_relaxation(relaxation: AggregateBounds, seconds: float) -> AggregateResult:
+def _tier1_relaxation(relaxation: AggregateBounds, seconds: float, halt: threading.Event) -> AggregateResult:
     """The relaxation of tier 1 on a huge model, stopped at tier 1's target gap: first for 60 % of ``seconds`` with
     one CP-SAT worker, no presolve and ``linearization_level`` 2 (200 doctors × a year: 238,9 found and 236,8 proved
     in 25 s, where the other settings found nothing near); if that is not within the gap, for the rest with two
     workers and presolve (the main thread only waits by then; 120 doctors × a year: solved to optimality in 9 s, where
     the first settings found nothing in 45 s). The bound is the larger proven, the counts those of the better
-    solution."""
+    solution. ``halt`` stops it (the rota search was cancelled or has ended)."""
     started = time.perf_counter()
-    first = relaxation.solve(1, 0.6 * seconds, linearization=2, stop_gap=TARGET_GAP[0])
+    first = relaxation.solve(1, 0.6 * seconds, linearization=2, stop_gap=TARGET_GAP[0], halt=halt)
 
     def close(result: AggregateResult) -> bool:
         return result.value is not None and result.value - result.bound <= TARGET_GAP[0] * max(1, result.value)
 
     left = seconds - (time.perf_counter() - started)
-    if close(first) or left < 1.0:
+    if close(first) or left < 1.0 or halt.is_set():
         return first
-    second = relaxation.solve(1, left, stop_gap=TARGET_GAP[0], workers=2, presolve=True)
+    second = relaxation.solve(1, left, stop_gap=TARGET_GAP[0], workers=2, presolve=True, halt=halt)
     better = min((r for r in (first, second) if r.value is not None), key=lambda r: r.value or 0, default=None)
     return AggregateResult(
         bound=max(first.bound, second.bound),
@@ -891,10 +892,11 @@ def solve_rota(
     aggregate_s = min(AGGREGATE_TIME_S, max(0.5, time_limit_s / 10))
     tier1_s = max(aggregate_s, HUGE_AGGREGATE_SHARE * time_limit_s) if huge else aggregate_s
     tier1_submitted = time.perf_counter()
+    halt = threading.Event()  # stops the relaxation of tier 1 on a cancel and when the search ends
     # On a huge model the relaxation of tier 1 starts at once, without the warm start's counts as hint: hinted, CP-SAT
     # stayed at the hint's 250,6 for 30 s on the 200-doctor year; unhinted it found 238,9 and proved 236,8.
     tier1: Future[AggregateResult] | None = (
-        bound_pool.submit(lambda: _tier1_relaxation(relaxation.result(), tier1_s)) if huge else None
+        bound_pool.submit(lambda: _tier1_relaxation(relaxation.result(), tier1_s, halt)) if huge else None
     )
     warm = (
         _warm_start(
@@ -943,8 +945,11 @@ def solve_rota(
         # checker with a smaller tier 1 (200 doctors × a year: 238 where the searches on the rota stopped at 250).
         now = time.perf_counter()
         wait = min(0.5 * (time_limit_s - (now - t0)), tier1_s + 5 - (now - tier1_submitted))
-        with contextlib.suppress(TimeoutError):
-            relaxed = tier1.result(timeout=max(0.0, wait))
+        until = time.perf_counter() + max(0.0, wait)
+        while not tier1.done() and time.perf_counter() < until and not (cancel is not None and cancel.is_set()):
+            futures_wait([tier1], timeout=0.1)
+        if tier1.done():
+            relaxed = tier1.result()
             if relaxed.counts is not None:
                 better = _quota_start(
                     problem, instances, variables, relaxed.counts, targets, min(IMPROVE_S, time_limit_s / 20)
@@ -998,6 +1003,7 @@ def solve_rota(
             while not done.wait(0.05):
                 if cancel.is_set():
                     solver.stop_search()
+                    halt.set()
 
         threading.Thread(target=watch, daemon=True).start()
 
@@ -1235,6 +1241,7 @@ def solve_rota(
                 break
     finally:
         done.set()
+        halt.set()
         bound_pool.shutdown(wait=False, cancel_futures=True)
 
     if best is None:
