@@ -925,6 +925,8 @@ def solve_rota(
     if start is not None and valid_start:
         kept = dict(start)
         kept.update(_helper_hints(helpers, kept))
+    if start is not None:
+        _add_hints(model, start.items())
     index_of = {i.key: i.index for i in instances}
     warm_counts = (
         class_counts(
