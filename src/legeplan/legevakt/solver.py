@@ -15,7 +15,10 @@ Search (issue #15): the greedy pro-rata rota is checked before the model is buil
 local search (:mod:`legeplan.legevakt.local_search`) and given to CP-SAT as a complete hint; the fairness tiers are
 bounded by an aggregate relaxation solved in a thread (:mod:`legeplan.legevakt.bounds`) and stop at a target gap
 (``TARGET_GAP``) and by one load total per category (``bounds.rounding_bounds``, also a redundant constraint); the
-spread tier by the least clustering each doctor's share forces (``bounds.spread_floor``); the spread and wish variables
+spread tier by the least clustering each doctor's share forces (``bounds.spread_floor``). The relaxation's best counts
+per doctor and class of shifts are made a rota (:mod:`legeplan.legevakt.quota`, then local search); when it passes the
+checker with a smaller tier 1 it replaces the start, and a tier whose start is within its target gap of the proven
+bound is fixed without loading the model into CP-SAT. The spread and wish variables
 join the model when their tiers start; a tier CP-SAT cannot improve in time keeps the valid rota it started from. On
 year-size models (``LARGE_MODEL_VARIABLES``) the spread and wish tiers are searched by doctor neighbourhoods
 (:mod:`legeplan.legevakt.lns`) instead of CP-SAT on the whole model, and above ``HUGE_MODEL_VARIABLES`` tier 1 starts
@@ -34,6 +37,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal
@@ -43,6 +47,7 @@ from ortools.sat.python import cp_model
 from legeplan.legevakt.baseline import pro_rata_rota, round_robin_rota
 from legeplan.legevakt.bounds import (
     AggregateBounds,
+    AggregateResult,
     ShiftClass,
     add_fairness_terms,
     aggregate_relaxation,
@@ -93,6 +98,14 @@ LNS_SHARE = 0.6
 #: Above this many assignment variables (200 doctors × a year: 280 000) tiers 3 and 4 use the doctor neighbourhoods
 #: only, and tier 1 starts with them.
 HUGE_MODEL_VARIABLES = 150_000
+#: On models above HUGE_MODEL_VARIABLES, the share of the time limit the relaxation of tier 1 may take (in a thread,
+#: beside the model build and the warm start, with two settings in turn: :func:`_tier1_relaxation`); it stops earlier
+#: at tier 1's target gap (200 doctors × a year: after ≈ 30 s). Its counts give the rota tier 1 starts from (quota.py).
+HUGE_AGGREGATE_SHARE = 0.5
+#: Time kept free at the end of the limit for the final check and figures: this share of the limit, at most the
+#: seconds after it.
+END_RESERVE_SHARE = 0.015
+END_RESERVE_MAX_S = 2.0
 #: Seconds a large model needs at least before a CP-SAT call is worth starting (loading it takes seconds).
 MIN_LARGE_SOLVE_S = 8.0
 
@@ -590,6 +603,72 @@ def _warm_start(
     return values, rota
 
 
+def _rota_of(variables: _Variables, values: dict[int, int]) -> dict[tuple[str, int, Role], int]:
+    """A rota as (doctor, shift, role) -> 0/1 from complete variable ``values`` (by proto index)."""
+    found = {(doc, idx, Role.VAKT): values[v.index] for (doc, idx), v in variables.vakt.items()}
+    found.update({(doc, idx, Role.BAKVAKT): values[v.index] for (doc, idx), v in variables.bakvakt.items()})
+    return found
+
+
+def _quota_start(
+    problem: RotaProblem,
+    instances: Sequence[ShiftInstance],
+    variables: _Variables,
+    counts: dict[tuple[str, ShiftClass], tuple[int, int]],
+    targets: dict[str, dict[str, float]],
+    improve_s: float,
+) -> dict[int, int] | None:
+    """0/1 per assignment variable (by proto index) of the rota :func:`legeplan.legevakt.quota.quota_rota` makes
+    from the relaxation's ``counts``, then improved toward the ``targets`` by local search for about ``improve_s``
+    (it closes the few quotas the greedy misses: the 60-doctor year from 74,9 to the relaxation's optimum 66,7); None
+    when no rota is made or it fails :func:`check_rota`. Not for pinned problems (quota.py does not know pins)."""
+    from legeplan.legevakt.local_search import improve_fairness, improve_spread_and_wishes
+    from legeplan.legevakt.quota import quota_rota
+
+    allowed = {Role.VAKT: variables.vakt.keys(), Role.BAKVAKT: variables.bakvakt.keys()}
+    rota = quota_rota(problem, instances, allowed, counts)
+    if rota is None:
+        return None
+    if improve_s > 0:
+        rota = improve_fairness(problem, instances, rota, targets, allowed, scale=FAIRNESS_SCALE, seconds=improve_s)
+        # The quotas know no wishes nor clustering: swaps that keep every load cut them, as from the greedy start.
+        rota = improve_spread_and_wishes(problem, instances, rota, allowed, seconds=improve_s)
+    if check_rota(problem, rota):
+        return None
+    index_of = {i.key: i.index for i in instances}
+    chosen = {(a.doctor, index_of[(a.date, a.shift_type)], a.role) for a in rota}
+    if any((doc, idx) not in (variables.vakt if role is Role.VAKT else variables.bakvakt) for doc, idx, role in chosen):
+        return None
+    values = {var.index: int((doc, idx, Role.VAKT) in chosen) for (doc, idx), var in variables.vakt.items()}
+    values.update({var.index: int((doc, idx, Role.BAKVAKT) in chosen) for (doc, idx), var in variables.bakvakt.items()})
+    return values
+
+
+def _tier1_relaxation(relaxation: AggregateBounds, seconds: float, halt: threading.Event) -> AggregateResult:
+    """The relaxation of tier 1 on a huge model, stopped at tier 1's target gap: first for 60 % of ``seconds`` with
+    one CP-SAT worker, no presolve and ``linearization_level`` 2 (200 doctors × a year: 238,9 found and 236,8 proved
+    in 25 s, where the other settings found nothing near); if that is not within the gap, for the rest with two
+    workers and presolve (the main thread only waits by then; 120 doctors × a year: solved to optimality in 9 s, where
+    the first settings found nothing in 45 s). The bound is the larger proven, the counts those of the better
+    solution. ``halt`` stops it (the rota search was cancelled or has ended)."""
+    started = time.perf_counter()
+    first = relaxation.solve(1, 0.6 * seconds, linearization=2, stop_gap=TARGET_GAP[0], halt=halt)
+
+    def close(result: AggregateResult) -> bool:
+        return result.value is not None and result.value - result.bound <= TARGET_GAP[0] * max(1, result.value)
+
+    left = seconds - (time.perf_counter() - started)
+    if close(first) or left < 1.0 or halt.is_set():
+        return first
+    second = relaxation.solve(1, left, stop_gap=TARGET_GAP[0], workers=2, presolve=True, halt=halt)
+    better = min((r for r in (first, second) if r.value is not None), key=lambda r: r.value or 0, default=None)
+    return AggregateResult(
+        bound=max(first.bound, second.bound),
+        counts=better.counts if better is not None else None,
+        value=better.value if better is not None else None,
+    )
+
+
 def _counts_of(
     instances: Sequence[ShiftInstance], rota: dict[tuple[str, int, Role], int]
 ) -> dict[tuple[str, ShiftClass], tuple[int, int]]:
@@ -795,6 +874,30 @@ def solve_rota(
                 [f"Låst vakt {v.date} {v.shift_type} {v.doctor} ({v.rule}): {v.message}" for v in wrong]
             )
     targets = fairness_targets(problem, instances)
+    large = len(variables.vakt) + len(variables.bakvakt) > LARGE_MODEL_VARIABLES
+    huge = len(variables.vakt) + len(variables.bakvakt) > HUGE_MODEL_VARIABLES
+    # Proven lower bounds of the fairness tiers from the aggregate relaxation (bounds.py), computed in a thread beside
+    # the warm start and the CP-SAT search (OR-Tools releases the GIL while solving).
+    bound_pool = ThreadPoolExecutor(max_workers=1)
+    relaxation = bound_pool.submit(
+        aggregate_relaxation,
+        problem,
+        instances,
+        list(variables.vakt),
+        list(variables.bakvakt),
+        targets,
+        FAIRNESS_SCALE,
+        round(FAIRNESS_SCALE * problem.bakvakt_weight),
+    )
+    aggregate_s = min(AGGREGATE_TIME_S, max(0.5, time_limit_s / 10))
+    tier1_s = max(aggregate_s, HUGE_AGGREGATE_SHARE * time_limit_s) if huge else aggregate_s
+    tier1_submitted = time.perf_counter()
+    halt = threading.Event()  # stops the relaxation of tier 1 on a cancel and when the search ends
+    # On a huge model the relaxation of tier 1 starts at once, without the warm start's counts as hint: hinted, CP-SAT
+    # stayed at the hint's 250,6 for 30 s on the 200-doctor year; unhinted it found 238,9 and proved 236,8.
+    tier1: Future[AggregateResult] | None = (
+        bound_pool.submit(lambda: _tier1_relaxation(relaxation.result(), tier1_s, halt)) if huge else None
+    )
     warm = (
         _warm_start(
             problem,
@@ -824,20 +927,6 @@ def solve_rota(
         kept.update(_helper_hints(helpers, kept))
     if start is not None:
         _add_hints(model, start.items())
-    # Proven lower bounds of the fairness tiers from the aggregate relaxation (bounds.py), computed in a thread beside
-    # the CP-SAT search (OR-Tools releases the GIL while solving).
-    bound_pool = ThreadPoolExecutor(max_workers=1)
-    relaxation = bound_pool.submit(
-        aggregate_relaxation,
-        problem,
-        instances,
-        list(variables.vakt),
-        list(variables.bakvakt),
-        targets,
-        FAIRNESS_SCALE,
-        round(FAIRNESS_SCALE * problem.bakvakt_weight),
-    )
-    aggregate_s = min(AGGREGATE_TIME_S, max(0.5, time_limit_s / 10))
     index_of = {i.key: i.index for i in instances}
     warm_counts = (
         class_counts(
@@ -847,9 +936,34 @@ def solve_rota(
         if warm is not None
         else None
     )
-    lower_bounds: dict[int, Future[int]] = {
-        1: bound_pool.submit(lambda: relaxation.result().lower_bound(1, aggregate_s, hint=warm_counts))
-    }
+    if tier1 is None:
+        tier1_submitted = time.perf_counter()
+        tier1 = bound_pool.submit(lambda: relaxation.result().solve(1, tier1_s, hint=warm_counts))
+    tier1_result = tier1
+    lower_bounds: dict[int, Future[int]] = {1: bound_pool.submit(lambda: tier1_result.result().bound)}
+    tier1_start = time.perf_counter()  # tier 1's time includes waiting for the relaxation and the quota rota
+    if kept is not None and not fixed and not forbidden:
+        # The relaxation's counts made a rota (quota.py), polished by the local search: kept when it passes the
+        # checker with a smaller tier 1 (200 doctors × a year: 238 where the searches on the rota stopped at 250).
+        now = time.perf_counter()
+        wait = min(0.5 * (time_limit_s - (now - t0)), tier1_s + 5 - (now - tier1_submitted))
+        until = time.perf_counter() + max(0.0, wait)
+        while not tier1.done() and time.perf_counter() < until and not (cancel is not None and cancel.is_set()):
+            futures_wait([tier1], timeout=0.1)
+        if tier1.done():
+            relaxed = tier1.result()
+            if relaxed.counts is not None:
+                better = _quota_start(
+                    problem, instances, variables, relaxed.counts, targets, min(IMPROVE_S, time_limit_s / 20)
+                )
+                if better is not None:
+                    candidate = dict(better)
+                    candidate.update(_helper_hints(helpers, candidate))
+                    sum_terms = terms_of["rettferdighet_sum"]
+                    if _tier_value(sum_terms, candidate) < _tier_value(sum_terms, kept):
+                        kept = candidate
+                        model.clear_hints()  # type: ignore[no-untyped-call]
+                        _add_hints(model, kept.items())
 
     def proven(tier: int) -> Callable[[], int]:
         future = lower_bounds.get(tier)
@@ -857,13 +971,11 @@ def solve_rota(
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, num_workers)
-    if len(variables.vakt) + len(variables.bakvakt) > LARGE_MODEL_VARIABLES:
+    if large:
         # Presolve (probing, symmetry) dominates on year-long rotas; search from the hint pays off more.
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.symmetry_level = 0
         solver.parameters.max_presolve_iterations = 1
-    large = len(variables.vakt) + len(variables.bakvakt) > LARGE_MODEL_VARIABLES
-    huge = len(variables.vakt) + len(variables.bakvakt) > HUGE_MODEL_VARIABLES
     first: list[float] = []
     tiers: list[TierResult] = []
     notes: list[str] = []
@@ -893,17 +1005,21 @@ def solve_rota(
             while not done.wait(0.05):
                 if cancel.is_set():
                     solver.stop_search()
+                    halt.set()
 
         threading.Thread(target=watch, daemon=True).start()
 
+    # The tiers stop this much before the limit: checking the last rota and counting its figures take ≈ 1 s for 200
+    # doctors × a year (the run ended 1,3 s over a 120 s limit without it).
+    search_limit_s = time_limit_s - min(END_RESERVE_MAX_S, END_RESERVE_SHARE * time_limit_s)
     try:
         for number, tier_name in enumerate(TIER_DESCRIPTIONS, start=1):
             if cancel is not None and cancel.is_set():
                 final_status = "cancelled"
                 break
-            remaining = time_limit_s - (time.perf_counter() - t0)
+            remaining = search_limit_s - (time.perf_counter() - t0)
             share = TIER_TIME_SHARE[number - 1] / sum(TIER_TIME_SHARE[number - 1 :])
-            tier_start = time.perf_counter()
+            tier_start = tier1_start if number == 1 else time.perf_counter()
             if number >= 3 and large and best is not None and kept is not None:
                 # A year: the spread and wish tiers are searched by doctor neighbourhoods alone (lns.py). Building
                 # their window variables (≈ 20 000 at 60 doctors, 70 000 at 200) and loading the whole model into
@@ -958,7 +1074,7 @@ def solve_rota(
                     problem, instances, model, variables, None, targets, helpers, (tier_name,), terms_of
                 )
             name, expr, scale = objectives[number - 1]
-            remaining = time_limit_s - (time.perf_counter() - t0)
+            remaining = search_limit_s - (time.perf_counter() - t0)
             solver.parameters.max_time_in_seconds = max(0.5, remaining * share)
             model.minimize(expr)
             if best is not None and kept is not None:
@@ -967,14 +1083,43 @@ def solve_rota(
                 kept.update(_helper_hints(helpers, kept))
                 model.clear_hints()  # type: ignore[no-untyped-call]
                 _add_hints(model, kept.items())
-            if number == 1 and huge and best is not None and kept is not None and remaining >= 2.0:
+            if kept is not None:
+                # Proven optimal already (e.g. no clustering left, or the relaxation's bound reached), or within the
+                # tier's target gap (TARGET_GAP, where the CP-SAT callback stops too): CP-SAT would only load the
+                # whole model to prove it again (≈ 40 s on the 200-doctor year).
+                value = _tier_value(terms_of[name], kept)
+                known = terms_of.get(f"{name}_min", ([], 0))[1]
+                if number in lower_bounds and lower_bounds[number].done():
+                    known = max(known, lower_bounds[number].result())
+                if number == 1 and tier1.done():
+                    known = max(known, tier1.result().bound)
+                if value - known <= TARGET_GAP[number - 1] * max(1.0, abs(value)):
+                    tiers.append(
+                        TierResult(
+                            name=name,
+                            description=TIER_DESCRIPTIONS[name],
+                            status="optimal" if value <= known else "feasible",
+                            objective=value / scale,
+                            bound=round(min(known, value) / scale, 3),
+                            gap=round((value - min(known, value)) / max(1.0, abs(value)), 4),
+                            seconds=round(time.perf_counter() - tier_start, 3),
+                        )
+                    )
+                    if value > known:
+                        final_status = "feasible"
+                    if best is None:  # tier 1: the rota it started from (checked) is the answer so far
+                        best = _rota_of(variables, kept)
+                    model.add(expr <= value)
+                    _fix_tier(number, value)
+                    continue
+            if number == 1 and huge and kept is not None and remaining >= 2.0:
                 # Doctor neighbourhoods re-solved exactly (lns.py) before CP-SAT loads the whole model: the loads
                 # move between the freed doctors and the total deviation falls.
                 improved = _improve_fairness_by_doctors(
                     problem,
                     instances,
                     variables,
-                    best,
+                    best if best is not None else _rota_of(variables, kept),
                     targets,
                     fixed=fixed,
                     forbidden=forbidden,
@@ -986,30 +1131,8 @@ def solve_rota(
                     kept.update(_helper_hints(helpers, kept))
                     model.clear_hints()  # type: ignore[no-untyped-call]
                     _add_hints(model, kept.items())
-                remaining = time_limit_s - (time.perf_counter() - t0)
+                remaining = search_limit_s - (time.perf_counter() - t0)
                 solver.parameters.max_time_in_seconds = max(0.5, remaining * share)
-            if best is not None and kept is not None:
-                # Proven optimal already (e.g. no clustering left, or the relaxation's bound reached): CP-SAT would
-                # only presolve the whole model to prove it again.
-                value = _tier_value(terms_of[name], kept)
-                known = terms_of.get(f"{name}_min", ([], 0))[1]
-                if number in lower_bounds and lower_bounds[number].done():
-                    known = max(known, lower_bounds[number].result())
-                if value <= known:
-                    tiers.append(
-                        TierResult(
-                            name=name,
-                            description=TIER_DESCRIPTIONS[name],
-                            status="optimal",
-                            objective=value / scale,
-                            bound=round(value / scale, 3),
-                            gap=0.0,
-                            seconds=round(time.perf_counter() - tier_start, 3),
-                        )
-                    )
-                    model.add(expr <= value)
-                    _fix_tier(number, value)
-                    continue
             # Past the time limit with a valid rota in hand (the build of a large year on a loaded machine can use
             # it all): the tier keeps that rota rather than overrun the limit further.
             # Loading a year into CP-SAT takes seconds before its time limit applies: too little time left, and the
@@ -1020,7 +1143,7 @@ def solve_rota(
                 if solved
                 else cp_model.UNKNOWN
             )
-            remaining = time_limit_s - (time.perf_counter() - t0)
+            remaining = search_limit_s - (time.perf_counter() - t0)
             if (
                 status == cp_model.UNKNOWN
                 and best is None
@@ -1120,6 +1243,7 @@ def solve_rota(
                 break
     finally:
         done.set()
+        halt.set()
         bound_pool.shutdown(wait=False, cancel_futures=True)
 
     if best is None:
