@@ -62,19 +62,17 @@ def _css() -> str:
 class DocumentPart:
     """A slice of the plan laid out on its own (the PDF in two processes: `legeplan.report.render.pdf_parts`).
 
-    `front` is the cover and the contents; the chapters are `doc.chapters[first_chapter:end_chapter]`, still numbered
-    as in the whole plan. The page numbers a part cannot count itself come as literals: `page_css` (the first page's
-    number and the total) and `toc_pages` (each chapter's first page, for the contents). `ghost_anchors` are empty
-    targets for the contents' links to chapters in another part (the merged PDF points them at the real pages)."""
+    `front` is the cover and the contents; `chapters` are indexes into `doc.chapters`, still numbered as in the whole
+    plan. The page numbers a part cannot count itself come as literals: `page_css` (the first page's number, the
+    total, or no number at all) and `toc_pages` (each chapter's first page, for the contents). `ghost_anchors` are
+    empty targets for the contents' links to chapters laid out elsewhere (the joined PDF points them at the real
+    pages). `stamps` pages carry nothing but the footer's page number, to be laid over chapter pages."""
 
     front: bool
-    first_chapter: int
-    end_chapter: int
+    chapters: tuple[int, ...] = ()
     page_css: str = ""
     toc_pages: Mapping[str, int] | None = None
     ghost_anchors: tuple[str, ...] = field(default=())
-    #: Pages after the contents with nothing but the footer's page number (stamped onto chapter pages laid out
-    #: without one when no page count was known).
     stamps: int = 0
 
 

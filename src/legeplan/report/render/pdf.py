@@ -23,15 +23,7 @@ from typing import TYPE_CHECKING
 from legeplan.report.document import Figure, PlanDocument
 from legeplan.report.render.common import ProgressCallback, ReportRenderError, check_target, noop
 from legeplan.report.render.html import DocumentPart, figure_svg, render_page
-from legeplan.report.render.pdf_parts import (
-    LAYOUT_MEMORY,
-    PartResult,
-    page_facts,
-    parallel_wanted,
-    remember_layout,
-    render_in_parts,
-    render_unknown,
-)
+from legeplan.report.render.pdf_parts import PartResult, page_facts, parts_wanted, render_in_parts
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcherResponse
@@ -124,32 +116,25 @@ def render_part(doc: PlanDocument, part: DocumentPart | None = None) -> PartResu
 def render_pdf(doc: PlanDocument, path: Path, progress: ProgressCallback | None = None) -> None:
     """The plan as an A4 PDF, with page headers, page numbers and a table of contents.
 
-    Laid out in two processes (`legeplan.report.render.pdf_parts`): with the page numbers as literals when every
-    chapter's page count is remembered from an earlier layout, else with the numbers stamped on afterwards; in one
-    process where two cannot run at once. The file is written only when layout succeeded, so a failure
-    never leaves half a PDF behind."""
+    Made of chapters laid out once per content version, two at a time, with the contents and the page numbers added
+    when every chapter's page count is known (`legeplan.report.render.pdf_parts`); a short plan, or
+    `LEGEPLAN_PDF_PARALLEL=0`, is laid out in one piece. The file is written only when layout succeeded, so a
+    failure never leaves half a PDF behind."""
     report = progress or noop
     path = Path(path)
     check_target(path, ".pdf")
     report(1, 3, "Lager HTML og figurer")
     pdf: bytes | None = None
-    if parallel_wanted(doc):
-        plan = LAYOUT_MEMORY.guess(doc)
+    if parts_wanted(doc):
 
         def part_of(part: DocumentPart) -> PartResult:
             return render_part(doc, part)
 
-        def step(message: str) -> None:
-            report(2, 3, message)
-
-        joined = render_in_parts(doc, part_of, plan, step) if plan else render_unknown(doc, part_of, step)
+        joined = render_in_parts(doc, part_of, lambda message: report(2, 3, message))
         if joined is not None:
-            pdf, actual = joined
-            LAYOUT_MEMORY.remember(doc, actual)
+            pdf = joined[0]
     if pdf is None:
         report(2, 3, "Setter sider (WeasyPrint)")
-        whole = render_part(doc)
-        remember_layout(doc, whole.pages)
-        pdf = whole.pdf
+        pdf = render_part(doc).pdf
     report(3, 3, "Skriver PDF")
     path.write_bytes(pdf)

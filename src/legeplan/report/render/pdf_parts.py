@@ -1,18 +1,22 @@
-"""The plan's PDF laid out in two processes at once (issue #15: the PDF in seconds).
+"""The plan's PDF from chapters laid out once per content version, two at a time (issue #15: the PDF in seconds).
 
-WeasyPrint lays a document out page after page in one thread; the plan's 40-odd pages cost ≈ 6 s of one core. Every
-chapter starts on a new page (`section.chapter { break-before: page }`), so a chapter's pages do not depend on what
-comes before it — only the numbers printed on them do: «Side 12 av 46» in the footer and the contents' page numbers.
-So the plan is cut in two parts: the cover, the contents and the first chapters here; the other chapters in a forked
-process. Each part gets its page numbers as literals (`DocumentPart.page_css`, `toc_pages`), the two PDFs are joined,
-and the links of the contents, the named destinations and the bookmarks are rebuilt over the joined pages.
+WeasyPrint lays a document out page after page on one core; the plan's 40-odd pages cost ≈ 6 s of it, spread over
+layout and drawing with no single cost above 15 %. Every chapter starts on a new page (`section.chapter
+{ break-before: page }`), so a chapter's pages do not depend on what comes before it — only the numbers printed on them
+do: «Side 12 av 44» in the footer and the contents' page numbers. So:
 
-The literals need each chapter's page count before layout. They come from `LayoutMemory`: the page counts of every
-chapter laid out before, keyed by a hash of the chapter's content and everything that shapes its layout; a chapter
-changed since keeps its last count as the guess. After layout the real counts are compared with the guesses: on any
-difference the parts are laid out again with the real numbers (at most twice), so a wrong guess costs time, never a
-wrong number. With no memory of the plan (the first PDF of a new plan), `render_pdf` lays it out in one piece as before
-and remembers the counts.
+1. every chapter is laid out without its page numbers, and kept (`LayoutCache`) by a hash of its content and of
+   everything that shapes its pages (its number, the page headers' texts, the template, the stylesheet, WeasyPrint's
+   version and the charts' style); the chapters not kept yet are laid out in two parts at once, one in a forked process;
+2. with every chapter's page count known, the cover and contents (with the real page numbers) are laid out in one
+   process and, in the other, one page per chapter page that carries nothing but its footer's number;
+3. qpdf (pikepdf) joins the pages, lays each number page over its chapter page, and the named destinations (each anchor
+   where it really is: the contents' links point at «ghost» targets laid out with the contents), the links and the
+   bookmarks (nested by level over all pages, as WeasyPrint nests them) are rebuilt over the joined pages.
+
+The joined PDF has the same pages, text, links and bookmarks as the plan laid out in one piece
+(`tests/report/test_pdf_parts.py` compares them). A plan's first PDF costs the two rounds; after an edit only the
+changed chapters are laid out again, and the contents and numbers only when a page count changed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import multiprocessing
 import os
 import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -38,12 +43,15 @@ from legeplan.report.render.html import DocumentPart, template_text
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-#: Below this many chapters one process is as fast (forking and joining cost ≈ 0,3 s).
+#: Below this many chapters the plan is laid out in one piece (the parts' overhead would not pay).
 MIN_CHAPTERS = 4
 #: How long the parent waits for the other part before laying it out itself.
 CHILD_TIMEOUT_S = 300.0
-#: Entries kept in the layout memory (a plan has ≈ 20 chapters).
-MEMORY_ENTRIES = 2000
+#: Laid-out parts kept in memory, and on disk (a part is 10–150 kB).
+MEMORY_PARTS = 64
+DISK_PARTS = 400
+#: Chapters remembered in the index (a plan has ≈ 20).
+INDEX_ENTRIES = 5000
 #: CSS px to PDF points (WeasyPrint lays out at 96 px per inch).
 PX_TO_PT = 0.75
 _OFF = ("0", "off", "no", "nei", "false")
@@ -64,9 +72,30 @@ class PartResult:
     pages: list[PageFacts]
 
 
+class LaidOutPage(Protocol):
+    """The parts of WeasyPrint's `Page` read here (WeasyPrint is untyped)."""
+
+    height: float
+    anchors: dict[str, tuple[float, float, float, float]]
+    bookmarks: list[tuple[int, str, tuple[float, float], str]]
+
+
+def page_facts(pages: Sequence[LaidOutPage]) -> list[PageFacts]:
+    """The anchors and bookmarks of WeasyPrint's laid-out pages, as plain data (sent between processes, stored)."""
+    facts = []
+    for page in pages:
+        anchors = {name: (float(box[0]), float(box[1])) for name, box in page.anchors.items()}
+        bookmarks = [
+            (int(level), str(label), float(position[0]), float(position[1]), str(state))
+            for level, label, position, state in page.bookmarks
+        ]
+        facts.append(PageFacts(float(page.height), anchors, bookmarks))
+    return facts
+
+
 @dataclass(frozen=True)
 class LayoutPlan:
-    """The page counts a layout assumes: pages before the first chapter, then each chapter's."""
+    """The page counts of a layout: pages before the first chapter, then each chapter's."""
 
     front_pages: int
     chapter_pages: tuple[int, ...]
@@ -80,52 +109,34 @@ class LayoutPlan:
 
 
 def parallel_enabled() -> bool:
-    """Two processes only where they can run at once and fork is available (not on Windows); `LEGEPLAN_PDF_PARALLEL=0`
-    turns it off."""
-    if os.environ.get("LEGEPLAN_PDF_PARALLEL", "").strip().lower() in _OFF:
-        return False
+    """Two processes only where they can run at once and fork is available (not on Windows)."""
     return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
-class LaidOutPage(Protocol):
-    """The parts of WeasyPrint's `Page` read here (WeasyPrint is untyped)."""
-
-    height: float
-    anchors: dict[str, tuple[float, float, float, float]]
-    bookmarks: list[tuple[int, str, tuple[float, float], str]]
-
-
-def page_facts(pages: Sequence[LaidOutPage]) -> list[PageFacts]:
-    """The anchors and bookmarks of WeasyPrint's laid-out pages, as plain data (sent between processes)."""
-    facts = []
-    for page in pages:
-        anchors = {name: (float(box[0]), float(box[1])) for name, box in page.anchors.items()}
-        bookmarks = [
-            (int(level), str(label), float(position[0]), float(position[1]), str(state))
-            for level, label, position, state in page.bookmarks
-        ]
-        facts.append(PageFacts(float(page.height), anchors, bookmarks))
-    return facts
+def parts_wanted(doc: PlanDocument) -> bool:
+    """The plan in parts, unless it is short or `LEGEPLAN_PDF_PARALLEL=0` asks for one piece (as before)."""
+    if os.environ.get("LEGEPLAN_PDF_PARALLEL", "").strip().lower() in _OFF:
+        return False
+    return len(doc.chapters) >= MIN_CHAPTERS
 
 
-def layout_of(
-    doc: PlanDocument, pages: Sequence[PageFacts], first_chapter: int = 0, end_chapter: int | None = None
-) -> tuple[int, list[int]]:
-    """(pages before the first chapter, each chapter's page count) of laid-out pages holding the chapters
-    `first_chapter` to `end_chapter` (each chapter starts a page: its anchor is on its first page)."""
+def layout_of(doc: PlanDocument, pages: Sequence[PageFacts], chapters: Sequence[int]) -> list[int]:
+    """Each chapter's page count in laid-out pages that hold `chapters` (indexes, in order) and nothing before them
+    (each chapter starts a page, and its anchor is on its first page; a chapter that runs over pages has its id on
+    each). Fewer counts than chapters when one is missing."""
     start_of: dict[str, int] = {}
     for index, page in enumerate(pages):
         for name in page.anchors:
-            start_of.setdefault(name, index)  # a chapter that runs over pages has its id on each of them
-    ids = [chapter.id for chapter in doc.chapters[first_chapter:end_chapter] if chapter.id in start_of]
-    starts = [start_of[identifier] for identifier in ids]
-    counts = [following - start for start, following in zip(starts, [*starts[1:], len(pages)], strict=True)]
-    return (starts[0] if starts else len(pages)), counts
+            start_of.setdefault(name, index)
+    starts = [start_of[doc.chapters[i].id] for i in chapters if doc.chapters[i].id in start_of]
+    if len(starts) != len(chapters) or (starts and starts[0] != 0) or starts != sorted(starts):
+        return []
+    return [following - start for start, following in zip(starts, [*starts[1:], len(pages)], strict=True)]
 
 
 @cache
 def _layout_version() -> str:
-    """What shapes a chapter's layout besides its content: the template, the stylesheet, WeasyPrint and the charts."""
+    """What shapes a part's layout besides its content: the template, the stylesheet, WeasyPrint and the charts."""
     digest = hashlib.sha256(version("weasyprint").encode())
     digest.update(template_text("plan.html.j2").encode())
     digest.update(template_text("plan.css").encode())
@@ -134,17 +145,18 @@ def _layout_version() -> str:
 
 
 def chapter_keys(doc: PlanDocument) -> list[str]:
-    """One key per chapter: its number, its content (text, tables, charts' data) and `_layout_version`."""
+    """One key per chapter: its number, its content (text, tables, charts' data), the page headers' texts
+    (organisation and title) and `_layout_version`."""
     keys = []
     for number, chapter in enumerate(doc.chapters, start=1):
-        digest = hashlib.sha256(f"{_layout_version()}\0{number}\0".encode())
+        digest = hashlib.sha256(f"{_layout_version()}\0{number}\0{doc.organisation}\0{doc.title}\0".encode())
         digest.update(chapter.model_dump_json().encode())
         keys.append("c" + digest.hexdigest()[:40])
     return keys
 
 
-def front_key(doc: PlanDocument) -> str:
-    """The cover and the contents: titles, dates and every chapter's and section's title."""
+def _front_shape(doc: PlanDocument) -> str:
+    """The front's page count depends on the contents' entries, not on the numbers in it."""
     digest = hashlib.sha256(f"{_layout_version()}\0front\0".encode())
     head = [doc.title, doc.subtitle, doc.organisation, doc.organisation_code, str(doc.as_of), str(doc.generated)]
     digest.update(json.dumps(head, default=str).encode())
@@ -153,103 +165,192 @@ def front_key(doc: PlanDocument) -> str:
     return "f" + digest.hexdigest()[:40]
 
 
-def _front_shape(doc: PlanDocument) -> str:
-    """The guess for a front not laid out before: one with as many chapters and sections in the contents."""
+def _front_entries(doc: PlanDocument) -> str:
     return f"front:{len(doc.chapters)}:{sum(len(chapter.sections) for chapter in doc.chapters)}"
 
 
-class LayoutMemory:
-    """Page counts of chapters laid out before: by content key (exact), and by chapter id (the guess for a chapter
-    whose text changed). In memory and, like the chart cache, in a file beside the charts' folder; a file that cannot
-    be read or written is ignored (the memory only saves time)."""
+def part_key(doc: PlanDocument, part: DocumentPart) -> str:
+    """A laid-out part's key: the keys of its chapters, or for the front and the number pages everything in them."""
+    digest = hashlib.sha256(_layout_version().encode())
+    if part.front:
+        digest.update(_front_shape(doc).encode())
+    keys = chapter_keys(doc)
+    digest.update(json.dumps([[keys[i] for i in part.chapters], part.page_css, part.toc_pages, part.stamps]).encode())
+    digest.update("\0".join(part.ghost_anchors).encode())
+    return "p" + digest.hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class ChapterPages:
+    """Where a chapter's pages are: a stored part, the first page in it and how many."""
+
+    part: str
+    start: int
+    count: int
+
+
+class LayoutCache:
+    """Laid-out parts (PDF and page facts) by key, in memory and as files in `pdf-parts` beside the chart cache's
+    folder, and an index from each chapter's key to its pages in a part (`pdf-chapters.json`). A file that cannot be
+    read or written, or a damaged one, is a miss: the cache only saves time."""
 
     def __init__(self) -> None:
-        self._counts: dict[str, int] = {}
+        self._parts: OrderedDict[str, PartResult] = OrderedDict()
+        self._chapters: dict[str, ChapterPages] = {}
+        self._fronts: dict[str, int] = {}
         self._loaded_from: Path | None = None
         self._lock = threading.Lock()
+        self._writes = 0
 
     @staticmethod
-    def path() -> Path | None:
-        folder = cache_folder()
-        return None if folder is None else folder.parent / "pdf-layout.json"
+    def folder() -> Path | None:
+        charts = cache_folder()
+        return None if charts is None else charts.parent / "pdf-parts"
 
     def _load(self) -> None:
-        path = self.path()
-        if path is None or path == self._loaded_from:
+        folder = self.folder()
+        if folder is None or folder == self._loaded_from:
             return
-        self._loaded_from = path
+        self._loaded_from = folder
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            stored = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+            chapters, fronts = stored["chapters"], stored["fronts"]
+            for key, (part, start, count) in chapters.items():
+                self._chapters.setdefault(key, ChapterPages(str(part), int(start), int(count)))
+            for key, count in fronts.items():
+                self._fronts.setdefault(key, int(count))
+        except (OSError, ValueError, KeyError, TypeError):
             return
-        if isinstance(stored, dict):
-            for key, value in stored.items():
-                if isinstance(key, str) and isinstance(value, int) and 0 < value < 10_000:
-                    self._counts.setdefault(key, value)
 
-    def guess(self, doc: PlanDocument) -> LayoutPlan | None:
-        """The plan's page counts from memory, or None when a chapter (by content or by id) or the front is unknown."""
+    def part(self, key: str) -> PartResult | None:
         with self._lock:
-            self._load()
-            front = self._counts.get(front_key(doc)) or self._counts.get(_front_shape(doc))
-            counts = []
-            for key, chapter in zip(chapter_keys(doc), doc.chapters, strict=True):
-                count = self._counts.get(key) or self._counts.get(f"id:{chapter.id}")
-                if count is None:
-                    return None
-                counts.append(count)
-        return None if front is None else LayoutPlan(front, tuple(counts))
+            found = self._parts.get(key)
+            if found is not None:
+                self._parts.move_to_end(key)
+                return found
+        folder = self.folder()
+        if folder is None:
+            return None
+        try:
+            pdf = (folder / f"{key}.pdf").read_bytes()
+            raw = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+            pages = [
+                PageFacts(
+                    float(page["height"]),
+                    {name: (float(x), float(y)) for name, (x, y) in page["anchors"].items()},
+                    [(int(a), str(b), float(c), float(d), str(e)) for a, b, c, d, e in page["bookmarks"]],
+                )
+                for page in raw
+            ]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not pdf.startswith(b"%PDF-"):
+            return None
+        result = PartResult(pdf, pages)
+        self._remember(key, result)
+        return result
 
-    def front_guess(self, doc: PlanDocument) -> int | None:
-        """The page count of the plan's cover and contents, or of one with as many contents entries."""
+    def _remember(self, key: str, result: PartResult) -> None:
         with self._lock:
-            self._load()
-            return self._counts.get(front_key(doc)) or self._counts.get(_front_shape(doc))
+            self._parts[key] = result
+            while len(self._parts) > MEMORY_PARTS:
+                self._parts.popitem(last=False)
 
-    def remember(self, doc: PlanDocument, plan: LayoutPlan) -> None:
-        if len(plan.chapter_pages) != len(doc.chapters):
+    def store_part(self, key: str, result: PartResult) -> None:
+        self._remember(key, result)
+        folder = self.folder()
+        if folder is None:
             return
+        facts = [{"height": page.height, "anchors": page.anchors, "bookmarks": page.bookmarks} for page in result.pages]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(folder / f"{key}.json", json.dumps(facts).encode())
+            _write_atomic(folder / f"{key}.pdf", result.pdf)
+        except OSError:
+            return
+        self._writes += 1
+        if self._writes % 20 == 0:
+            _prune(folder, DISK_PARTS)
+
+    def chapter(self, key: str, chapter_id: str) -> tuple[PartResult, ChapterPages] | None:
+        """The stored pages of the chapter with `key`, if they are where the index says: its anchor first on the
+        first page, a chapter heading (bookmark level 2) on no page after it but on the page after the last."""
         with self._lock:
             self._load()
-            self._counts[front_key(doc)] = plan.front_pages
-            self._counts[_front_shape(doc)] = plan.front_pages
-            for key, chapter, count in zip(chapter_keys(doc), doc.chapters, plan.chapter_pages, strict=True):
-                self._counts[key] = count
-                self._counts[f"id:{chapter.id}"] = count
-            while len(self._counts) > MEMORY_ENTRIES:
-                del self._counts[next(iter(self._counts))]
-            snapshot = dict(self._counts)
-        path = self.path()
-        if path is None:
+            where = self._chapters.get(key)
+        if where is None:
+            return None
+        part = self.part(where.part)
+        if part is None or where.count < 1 or where.start + where.count > len(part.pages):
+            return None
+        pages = part.pages
+        first = next((index for index, page in enumerate(pages) if chapter_id in page.anchors), None)
+
+        def heading(index: int) -> bool:
+            return any(level == 2 for level, *_ in pages[index].bookmarks)
+
+        inside = range(where.start + 1, where.start + where.count)
+        after = where.start + where.count
+        if first != where.start or any(heading(i) for i in inside) or (after < len(pages) and not heading(after)):
+            return None
+        return part, where
+
+    def front_pages(self, doc: PlanDocument) -> int | None:
+        """The front's page count as laid out before, else that of a front with as many contents entries (a guess:
+        `render_in_parts` checks it)."""
+        with self._lock:
+            self._load()
+            return self._fronts.get(_front_shape(doc)) or self._fronts.get(_front_entries(doc))
+
+    def store_layout(self, doc: PlanDocument, chapters: dict[str, ChapterPages], front_pages: int | None) -> None:
+        with self._lock:
+            self._load()
+            self._chapters.update(chapters)
+            if front_pages is not None:
+                self._fronts[_front_shape(doc)] = self._fronts[_front_entries(doc)] = front_pages
+            for table in (self._chapters, self._fronts):
+                while len(table) > INDEX_ENTRIES:
+                    del table[next(iter(table))]
+            snapshot = {
+                "chapters": {key: [where.part, where.start, where.count] for key, where in self._chapters.items()},
+                "fronts": dict(self._fronts),
+            }
+        folder = self.folder()
+        if folder is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            partial.write_text(json.dumps(snapshot), encoding="utf-8")
-            os.replace(partial, path)
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(folder / "index.json", json.dumps(snapshot).encode())
         except OSError:
             return
 
     def clear(self) -> None:
+        """Empties the memory (the files stay, and are read again)."""
         with self._lock:
-            self._counts.clear()
+            self._parts.clear()
+            self._chapters.clear()
+            self._fronts.clear()
             self._loaded_from = None
 
 
-LAYOUT_MEMORY = LayoutMemory()
+def _write_atomic(path: Path, data: bytes) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, path)  # a concurrent reader sees the old file or the whole new one
 
 
-def split_point(plan: LayoutPlan) -> int:
-    """The first chapter of the second part: the pages as even as they can be, the first part (cover and contents,
-    and the joining afterwards) a page lighter."""
-    total = plan.total
-    best, best_gap = 1, float("inf")
-    for split in range(1, len(plan.chapter_pages)):
-        first = plan.front_pages + sum(plan.chapter_pages[:split]) + 1
-        gap = abs(first - (total + 1 - first))
-        if gap < best_gap:
-            best, best_gap = split, gap
-    return best
+def _prune(folder: Path, keep: int) -> None:
+    """The oldest parts beyond `keep` are removed (their chapters are laid out again when next asked for)."""
+    try:
+        files = sorted(folder.glob("p*.pdf"), key=lambda path: path.stat().st_mtime)
+    except OSError:
+        return
+    for path in files[: max(0, len(files) - keep)]:
+        for stale in (path, path.with_suffix(".json")):
+            stale.unlink(missing_ok=True)
+
+
+LAYOUT_CACHE = LayoutCache()
 
 
 def css_string(text: str) -> str:
@@ -266,46 +367,36 @@ def _footer_css(total: int) -> str:
     return f'@page {{ @bottom-right {{ content: "Side " counter(page) {css_string(f" av {total}")}; }} }}'
 
 
-def _running_strings(doc: PlanDocument) -> str:
-    """The page headers' texts, which the cover sets in the whole plan, for a part without the cover."""
-    return f"main {{ string-set: organisation {css_string(doc.organisation)}, doctitle {css_string(doc.title)}; }}"
+def chapter_part(doc: PlanDocument, chapters: Sequence[int]) -> DocumentPart:
+    """Chapters laid out without page numbers, with the page headers' texts the cover sets in the whole plan."""
+    running = f"main {{ string-set: organisation {css_string(doc.organisation)}, doctitle {css_string(doc.title)}; }}"
+    return DocumentPart(
+        front=False, chapters=tuple(chapters), page_css=f"@page {{ @bottom-right {{ content: none; }} }}\n{running}"
+    )
 
 
-def _anchors_of(doc: PlanDocument, chapters: range) -> tuple[str, ...]:
-    """The contents' link targets in `chapters`: each chapter and each of its sections."""
-    return tuple(
+def front_part(doc: PlanDocument, plan: LayoutPlan) -> DocumentPart:
+    """The cover and contents with the real page numbers; a ghost target for every link of the contents."""
+    anchors = tuple(
         anchor
-        for index in chapters
-        for anchor in (
-            doc.chapters[index].id,
-            *(f"{doc.chapters[index].id}-{number}" for number in range(1, len(doc.chapters[index].sections) + 1)),
-        )
+        for chapter in doc.chapters
+        for anchor in (chapter.id, *(f"{chapter.id}-{number}" for number in range(1, len(chapter.sections) + 1)))
     )
-
-
-def _toc_pages(doc: PlanDocument, plan: LayoutPlan) -> dict[str, int]:
-    return {chapter.id: plan.first_page(index) for index, chapter in enumerate(doc.chapters)}
-
-
-def parts_for(doc: PlanDocument, plan: LayoutPlan, split: int) -> tuple[DocumentPart, DocumentPart]:
-    """The two parts with the page numbers `plan` gives: the footer's «av N», the second part's first page number
-    and the contents' page per chapter."""
-    footer = _footer_css(plan.total)
-    first = DocumentPart(
+    return DocumentPart(
         front=True,
-        first_chapter=0,
-        end_chapter=split,
-        page_css=footer,
-        toc_pages=_toc_pages(doc, plan),
-        ghost_anchors=_anchors_of(doc, range(split, len(doc.chapters))),
+        page_css=_footer_css(plan.total),
+        toc_pages={chapter.id: plan.first_page(index) for index, chapter in enumerate(doc.chapters)},
+        ghost_anchors=anchors,
     )
-    second = DocumentPart(
+
+
+def number_part(plan: LayoutPlan) -> DocumentPart:
+    """One page per chapter page with nothing but «Side N av T» where the footer's number goes."""
+    return DocumentPart(
         front=False,
-        first_chapter=split,
-        end_chapter=len(doc.chapters),
-        page_css=f"{footer}\n@page :first {{ counter-reset: page {plan.first_page(split)}; }}\n{_running_strings(doc)}",
+        page_css=f"{_footer_css(plan.total)}\n@page :first {{ counter-reset: page {plan.front_pages + 1}; }}",
+        stamps=sum(plan.chapter_pages),
     )
-    return first, second
 
 
 RenderPart = Callable[[DocumentPart], PartResult]
@@ -323,9 +414,11 @@ def _child(render: RenderPart, part: DocumentPart, sender: Connection) -> None:
 def render_both(
     render: RenderPart, first: DocumentPart, second: DocumentPart, second_render: RenderPart | None = None
 ) -> tuple[PartResult, PartResult]:
-    """`second` in a forked process (by `second_render`, default `render`) while this one lays out `first`; if the
-    fork fails or the child dies, here."""
+    """`second` in a forked process (by `second_render`, default `render`) while this one lays out `first`; both here
+    where two processes cannot run at once, or when the fork fails or the child dies."""
     other = second_render or render
+    if not parallel_enabled():
+        return render(first), other(second)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(other, second, sender), daemon=True, name="legeplan-pdf")
@@ -355,19 +448,20 @@ def render_both(
 
 @dataclass(frozen=True)
 class Pages:
-    """The first `count` pages of a part, in the order they go into the joined PDF."""
+    """`count` pages of a part from its page `start`, in the order they go into the joined PDF."""
 
     part: PartResult
+    start: int
     count: int
 
 
 def join_pdfs(
     sources: Sequence[Pages], ghosts: Sequence[str] = (), stamps: Pages | None = None, stamped_from: int = 0
 ) -> bytes:
-    """One PDF of the sources' pages (qpdf through pikepdf: 44 pages in ≈ 0,1 s), with one set of named destinations
-    (each anchor where it really is, not the first source's ghost of it) and one outline nested by bookmark level over
-    all pages, as WeasyPrint makes them for one document. Metadata and language are the first source's. `stamps`:
-    pages laid over the joined pages from `stamped_from` on (the page numbers of chapters laid out without them)."""
+    """One PDF of the sources' pages (qpdf through pikepdf: 44 pages in ≈ 0,1 s; pages of one part share its fonts),
+    with one set of named destinations (each anchor where it really is, not the first source's ghost of it) and one
+    outline nested by bookmark level over all pages, as WeasyPrint makes them for one document. Metadata and language
+    are the first source's. `stamps`: pages laid over the joined pages from `stamped_from` on."""
     import pikepdf
 
     joined = pikepdf.Pdf.new()
@@ -381,8 +475,8 @@ def join_pdfs(
     for source in sources:
         pdf = pdf_of(source.part)
         with warnings.catch_warnings():  # the named destinations are rebuilt below, over the joined pages
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else Warning)
-            joined.pages.extend(pdf.pages[: source.count])
+            warnings.simplefilter("ignore")
+            joined.pages.extend(pdf.pages[source.start : source.start + source.count])
     front = pdf_of(sources[0].part)
     if "/Lang" in front.Root:
         joined.Root.Lang = pikepdf.String(str(front.Root.Lang))
@@ -392,9 +486,9 @@ def join_pdfs(
     if stamps is not None:
         stamp_pdf = pdf_of(stamps.part)
         for offset in range(len(joined.pages) - stamped_from):
-            joined.pages[stamped_from + offset].add_overlay(stamp_pdf.pages[stamps.count + offset], None)
+            joined.pages[stamped_from + offset].add_overlay(stamp_pdf.pages[stamps.start + offset], None)
 
-    facts = [page for source in sources for page in source.part.pages[: source.count]]
+    facts = [page for source in sources for page in source.part.pages[source.start : source.start + source.count]]
     ghost_set = set(ghosts)
     destinations: dict[str, tuple[int, float, float]] = {}
     for index, page in enumerate(facts):
@@ -442,141 +536,112 @@ def join_pdfs(
     return output.getvalue()
 
 
-def render_in_parts(
-    doc: PlanDocument, render: RenderPart, plan: LayoutPlan, report: Callable[[str], None] | None = None
-) -> tuple[bytes, LayoutPlan] | None:
-    """The PDF in two processes with the page numbers of `plan`, laid out again with the real numbers while the
-    real page counts differ (at most twice); None when they never settle (the caller lays it out in one piece)."""
-    for _attempt in range(3):
-        split = split_point(plan)
-        first, second = parts_for(doc, plan, split)
-        if report is not None:
-            report(f"Setter sider i to deler (kapittel 1–{split} og {split + 1}–{len(doc.chapters)})")
-        first_result, second_result = render_both(render, first, second)
-        front_pages, first_counts = layout_of(doc, first_result.pages, 0, split)
-        _, second_counts = layout_of(doc, second_result.pages, split)
-        actual = LayoutPlan(front_pages, (*first_counts, *second_counts))
-        if len(actual.chapter_pages) != len(doc.chapters):
-            return None
-        if actual == plan:
-            sources = [Pages(first_result, len(first_result.pages)), Pages(second_result, len(second_result.pages))]
-            return join_pdfs(sources, first.ghost_anchors), actual
-        plan = actual
-    return None
-
-
-def weighted_split(doc: PlanDocument, first_extra: float = 0.0) -> int:
-    """Where to cut a plan whose page counts are unknown: the chapters' content (as JSON) in two even halves, the
-    first half carrying `first_extra` of the whole besides its chapters."""
-    weights = [len(chapter.model_dump_json()) for chapter in doc.chapters]
+def halves(doc: PlanDocument, chapters: Sequence[int], first_extra: float = 0.0) -> tuple[list[int], list[int]]:
+    """`chapters` (in order) cut where their content (as JSON) is most even, the first half carrying `first_extra` of
+    the whole besides its chapters. The second half is empty when there is only one chapter."""
+    weights = [len(doc.chapters[index].model_dump_json()) for index in chapters]
     total = sum(weights) * (1 + first_extra)
     running = sum(weights) * first_extra
-    for index, weight in enumerate(weights):
+    for position, weight in enumerate(weights):
         if running + weight / 2 >= total / 2:
-            return min(max(index, 1), len(weights) - 1)
+            cut = min(max(position, 1), len(weights) - 1) if len(weights) > 1 else 1
+            return list(chapters[:cut]), list(chapters[cut:])
         running += weight
-    return len(weights) - 1
+    return list(chapters[:-1]), list(chapters[-1:])
 
 
 #: The cover and the contents cost about this share of the whole plan's layout (0,6 of 6,3 s for the demo).
 FRONT_SHARE = 0.1
 
 
-def render_unknown(
+def render_in_parts(
     doc: PlanDocument, render: RenderPart, report: Callable[[str], None] | None = None
 ) -> tuple[bytes, LayoutPlan] | None:
-    """The PDF of a plan whose page counts are unknown, still in two processes. First the chapters in two parts,
-    laid out without page numbers (and, when no plan with as many contents entries was laid out before, the front
-    once to count its pages). Then, with every count known and again in two processes, the cover and the contents
-    with the real numbers, and one page per chapter page that carries only its footer's number («Side 12 av 44»),
-    laid over that chapter page when the parts are joined. None if the chapters cannot be found in the layout or the
-    front's count does not settle."""
-    count = len(doc.chapters)
-    front_pages = LAYOUT_MEMORY.front_guess(doc)
-    split = weighted_split(doc, 0.0 if front_pages else FRONT_SHARE)
-    no_number = "@page { @bottom-right { content: none; } }\n" + _running_strings(doc)
-    first_part = DocumentPart(front=False, first_chapter=0, end_chapter=split, page_css=no_number)
-    if report is not None:
-        report(f"Setter sider i to deler (kapittel 1–{split} og {split + 1}–{count})")
+    """The PDF from the chapters kept by `LAYOUT_CACHE` and the others laid out now, two at a time (see the module's
+    docstring). None if a chapter cannot be found in its layout or the front's page count does not settle; the caller
+    then lays the plan out in one piece."""
+    keys = chapter_keys(doc)
+    kept = {index: LAYOUT_CACHE.chapter(key, doc.chapters[index].id) for index, key in enumerate(keys)}
+    missing = [index for index, found in kept.items() if found is None]
+    front_pages = LAYOUT_CACHE.front_pages(doc)
     counted: list[int] = []
 
-    def first_and_front(part: DocumentPart) -> PartResult:
-        if not front_pages:  # the front's own page count does not depend on the numbers in it
-            placeholder = LayoutPlan(1, tuple(1 for _ in doc.chapters))
-            contents = DocumentPart(front=True, first_chapter=0, end_chapter=0, toc_pages=_toc_pages(doc, placeholder))
-            counted.append(len(render(contents).pages))
+    def with_front(part: DocumentPart) -> PartResult:
+        """A part, and the front once to count its pages (they do not depend on the numbers in it)."""
+        if front_pages is None and not counted:
+            counted.append(len(render(front_part(doc, LayoutPlan(1, tuple(1 for _ in doc.chapters)))).pages))
         return render(part)
 
-    first, second = render_both(
-        first_and_front,
-        first_part,
-        DocumentPart(front=False, first_chapter=split, end_chapter=count, page_css=no_number),
-        second_render=render,
-    )
-    _, first_counts = layout_of(doc, first.pages, 0, split)
-    _, second_counts = layout_of(doc, second.pages, split)
-    chapter_pages = (*first_counts, *second_counts)
-    if len(chapter_pages) != count or sum(chapter_pages) != len(first.pages) + len(second.pages):
+    laid_out: dict[str, ChapterPages] = {}
+    if missing:
+        first, second = halves(doc, missing, 0.0 if front_pages else FRONT_SHARE)
+        if report is not None:
+            report(f"Setter sider for {len(missing)} av {len(doc.chapters)} kapitler")
+        parts = [chapter_part(doc, group) for group in (first, second) if group]
+        results = (
+            list(render_both(with_front, parts[0], parts[1], second_render=render))
+            if len(parts) == 2
+            else [with_front(parts[0])]
+        )
+        for part, result in zip(parts, results, strict=True):
+            counts = layout_of(doc, result.pages, part.chapters)
+            if len(counts) != len(part.chapters) or sum(counts) != len(result.pages):
+                return None
+            key = part_key(doc, part)
+            LAYOUT_CACHE.store_part(key, result)
+            start = 0
+            for index, count in zip(part.chapters, counts, strict=True):
+                laid_out[keys[index]] = where = ChapterPages(key, start, count)
+                kept[index] = (result, where)
+                start += count
+    chapters = [kept[index] for index in range(len(doc.chapters))]
+    if any(found is None for found in chapters):
         return None
+    placed = [cast(tuple[PartResult, ChapterPages], found) for found in chapters]
     front_pages = front_pages or (counted[0] if counted else 2)
     for _attempt in range(2):
-        plan = LayoutPlan(front_pages, chapter_pages)
-        front_part = DocumentPart(
-            front=True,
-            first_chapter=0,
-            end_chapter=0,
-            page_css=_footer_css(plan.total),
-            toc_pages=_toc_pages(doc, plan),
-            ghost_anchors=_anchors_of(doc, range(count)),
-        )
-        numbers = DocumentPart(
-            front=False,
-            first_chapter=0,
-            end_chapter=0,
-            page_css=f"{_footer_css(plan.total)}\n@page :first {{ counter-reset: page {front_pages + 1}; }}",
-            stamps=sum(chapter_pages),
-        )
-        if report is not None:
+        plan = LayoutPlan(front_pages, tuple(where.count for _, where in placed))
+        front, numbers = front_part(doc, plan), number_part(plan)
+        front_key, numbers_key = part_key(doc, front), part_key(doc, numbers)
+        front_result, numbers_result = LAYOUT_CACHE.part(front_key), LAYOUT_CACHE.part(numbers_key)
+        if report is not None and (front_result is None or numbers_result is None):
             report("Setter inn innholdsfortegnelse og sidetall")
-        front, stamps = render_both(render, front_part, numbers)
-        if len(front.pages) == front_pages and len(stamps.pages) == numbers.stamps:
-            sources = [Pages(front, front_pages), Pages(first, len(first.pages)), Pages(second, len(second.pages))]
-            return join_pdfs(sources, front_part.ghost_anchors, Pages(stamps, 0), front_pages), plan
-        front_pages = len(front.pages)
+        if front_result is None and numbers_result is None:
+            front_result, numbers_result = render_both(render, front, numbers)
+        front_result = front_result or render(front)
+        numbers_result = numbers_result or render(numbers)
+        if len(front_result.pages) == front_pages and len(numbers_result.pages) == numbers.stamps:
+            LAYOUT_CACHE.store_part(front_key, front_result)
+            LAYOUT_CACHE.store_part(numbers_key, numbers_result)
+            LAYOUT_CACHE.store_layout(doc, laid_out, front_pages)
+            sources = [Pages(front_result, 0, front_pages)]
+            sources += [Pages(result, where.start, where.count) for result, where in placed]
+            pdf = join_pdfs(sources, front.ghost_anchors, Pages(numbers_result, 0, numbers.stamps), front_pages)
+            return pdf, plan
+        front_pages = len(front_result.pages)
     return None
 
 
-def parallel_wanted(doc: PlanDocument) -> bool:
-    return len(doc.chapters) >= MIN_CHAPTERS and parallel_enabled()
-
-
-def known_layout(doc: PlanDocument) -> LayoutPlan | None:
-    return LAYOUT_MEMORY.guess(doc) if parallel_wanted(doc) else None
-
-
-def remember_layout(doc: PlanDocument, pages: Sequence[PageFacts]) -> None:
-    front, counts = layout_of(doc, pages)
-    LAYOUT_MEMORY.remember(doc, LayoutPlan(front, tuple(counts)))
-
-
 __all__ = [
-    "LAYOUT_MEMORY",
+    "LAYOUT_CACHE",
+    "ChapterPages",
+    "LayoutCache",
     "LayoutPlan",
     "PageFacts",
     "Pages",
     "PartResult",
     "chapter_keys",
+    "chapter_part",
     "css_string",
+    "front_part",
+    "halves",
     "join_pdfs",
-    "known_layout",
     "layout_of",
+    "number_part",
     "page_facts",
     "parallel_enabled",
-    "parallel_wanted",
-    "parts_for",
-    "remember_layout",
+    "part_key",
+    "parts_wanted",
     "render_both",
     "render_in_parts",
-    "render_unknown",
-    "split_point",
 ]
