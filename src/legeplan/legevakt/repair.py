@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from ortools.sat.python import cp_model
 from pydantic import Field
 
+from legeplan.i18n import end_before_start
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.candidates import loads, window_margin_days
 from legeplan.legevakt.model import Assignment, DateRange, Role, RotaModel, RotaProblem, ShiftInstance
@@ -84,6 +85,23 @@ def with_absence(problem: RotaProblem, doctor_id: str, start: date, end: date) -
     if not found:
         raise KeyError(f"ukjent lege {doctor_id!r}")
     return problem.model_copy(update={"doctors": tuple(doctors)})
+
+
+def duties_in_absence(
+    problem: RotaProblem, assignments: Sequence[Assignment], doctor_id: str, start: date, end: date
+) -> list[Assignment]:
+    """The duties of `doctor_id` an absence from `start` to `end` takes away: on a day of it, or a shift running past
+    midnight into its first day (the `fravær` rule of `blocking_rules`, which the repair and the checker apply)."""
+    absent = with_absence(problem, doctor_id, start, end)
+    doctor = next(d for d in absent.doctors if d.id == doctor_id)
+    shifts = {instance.key: instance for instance in expand_shifts(absent)}
+    return [
+        a
+        for a in assignments
+        if a.doctor == doctor_id
+        and (a.date, a.shift_type) in shifts
+        and "fravær" in blocking_rules(doctor, shifts[(a.date, a.shift_type)])
+    ]
 
 
 def diff_rotas(before: Sequence[Assignment], after: Sequence[Assignment]) -> list[ChangedAssignment]:
@@ -289,10 +307,13 @@ def repair_rota(
     :class:`RepairError` if no legal repair exists, naming a pinned duty of the absent doctor in the absence."""
     t0 = time.perf_counter()
     if end < start:
-        raise ValueError(f"--to {end} er før --from {start}")
+        raise ValueError(end_before_start(start, end))
     if end < problem.start or start > problem.end:
-        raise ValueError(f"fraværet {start}–{end} er utenfor perioden {problem.start}–{problem.end}")
-    clashes = [a for a in fixed if a.doctor == doctor_id and start <= a.date <= end]
+        raise ValueError(
+            f"fraværet {start:%d.%m.%Y}–{end:%d.%m.%Y} er utenfor perioden "
+            f"{problem.start:%d.%m.%Y}–{problem.end:%d.%m.%Y}"
+        )
+    clashes = duties_in_absence(problem, fixed, doctor_id, start, end)
     if clashes:
         raise RepairError(
             [f"{a.doctor} er låst til {a.shift_type} {a.date:%d.%m.%Y} i fraværet; fjern låsen først" for a in clashes]
