@@ -195,7 +195,7 @@ def _instance(problem: RotaProblem, day: date, shift: str) -> ShiftInstance:
     for inst in expand_shifts(window) if problem.start <= day <= problem.end else []:
         if inst.shift_type == shift:
             return inst
-    raise ChangeError(f"vakt {shift!r} går ikke {day.isoformat()} eller er utenfor perioden")
+    raise ChangeError(f"vakten «{shift}» går ikke {day:%d.%m.%Y} eller er utenfor perioden")
 
 
 def loads(

@@ -250,7 +250,10 @@ class RotaProblem(RotaModel):
             if wish.shift_type is not None and wish.shift_type not in shift_ids:
                 raise ValueError(f"wishes[{i}]: ukjent vakttype {wish.shift_type!r}")
             if not self.start <= wish.date <= self.end:
-                raise ValueError(f"wishes[{i}]: datoen {wish.date} er utenfor perioden {self.start}–{self.end}")
+                raise ValueError(
+                    f"wishes[{i}]: datoen {wish.date:%d.%m.%Y} er utenfor perioden "
+                    f"{self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+                )
         return self
 
     def doctor(self, doctor_id: str) -> Doctor:

@@ -359,7 +359,8 @@ def check_rota(problem: RotaProblem, assignments: Iterable[Assignment]) -> list[
             violations.append(_violation("ukjent_lege", a.date, a.doctor, a.shift_type, f"Ukjent lege {a.doctor!r}"))
             continue
         if inst is None:
-            reason = "finnes ikke" if a.shift_type not in shift_ids else f"går ikke {a.date} eller er utenfor perioden"
+            outside = f"går ikke {a.date:%d.%m.%Y} eller er utenfor perioden"
+            reason = "finnes ikke" if a.shift_type not in shift_ids else outside
             violations.append(
                 _violation("ukjent_vakt", a.date, a.doctor, a.shift_type, f"Vakt {a.shift_type!r} {reason}")
             )

@@ -585,7 +585,9 @@ class RotaStore:
                 raise NotFound(f"periode {period_id} finnes ikke")
             outside = [a for a in assignments if not row.start <= a.date <= row.end]
             if outside:
-                raise RotaStoreError(f"vakten {outside[0].date} er utenfor perioden {row.start}–{row.end}")
+                raise RotaStoreError(
+                    f"vakten {outside[0].date:%d.%m.%Y} er utenfor perioden {row.start:%d.%m.%Y}–{row.end:%d.%m.%Y}"
+                )
             values: dict[str, Any] = {}
             if problem is not None:
                 if (problem.start, problem.end) != (row.start, row.end):
@@ -790,7 +792,9 @@ class RotaStore:
                 raise NotFound(f"periode {period_id} finnes ikke")
             for ref in (*shifts, *return_shifts):
                 if not period.start <= ref.date <= period.end:
-                    raise RotaStoreError(f"vakten {ref.date} er utenfor perioden {period.start}–{period.end}")
+                    raise RotaStoreError(
+                        f"vakten {ref.date:%d.%m.%Y} er utenfor perioden {period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}"
+                    )
             now = _now()
             row = RotaRequestRow(
                 period_id=period_id,
