@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from legeplan.legevakt import Doctor, RotaProblem, ShiftType
+from hypothesis import strategies as st
+
+from legeplan.legevakt import DateRange, Doctor, RotaProblem, ShiftType
 
 KVELD = ShiftType(id="kveld", name="Kveld", start=time(15, 30), end=time(23))
 NATT = ShiftType(id="natt", name="Natt", start=time(23), end=time(8), on_site=False)
@@ -26,3 +28,25 @@ def problem(
         doctors=doctors,
         **extra,
     )
+
+
+#: Small doctors of every kind the rules tell apart (age, experience, LIS1, part time, one day away or not), for
+#: property tests that solve the full model to optimality.
+doctor_strategy = st.builds(
+    lambda i, age, months, lis1, frac, off: Doctor(
+        id=f"d{i}",
+        name=f"D{i}",
+        age=age,
+        clinical_months=months,
+        legevakter=40 if months else 0,
+        lis1=lis1,
+        employment_fraction=frac,
+        unavailable=(DateRange(start=date(2026, 1, 5 + off), end=date(2026, 1, 5 + off)),) if off >= 0 else (),
+    ),
+    st.integers(0, 99),
+    st.integers(26, 58),
+    st.sampled_from([0, 36]),
+    st.booleans(),
+    st.sampled_from([0.5, 1.0]),
+    st.integers(-2, 3),
+)

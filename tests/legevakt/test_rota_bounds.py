@@ -1,14 +1,13 @@
 """The aggregate relaxation (legevakt/bounds.py): its fairness bounds are proven lower bounds of the full model."""
 
 import itertools
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from legeplan.legevakt import DateRange, Doctor, solve_rota
+from legeplan.legevakt import Doctor, solve_rota
 from legeplan.legevakt.bounds import (
     aggregate_relaxation,
     largest_bounds,
@@ -23,7 +22,7 @@ from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.rules import conflict_pairs, fairness_targets, free_from
 from legeplan.legevakt.solver import FAIRNESS_SCALE, _build_hard_model, _soft_objectives
 
-from .helpers import KVELD, NATT, problem, specialist
+from .helpers import KVELD, NATT, doctor_strategy, problem, specialist
 
 
 def _bounds(p):  # type: ignore[no-untyped-def]
@@ -72,26 +71,6 @@ def test_max_duties_agrees_with_the_conflict_rules() -> None:
         if all(b not in conflicts[a] for a in chosen for b in chosen):
             best = max(best, len(chosen))
     assert max_duties((i.start, free_from(p, i)) for i in instances) == best
-
-
-doctor_strategy = st.builds(
-    lambda i, age, months, lis1, frac, off: Doctor(
-        id=f"d{i}",
-        name=f"D{i}",
-        age=age,
-        clinical_months=months,
-        legevakter=40 if months else 0,
-        lis1=lis1,
-        employment_fraction=frac,
-        unavailable=(DateRange(start=date(2026, 1, 5 + off), end=date(2026, 1, 5 + off)),) if off >= 0 else (),
-    ),
-    st.integers(0, 99),
-    st.integers(26, 58),
-    st.sampled_from([0, 36]),
-    st.booleans(),
-    st.sampled_from([0.5, 1.0]),
-    st.integers(-2, 3),
-)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,12 +1,10 @@
 """The rota made from the aggregate relaxation's counts (legevakt/quota.py) and the tier-1 start it gives the solver."""
 
-from datetime import date
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from legeplan.legevakt import DateRange, Doctor, check_rota, example_problem
+from legeplan.legevakt import Doctor, check_rota, example_problem
 from legeplan.legevakt.bounds import aggregate_relaxation, class_counts, shift_class
 from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.model import Assignment, Role, RotaProblem
@@ -14,7 +12,7 @@ from legeplan.legevakt.quota import quota_rota
 from legeplan.legevakt.rules import count_loads, fairness_targets
 from legeplan.legevakt.solver import FAIRNESS_SCALE, _build_hard_model, _soft_objectives, solve_rota
 
-from .helpers import KVELD, NATT, problem, specialist
+from .helpers import KVELD, NATT, doctor_strategy, problem, specialist
 
 
 def _allowed(p: RotaProblem):  # type: ignore[no-untyped-def]
@@ -73,26 +71,6 @@ def test_rest_is_kept_when_the_quotas_ask_too_much() -> None:
     rota = quota_rota(p, instances, _allowed(p), {("a", key): (4, 0), ("b", key): (0, 0)})
     assert rota is not None and check_rota(p, rota) == []
     assert _counts(p, rota) == {("a", key): (2, 0), ("b", key): (2, 0)}
-
-
-doctor_strategy = st.builds(
-    lambda i, age, months, lis1, frac, off: Doctor(
-        id=f"d{i}",
-        name=f"D{i}",
-        age=age,
-        clinical_months=months,
-        legevakter=40 if months else 0,
-        lis1=lis1,
-        employment_fraction=frac,
-        unavailable=(DateRange(start=date(2026, 1, 5 + off), end=date(2026, 1, 5 + off)),) if off >= 0 else (),
-    ),
-    st.integers(0, 99),
-    st.integers(26, 58),
-    st.sampled_from([0, 36]),
-    st.booleans(),
-    st.sampled_from([0.5, 1.0]),
-    st.integers(-2, 3),
-)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
