@@ -6,6 +6,7 @@ from datetime import date, time
 from typing import Any
 
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from legeplan.legevakt import DateRange, Doctor, RotaProblem, ShiftType
 
@@ -50,3 +51,21 @@ doctor_strategy = st.builds(
     st.sampled_from([0.5, 1.0]),
     st.integers(-2, 3),
 )
+
+
+def exact_solver() -> cp_model.CpSolver:
+    """One worker and 20 s: the tests' small models are solved to a proven optimum well within that."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    return solver
+
+
+def minimum(solver: cp_model.CpSolver, model: cp_model.CpModel, objective: cp_model.LinearExprT) -> int | None:
+    """The proven optimum of `objective` over `model` (None when the model is infeasible)."""
+    model.minimize(objective)
+    status = solver.solve(model)
+    if status == cp_model.INFEASIBLE:
+        return None
+    assert status == cp_model.OPTIMAL
+    return round(solver.objective_value)

@@ -22,7 +22,7 @@ from legeplan.legevakt.calendar import expand_shifts
 from legeplan.legevakt.rules import conflict_pairs, fairness_targets, free_from
 from legeplan.legevakt.solver import FAIRNESS_SCALE, _build_hard_model, _soft_objectives
 
-from .helpers import KVELD, NATT, doctor_strategy, problem, specialist
+from .helpers import KVELD, NATT, doctor_strategy, exact_solver, minimum, problem, specialist
 
 
 def _bounds(p):  # type: ignore[no-untyped-def]
@@ -79,16 +79,11 @@ def test_aggregate_bounds_never_exceed_the_full_optimum(doctors: list[Doctor], w
     """On problems small enough to solve to optimality, both aggregate bounds are at most the full model's optima."""
     p = problem(specialist("s1"), *doctors, shift_types=(KVELD, NATT), days=4 if not weekend else 7)
     model, objectives, relaxation = _bounds(p)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 20
+    solver = exact_solver()
     (_, tier1, _), (_, tier2, _) = objectives[:2]
-    model.minimize(tier1)
-    status = solver.solve(model)
-    if status == cp_model.INFEASIBLE:
+    optimum1 = minimum(solver, model, tier1)
+    if optimum1 is None:
         return
-    assert status == cp_model.OPTIMAL
-    optimum1 = round(solver.objective_value)
     assert relaxation.lower_bound(1, 5) <= optimum1
     model.add(tier1 <= optimum1)
     model.minimize(tier2)
@@ -132,18 +127,14 @@ def test_tier3_bound_never_exceeds_the_full_optimum(doctors: list[Doctor], sprea
     is at most the full model's optimum."""
     p = problem(specialist("s1"), *doctors, shift_types=(KVELD, NATT), days=5, spread_days=spread_days)
     model, objectives, relaxation = _bounds(p)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 20
-    optima = []
+    solver = exact_solver()
+    optima: list[int] = []
     for _, objective, _ in objectives[:3]:
-        model.minimize(objective)
-        status = solver.solve(model)
-        if status == cp_model.INFEASIBLE:
+        optimum = minimum(solver, model, objective)
+        if optimum is None:
             return
-        assert status == cp_model.OPTIMAL
-        optima.append(round(solver.objective_value))
-        model.add(objective <= optima[-1])
+        optima.append(optimum)
+        model.add(objective <= optimum)
     assert relaxation.lower_bound(3, 5, cap_sum=optima[0], cap_max=optima[1]) <= optima[2]
 
 
@@ -207,14 +198,9 @@ def test_rounding_bound_never_exceeds_the_tier1_optimum_without_it(doctors: list
         patch.setattr(solver_module, "largest_bounds", lambda *args, **kwargs: {})
         model, variables = _build_hard_model(p, instances)
         (_, tier1, _), (_, tier2, _), *_ = _soft_objectives(p, instances, model, variables, None, targets)
-    model.minimize(tier1)
-    cp = cp_model.CpSolver()
-    cp.parameters.num_workers = 1
-    cp.parameters.max_time_in_seconds = 20
-    status = cp.solve(model)
-    if status == cp_model.INFEASIBLE:
+    cp = exact_solver()
+    if minimum(cp, model, tier1) is None:
         return
-    assert status == cp_model.OPTIMAL
     backups = {idx for _, idx in variables.bakvakt}
     weight = round(FAIRNESS_SCALE * p.bakvakt_weight)
     bound = rounding_bounds(instances, targets, backups, FAIRNESS_SCALE, weight)
