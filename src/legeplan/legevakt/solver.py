@@ -1105,6 +1105,17 @@ def solve_rota(
                             seconds=round(time.perf_counter() - tier_start, 3),
                         )
                     )
+                    if progress is not None:  # reported as a CP-SAT solution would be: the tier is done
+                        progress(
+                            SolveProgress(
+                                tier=number,
+                                tier_name=name,
+                                elapsed_s=round(time.perf_counter() - t0, 3),
+                                objective=value / scale,
+                                bound=min(known, value) / scale,
+                                solutions=1,
+                            )
+                        )
                     if value > known:
                         final_status = "feasible"
                     if best is None:  # tier 1: the rota it started from (checked) is the answer so far
