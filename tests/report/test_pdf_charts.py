@@ -41,12 +41,22 @@ def _kept(key: str, value: str) -> bool:
     return key != "id" and not (key == "transform" and re.fullmatch(r"rotate\(-0 \S+ \S+\)", value))
 
 
+def _attributes(node: ElementTree.Element) -> tuple[tuple[str, str], ...]:
+    """The node's attributes with its `style` declarations as attributes of their own (what they mean for it)."""
+    pairs = {key: value for key, value in node.attrib.items() if key != "style" and _kept(key, value)}
+    for declaration in node.get("style", "").split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip():
+            pairs[name.strip()] = value.strip()
+    return tuple(sorted(pairs.items()))
+
+
 def _drawn(svg: str | bytes) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
-    """Every drawing element (path, use, text, rect …) with its attributes except ids and rotations by 0°, in
-    document order."""
+    """Every drawing element (path, use, text, rect …) with its attributes and style except ids and rotations by 0°,
+    in document order."""
     skip = ("}g", "}svg", "}metadata", "}title", "}defs", "}style")
     return [
-        (node.tag, tuple(sorted((key, value) for key, value in node.attrib.items() if _kept(key, value))))
+        (node.tag, _attributes(node))
         for node in _nodes(svg)
         if node.tag.startswith("{http://www.w3.org/2000/svg}") and not node.tag.endswith(skip)
     ]
@@ -66,6 +76,25 @@ def test_print_svg_keeps_every_drawn_element_with_fewer_nodes(
     assert set(re.findall(r'(?:href="#|url\(#)([^")]+)', simple.decode())) <= ids
     assert b"<metadata" not in simple and b"<title" not in simple
     assert b"rotate(-0 " not in simple and simple.count(b"rotate(-90 ") == svg.count("rotate(-90 ")
+    # No style left for WeasyPrint to parse: matplotlib's universal rule is the root's attributes.
+    assert b"style" not in simple
+    root = ElementTree.fromstring(simple)
+    assert (root.get("stroke-linejoin"), root.get("stroke-linecap")) == ("round", "butt")
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    ["rect { fill: red }", "* { opacity: 0.5 }", "* { fill: red !important }", "* { fill: red } rect { fill: blue }"],
+)
+def test_styles_stay_styles_where_attributes_would_mean_something_else(sheet: str) -> None:
+    """A stylesheet rule beats a presentation attribute: with any rule but a universal one of inherited properties,
+    the element's style is kept as it is."""
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs><style>{sheet}</style></defs>'
+        '<rect width="5" height="5" style="fill: green"/></svg>'
+    )
+    simple = print_svg(svg).decode()
+    assert 'style="fill: green"' in simple and sheet in simple
 
 
 def test_groups_that_carry_a_style_or_clip_are_kept() -> None:
@@ -77,7 +106,7 @@ def test_groups_that_carry_a_style_or_clip_are_kept() -> None:
     )
     simple = print_svg(svg).decode()
     assert 'clip-path="url(#p1)"' in simple and 'id="p1"' in simple
-    assert 'style="opacity: 0.5"' in simple
+    assert 'opacity="0.5"' in simple and "style" not in simple
     assert 'id="a"' not in simple and 'id="c"' not in simple
     root = ElementTree.fromstring(simple)
     assert [child.tag.rpartition("}")[2] for child in root] == ["defs", "g", "g"]
