@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,12 @@ def register() -> Register:
 @pytest.fixture(scope="session")
 def plan_inputs(register: Register) -> PlanInputs:
     return PlanInputs(register=register, generated=date(2024, 3, 1))
+
+
+@pytest.fixture
+def no_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing kept: an empty PDF layout cache whose files go under tmp_path/cache."""
+    from legeplan.report.render.pdf_parts import LAYOUT_CACHE
+
+    monkeypatch.setenv("LEGEPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    LAYOUT_CACHE.clear()

@@ -106,13 +106,6 @@ def test_the_child_lays_out_the_second_part() -> None:
     assert a.pdf == str(os.getpid()).encode() and b.pdf != a.pdf and b.pages[0].anchors == {"2": (10.0, 20.0)}
 
 
-@pytest.fixture
-def no_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing kept: an empty layout cache whose files go under tmp_path/cache."""
-    monkeypatch.setenv("LEGEPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    LAYOUT_CACHE.clear()
-
-
 def _pdf_facts(path: Path) -> tuple[list[str], list[tuple[int, str, int | None]], dict[str, int], list[str]]:
     """Per page text; the outline as (depth, title, page); named destination → page; each link's target."""
     texts = [

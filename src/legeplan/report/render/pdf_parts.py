@@ -8,7 +8,8 @@ do: «Side 12 av 44» in the footer and the contents' page numbers. So:
 1. every chapter is laid out without its page numbers, and kept (`LayoutCache`) by a hash of its content and of
    everything that shapes its pages (its number, the page headers' texts, the template, the stylesheet, WeasyPrint's
    version and the charts' style); the chapters not kept yet are laid out in two parts at once, one in a forked process;
-2. with every chapter's page count known, the cover and contents (with the real page numbers) are laid out in one
+2. with every chapter's page count known (and the front's: laid out before, foreseen by `pdf_front`, or laid out
+   beside the first chapters to count it), the cover and contents (with the real page numbers) are laid out in one
    process and, in the other, one page per chapter page that carries nothing but its footer's number;
 3. qpdf (pikepdf) joins the pages, lays each number page over its chapter page, and the named destinations (each anchor
    where it really is: the contents' links point at «ghost» targets laid out with the contents), the links and the
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 from legeplan.report.chart_cache import cache_folder, style_version
 from legeplan.report.document import PlanDocument
 from legeplan.report.render.html import DocumentPart, template_text
+from legeplan.report.render.pdf_front import foreseen_front_pages
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -563,7 +565,7 @@ def render_in_parts(
     keys = chapter_keys(doc)
     kept = {index: LAYOUT_CACHE.chapter(key, doc.chapters[index].id) for index, key in enumerate(keys)}
     missing = [index for index, found in kept.items() if found is None]
-    front_pages = LAYOUT_CACHE.front_pages(doc)
+    front_pages = LAYOUT_CACHE.front_pages(doc) or foreseen_front_pages(doc)
     counted: list[int] = []
 
     def with_front(part: DocumentPart) -> PartResult:
