@@ -1,5 +1,5 @@
-"""One job run in its own process: `python -m legeplan.jobs.child JOB_ID ATTEMPT` (database from
-LEGEPLAN_DATABASE_URL). Started by `legeplan.jobs.runner.Worker`; sets the kind's CPU and memory limits on itself,
+"""One job run in its own process: forked from the worker's job server (`run_forked`), or `python -m
+legeplan.jobs.child JOB_ID ATTEMPT` (database from LEGEPLAN_DATABASE_URL). Started by `legeplan.jobs.runner.Worker`; sets the kind's CPU and memory limits on itself,
 runs the handler and writes the outcome. A crash or a kill leaves the job running in the database: the worker (or,
 if the worker died too, the stale-heartbeat check) retries or fails it with the reason."""
 
@@ -83,6 +83,18 @@ def run(job_id: str, attempt: int) -> int:
     state = "cancelled" if context.cancelled() else "done"
     store.finish(job_id, attempt, state, result=result, payload=kept)
     return 0
+
+
+def run_forked(job_id: str, attempt: int, environment: dict[str, str]) -> None:
+    """The job in a process forked from the worker's job server (`legeplan.jobs.runner.job_context`), which imported
+    the job code once: the worker's environment as it is now (as `python -m legeplan.jobs.child` is given it), and
+    leave to the job's own PDF the processes it forks (a job process may have children)."""
+    import multiprocessing
+
+    os.environ.clear()
+    os.environ.update(environment)
+    multiprocessing.current_process().daemon = False
+    sys.exit(run(job_id, attempt))
 
 
 def main(argv: list[str]) -> int:

@@ -7,16 +7,19 @@ the web app on SQLite runs the same loop in a background thread (`BackgroundWork
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
 
 from sqlalchemy.exc import DBAPIError
 
@@ -41,6 +44,68 @@ class RunOutcome:
     job_id: str
     state: str
     error: str | None
+
+
+#: What the job server imports once, so a job process starts with it (issue #15: a plan document waited 4 s for
+#: these imports in every job; the rota's OR-Tools comes with the report's build).
+PRELOAD = (
+    "legeplan.jobs.child",
+    "legeplan.jobs.handlers",
+    "legeplan.report.build",
+    "legeplan.report.render.pdf",
+    "legeplan.report.charts",
+    "weasyprint",
+    "matplotlib.figure",
+)
+
+
+@cache
+def job_context() -> BaseContext:
+    """Job processes fork from a server process that imported `PRELOAD` once (multiprocessing's forkserver: a clean
+    process of its own, never a fork of the threaded web app); spawn where the platform has no forkserver."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))
+    return context
+
+
+class JobProcess:
+    """One job's process, with what the worker loop asks of it (`subprocess.Popen`'s poll, wait, signals)."""
+
+    def __init__(self, job_id: str, attempt: int, environment: dict[str, str]) -> None:
+        from legeplan.jobs.child import run_forked
+
+        self._process: BaseProcess = job_context().Process(  # type: ignore[attr-defined]  # typeshed: BaseContext
+            target=run_forked, args=(job_id, attempt, environment), name=f"legeplan-job-{job_id}", daemon=True
+        )
+        self._process.start()
+
+    @property
+    def pid(self) -> int:
+        assert self._process.pid is not None
+        return self._process.pid
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """The exit code (negative: the signal that ended it); `subprocess.TimeoutExpired` while it runs."""
+        self._process.join(timeout)
+        code = self._process.exitcode
+        if code is None:
+            raise subprocess.TimeoutExpired(f"legeplan-job {self.pid}", timeout or 0.0)
+        return code
+
+    def send_signal(self, sig: int) -> None:
+        if self._process.exitcode is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
 
 
 def _signal_name(code: int) -> str:
@@ -70,7 +135,7 @@ class Worker:
         self.heartbeat_s = heartbeat_s
         self.poll_s = poll_s
         self.kinds = kinds or tuple(JOB_KINDS)
-        self.current: subprocess.Popen[bytes] | None = None
+        self.current: JobProcess | None = None
         self._last_purge = float("-inf")
         self._last_mail_check = float("-inf")
 
@@ -111,7 +176,7 @@ class Worker:
         limits = limits_for(job.kind, job.payload)
         env = dict(os.environ, LEGEPLAN_DATABASE_URL=self.storage.url)
         started = time.monotonic()
-        process = subprocess.Popen([sys.executable, "-m", "legeplan.jobs.child", job.id, str(job.attempts)], env=env)
+        process = JobProcess(job.id, job.attempts, env)
         self.current = process
         cancel_seen: float | None = None
         reason: str | None = None
@@ -167,7 +232,7 @@ class Worker:
             return False
 
     @staticmethod
-    def _stop(process: subprocess.Popen[bytes]) -> None:
+    def _stop(process: JobProcess) -> None:
         process.terminate()
         try:
             process.wait(timeout=5)
