@@ -1,7 +1,8 @@
-"""One job run in its own process: forked from the worker's job server (`run_forked`), or `python -m
-legeplan.jobs.child JOB_ID ATTEMPT` (database from LEGEPLAN_DATABASE_URL). Started by `legeplan.jobs.runner.Worker`; sets the kind's CPU and memory limits on itself,
-runs the handler and writes the outcome. A crash or a kill leaves the job running in the database: the worker (or,
-if the worker died too, the stale-heartbeat check) retries or fails it with the reason."""
+"""One job run in its own process: forked from the worker's job server (`run_forked`), or by hand as
+`python -m legeplan.jobs.child JOB_ID ATTEMPT` (database from LEGEPLAN_DATABASE_URL). Started by
+`legeplan.jobs.runner.Worker`; sets the kind's CPU and memory limits on itself, runs the handler and writes the
+outcome. A crash or a kill leaves the job running in the database: the worker (or, if the worker died too, the
+stale-heartbeat check) retries or fails it with the reason."""
 
 from __future__ import annotations
 

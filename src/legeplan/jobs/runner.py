@@ -70,6 +70,14 @@ def job_context() -> BaseContext:
     return context
 
 
+def start_job_server() -> None:
+    """Start the job server now (a worker's start), so the first job does not wait for its imports."""
+    if job_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 class JobProcess:
     """One job's process, with what the worker loop asks of it (`subprocess.Popen`'s poll, wait, signals)."""
 
@@ -245,6 +253,7 @@ class Worker:
         """Run jobs until `stop` is set, `idle_exit_s` passed with nothing to do, or `max_jobs` ran. Returns the
         number of jobs run."""
         stop = stop or threading.Event()
+        start_job_server()
         ran = 0
         idle_since = time.monotonic()
         while not stop.is_set():

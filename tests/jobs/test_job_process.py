@@ -1,0 +1,50 @@
+"""Job processes fork from the job server (issue #15): they start with the job code imported, yet see the worker's
+environment as it is when the job starts, and may fork processes of their own (the PDF's second process)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from legeplan.jobs.runner import PRELOAD, JobProcess, Worker, job_context
+from legeplan.register.demo import demo_register
+from legeplan.storage.job_tables import JobStore
+from legeplan.storage.repository import Storage
+
+
+def test_job_processes_fork_from_a_server_with_the_job_code_imported() -> None:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver on this platform (spawn is used)")
+    assert job_context().get_start_method() == "forkserver"
+    assert {"legeplan.jobs.child", "legeplan.report.build", "weasyprint"} <= set(PRELOAD)
+
+
+def test_a_job_that_cannot_be_loaded_ends_with_its_own_exit_code(storage: Storage) -> None:
+    process = JobProcess("finnes-ikke", 1, {"LEGEPLAN_DATABASE_URL": storage.url})
+    assert process.wait(60) == 3  # EXIT_NOT_OURS: not a job of this attempt
+
+
+@pytest.mark.slow
+def test_the_job_sees_the_environment_of_its_start_and_may_fork(
+    storage: Storage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job server started (with the environment of then) before the cache folder was set; the plan's PDF job
+    still writes its charts and laid-out chapters there, and lays its chapters out in two processes."""
+    register = demo_register()
+    storage.save_register(register)
+    store = JobStore(storage)
+    worker = Worker(storage, heartbeat_s=0.3)
+    JobProcess("finnes-ikke", 1, {"LEGEPLAN_DATABASE_URL": storage.url}).wait(60)  # the server runs now
+    monkeypatch.setenv("LEGEPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    job_id = store.enqueue(
+        "report", "redaktor", register.municipality.code, {"format": "pdf", "simulation_runs": 0}, max_attempts=1
+    )
+    job = store.claim(worker.name)
+    assert job is not None and job.id == job_id
+    outcome = worker.run_job(job)
+    assert outcome.state == "done", outcome.error
+    assert list((tmp_path / "cache" / "charts").glob("*/*.svg"))
+    index = (tmp_path / "cache" / "pdf-parts" / "index.json").read_text()
+    assert index.count('"c') >= 20  # every chapter laid out and kept
