@@ -7,9 +7,9 @@ enqueues it) is run to its end, alternately
   code, the report engine, WeasyPrint and matplotlib for this job;
 * as the worker runs it now: forked from the job server that imported them once (`legeplan.jobs.runner.JobProcess`);
 
-once with nothing laid out before (the first round: charts drawn, chapters laid out; the server's own start-up is
-not counted, it happens when the worker starts), then with the charts and the layout kept (the next «Lag plan» of the
-same plan). Prints the median wall time of each and the ratio to the baseline. Not a test:
+once with nothing kept (the first round: simulation run, charts drawn, chapters laid out; the server's own start-up
+is not counted, it happens when the worker starts), then with the simulation, the charts and the layout kept (the
+next «Lag plan» of the same plan). Prints the median wall time of each and the ratio to the baseline. Not a test:
 
     python benchmarks/job_start.py            # 5 rounds
     python benchmarks/job_start.py --rounds 9
@@ -92,8 +92,8 @@ def main() -> None:
     ]
     base = statistics.median(kept["previous"])
     rows += [
-        ("charts and layout kept: python -m legeplan.jobs.child (baseline)", base, base),
-        ("charts and layout kept: forked from the job server", statistics.median(kept["forked"]), base),
+        ("charts, simulation and layout kept: python -m legeplan.jobs.child (baseline)", base, base),
+        ("charts, simulation and layout kept: forked from the job server", statistics.median(kept["forked"]), base),
     ]
     for name, wall, baseline in rows:
         print(f"{name:66s} {wall:8.2f} {wall / baseline:7.2f}x")

@@ -73,8 +73,19 @@ def simulate_from_register(
     seed: int | None = None,
 ) -> SimulationResult | None:
     """The workforce simulation for the plan, with the locum cost per vacancy of the plan's economics assumptions;
-    None when the register has no hjemler to simulate."""
+    None when the register has no hjemler to simulate. A seeded one is kept per data version
+    (`legeplan.report.simulation_cache`): the same inputs give the same result."""
     from legeplan.capacity import simulate_from_register as simulate
+    from legeplan.report.simulation_cache import SIMULATIONS, simulation_key
 
     cost = (assumptions or EconomicsAssumptions()).locum_cost_per_vacancy
-    return simulate(register, scenario, runs=runs, years=years, seed=seed, locum_cost_nok=cost)
+    if seed is None or not register.positions:
+        return simulate(register, scenario, runs=runs, years=years, seed=seed, locum_cost_nok=cost)
+
+    def run() -> SimulationResult:
+        result = simulate(register, scenario, runs=runs, years=years, seed=seed, locum_cost_nok=cost)
+        assert result is not None  # the register has hjemler
+        return result
+
+    key = simulation_key(register, scenario, runs=runs, years=years, seed=seed, locum_cost_nok=cost)
+    return SIMULATIONS.get_or_run(key, run)
