@@ -22,12 +22,12 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+
+from legeplan.report.kept import KeptResults
 
 #: Charts kept in memory (a plan has about a dozen; the web app's dashboards add a few per municipality).
 MEMORY_ENTRIES = 256
@@ -61,15 +61,12 @@ def cache_folder() -> Path | None:
     return base / "legeplan" / "charts"
 
 
-class ChartCache:
-    """The two-level cache; `hits`, `disk_hits` and `misses` count lookups (for tests and the benchmark)."""
+class ChartCache(KeptResults[bytes]):
+    """The two levels for charts (`legeplan.report.kept`): files under `cache_folder()`, in sub-folders by the
+    key's first two characters."""
 
     def __init__(self, entries: int = MEMORY_ENTRIES) -> None:
-        self._entries = entries
-        self._memory: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-        self._writes = 0
-        self.hits = self.disk_hits = self.misses = 0
+        super().__init__(entries, DISK_ENTRIES)
 
     @staticmethod
     def key(spec_json: str, kind: str) -> str:
@@ -79,40 +76,21 @@ class ChartCache:
         return f"{digest.hexdigest()}.{kind.split('-')[0]}"
 
     def get_or_draw(self, spec_json: str, kind: str, draw: Callable[[], bytes]) -> bytes:
-        key = self.key(spec_json, kind)
-        with self._lock:
-            found = self._memory.get(key)
-            if found is not None:
-                self._memory.move_to_end(key)
-                self.hits += 1
-                return found
-        data = self._read(key)
-        if data is not None:
-            self.disk_hits += 1
-        else:
-            self.misses += 1
-            data = draw()
-            self._write(key, data)
-        with self._lock:
-            self._memory[key] = data
-            while len(self._memory) > self._entries:
-                self._memory.popitem(last=False)
-        return data
+        return self.get_or_make(self.key(spec_json, kind), draw)
 
-    def clear(self) -> None:
-        """Empties the memory level and the counters (the disk level stays: its keys stay valid)."""
-        with self._lock:
-            self._memory.clear()
-            self.hits = self.disk_hits = self.misses = 0
+    def folder(self) -> Path | None:
+        return cache_folder()
 
-    def _read(self, key: str) -> bytes | None:
-        folder = cache_folder()
-        if folder is None:
-            return None
-        try:
-            data = (folder / key[:2] / key).read_bytes()
-        except OSError:
-            return None
+    def path(self, folder: Path, key: str) -> Path:
+        return folder / key[:2] / key
+
+    def stored_files(self, folder: Path) -> list[Path]:
+        return [path for path in folder.glob("*/*") if path.suffix in (".svg", ".png")]
+
+    def encode(self, value: bytes) -> bytes:
+        return value
+
+    def decode(self, key: str, data: bytes) -> bytes | None:
         # A truncated or foreign file is a miss, never a broken figure.
         valid = (
             data.startswith(b"\x89PNG")
@@ -120,35 +98,6 @@ class ChartCache:
             else data.startswith(b"<svg") and data.rstrip().endswith(b"</svg>")
         )
         return data if valid else None
-
-    def _write(self, key: str, data: bytes) -> None:
-        folder = cache_folder()
-        if folder is None:
-            return
-        target = folder / key[:2] / key
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
-            partial.write_bytes(data)
-            os.replace(partial, target)  # atomic: a concurrent reader sees the old file or the whole new one
-        except OSError:
-            return
-        self._writes += 1
-        if self._writes % 50 == 0:
-            _prune(folder, DISK_ENTRIES)
-
-
-def _prune(folder: Path, keep: int) -> None:
-    """Removes the least recently written files beyond `keep`."""
-    try:
-        files = [path for path in folder.glob("*/*") if path.suffix in (".svg", ".png")]
-        if len(files) <= keep:
-            return
-        files.sort(key=lambda path: path.stat().st_mtime)
-        for path in files[: len(files) - keep]:
-            path.unlink(missing_ok=True)
-    except OSError:
-        return
 
 
 #: The process's chart cache (used by `charts.to_svg` and `charts.to_png`).

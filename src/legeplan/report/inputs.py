@@ -88,4 +88,4 @@ def simulate_from_register(
         return result
 
     key = simulation_key(register, scenario, runs=runs, years=years, seed=seed, locum_cost_nok=cost)
-    return SIMULATIONS.get_or_run(key, run)
+    return SIMULATIONS.get_or_make(key, run)

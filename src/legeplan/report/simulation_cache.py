@@ -12,10 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -25,6 +21,7 @@ from pydantic import ValidationError
 from legeplan.capacity import Scenario, SimulationResult
 from legeplan.register.models import Register
 from legeplan.report.chart_cache import cache_folder
+from legeplan.report.kept import KeptResults
 
 #: Results kept in memory (a few kilobytes each) and on disk.
 MEMORY_ENTRIES = 32
@@ -52,78 +49,30 @@ def simulation_key(
     return digest.hexdigest()
 
 
-class SimulationCache:
-    """Memory and disk; `hits`, `disk_hits` and `misses` count lookups (for tests)."""
+class SimulationCache(KeptResults[SimulationResult]):
+    """The two levels for simulations (`legeplan.report.kept`): JSON files in `simulations/`."""
 
     def __init__(self) -> None:
-        self._memory: OrderedDict[str, SimulationResult] = OrderedDict()
-        self._lock = threading.Lock()
-        self._writes = 0
-        self.hits = self.disk_hits = self.misses = 0
+        super().__init__(MEMORY_ENTRIES, DISK_ENTRIES)
 
-    @staticmethod
-    def folder() -> Path | None:
+    def folder(self) -> Path | None:
         charts = cache_folder()
         return None if charts is None else charts.parent / "simulations"
 
-    def get_or_run(self, key: str, run: Callable[[], SimulationResult]) -> SimulationResult:
-        with self._lock:
-            found = self._memory.get(key)
-            if found is not None:
-                self._memory.move_to_end(key)
-                self.hits += 1
-                return found
-        result = self._read(key)
-        if result is not None:
-            self.disk_hits += 1
-        else:
-            self.misses += 1
-            result = run()
-            self._write(key, result)
-        with self._lock:
-            self._memory[key] = result
-            while len(self._memory) > MEMORY_ENTRIES:
-                self._memory.popitem(last=False)
-        return result
+    def path(self, folder: Path, key: str) -> Path:
+        return folder / f"{key}.json"
 
-    def clear(self) -> None:
-        with self._lock:
-            self._memory.clear()
-            self.hits = self.disk_hits = self.misses = 0
+    def stored_files(self, folder: Path) -> list[Path]:
+        return list(folder.glob("*.json"))
 
-    def _read(self, key: str) -> SimulationResult | None:
-        folder = self.folder()
-        if folder is None:
+    def encode(self, value: SimulationResult) -> bytes:
+        return value.model_dump_json().encode()
+
+    def decode(self, key: str, data: bytes) -> SimulationResult | None:
+        try:
+            return SimulationResult.model_validate_json(data)
+        except (ValueError, ValidationError):
             return None
-        try:
-            return SimulationResult.model_validate_json((folder / f"{key}.json").read_bytes())
-        except (OSError, ValueError, ValidationError):
-            return None
-
-    def _write(self, key: str, result: SimulationResult) -> None:
-        folder = self.folder()
-        if folder is None:
-            return
-        target = folder / f"{key}.json"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
-            partial.write_text(result.model_dump_json(), encoding="utf-8")
-            os.replace(partial, target)
-        except OSError:
-            return
-        self._writes += 1
-        if self._writes % 50 == 0:
-            self._prune(folder)
-
-    @staticmethod
-    def _prune(folder: Path) -> None:
-        try:
-            files = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime)
-            for path in files[: max(0, len(files) - DISK_ENTRIES)]:
-                path.unlink(missing_ok=True)
-        except OSError:
-            return
 
 
 #: The process's simulation cache (used by `legeplan.report.inputs.simulate_from_register`).
