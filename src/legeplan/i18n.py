@@ -589,6 +589,7 @@ NB: dict[str, str] = {
     "job.attempts": "Forsøk {attempts} av {max}",
     "job.error.worker_lost": "Arbeidsprosessen sluttet å svare (stoppet eller drept) mens jobben kjørte.",
     "job.error.died": "Jobbprosessen stoppet uventet (avslutningskode {code}).",
+    "job.error.start": "Jobbprosessen kunne ikke startes ({error}).",
     "job.error.timeout": "Jobben brukte mer enn {seconds} sekunder og ble stoppet.",
     "job.error.cpu": "Jobben brukte mer enn {seconds} sekunder CPU-tid og ble stoppet.",
     "job.error.memory": "Jobben brukte for mye minne og ble stoppet.",

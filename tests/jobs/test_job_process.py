@@ -3,22 +3,30 @@ environment as it is when the job starts, and may fork processes of their own (t
 
 from __future__ import annotations
 
-import multiprocessing
+import sys
 from pathlib import Path
 
 import pytest
 
-from legeplan.jobs.runner import PRELOAD, JobProcess, Worker, job_context
+from legeplan.jobs import preload
+from legeplan.jobs.runner import JobProcess, Worker, job_context
 from legeplan.register.demo import demo_register
 from legeplan.storage.job_tables import JobStore
 from legeplan.storage.repository import Storage
 
 
 def test_job_processes_fork_from_a_server_with_the_job_code_imported() -> None:
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no forkserver on this platform (spawn is used)")
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the job server is used on Linux only (spawn elsewhere)")
     assert job_context().get_start_method() == "forkserver"
-    assert {"legeplan.jobs.child", "legeplan.report.build", "weasyprint"} <= set(PRELOAD)
+    assert {"legeplan.jobs.child", "legeplan.report.build", "weasyprint"} <= set(preload.MODULES)
+
+
+def test_a_module_that_cannot_load_does_not_stop_the_job_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint without pango raises OSError on import: the server still starts, and only the jobs that need the
+    module fail, each with its own message."""
+    monkeypatch.setattr(preload, "MODULES", ("legeplan.jobs.child", "legeplan_finnes_ikke", "json"))
+    assert preload.preload() == ["legeplan_finnes_ikke"]
 
 
 def test_a_job_that_cannot_be_loaded_ends_with_its_own_exit_code(storage: Storage) -> None:

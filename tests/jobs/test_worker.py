@@ -95,3 +95,30 @@ def test_a_job_process_killed_under_a_living_worker_is_retried_with_the_exit_rea
     failed = store.get(job_id)
     assert failed is not None and failed.state == "failed"
     assert failed.error == text("job.error.died", code="SIGKILL")
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_job_ends_when_its_worker_alone_is_killed(storage: Storage) -> None:
+    """The worker killed, its job process and the job server not: the job notices within seconds and ends (it is
+    retried later), instead of running on unwatched beside the retry."""
+    store = JobStore(storage)
+    job_id = store.enqueue("rota_solve", "redaktor", "3804", _rota_payload(30), max_attempts=2)
+    worker = _start_worker(storage.url)
+    try:
+        _wait_for(store, job_id, lambda j: j.state == "running" and "percent" in j.progress)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+        deadline = time.monotonic() + 15
+        while _group_alive(worker.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _group_alive(worker.pid), "the job process outlived its worker"
+    finally:
+        if _group_alive(worker.pid):
+            os.killpg(worker.pid, signal.SIGKILL)

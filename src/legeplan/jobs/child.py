@@ -34,11 +34,23 @@ def apply_limits(limits: JobLimits) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
 
 
+def worker_gone(parent: int) -> bool:
+    """Is the worker that started this job gone? Forked from the job server, the worker is multiprocessing's parent
+    process (its pipe closes when it dies; the job server itself lives on while any job holds its pipe); started as
+    `python -m legeplan.jobs.child`, the worker is the parent and this process is handed to another when it dies."""
+    import multiprocessing
+
+    worker = multiprocessing.parent_process()
+    if worker is not None:
+        return not worker.is_alive()
+    return os.getppid() != parent
+
+
 def _watch(store: JobStore, job_id: str, cancel: threading.Event, parent: int) -> None:
     """Sets `cancel` when a user asks; ends this process when its worker is gone (the job will be retried)."""
     while not cancel.is_set():
         time.sleep(CANCEL_POLL_S)
-        if os.getppid() != parent:
+        if worker_gone(parent):
             os._exit(EXIT_NOT_OURS)
         try:
             if store.cancel_requested(job_id):

@@ -12,12 +12,14 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from multiprocessing.connection import wait as wait_for
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 
@@ -46,36 +48,31 @@ class RunOutcome:
     error: str | None
 
 
-#: What the job server imports once, so a job process starts with it (issue #15: a plan document waited 4 s for
-#: these imports in every job; the rota's OR-Tools comes with the report's build).
-PRELOAD = (
-    "legeplan.jobs.child",
-    "legeplan.jobs.handlers",
-    "legeplan.report.build",
-    "legeplan.report.render.pdf",
-    "legeplan.report.charts",
-    "weasyprint",
-    "matplotlib.figure",
-)
-
-
 @cache
 def job_context() -> BaseContext:
-    """Job processes fork from a server process that imported `PRELOAD` once (multiprocessing's forkserver: a clean
-    process of its own, never a fork of the threaded web app); spawn where the platform has no forkserver."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    """Job processes fork from a server process that imported the job code once (`legeplan.jobs.preload`;
+    multiprocessing's forkserver: a clean process of its own, never a fork of the threaded web app). On Linux only:
+    macOS forbids forking after its system frameworks are loaded (WeasyPrint's pango), Windows cannot fork; there
+    each job is a fresh process (spawn) as before."""
+    if not sys.platform.startswith("linux") or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(PRELOAD))
+    context.set_forkserver_preload(["legeplan.jobs.preload"])
     return context
 
 
 def start_job_server() -> None:
-    """Start the job server now (a worker's start), so the first job does not wait for its imports."""
+    """Start the job server now, so the first job does not wait for its imports."""
     if job_context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
+
+
+#: Starting a process and reading a process's exit code, one thread at a time: `Process.start` polls every running
+#: child of this process, and two threads reading one child's exit code at once (through its pipe) can leave the
+#: second one with 255 instead of the code, a CPU limit's SIGXCPU among them.
+_PROCESSES = threading.Lock()
 
 
 class JobProcess:
@@ -87,7 +84,8 @@ class JobProcess:
         self._process: BaseProcess = job_context().Process(  # type: ignore[attr-defined]  # typeshed: BaseContext
             target=run_forked, args=(job_id, attempt, environment), name=f"legeplan-job-{job_id}", daemon=True
         )
-        self._process.start()
+        with _PROCESSES:
+            self._process.start()
 
     @property
     def pid(self) -> int:
@@ -95,25 +93,28 @@ class JobProcess:
         return self._process.pid
 
     def poll(self) -> int | None:
-        return self._process.exitcode
+        with _PROCESSES:
+            return self._process.exitcode
 
     def wait(self, timeout: float | None = None) -> int:
         """The exit code (negative: the signal that ended it); `subprocess.TimeoutExpired` while it runs."""
-        self._process.join(timeout)
-        code = self._process.exitcode
+        wait_for([self._process.sentinel], timeout)
+        code = self.poll()
         if code is None:
             raise subprocess.TimeoutExpired(f"legeplan-job {self.pid}", timeout or 0.0)
         return code
 
     def send_signal(self, sig: int) -> None:
-        if self._process.exitcode is None:
+        if self.poll() is None:
             os.kill(self.pid, sig)
 
     def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
+        if self.poll() is None:
+            self._process.terminate()
 
     def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
+        if self.poll() is None:
+            self._process.kill()
 
 
 def _signal_name(code: int) -> str:
@@ -184,7 +185,13 @@ class Worker:
         limits = limits_for(job.kind, job.payload)
         env = dict(os.environ, LEGEPLAN_DATABASE_URL=self.storage.url)
         started = time.monotonic()
-        process = JobProcess(job.id, job.attempts, env)
+        try:
+            process = JobProcess(job.id, job.attempts, env)
+        except (OSError, EOFError, ValueError) as error:  # no process could be started (the job server gone)
+            crash = text("job.error.start", error=str(error) or type(error).__name__)
+            self.store.retry_or_fail(job.id, job.attempts, crash)
+            after = self.store.get(job.id)
+            return RunOutcome(job.id, after.state if after else "unknown", after.error if after else None)
         self.current = process
         cancel_seen: float | None = None
         reason: str | None = None
@@ -253,7 +260,8 @@ class Worker:
         """Run jobs until `stop` is set, `idle_exit_s` passed with nothing to do, or `max_jobs` ran. Returns the
         number of jobs run."""
         stop = stop or threading.Event()
-        start_job_server()
+        if idle_exit_s is None and max_jobs is None:
+            start_job_server()  # a long-lived worker (`legeplan worker`): its first job need not wait for imports
         ran = 0
         idle_since = time.monotonic()
         while not stop.is_set():
