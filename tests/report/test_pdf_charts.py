@@ -84,14 +84,21 @@ def test_print_svg_keeps_every_drawn_element_with_fewer_nodes(
 
 @pytest.mark.parametrize(
     "sheet",
-    ["rect { fill: red }", "* { opacity: 0.5 }", "* { fill: red !important }", "* { fill: red } rect { fill: blue }"],
+    [
+        "rect { fill: red }",
+        "* { opacity: 0.5 }",
+        "* { fill: red !important }",
+        "* { fill: red } rect { fill: blue }",
+        "* { stroke: red }",
+    ],
 )
 def test_styles_stay_styles_where_attributes_would_mean_something_else(sheet: str) -> None:
-    """A stylesheet rule beats a presentation attribute: with any rule but a universal one of inherited properties,
-    the element's style is kept as it is."""
+    """A stylesheet rule beats a presentation attribute and what a group passes down: with any rule but a universal
+    one of inherited properties, or with a group that sets one of the rule's properties (the rule, not the group,
+    decides its children's value), the styles are kept as they are."""
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs><style>{sheet}</style></defs>'
-        '<rect width="5" height="5" style="fill: green"/></svg>'
+        '<g style="stroke: green"><rect width="5" height="5" style="fill: green"/></g></svg>'
     )
     simple = print_svg(svg).decode()
     assert 'style="fill: green"' in simple and sheet in simple

@@ -3,7 +3,7 @@
 A seeded simulation gives the same result for the same inputs, but its first call in a process loads the compiled
 kernels (0,6–0,8 s), which was the largest part of «Lag plan» once the layout was kept (issue #15). The result is kept
 by SHA-256 over the simulation's inputs as JSON (register, scenario, runs, years, seed, locum cost) and the engine's
-version (the source of `legeplan.capacity`'s simulation modules and the numba and NumPy versions), in memory and as
+version (the source of `legeplan.capacity` and `legeplan.register` and the numba and NumPy versions), in memory and as
 JSON in `simulations/` beside the chart cache's folder (`LEGEPLAN_CACHE_DIR`). An unseeded simulation is never kept.
 A file that cannot be read, written or parsed is a miss: the cache only saves time.
 """
@@ -30,12 +30,18 @@ DISK_ENTRIES = 500
 
 @cache
 def engine_version() -> str:
-    """What a result depends on besides its inputs: the simulation's source and its numerical libraries."""
-    from legeplan.capacity import register_start, simulation, simulation_kernel
+    """What a result depends on besides its inputs: the source of everything the simulation runs (the capacity
+    engine: parameters, dimensioning, kernels; the register's models: who is active, ages) and its numerical
+    libraries."""
+    import legeplan.capacity
+    import legeplan.register
 
     digest = hashlib.sha256(f"{version('numba')}\0{version('numpy')}\0".encode())
-    for module in (register_start, simulation, simulation_kernel):
-        digest.update(Path(str(module.__file__)).read_bytes())
+    for package in (legeplan.capacity, legeplan.register):
+        folder = Path(str(package.__file__)).parent
+        for source in sorted(folder.rglob("*.py")):
+            digest.update(source.relative_to(folder).as_posix().encode())
+            digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -71,12 +71,15 @@ def _style_as_attributes(root: ElementTree.Element) -> None:
         if pairs is None or any(name not in _INHERITED for name, _ in pairs):
             return
         universal += pairs
+    ruled = {name for name, _ in universal}
     converted: list[tuple[ElementTree.Element, list[tuple[str, str]]]] = []
     for element in root.iter():
         if "style" in element.attrib:
             pairs = _declarations(element.attrib["style"])
             if pairs is None:
                 return
+            if len(element) and any(name in ruled for name, _ in pairs):
+                return  # the rule beat what a group passes down; as the group's attribute it would pass it down
             converted.append((element, pairs))
     for parent in root.iter():
         for child in [child for child in parent if child in sheets]:
