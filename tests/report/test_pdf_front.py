@@ -98,3 +98,27 @@ def test_the_first_pdf_lays_the_front_out_once_when_its_count_is_foreseen(
         for path in (tmp_path / "one.pdf", tmp_path / "parts.pdf")
     ]
     assert text[0] == text[1] and f"Side 2 av {text[0].count(chr(12))}" in text[0]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_a_chapter_s_page_number_stays_on_its_title_s_last_line(demo: PlanDocument, tmp_path: Path) -> None:
+    """Titles from one line to nearly two: the number never drops beside the first section below (a float did when
+    the title's last line was nearly full)."""
+    import subprocess
+
+    words = " ".join(["Sammendrag", *(f"ord{'y' * (n % 5)}" for n in range(30))])
+    for length in range(60, 81):
+        title = words[:length].rstrip()
+        chapters = [demo.chapters[0].model_copy(update={"title": title}), *demo.chapters[1:]]
+        doc = demo.model_copy(update={"chapters": chapters})
+        front = front_part(doc, LayoutPlan(4, tuple(2 for _ in doc.chapters)))
+        (tmp_path / "front.pdf").write_bytes(pdf.render_part(doc, front).pdf)
+        text = subprocess.run(
+            ["pdftotext", "-f", "2", "-l", "2", "-layout", str(tmp_path / "front.pdf"), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        (line,) = [line for line in text.splitlines() if line.rstrip().endswith(" 5")]
+        assert title.split()[-1] in line, (length, line)

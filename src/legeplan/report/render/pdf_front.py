@@ -29,8 +29,8 @@ HEADING = 17 * _LINE_HEIGHT * _PT + 2.0 + 4.0 + 10 * _PT
 CHAPTER_LINE, CHAPTER_PADDING, CHAPTER_EM = 10 * _LINE_HEIGHT * _PT, 3.0, 10 * _PT
 #: A section's entry: 8,8 pt lines, 0,4 mm padding above and below, indented 6 mm.
 SECTION_LINE, SECTION_PADDING, SECTION_EM, SECTION_INDENT = 8.8 * _LINE_HEIGHT * _PT, 0.8, 8.8 * _PT, 6.0
-#: The chapter's page number floats at the right of its entry (at most three digits).
-NUMBER_WIDTH = 3 * 0.64 * CHAPTER_EM
+#: The room kept at the right of a chapter's entry for its page number (`padding-right: 3em`).
+NUMBER_WIDTH = 3 * CHAPTER_EM
 #: Average advance of a character in DejaVu Sans, as a share of the em: at least and at most (bold is wider).
 NARROW, WIDE = 0.45, 0.8
 #: A line broken between words leaves up to this share of the width empty.
