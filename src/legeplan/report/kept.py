@@ -21,6 +21,13 @@ Value = TypeVar("Value")
 PRUNE_EVERY = 50
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """`data` as the file `path`, whole or not at all: a concurrent reader sees the old file or the whole new one."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
 class KeptResults(Generic[Value]):
     """The two levels for one kind of result; `hits`, `disk_hits` and `misses` count lookups (tests, benchmarks).
     A subclass says where a key's file is, which files are its own, and how a value is stored."""
@@ -93,9 +100,7 @@ class KeptResults(Generic[Value]):
         target = self.path(folder, key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            partial.write_bytes(self.encode(value))
-            os.replace(partial, target)  # atomic: a concurrent reader sees the old file or the whole new one
+            write_atomic(target, self.encode(value))
         except OSError:
             return
         self._writes += 1
@@ -115,4 +120,4 @@ class KeptResults(Generic[Value]):
             return
 
 
-__all__ = ["PRUNE_EVERY", "KeptResults"]
+__all__ = ["PRUNE_EVERY", "KeptResults", "write_atomic"]

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from legeplan.report.chart_cache import cache_folder, style_version
 from legeplan.report.document import PlanDocument
+from legeplan.report.kept import write_atomic
 from legeplan.report.render.html import DocumentPart, template_text
 from legeplan.report.render.pdf_front import foreseen_front_pages
 
@@ -266,8 +267,8 @@ class LayoutCache:
         facts = [{"height": page.height, "anchors": page.anchors, "bookmarks": page.bookmarks} for page in result.pages]
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            _write_atomic(folder / f"{key}.json", json.dumps(facts).encode())
-            _write_atomic(folder / f"{key}.pdf", result.pdf)
+            write_atomic(folder / f"{key}.json", json.dumps(facts).encode())
+            write_atomic(folder / f"{key}.pdf", result.pdf)
         except OSError:
             return
         self._writes += 1
@@ -322,7 +323,7 @@ class LayoutCache:
             return
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            _write_atomic(folder / "index.json", json.dumps(snapshot).encode())
+            write_atomic(folder / "index.json", json.dumps(snapshot).encode())
         except OSError:
             return
 
@@ -333,12 +334,6 @@ class LayoutCache:
             self._chapters.clear()
             self._fronts.clear()
             self._loaded_from = None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    partial.write_bytes(data)
-    os.replace(partial, path)  # a concurrent reader sees the old file or the whole new one
 
 
 def _prune(folder: Path, keep: int) -> None:
