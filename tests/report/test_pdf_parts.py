@@ -1,11 +1,15 @@
 """The PDF from chapters laid out once per content version, two at a time (issue #15): the same pages, numbers,
-contents, links and bookmarks as the PDF laid out in one piece — with nothing kept, with everything kept, after an edit,
-with a damaged cache; a child that fails is laid out by the parent."""
+contents, links and bookmarks as the PDF laid out in one piece, every word where it is there — with nothing kept, with
+everything kept, after an edit, with a damaged cache; a child that fails is laid out by the parent; each page number
+comes from the label sheet with its own text and no other."""
 
 from __future__ import annotations
 
+import gc
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,16 +23,23 @@ from legeplan.report.document import PlanDocument
 from legeplan.report.render import pdf, pdf_parts, render_pdf
 from legeplan.report.render.html import DocumentPart
 from legeplan.report.render.pdf_parts import (
+    CONTENTS_ENTRY,
+    CONTENTS_LINE,
+    FOOTER_BOX,
+    FOOTER_LINE,
     LAYOUT_CACHE,
     LayoutPlan,
     PageFacts,
+    Pages,
     PartResult,
     chapter_part,
     css_string,
     front_part,
     halves,
+    join_pdfs,
+    label_contents,
+    label_part,
     layout_of,
-    number_part,
     render_both,
 )
 
@@ -36,7 +47,8 @@ needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="
 
 
 def _page(*anchors: str, heading: bool = False) -> PageFacts:
-    return PageFacts(1122.5, {name: (10.0, 20.0) for name in anchors}, [(2, "x", 0.0, 0.0, "open")] if heading else [])
+    boxes = {name: (10.0, 20.0, 600.0, 40.0) for name in anchors}
+    return PageFacts(1122.5, boxes, [(2, "x", 0.0, 0.0, "open")] if heading else [])
 
 
 def _doc() -> PlanDocument:
@@ -68,17 +80,120 @@ def test_page_numbers_follow_from_the_counts_and_the_halves_are_even() -> None:
     assert len(lighter) < len(first)
 
 
-def test_the_parts_carry_the_numbers_and_a_hostile_name_stays_text() -> None:
+def test_the_parts_carry_no_numbers_and_a_hostile_name_stays_text() -> None:
     doc = _doc().model_copy(update={"organisation": 'Kommune "A" </style><h1>x</h1> \\ ;}'})
-    plan = LayoutPlan(3, tuple(1 for _ in doc.chapters))
-    front, numbers = front_part(doc, plan), number_part(plan)
-    assert front.front and front.toc_pages is not None and front.toc_pages[doc.chapters[4].id] == 8
-    assert doc.chapters[4].id in front.ghost_anchors and f"av {plan.total}" in front.page_css
-    assert numbers.stamps == len(doc.chapters) and "counter-reset: page 4" in numbers.page_css
+    front = front_part(doc)
+    assert front.front and doc.chapters[4].id in front.ghost_anchors and "content: none" in front.page_css
     chapters = chapter_part(doc, [4, 5])
     assert chapters.chapters == (4, 5) and "content: none" in chapters.page_css
     assert "</style>" not in chapters.page_css and "<h1>" not in chapters.page_css
     assert css_string('a"b\\c\n') == '"a\\22 b\\5c c\\a "'
+
+
+def test_the_labels_are_each_number_in_its_line_on_its_page() -> None:
+    """Each chapter's page at the foot of its contents entry, «Side N av T» on the footer's line of every page after
+    the cover; stacked in columns on the sheet, each moved only in height."""
+    doc = _doc()
+    ids = [chapter.id for chapter in doc.chapters]
+    cover = _page()
+    contents = [_page(*(CONTENTS_ENTRY + i for i in ids[:12])), _page(*(CONTENTS_ENTRY + i for i in ids[12:]))]
+    plan = LayoutPlan(3, tuple(1 + index % 3 for index in range(len(ids))))
+    labelled = label_part(doc, plan, [cover, *contents])
+    assert labelled is not None
+    labels, placements = labelled
+    assert [p.label.text for p in placements if p.label.kind == "contents"] == [
+        str(plan.first_page(i)) for i in range(len(ids))
+    ]
+    assert {p.page for p in placements if p.label.kind == "contents"} == {1, 2}
+    footers = [p for p in placements if p.label.kind == "footer"]
+    assert [p.page for p in footers] == list(range(1, plan.total))  # not on the cover
+    assert footers[0].label.text == f"Side 2 av {plan.total}" and footers[-1].label.text.startswith(
+        f"Side {plan.total} "
+    )
+    for placement in placements:
+        left, top, right, bottom = placement.box
+        line = CONTENTS_LINE if placement.label.kind == "contents" else FOOTER_LINE
+        assert bottom - top == pytest.approx(line)
+        assert placement.label.box[0] == left and placement.label.box[2] == right
+        assert placement.label.box[3] - placement.label.box[1] == pytest.approx(line)
+    footer = footers[0].box
+    assert (footer[1] + footer[3]) / 2 == pytest.approx((FOOTER_BOX[1] + FOOTER_BOX[3]) / 2)
+    assert contents[0].anchors[CONTENTS_ENTRY + ids[0]][3] == placements[0].box[3]  # the foot of the entry
+    sheets = labels.label_sheets()
+    assert len(sheets) == 1 + max(p.label.sheet for p in placements)
+    columns = [column for sheet in sheets for column in sheet]
+    assert sum(column.text.count("\n") + 1 for column in columns) == len(placements)
+    assert {column.kind for column in columns} == {"footer", "contents"}
+    # A plan of 300 pages needs more than one sheet; a chapter missing from the contents means no labels.
+    long = LayoutPlan(3, tuple(14 for _ in ids))
+    assert len(label_part(doc, long, [cover, *contents])[0].label_sheets()) > 1  # type: ignore[index]
+    assert label_part(doc, plan, [cover, contents[0]]) is None
+
+
+@pytest.mark.slow
+@needs_pdftotext
+def test_a_label_carries_its_own_text_and_no_other(tmp_path: Path) -> None:
+    """Text extraction ignores clipping: each label's content holds its line alone. A box without one line means no
+    labels (the caller lays the plan out in one piece)."""
+    doc = _doc()
+    front = pdf.render_part(doc, front_part(doc))
+    plan = LayoutPlan(len(front.pages), tuple(2 for _ in doc.chapters))
+    labelled = label_part(doc, plan, front.pages)
+    assert labelled is not None
+    labels, placements = labelled
+    sheet = pdf.render_part(doc, labels)
+    assert len(sheet.pages) == len(labels.label_sheets()) == 1
+    with pikepdf.open(io.BytesIO(sheet.pdf)) as opened:
+        page = opened.pages[0]
+        contents = label_contents(page, [placement.label.box for placement in placements])
+        assert contents is not None and len(contents) == len(placements)
+        assert all(content.count(b"TJ") == 1 for content in contents)
+        top = placements[0].label.box[1]
+        assert label_contents(page, [(0.0, top, 10.0, top + 2 * CONTENTS_LINE)]) is None  # two lines
+        assert label_contents(page, [(0.0, 2000.0, 10.0, 2010.0)]) is None  # none
+    joined = join_pdfs([Pages(front, 0, len(front.pages))], front_part(doc).ghost_anchors, sheet, placements[:3])
+    assert joined is not None
+    (tmp_path / "front.pdf").write_bytes(joined)
+    text = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(tmp_path / "front.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    numbers = [
+        line.split()[-1] for line in text.splitlines() if line.strip()[:1].isdigit() and line.split()[-1].isdigit()
+    ]
+    assert numbers == [placement.label.text for placement in placements[:3]]
+
+
+@pytest.mark.slow
+@needs_pdftotext
+def test_a_chapter_s_page_number_stays_on_its_title_s_last_line(tmp_path: Path) -> None:
+    """Titles from one line to nearly two: the number is laid over the entry's last line, where WeasyPrint puts it
+    in the plan laid out in one piece."""
+    demo = _doc()
+    words = " ".join(["Sammendrag", *(f"ord{'y' * (n % 5)}" for n in range(30))])
+    for length in range(60, 81, 2):
+        title = words[:length].rstrip()
+        chapters = [demo.chapters[0].model_copy(update={"title": title}), *demo.chapters[1:4]]
+        doc = demo.model_copy(update={"chapters": chapters})
+        front = pdf.render_part(doc, front_part(doc))
+        plan = LayoutPlan(len(front.pages), tuple(2 for _ in doc.chapters))
+        labelled = label_part(doc, plan, front.pages)
+        assert labelled is not None
+        sheet = pdf.render_part(doc, labelled[0])
+        on_front = [placement for placement in labelled[1] if placement.page < len(front.pages)]
+        joined = join_pdfs([Pages(front, 0, len(front.pages))], (), sheet, on_front)
+        assert joined is not None
+        (tmp_path / "front.pdf").write_bytes(joined)
+        text = subprocess.run(
+            ["pdftotext", "-f", "2", "-l", "2", "-layout", str(tmp_path / "front.pdf"), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        (line,) = [line for line in text.splitlines() if line.rstrip().endswith(f" {plan.first_page(0)}")]
+        assert title.split()[-1] in line, (length, line)
 
 
 def test_a_child_that_fails_is_laid_out_here() -> None:
@@ -93,17 +208,19 @@ def test_a_child_that_fails_is_laid_out_here() -> None:
 
     first = DocumentPart(front=True, chapters=(0, 1))
     second = DocumentPart(front=False, chapters=(2, 3))
-    a, b = render_both(render, first, second)
+    (a,), (b,) = render_both(render, [first], [second])
     assert (a.pdf, b.pdf) == (b"%PDF-\x01", b"%PDF-\x00")
     assert done == [(True, parent), (False, parent)]
 
 
 def test_the_child_lays_out_the_second_part() -> None:
-    def render(part: DocumentPart) -> PartResult:
-        return PartResult(str(os.getpid()).encode(), [_page(str(part.chapters[0]))])
+    def render_or_front(part: DocumentPart) -> PartResult:
+        return PartResult(str(os.getpid()).encode(), [_page(str(part.chapters[0]) if part.chapters else "front")])
 
-    a, b = render_both(render, DocumentPart(front=True, chapters=(0, 1)), DocumentPart(front=False, chapters=(2, 3)))
-    assert a.pdf == str(os.getpid()).encode() and b.pdf != a.pdf and b.pages[0].anchors == {"2": (10.0, 20.0)}
+    first = [DocumentPart(front=True), DocumentPart(front=False, chapters=(0, 1))]
+    (front, a), (b,) = render_both(render_or_front, first, [DocumentPart(front=False, chapters=(2, 3))])
+    assert a.pdf == front.pdf == str(os.getpid()).encode() and b.pdf != a.pdf
+    assert b.pages[0].anchors == {"2": (10.0, 20.0, 600.0, 40.0)}
 
 
 def _pdf_facts(path: Path) -> tuple[list[str], list[tuple[int, str, int | None]], dict[str, int], list[str]]:
@@ -140,6 +257,16 @@ def _pdf_facts(path: Path) -> tuple[list[str], list[tuple[int, str, int | None]]
     return texts, outline, destinations, links
 
 
+def _words(path: Path) -> list[list[tuple[str, tuple[float, ...]]]]:
+    """Each page's words with their boxes (pdftotext -bbox), in reading order."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pattern = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)</word>')
+    return [
+        [(word, tuple(float(v) for v in box)) for *box, word in pattern.findall(page)]
+        for page in out.split("<page ")[1:]
+    ]
+
+
 def _one_piece(doc: PlanDocument, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as patch:
         patch.setenv("LEGEPLAN_PDF_PARALLEL", "0")
@@ -162,25 +289,30 @@ def test_the_pdf_in_parts_is_the_pdf_in_one_piece(
     assert one[1][0][:2] == (0, doc.title) and one[1][1][0] == 1  # chapters nested under the title
     assert {name for name in one[3] if not name.startswith("http")} <= set(one[2])  # every contents link lands
 
-    def same(expected: tuple[list[str], object, object, object], path: Path) -> None:
+    def same(expected: tuple[list[str], object, object, object], path: Path, one_path: Path) -> None:
         got = _pdf_facts(path)
         assert len(expected[0]) == len(got[0])
         for number, (a, b) in enumerate(zip(expected[0], got[0], strict=True), start=1):
             assert a == b, f"side {number}"
         assert expected[1:] == got[1:]
+        # Every word (the page numbers among them) where it is in the one piece, to a thousandth of a point.
+        for number, (a_words, b_words) in enumerate(zip(_words(one_path), _words(path), strict=True), start=1):
+            assert [word for word, _ in a_words] == [word for word, _ in b_words], f"side {number}"
+            for (word, a_box), (_, b_box) in zip(a_words, b_words, strict=True):
+                assert max(abs(x - y) for x, y in zip(a_box, b_box, strict=True)) < 1e-3, (number, word)
 
-    # Nothing kept: the chapters in two processes without numbers, then the contents and the numbers.
+    # Nothing kept: the front and the chapters in two processes without numbers, then the label sheet.
     render_pdf(doc, tmp_path / "cold.pdf")
-    assert calls == [1, 1]
-    same(one, tmp_path / "cold.pdf")
+    assert calls == [1]
+    same(one, tmp_path / "cold.pdf", tmp_path / "one.pdf")
     # Everything kept (in memory, then only on disk): nothing laid out again.
     calls.clear()
     render_pdf(doc, tmp_path / "warm.pdf")
     LAYOUT_CACHE.clear()
     render_pdf(doc, tmp_path / "disk.pdf")
     assert calls == []
-    same(one, tmp_path / "warm.pdf")
-    same(one, tmp_path / "disk.pdf")
+    same(one, tmp_path / "warm.pdf", tmp_path / "one.pdf")
+    same(one, tmp_path / "disk.pdf", tmp_path / "one.pdf")
     # One chapter edited: only it (and the contents, whose title changed) laid out again.
     chapter = doc.chapters[1]
     edited = doc.model_copy(
@@ -189,10 +321,14 @@ def test_the_pdf_in_parts_is_the_pdf_in_one_piece(
     rendered: list[DocumentPart] = []
     real_part = pdf.render_part
     monkeypatch.setattr(pdf, "render_part", lambda d, part=None: rendered.append(part) or real_part(d, part))
-    render_pdf(edited, tmp_path / "edited.pdf")
-    assert [(p.front, p.chapters) for p in rendered if p is not None] == [(False, (1,)), (True, ())]
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf_parts, "parallel_enabled", lambda: False)  # every part laid out here, where it is counted
+        render_pdf(edited, tmp_path / "edited.pdf")
+    laid_out = [(p.front, p.chapters, bool(p.labels)) for p in rendered if p is not None]
+    # The front (a title changed) and the chapter; the label sheet is kept: no number and no entry's box changed.
+    assert laid_out == [(True, (), False), (False, (1,), False)]
     _one_piece(edited, tmp_path / "edited-one.pdf", monkeypatch)
-    same(_pdf_facts(tmp_path / "edited-one.pdf"), tmp_path / "edited.pdf")
+    same(_pdf_facts(tmp_path / "edited-one.pdf"), tmp_path / "edited.pdf", tmp_path / "edited-one.pdf")
     assert "2. Ny tittel" in _pdf_facts(tmp_path / "edited.pdf")[0][1]
 
 
@@ -214,3 +350,19 @@ def test_a_damaged_cache_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     render_pdf(doc, tmp_path / "again.pdf")
     _one_piece(doc, tmp_path / "one.pdf", monkeypatch)
     assert _pdf_facts(tmp_path / "again.pdf") == _pdf_facts(tmp_path / "one.pdf")
+
+
+def test_the_collector_runs_less_while_laying_out_and_as_before_after() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), pdf.fewer_collections():
+        assert gc.get_threshold()[0] == pdf.LAYOUT_GC_THRESHOLD > before[0] and gc.get_freeze_count() > 0
+        raise RuntimeError("the layout fails")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    gc.freeze()  # frozen by someone else: stays frozen
+    try:
+        frozen = gc.get_freeze_count()
+        with pdf.fewer_collections():
+            pass
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()

@@ -16,19 +16,23 @@ What WeasyPrint is given is chosen by measurement (issue #15, `benchmarks/report
 
 from __future__ import annotations
 
+import gc
 import re
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from legeplan.report.document import Figure, PlanDocument
 from legeplan.report.render.common import ProgressCallback, ReportRenderError, check_target, noop
-from legeplan.report.render.html import DocumentPart, figure_svg, render_page
+from legeplan.report.render.html import DocumentPart, figure_svg, plan_css, render_page
 from legeplan.report.render.pdf_parts import PartResult, page_facts, parts_wanted, render_in_parts
 
 if TYPE_CHECKING:
+    from weasyprint import CSS
     from weasyprint.urls import URLFetcherResponse
 
 #: The URL scheme of the plan's own charts in the PDF's HTML (served from memory by `_ChartFetcher`).
@@ -126,7 +130,7 @@ def print_svg(svg: str) -> bytes:
 
 def print_html(doc: PlanDocument, part: DocumentPart | None = None) -> tuple[str, dict[str, bytes]]:
     """The PDF's input: the plan's HTML (or `part` of it) with each chart as `<img src="legeplan-figur:<n>">`, and the
-    SVG of each."""
+    SVG of each. Its styles are `stylesheets(part)`."""
     images: dict[str, bytes] = {}
 
     def chart_image(figure: Figure) -> str:
@@ -135,7 +139,7 @@ def print_html(doc: PlanDocument, part: DocumentPart | None = None) -> tuple[str
         alt = escape(figure.alt or figure.caption, quote=True)
         return f'<img class="chart" alt="{alt}" src="{url}">'
 
-    return render_page(doc, chart_image, part), images
+    return render_page(doc, chart_image, part, styles=False), images
 
 
 class RefusedResource(ReportRenderError):
@@ -159,13 +163,54 @@ def _fetcher(images: Mapping[str, bytes]) -> object:
     return ChartFetcher()
 
 
+#: The collector's first threshold while WeasyPrint lays out (Python's default is 2 000 new objects).
+LAYOUT_GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Python's cyclic collector, run less often and never over what existed before: WeasyPrint makes millions of
+    short-lived objects, and with the default threshold the collector walked the whole heap (the report engine,
+    WeasyPrint, matplotlib) every few thousand of them — 7 % of a PDF's time. The objects of the layout are still
+    collected, only in larger batches; the thresholds are restored after, and the heap thawed unless it was frozen
+    before (by someone else, who keeps it so)."""
+    thresholds = gc.get_threshold()
+    thaw = gc.get_freeze_count() == 0
+    gc.freeze()
+    gc.set_threshold(LAYOUT_GC_THRESHOLD, thresholds[1], thresholds[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if thaw:
+            gc.unfreeze()
+
+
+@cache
+def _plan_stylesheet() -> CSS:
+    from weasyprint import CSS
+
+    return CSS(string=plan_css(), url_fetcher=_fetcher({}))
+
+
+def stylesheets(part: DocumentPart | None = None) -> list[CSS]:
+    """plan.css, parsed once per process (a part of the PDF in parts is one of several documents: ≈ 30 ms each), and
+    after it the part's own page rules, which win over plan.css's where they say otherwise."""
+    from weasyprint import CSS
+
+    own = [CSS(string=part.page_css, url_fetcher=_fetcher({}))] if part is not None and part.page_css else []
+    return [_plan_stylesheet(), *own]
+
+
 def render_part(doc: PlanDocument, part: DocumentPart | None = None) -> PartResult:
     """The plan (or `part` of it) laid out and written by WeasyPrint, with the facts of its pages."""
     from weasyprint import HTML  # imported late: pango is loaded only when a PDF is asked for
 
     html, images = print_html(doc, part)
-    rendered = HTML(string=html, base_url=None, url_fetcher=_fetcher(images)).render()
-    pdf = rendered.write_pdf()
+    with fewer_collections():
+        document = HTML(string=html, base_url=None, url_fetcher=_fetcher(images))
+        rendered = document.render(stylesheets=stylesheets(part))
+        pdf = rendered.write_pdf()
     if pdf is None:
         raise ReportRenderError("WeasyPrint produced no PDF")
     return PartResult(pdf, page_facts(rendered.pages))

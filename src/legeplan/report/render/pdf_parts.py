@@ -3,21 +3,25 @@
 WeasyPrint lays a document out page after page on one core; the plan's 40-odd pages cost ≈ 6 s of it, spread over
 layout and drawing with no single cost above 15 %. Every chapter starts on a new page (`section.chapter
 { break-before: page }`), so a chapter's pages do not depend on what comes before it — only the numbers printed on them
-do: «Side 12 av 44» in the footer and the contents' page numbers. So:
+do: «Side 12 av 44» in the footer and the contents' page numbers. Nor does the front (cover and contents) depend on
+those numbers: the contents keep room for them. So:
 
-1. every chapter is laid out without its page numbers, and kept (`LayoutCache`) by a hash of its content and of
-   everything that shapes its pages (its number, the page headers' texts, the template, the stylesheet, WeasyPrint's
-   version and the charts' style); the chapters not kept yet are laid out in two parts at once, one in a forked process;
-2. with every chapter's page count known (and the front's: laid out before, foreseen by `pdf_front`, or laid out
-   beside the first chapters to count it), the cover and contents (with the real page numbers) are laid out in one
-   process and, in the other, one page per chapter page that carries nothing but its footer's number;
-3. qpdf (pikepdf) joins the pages, lays each number page over its chapter page, and the named destinations (each anchor
-   where it really is: the contents' links point at «ghost» targets laid out with the contents), the links and the
-   bookmarks (nested by level over all pages, as WeasyPrint nests them) are rebuilt over the joined pages.
+1. the front and every chapter are laid out without page numbers, and kept (`LayoutCache`) by a hash of their content
+   and of everything that shapes their pages (a chapter's number, the page headers' texts, the template, the
+   stylesheet, WeasyPrint's version and the charts' style); what is not kept yet is laid out in two parts at once, one
+   in a forked process, the front with the first;
+2. with every page count known, the page numbers are laid out on a label sheet: each footer's «Side N av T» and each
+   chapter's page in the contents, in the box it has on its page (the footer's margin box; the contents entry's box,
+   from the front's layout), stacked on as few pages as they fit;
+3. qpdf (pikepdf) joins the pages, lays each label over its page (clipped to its box, moved into place), and the named
+   destinations (each anchor where it really is: the contents' links point at «ghost» targets laid out with the
+   front), the links and the bookmarks (nested by level over all pages, as WeasyPrint nests them) are rebuilt over the
+   joined pages.
 
-The joined PDF has the same pages, text, links and bookmarks as the plan laid out in one piece
-(`tests/report/test_pdf_parts.py` compares them). A plan's first PDF costs the two rounds; after an edit only the
-changed chapters are laid out again, and the contents and numbers only when a page count changed.
+The joined PDF has the same pages, text, links and bookmarks as the plan laid out in one piece, and its page numbers
+stand where WeasyPrint puts them (`tests/report/test_pdf_parts.py` compares them). A plan's first PDF costs one round
+in two processes and a label sheet of a few pages; after an edit only the changed chapters (and the front, if a title
+changed) are laid out again.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
+from importlib import resources
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
@@ -40,11 +45,12 @@ from typing import TYPE_CHECKING, Protocol, cast
 from legeplan.report.chart_cache import cache_folder, style_version
 from legeplan.report.document import PlanDocument
 from legeplan.report.kept import write_atomic
-from legeplan.report.render.html import DocumentPart, template_text
-from legeplan.report.render.pdf_front import foreseen_front_pages
+from legeplan.report.render.html import DocumentPart, Label, template_text
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+
+    import pikepdf
 
 #: Below this many chapters the plan is laid out in one piece (the parts' overhead would not pay).
 MIN_CHAPTERS = 4
@@ -57,15 +63,31 @@ DISK_PARTS = 400
 INDEX_ENTRIES = 5000
 #: CSS px to PDF points (WeasyPrint lays out at 96 px per inch).
 PX_TO_PT = 0.75
+#: The page and its margins in CSS px, as `@page` in plan.css sets them (A4; 22 mm 20 mm 22 mm 22 mm); the footer's
+#: number is the @bottom-right margin box's: 8 pt, right-aligned, its line centred in the bottom margin.
+_MM = 96 / 25.4
+_PT = 96 / 72
+PAGE_WIDTH, PAGE_HEIGHT = 210 * _MM, 297 * _MM
+FOOTER_BOX = (22 * _MM, PAGE_HEIGHT - 22 * _MM, PAGE_WIDTH - 20 * _MM, PAGE_HEIGHT)
+#: A line's height: plan.css's `line-height: 1.45` at the footer's 8 pt and the contents' 10 pt.
+FOOTER_LINE = 1.45 * 8 * _PT
+CONTENTS_LINE = 1.45 * 10 * _PT
+#: The id of a chapter's entry in the contents (plan.html.j2): its number's line is at the foot of the entry's box, in
+#: the room the entry keeps free at its right (`padding-right: 3em` at 10 pt).
+CONTENTS_ENTRY = "innhold-"
+CONTENTS_NUMBER_ROOM = 3 * 10 * _PT
+#: Room between columns of labels on the label sheet.
+LABEL_GAP = 8.0
 _OFF = ("0", "off", "no", "nei", "false")
 
 
 @dataclass(frozen=True)
 class PageFacts:
-    """What the joined PDF needs of one laid-out page: its height (CSS px), its anchors and bookmarks."""
+    """What the joined PDF needs of one laid-out page: its height (CSS px), its anchors' boxes (left, top, right,
+    bottom) and its bookmarks."""
 
     height: float
-    anchors: dict[str, tuple[float, float]]
+    anchors: dict[str, tuple[float, float, float, float]]
     bookmarks: list[tuple[int, str, float, float, str]]
 
 
@@ -87,7 +109,7 @@ def page_facts(pages: Sequence[LaidOutPage]) -> list[PageFacts]:
     """The anchors and bookmarks of WeasyPrint's laid-out pages, as plain data (sent between processes, stored)."""
     facts = []
     for page in pages:
-        anchors = {name: (float(box[0]), float(box[1])) for name, box in page.anchors.items()}
+        anchors = {name: (float(a), float(b), float(c), float(d)) for name, (a, b, c, d) in page.anchors.items()}
         bookmarks = [
             (int(level), str(label), float(position[0]), float(position[1]), str(state))
             for level, label, position, state in page.bookmarks
@@ -139,10 +161,13 @@ def layout_of(doc: PlanDocument, pages: Sequence[PageFacts], chapters: Sequence[
 
 @cache
 def _layout_version() -> str:
-    """What shapes a part's layout besides its content: the template, the stylesheet, WeasyPrint and the charts."""
+    """What shapes a part's layout besides its content: the template, the stylesheet, the code that makes the PDF's
+    HTML and lays the parts out, WeasyPrint and the charts."""
     digest = hashlib.sha256(version("weasyprint").encode())
     digest.update(template_text("plan.html.j2").encode())
     digest.update(template_text("plan.css").encode())
+    for module in ("html.py", "pdf.py", "pdf_parts.py"):
+        digest.update(resources.files("legeplan.report.render").joinpath(module).read_bytes())
     digest.update(style_version().encode())
     return digest.hexdigest()
 
@@ -161,24 +186,21 @@ def chapter_keys(doc: PlanDocument) -> list[str]:
 def _front_shape(doc: PlanDocument) -> str:
     """The front's page count depends on the contents' entries, not on the numbers in it."""
     digest = hashlib.sha256(f"{_layout_version()}\0front\0".encode())
-    head = [doc.title, doc.subtitle, doc.organisation, doc.organisation_code, str(doc.as_of), str(doc.generated)]
+    head = [doc.title, doc.subtitle, doc.organisation, doc.organisation_code, doc.variant, doc.as_of, doc.generated]
     digest.update(json.dumps(head, default=str).encode())
     for chapter in doc.chapters:
-        digest.update(json.dumps([chapter.title, [section.title for section in chapter.sections]]).encode())
+        digest.update(json.dumps([chapter.id, chapter.title, [section.title for section in chapter.sections]]).encode())
     return "f" + digest.hexdigest()[:40]
 
 
-def _front_entries(doc: PlanDocument) -> str:
-    return f"front:{len(doc.chapters)}:{sum(len(chapter.sections) for chapter in doc.chapters)}"
-
-
 def part_key(doc: PlanDocument, part: DocumentPart) -> str:
-    """A laid-out part's key: the keys of its chapters, or for the front and the number pages everything in them."""
+    """A laid-out part's key: the keys of its chapters, or for the front and the label sheet everything in them."""
     digest = hashlib.sha256(_layout_version().encode())
     if part.front:
         digest.update(_front_shape(doc).encode())
     keys = chapter_keys(doc)
-    digest.update(json.dumps([[keys[i] for i in part.chapters], part.page_css, part.toc_pages, part.stamps]).encode())
+    labels = [[label.kind, label.text, label.sheet, label.box] for label in part.labels]
+    digest.update(json.dumps([[keys[i] for i in part.chapters], part.page_css, labels]).encode())
     digest.update("\0".join(part.ghost_anchors).encode())
     return "p" + digest.hexdigest()[:40]
 
@@ -200,7 +222,6 @@ class LayoutCache:
     def __init__(self) -> None:
         self._parts: OrderedDict[str, PartResult] = OrderedDict()
         self._chapters: dict[str, ChapterPages] = {}
-        self._fronts: dict[str, int] = {}
         self._loaded_from: Path | None = None
         self._lock = threading.Lock()
         self._writes = 0
@@ -217,11 +238,8 @@ class LayoutCache:
         self._loaded_from = folder
         try:
             stored = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-            chapters, fronts = stored["chapters"], stored["fronts"]
-            for key, (part, start, count) in chapters.items():
+            for key, (part, start, count) in stored["chapters"].items():
                 self._chapters.setdefault(key, ChapterPages(str(part), int(start), int(count)))
-            for key, count in fronts.items():
-                self._fronts.setdefault(key, int(count))
         except (OSError, ValueError, KeyError, TypeError):
             return
 
@@ -240,7 +258,7 @@ class LayoutCache:
             pages = [
                 PageFacts(
                     float(page["height"]),
-                    {name: (float(x), float(y)) for name, (x, y) in page["anchors"].items()},
+                    {name: (float(a), float(b), float(c), float(d)) for name, (a, b, c, d) in page["anchors"].items()},
                     [(int(a), str(b), float(c), float(d), str(e)) for a, b, c, d, e in page["bookmarks"]],
                 )
                 for page in raw
@@ -298,25 +316,14 @@ class LayoutCache:
             return None
         return part, where
 
-    def front_pages(self, doc: PlanDocument) -> int | None:
-        """The front's page count as laid out before, else that of a front with as many contents entries (a guess:
-        `render_in_parts` checks it)."""
-        with self._lock:
-            self._load()
-            return self._fronts.get(_front_shape(doc)) or self._fronts.get(_front_entries(doc))
-
-    def store_layout(self, doc: PlanDocument, chapters: dict[str, ChapterPages], front_pages: int | None) -> None:
+    def store_layout(self, chapters: dict[str, ChapterPages]) -> None:
         with self._lock:
             self._load()
             self._chapters.update(chapters)
-            if front_pages is not None:
-                self._fronts[_front_shape(doc)] = self._fronts[_front_entries(doc)] = front_pages
-            for table in (self._chapters, self._fronts):
-                while len(table) > INDEX_ENTRIES:
-                    del table[next(iter(table))]
+            while len(self._chapters) > INDEX_ENTRIES:
+                del self._chapters[next(iter(self._chapters))]
             snapshot = {
-                "chapters": {key: [where.part, where.start, where.count] for key, where in self._chapters.items()},
-                "fronts": dict(self._fronts),
+                "chapters": {key: [where.part, where.start, where.count] for key, where in self._chapters.items()}
             }
         folder = self.folder()
         if folder is None:
@@ -332,7 +339,6 @@ class LayoutCache:
         with self._lock:
             self._parts.clear()
             self._chapters.clear()
-            self._fronts.clear()
             self._loaded_from = None
 
 
@@ -360,87 +366,128 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _footer_css(total: int) -> str:
-    return f'@page {{ @bottom-right {{ content: "Side " counter(page) {css_string(f" av {total}")}; }} }}'
+#: No number in the footer: it is laid over the page from the label sheet.
+NO_FOOTER = "@page { @bottom-right { content: none; } }"
 
 
 def chapter_part(doc: PlanDocument, chapters: Sequence[int]) -> DocumentPart:
     """Chapters laid out without page numbers, with the page headers' texts the cover sets in the whole plan."""
     running = f"main {{ string-set: organisation {css_string(doc.organisation)}, doctitle {css_string(doc.title)}; }}"
-    return DocumentPart(
-        front=False, chapters=tuple(chapters), page_css=f"@page {{ @bottom-right {{ content: none; }} }}\n{running}"
-    )
+    return DocumentPart(front=False, chapters=tuple(chapters), page_css=f"{NO_FOOTER}\n{running}")
 
 
-def front_part(doc: PlanDocument, plan: LayoutPlan) -> DocumentPart:
-    """The cover and contents with the real page numbers; a ghost target for every link of the contents."""
+def front_part(doc: PlanDocument) -> DocumentPart:
+    """The cover and contents without page numbers (the contents keep room for them); a ghost target for every link
+    of the contents."""
     anchors = tuple(
         anchor
         for chapter in doc.chapters
         for anchor in (chapter.id, *(f"{chapter.id}-{number}" for number in range(1, len(chapter.sections) + 1)))
     )
-    return DocumentPart(
-        front=True,
-        page_css=_footer_css(plan.total),
-        toc_pages={chapter.id: plan.first_page(index) for index, chapter in enumerate(doc.chapters)},
-        ghost_anchors=anchors,
-    )
+    return DocumentPart(front=True, page_css=NO_FOOTER, ghost_anchors=anchors)
 
 
-def number_part(plan: LayoutPlan) -> DocumentPart:
-    """One page per chapter page with nothing but «Side N av T» where the footer's number goes."""
-    return DocumentPart(
-        front=False,
-        page_css=f"{_footer_css(plan.total)}\n@page :first {{ counter-reset: page {plan.front_pages + 1}; }}",
-        stamps=sum(plan.chapter_pages),
-    )
+@dataclass(frozen=True)
+class Placement:
+    """A label laid over page `page` (of the joined PDF) in `box` (CSS px), from its box on the label sheet; a link
+    to the anchor `link` over the number, as the number in the plan laid out in one piece has."""
+
+    page: int
+    label: Label
+    box: tuple[float, float, float, float]
+    link: str | None = None
+
+
+def label_part(
+    doc: PlanDocument, plan: LayoutPlan, front: Sequence[PageFacts]
+) -> tuple[DocumentPart, list[Placement]] | None:
+    """The label sheet of a layout: each chapter's page, on the line at the foot of its contents entry's box (found in
+    the front's layout), and «Side N av T» on the footer's line of every page after the cover. The labels are stacked
+    line by line in columns of one kind and width (each at the left and width it has on its page, so that only its
+    height moves), on as few sheet pages as they fit. None if a chapter's entry is not in the front."""
+    entries: dict[str, tuple[int, tuple[float, float, float, float]]] = {}
+    for index, page in enumerate(front):
+        for name, box in page.anchors.items():
+            if name.startswith(CONTENTS_ENTRY):
+                entries[name] = (index, box)  # an entry is never split over pages (plan.css)
+    if not entries:
+        return None
+    wanted: list[Placement] = []  # the labels' boxes on their pages; on the sheet below
+    for number, chapter in enumerate(doc.chapters):
+        found = entries.get(CONTENTS_ENTRY + chapter.id)
+        if found is None:
+            return None
+        left, _, right, bottom = found[1]
+        line = (left, bottom - CONTENTS_LINE, right, bottom)
+        wanted.append(Placement(found[0], Label("contents", str(plan.first_page(number)), 0, line), line, chapter.id))
+    left, top, right, bottom = FOOTER_BOX
+    middle = (top + bottom) / 2
+    footer = (left, middle - FOOTER_LINE / 2, right, middle + FOOTER_LINE / 2)
+    first_contents = min(index for index, _ in entries.values())
+    for page_number in range(first_contents, plan.total):
+        text = f"Side {page_number + 1} av {plan.total}"
+        wanted.append(Placement(page_number, Label("footer", text, 0, footer), footer))
+    placements: list[Placement] = []
+    sheet, cursor, previous = 0, 0.0, ""
+    for placement in wanted:
+        left, top, right, bottom = placement.box
+        if placement.label.kind != previous and placements:
+            cursor += LABEL_GAP
+        if cursor + bottom - top > PAGE_HEIGHT:
+            sheet, cursor = sheet + 1, 0.0
+        label = replace(placement.label, sheet=sheet, box=(left, cursor, right, cursor + bottom - top))
+        placements.append(replace(placement, label=label))
+        cursor, previous = cursor + bottom - top, placement.label.kind
+    labels = tuple(placement.label for placement in placements)
+    return DocumentPart(front=False, labels=labels), placements
 
 
 RenderPart = Callable[[DocumentPart], PartResult]
 
 
-def _child(render: RenderPart, part: DocumentPart, sender: Connection) -> None:
+def _child(render: RenderPart, parts: Sequence[DocumentPart], sender: Connection) -> None:
     try:
-        result: PartResult | None = render(part)
-    except BaseException:  # the parent lays the part out itself
+        result: list[PartResult] | None = [render(part) for part in parts]
+    except BaseException:  # the parent lays the parts out itself
         result = None
     sender.send(result)
     sender.close()
 
 
 def render_both(
-    render: RenderPart, first: DocumentPart, second: DocumentPart, second_render: RenderPart | None = None
-) -> tuple[PartResult, PartResult]:
-    """`second` in a forked process (by `second_render`, default `render`) while this one lays out `first`; both here
-    where two processes cannot run at once, or when the fork fails or the child dies."""
-    other = second_render or render
-    if not parallel_enabled():
-        return render(first), other(second)
+    render: RenderPart, first: Sequence[DocumentPart], second: Sequence[DocumentPart]
+) -> tuple[list[PartResult], list[PartResult]]:
+    """`second` (one part after the other) in a forked process while this one lays out `first`; both here where two
+    processes cannot run at once, or when the fork fails or the child dies."""
+    if not second or not parallel_enabled():
+        return [render(part) for part in first], [render(part) for part in second]
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(other, second, sender), daemon=True, name="legeplan-pdf")
+    process = context.Process(target=_child, args=(render, list(second), sender), daemon=True, name="legeplan-pdf")
     try:
         process.start()
     except OSError:
         receiver.close()
         sender.close()
-        return render(first), other(second)
+        return [render(part) for part in first], [render(part) for part in second]
     sender.close()
     try:
-        first_result = render(first)
-        second_result: PartResult | None = None
+        first_results = [render(part) for part in first]
+        second_results: list[PartResult] | None = None
         if receiver.poll(CHILD_TIMEOUT_S):
             try:
-                second_result = receiver.recv()
+                second_results = receiver.recv()
             except (EOFError, OSError):
-                second_result = None
+                second_results = None
     finally:
         receiver.close()
         process.join(5)
         if process.is_alive():
             process.kill()
             process.join()
-    return first_result, second_result if second_result is not None else other(second)
+    if second_results is None or len(second_results) != len(second):
+        second_results = [render(part) for part in second]
+    return first_results, second_results
 
 
 @dataclass(frozen=True)
@@ -452,13 +499,81 @@ class Pages:
     count: int
 
 
+def _points(box: tuple[float, float, float, float], height: float) -> tuple[float, float, float, float]:
+    """A box in CSS px from the top left of a page `height` px tall, in PDF points from its bottom left."""
+    left, top, right, bottom = box
+    return (left * PX_TO_PT, (height - bottom) * PX_TO_PT, right * PX_TO_PT, (height - top) * PX_TO_PT)
+
+
+#: Text operators that move the text position other than by `Tm` (the label sheet has none).
+_RELATIVE_TEXT = frozenset({"Td", "TD", "T*", "'", '"'})
+
+
+def label_contents(page: pikepdf.Page, boxes: Sequence[tuple[float, float, float, float]]) -> list[bytes] | None:
+    """For each box (CSS px on the label sheet's `page`), the page's content with no text but the one line whose
+    baseline is in the box: a label's own content, so that it carries its own text and no other (text extraction
+    does not heed clipping). WeasyPrint places each line by `Tm` in CSS px from the page's top (after its own `cm`s).
+    None when a box holds no line or more than one, or a line is placed otherwise: the caller then lays the plan out
+    in one piece."""
+    import pikepdf
+
+    instructions = pikepdf.parse_content_stream(page)
+    lines: list[tuple[int, int, float]] = []  # (index of its Tm, index of its show, baseline)
+    placed: tuple[int, float] | None = None
+    for index, instruction in enumerate(instructions):
+        name = str(instruction.operator)
+        if name == "Tm":
+            placed = (index, float(instruction.operands[5]))
+        elif name in _RELATIVE_TEXT:
+            return None
+        elif name in ("TJ", "Tj"):
+            if placed is None:
+                return None
+            lines.append((placed[0], index, placed[1]))
+            placed = None
+    contents = []
+    for _, top, _, bottom in boxes:
+        inside = [line for line in lines if top <= line[2] <= bottom]
+        if len(inside) != 1:
+            return None
+        others = {index for line in lines if line is not inside[0] for index in line[:2]}
+        kept = [instruction for index, instruction in enumerate(instructions) if index not in others]
+        contents.append(pikepdf.unparse_content_stream(kept))
+    return contents
+
+
+def _link_number(pdf: pikepdf.Pdf, page: pikepdf.Page, link: str, box: tuple[float, float, float, float]) -> None:
+    """A link to `link` over a contents number (the room kept for it on its line; `box` in points), right after the
+    entry's own link, where WeasyPrint puts the link of the number it lays out."""
+    import pikepdf
+
+    left, bottom, right, top = box
+    annotation = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        BS=pikepdf.Dictionary(W=0),
+        Dest=pikepdf.String(link),
+        Rect=pikepdf.Array([max(left, right - CONTENTS_NUMBER_ROOM * PX_TO_PT), top, right, bottom]),
+    )
+    if "/Annots" not in page.obj:
+        page.obj.Annots = pikepdf.Array()
+    annotations = cast(pikepdf.Array, page.obj.Annots)
+    links = [str(existing.Dest) if "/Dest" in existing else "" for existing in annotations]
+    position = links.index(link) + 1 if link in links else len(links)
+    annotations.insert(position, pdf.make_indirect(annotation))
+
+
 def join_pdfs(
-    sources: Sequence[Pages], ghosts: Sequence[str] = (), stamps: Pages | None = None, stamped_from: int = 0
-) -> bytes:
+    sources: Sequence[Pages],
+    ghosts: Sequence[str] = (),
+    sheet: PartResult | None = None,
+    placements: Sequence[Placement] = (),
+) -> bytes | None:
     """One PDF of the sources' pages (qpdf through pikepdf: 44 pages in ≈ 0,1 s; pages of one part share its fonts),
     with one set of named destinations (each anchor where it really is, not the first source's ghost of it) and one
     outline nested by bookmark level over all pages, as WeasyPrint makes them for one document. Metadata and language
-    are the first source's. `stamps`: pages laid over the joined pages from `stamped_from` on."""
+    are the first source's. Each placement's label is laid over its page from the label `sheet`: a form of its line
+    alone (`label_contents`), clipped to its box and moved into the box on the page. None if a label is not found."""
     import pikepdf
 
     joined = pikepdf.Pdf.new()
@@ -480,17 +595,31 @@ def join_pdfs(
     if "/PageMode" in front.Root:
         joined.Root.PageMode = pikepdf.Name(str(front.Root.PageMode))
     joined.docinfo = cast(pikepdf.Dictionary, joined.copy_foreign(front.docinfo))
-    if stamps is not None:
-        stamp_pdf = pdf_of(stamps.part)
-        for offset in range(len(joined.pages) - stamped_from):
-            joined.pages[stamped_from + offset].add_overlay(stamp_pdf.pages[stamps.start + offset], None)
-
     facts = [page for source in sources for page in source.part.pages[source.start : source.start + source.count]]
+
+    if sheet is not None:
+        sheet_pdf = pdf_of(sheet)
+        for number, sheet_page in enumerate(sheet_pdf.pages):
+            on_page = [placement for placement in placements if placement.label.sheet == number]
+            contents = label_contents(sheet_page, [placement.label.box for placement in on_page])
+            if contents is None or any(placement.page >= len(facts) for placement in on_page):
+                return None
+            resources = joined.copy_foreign(sheet_page.Resources)
+            for placement, content in zip(on_page, contents, strict=True):
+                label = pikepdf.Stream(joined, content)
+                label.Type, label.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+                label.BBox = pikepdf.Array(_points(placement.label.box, sheet.pages[number].height))
+                label.Resources = resources
+                target = _points(placement.box, facts[placement.page].height)
+                joined.pages[placement.page].add_overlay(label, pikepdf.Rectangle(*target))
+                if placement.link is not None:
+                    _link_number(joined, joined.pages[placement.page], placement.link, target)
+
     ghost_set = set(ghosts)
     destinations: dict[str, tuple[int, float, float]] = {}
     for index, page in enumerate(facts):
         in_first = index < sources[0].count
-        for name, (x, y) in page.anchors.items():
+        for name, (x, y, _, _) in page.anchors.items():
             if not (in_first and name in ghost_set):
                 destinations.setdefault(name, (index, x, y))  # where the element starts
     names = pikepdf.Array()
@@ -514,11 +643,11 @@ def join_pdfs(
         del outline.root[:]  # the sources' own outlines, if any came with their pages
         stack: list[tuple[int, pikepdf.OutlineItem]] = []
         for index, page in enumerate(facts):
-            for level, label, x, y, state in page.bookmarks:
+            for level, label_text, x, y, state in page.bookmarks:
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 item = pikepdf.OutlineItem(
-                    label,
+                    label_text,
                     index,
                     pikepdf.PageLocation.XYZ,
                     left=round(x * PX_TO_PT, 3),
@@ -551,36 +680,44 @@ def halves(doc: PlanDocument, chapters: Sequence[int], first_extra: float = 0.0)
 FRONT_SHARE = 0.1
 
 
+def _work(
+    front: DocumentPart | None, groups: list[list[int]], doc: PlanDocument
+) -> tuple[list[DocumentPart], list[DocumentPart]]:
+    """What each process lays out: the front (if not kept) with the first half of the chapters not kept, the second
+    half in the other; the front alone in one when there is but one group."""
+    parts = [chapter_part(doc, group) for group in groups if group]
+    if front is None:
+        return parts[:1], parts[1:]
+    if len(parts) <= 1:
+        return [front], parts
+    return [front, parts[0]], parts[1:]
+
+
 def render_in_parts(
     doc: PlanDocument, render: RenderPart, report: Callable[[str], None] | None = None
 ) -> tuple[bytes, LayoutPlan] | None:
-    """The PDF from the chapters kept by `LAYOUT_CACHE` and the others laid out now, two at a time (see the module's
-    docstring). None if a chapter cannot be found in its layout or the front's page count does not settle; the caller
-    then lays the plan out in one piece."""
+    """The PDF from the front and chapters kept by `LAYOUT_CACHE` and the others laid out now, two at a time (see the
+    module's docstring). None if a chapter or a contents entry cannot be found in its layout, or the label sheet is not
+    as laid out; the caller then lays the plan out in one piece."""
     keys = chapter_keys(doc)
     kept = {index: LAYOUT_CACHE.chapter(key, doc.chapters[index].id) for index, key in enumerate(keys)}
     missing = [index for index, found in kept.items() if found is None]
-    front_pages = LAYOUT_CACHE.front_pages(doc) or foreseen_front_pages(doc)
-    counted: list[int] = []
-
-    def with_front(part: DocumentPart) -> PartResult:
-        """A part, and the front once to count its pages (they do not depend on the numbers in it)."""
-        if front_pages is None and not counted:
-            counted.append(len(render(front_part(doc, LayoutPlan(1, tuple(1 for _ in doc.chapters)))).pages))
-        return render(part)
+    front = front_part(doc)
+    front_key = part_key(doc, front)
+    front_result = LAYOUT_CACHE.part(front_key)
 
     laid_out: dict[str, ChapterPages] = {}
-    if missing:
-        first, second = halves(doc, missing, 0.0 if front_pages else FRONT_SHARE)
+    if missing or front_result is None:
         if report is not None:
             report(f"Setter sider for {len(missing)} av {len(doc.chapters)} kapitler")
-        parts = [chapter_part(doc, group) for group in (first, second) if group]
-        results = (
-            list(render_both(with_front, parts[0], parts[1], second_render=render))
-            if len(parts) == 2
-            else [with_front(parts[0])]
-        )
-        for part, result in zip(parts, results, strict=True):
+        groups = list(halves(doc, missing, 0.0 if front_result is not None else FRONT_SHARE)) if missing else []
+        first, second = _work(None if front_result is not None else front, groups, doc)
+        first_results, second_results = render_both(render, first, second)
+        for part, result in zip([*first, *second], [*first_results, *second_results], strict=True):
+            if part.front:
+                front_result = result
+                LAYOUT_CACHE.store_part(front_key, result)
+                continue
             counts = layout_of(doc, result.pages, part.chapters)
             if len(counts) != len(part.chapters) or sum(counts) != len(result.pages):
                 return None
@@ -592,31 +729,28 @@ def render_in_parts(
                 kept[index] = (result, where)
                 start += count
     chapters = [kept[index] for index in range(len(doc.chapters))]
-    if any(found is None for found in chapters):
+    if front_result is None or any(found is None for found in chapters):
         return None
     placed = [cast(tuple[PartResult, ChapterPages], found) for found in chapters]
-    front_pages = front_pages or (counted[0] if counted else 2)
-    for _attempt in range(2):
-        plan = LayoutPlan(front_pages, tuple(where.count for _, where in placed))
-        front, numbers = front_part(doc, plan), number_part(plan)
-        front_key, numbers_key = part_key(doc, front), part_key(doc, numbers)
-        front_result, numbers_result = LAYOUT_CACHE.part(front_key), LAYOUT_CACHE.part(numbers_key)
-        if report is not None and (front_result is None or numbers_result is None):
+    plan = LayoutPlan(len(front_result.pages), tuple(where.count for _, where in placed))
+    labelled = label_part(doc, plan, front_result.pages)
+    if labelled is None:
+        return None
+    labels, placements = labelled
+    labels_key = part_key(doc, labels)
+    sheet = LAYOUT_CACHE.part(labels_key)
+    if sheet is None:
+        if report is not None:
             report("Setter inn innholdsfortegnelse og sidetall")
-        if front_result is None and numbers_result is None:
-            front_result, numbers_result = render_both(render, front, numbers)
-        front_result = front_result or render(front)
-        numbers_result = numbers_result or render(numbers)
-        if len(front_result.pages) == front_pages and len(numbers_result.pages) == numbers.stamps:
-            LAYOUT_CACHE.store_part(front_key, front_result)
-            LAYOUT_CACHE.store_part(numbers_key, numbers_result)
-            LAYOUT_CACHE.store_layout(doc, laid_out, front_pages)
-            sources = [Pages(front_result, 0, front_pages)]
-            sources += [Pages(result, where.start, where.count) for result, where in placed]
-            pdf = join_pdfs(sources, front.ghost_anchors, Pages(numbers_result, 0, numbers.stamps), front_pages)
-            return pdf, plan
-        front_pages = len(front_result.pages)
-    return None
+        sheet = render(labels)
+    if len(sheet.pages) != len(labels.label_sheets()):
+        return None
+    LAYOUT_CACHE.store_part(labels_key, sheet)
+    LAYOUT_CACHE.store_layout(laid_out)
+    sources = [Pages(front_result, 0, plan.front_pages)]
+    sources += [Pages(result, where.start, where.count) for result, where in placed]
+    joined = join_pdfs(sources, front.ghost_anchors, sheet, placements)
+    return None if joined is None else (joined, plan)
 
 
 __all__ = [
@@ -627,14 +761,15 @@ __all__ = [
     "PageFacts",
     "Pages",
     "PartResult",
+    "Placement",
     "chapter_keys",
     "chapter_part",
     "css_string",
     "front_part",
     "halves",
     "join_pdfs",
+    "label_part",
     "layout_of",
-    "number_part",
     "page_facts",
     "parallel_enabled",
     "part_key",
