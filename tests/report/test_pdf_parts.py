@@ -39,6 +39,7 @@ from legeplan.report.render.pdf_parts import (
     join_pdfs,
     label_contents,
     label_part,
+    layout_costs,
     layout_of,
     render_both,
 )
@@ -70,14 +71,19 @@ def test_page_numbers_follow_from_the_counts_and_the_halves_are_even() -> None:
     plan = LayoutPlan(front_pages=4, chapter_pages=(1, 2, 1, 2, 3, 5, 3, 3, 1, 1))
     assert plan.total == 26 and plan.first_page(0) == 5 and plan.first_page(5) == 14
     doc = _doc()
-    first, second = halves(doc, list(range(len(doc.chapters))))
-    assert first and second and first + second == list(range(len(doc.chapters)))
-    weight = [len(doc.chapters[i].model_dump_json()) for i in range(len(doc.chapters))]
-    biggest = max(weight)
-    assert abs(sum(weight[i] for i in first) - sum(weight[i] for i in second)) <= biggest
-    assert halves(doc, [3]) == ([3], [])
-    lighter, _ = halves(doc, list(range(len(doc.chapters))), 0.5)
-    assert len(lighter) < len(first)
+    costs = layout_costs(doc)
+    assert len(costs) == len(doc.chapters) and all(cost > 0 for cost in costs)
+    charted = [index for index, chapter in enumerate(doc.chapters) if '"figure"' in chapter.model_dump_json()]
+    assert charted and min(costs[i] for i in charted) > 2 * min(costs)  # a chart's texts cost
+    everything = list(range(len(doc.chapters)))
+    first, second = halves(costs, everything)
+    assert first and second and sorted(first + second) == everything and first == sorted(first)
+    load = [sum(costs[i] for i in first), sum(costs[i] for i in second)]
+    assert abs(load[0] - load[1]) <= max(costs)
+    assert halves(costs, [3]) == ([3], [])
+    assert halves([1.0, 1.0, 1.0], [0, 1, 2], first_extra=5.0) == ([], [0, 1, 2])
+    lighter, _ = halves(costs, everything, 1.0)
+    assert sum(costs[i] for i in lighter) < load[0]
 
 
 def test_the_parts_carry_no_numbers_and_a_hostile_name_stays_text() -> None:

@@ -31,6 +31,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import threading
 import warnings
 from collections import OrderedDict
@@ -43,9 +44,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
 from legeplan.report.chart_cache import cache_folder, style_version
-from legeplan.report.document import PlanDocument
+from legeplan.report.document import Figure, PlanDocument
 from legeplan.report.kept import write_atomic
-from legeplan.report.render.html import DocumentPart, Label, template_text
+from legeplan.report.render.html import DocumentPart, Label, figure_svg, render_page, template_text
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -145,18 +146,25 @@ def parts_wanted(doc: PlanDocument) -> bool:
     return len(doc.chapters) >= MIN_CHAPTERS
 
 
-def layout_of(doc: PlanDocument, pages: Sequence[PageFacts], chapters: Sequence[int]) -> list[int]:
-    """Each chapter's page count in laid-out pages that hold `chapters` (indexes, in order) and nothing before them
-    (each chapter starts a page, and its anchor is on its first page; a chapter that runs over pages has its id on
-    each). Fewer counts than chapters when one is missing."""
+def layout_of(doc: PlanDocument, pages: Sequence[PageFacts], chapters: Sequence[int], first: int = 0) -> list[int]:
+    """Each chapter's page count in laid-out pages that hold `chapters` (indexes, in order) from page `first` and
+    nothing else after it (each chapter starts a page, and its anchor is on its first page; a chapter that runs over
+    pages has its id on each). Fewer counts than chapters when one is missing."""
+    if not chapters:
+        return []
     start_of: dict[str, int] = {}
     for index, page in enumerate(pages):
         for name in page.anchors:
             start_of.setdefault(name, index)
     starts = [start_of[doc.chapters[i].id] for i in chapters if doc.chapters[i].id in start_of]
-    if len(starts) != len(chapters) or (starts and starts[0] != 0) or starts != sorted(starts):
+    if len(starts) != len(chapters) or (starts and starts[0] != first) or starts != sorted(starts):
         return []
     return [following - start for start, following in zip(starts, [*starts[1:], len(pages)], strict=True)]
+
+
+def _first_page(pages: Sequence[PageFacts], anchor: str) -> int | None:
+    """The first of `pages` that holds `anchor`."""
+    return next((index for index, page in enumerate(pages) if anchor in page.anchors), None)
 
 
 @cache
@@ -293,9 +301,10 @@ class LayoutCache:
         if self._writes % 20 == 0:
             _prune(folder, DISK_PARTS)
 
-    def chapter(self, key: str, chapter_id: str) -> tuple[PartResult, ChapterPages] | None:
-        """The stored pages of the chapter with `key`, if they are where the index says: its anchor first on the
-        first page, a chapter heading (bookmark level 2) on no page after it but on the page after the last."""
+    def chapter(self, key: str, chapter_id: str | None) -> tuple[PartResult, ChapterPages] | None:
+        """The stored pages of the chapter (or, with no `chapter_id`, the front) with `key`, if they are where the
+        index says: the chapter's anchor first on its first page (the front starts its part), a chapter heading
+        (bookmark level 2) on no page after it but on the page after the last."""
         with self._lock:
             self._load()
             where = self._chapters.get(key)
@@ -305,12 +314,13 @@ class LayoutCache:
         if part is None or where.count < 1 or where.start + where.count > len(part.pages):
             return None
         pages = part.pages
-        first = next((index for index, page in enumerate(pages) if chapter_id in page.anchors), None)
+        first = 0 if chapter_id is None else _first_page(pages, chapter_id)
 
         def heading(index: int) -> bool:
             return any(level == 2 for level, *_ in pages[index].bookmarks)
 
-        inside = range(where.start + 1, where.start + where.count)
+        # The front's own contents heading is a heading inside it.
+        inside = range(where.start + 1, where.start + where.count) if chapter_id is not None else range(0)
         after = where.start + where.count
         if first != where.start or any(heading(i) for i in inside) or (after < len(pages) and not heading(after)):
             return None
@@ -376,15 +386,22 @@ def chapter_part(doc: PlanDocument, chapters: Sequence[int]) -> DocumentPart:
     return DocumentPart(front=False, chapters=tuple(chapters), page_css=f"{NO_FOOTER}\n{running}")
 
 
-def front_part(doc: PlanDocument) -> DocumentPart:
-    """The cover and contents without page numbers (the contents keep room for them); a ghost target for every link
-    of the contents."""
-    anchors = tuple(
+def _anchors(doc: PlanDocument, chapters: Sequence[int]) -> tuple[str, ...]:
+    """The contents' link targets in `chapters`: each chapter and its sections."""
+    return tuple(
         anchor
-        for chapter in doc.chapters
+        for chapter in (doc.chapters[index] for index in chapters)
         for anchor in (chapter.id, *(f"{chapter.id}-{number}" for number in range(1, len(chapter.sections) + 1)))
     )
-    return DocumentPart(front=True, page_css=NO_FOOTER, ghost_anchors=anchors)
+
+
+def front_part(doc: PlanDocument, chapters: Sequence[int] = ()) -> DocumentPart:
+    """The cover and contents without page numbers (the contents keep room for them), then `chapters` (one document
+    costs less than two); a ghost target for every link of the contents to a chapter laid out elsewhere. The front's
+    pages do not depend on the chapters after it (they start a page; the ghosts take no room)."""
+    elsewhere = [index for index in range(len(doc.chapters)) if index not in chapters]
+    page_css = chapter_part(doc, chapters).page_css if chapters else NO_FOOTER
+    return DocumentPart(front=True, chapters=tuple(chapters), page_css=page_css, ghost_anchors=_anchors(doc, elsewhere))
 
 
 @dataclass(frozen=True)
@@ -662,35 +679,59 @@ def join_pdfs(
     return output.getvalue()
 
 
-def halves(doc: PlanDocument, chapters: Sequence[int], first_extra: float = 0.0) -> tuple[list[int], list[int]]:
-    """`chapters` (in order) cut where their content (as JSON) is most even, the first half carrying `first_extra` of
-    the whole besides its chapters. The second half is empty when there is only one chapter."""
-    weights = [len(doc.chapters[index].model_dump_json()) for index in chapters]
-    total = sum(weights) * (1 + first_extra)
-    running = sum(weights) * first_extra
-    for position, weight in enumerate(weights):
-        if running + weight / 2 >= total / 2:
-            cut = min(max(position, 1), len(weights) - 1) if len(weights) > 1 else 1
-            return list(chapters[:cut]), list(chapters[cut:])
-        running += weight
-    return list(chapters[:-1]), list(chapters[-1:])
+#: A chapter's layout time (s) on the benchmark machine, from what WeasyPrint spends on the demo plan: 5,2 s for the
+#: chapters' 79 000 characters of HTML; 0,9 s drawing 11 charts, of it 0,5 s for 235 texts (an SVG text is laid out
+#: letter by letter) and the rest by the SVG's size; and each chapter's page break and margin boxes.
+COST_PER_CHAPTER, COST_PER_CHARACTER, COST_PER_CHART_TEXT, COST_PER_SVG_BYTE = 0.03, 5.2e-5, 2.2e-3, 3e-6
+#: The cover and the contents (0,5 s for the demo).
+FRONT_COST = 0.5
+_CHART_COST = re.compile(r'<img data-chart-cost="([0-9.]+)">')
 
 
-#: The cover and the contents cost about this share of the whole plan's layout (0,6 of 6,3 s for the demo).
-FRONT_SHARE = 0.1
+def layout_costs(doc: PlanDocument) -> list[float]:
+    """Each chapter's estimated layout time, from the plan's HTML (the charts' SVG from the chart cache): 20 ms for
+    the demo, whose two parts then end within ≈ 0,1 s of each other."""
+
+    def chart(figure: Figure) -> str:
+        svg = figure_svg(figure)
+        return f'<img data-chart-cost="{COST_PER_CHART_TEXT * svg.count("<text") + COST_PER_SVG_BYTE * len(svg):.4f}">'
+
+    sections = render_page(doc, chart, styles=False).split('<section class="chapter"')[1:]
+    if len(sections) != len(doc.chapters):
+        return [COST_PER_CHAPTER + COST_PER_CHARACTER * len(chapter.model_dump_json()) for chapter in doc.chapters]
+    return [
+        COST_PER_CHAPTER + COST_PER_CHARACTER * len(section) + sum(map(float, _CHART_COST.findall(section)))
+        for section in sections
+    ]
 
 
-def _work(
-    front: DocumentPart | None, groups: list[list[int]], doc: PlanDocument
-) -> tuple[list[DocumentPart], list[DocumentPart]]:
-    """What each process lays out: the front (if not kept) with the first half of the chapters not kept, the second
-    half in the other; the front alone in one when there is but one group."""
+def halves(costs: Sequence[float], chapters: Sequence[int], first_extra: float = 0.0) -> tuple[list[int], list[int]]:
+    """`chapters` in two sets of about the same estimated cost (`costs`, by chapter index), the first carrying
+    `first_extra` besides its chapters: the costliest chapter first, each to the set that ends sooner (a part need
+    not be a run of chapters: each is kept and placed on its own). Each set in plan order; the second is empty when
+    there is only one chapter."""
+    if len(chapters) < 2:
+        return list(chapters), []
+    loads = [first_extra, 0.0]
+    sets: list[list[int]] = [[], []]
+    for index in sorted(chapters, key=lambda index: (-costs[index], index)):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        loads[lighter] += costs[index]
+        sets[lighter].append(index)
+    if not sets[1]:
+        sets = [sets[0][:-1], sets[0][-1:]]
+    return sorted(sets[0]), sorted(sets[1])
+
+
+def _work(doc: PlanDocument, front: bool, groups: list[list[int]]) -> tuple[list[DocumentPart], list[DocumentPart]]:
+    """What each process lays out: the front (if not kept) in one document with the first half of the chapters not
+    kept, the second half in the other process; the front alone in one when there is but one half."""
     parts = [chapter_part(doc, group) for group in groups if group]
-    if front is None:
+    if not front:
         return parts[:1], parts[1:]
     if len(parts) <= 1:
-        return [front], parts
-    return [front, parts[0]], parts[1:]
+        return [front_part(doc)], parts
+    return [front_part(doc, parts[0].chapters)], parts[1:]
 
 
 def render_in_parts(
@@ -702,38 +743,42 @@ def render_in_parts(
     keys = chapter_keys(doc)
     kept = {index: LAYOUT_CACHE.chapter(key, doc.chapters[index].id) for index, key in enumerate(keys)}
     missing = [index for index, found in kept.items() if found is None]
-    front = front_part(doc)
-    front_key = part_key(doc, front)
-    front_result = LAYOUT_CACHE.part(front_key)
+    front_key = _front_shape(doc)
+    front = LAYOUT_CACHE.chapter(front_key, None)
 
     laid_out: dict[str, ChapterPages] = {}
-    if missing or front_result is None:
+    if missing or front is None:
         if report is not None:
             report(f"Setter sider for {len(missing)} av {len(doc.chapters)} kapitler")
-        groups = list(halves(doc, missing, 0.0 if front_result is not None else FRONT_SHARE)) if missing else []
-        first, second = _work(None if front_result is not None else front, groups, doc)
+        costs = layout_costs(doc)
+        groups = list(halves(costs, missing, FRONT_COST if front is None else 0.0)) if missing else []
+        first, second = _work(doc, front is None, groups)
         first_results, second_results = render_both(render, first, second)
         for part, result in zip([*first, *second], [*first_results, *second_results], strict=True):
-            if part.front:
-                front_result = result
-                LAYOUT_CACHE.store_part(front_key, result)
-                continue
-            counts = layout_of(doc, result.pages, part.chapters)
-            if len(counts) != len(part.chapters) or sum(counts) != len(result.pages):
-                return None
             key = part_key(doc, part)
+            front_pages = 0
+            if part.front:
+                first_chapter = _first_page(result.pages, doc.chapters[part.chapters[0]].id) if part.chapters else None
+                front_pages = len(result.pages) if first_chapter is None else first_chapter
+                laid_out[front_key] = ChapterPages(key, 0, front_pages)
+                front = (result, laid_out[front_key])
+            counts = layout_of(doc, result.pages, part.chapters, front_pages)
+            if len(counts) != len(part.chapters) or front_pages + sum(counts) != len(result.pages):
+                return None
             LAYOUT_CACHE.store_part(key, result)
-            start = 0
+            start = front_pages
             for index, count in zip(part.chapters, counts, strict=True):
                 laid_out[keys[index]] = where = ChapterPages(key, start, count)
                 kept[index] = (result, where)
                 start += count
     chapters = [kept[index] for index in range(len(doc.chapters))]
-    if front_result is None or any(found is None for found in chapters):
+    if front is None or any(found is None for found in chapters):
         return None
     placed = [cast(tuple[PartResult, ChapterPages], found) for found in chapters]
-    plan = LayoutPlan(len(front_result.pages), tuple(where.count for _, where in placed))
-    labelled = label_part(doc, plan, front_result.pages)
+    front_result, front_where = front
+    front_facts = front_result.pages[: front_where.count]
+    plan = LayoutPlan(front_where.count, tuple(where.count for _, where in placed))
+    labelled = label_part(doc, plan, front_facts)
     if labelled is None:
         return None
     labels, placements = labelled
@@ -749,7 +794,7 @@ def render_in_parts(
     LAYOUT_CACHE.store_layout(laid_out)
     sources = [Pages(front_result, 0, plan.front_pages)]
     sources += [Pages(result, where.start, where.count) for result, where in placed]
-    joined = join_pdfs(sources, front.ghost_anchors, sheet, placements)
+    joined = join_pdfs(sources, _anchors(doc, range(len(doc.chapters))), sheet, placements)
     return None if joined is None else (joined, plan)
 
 
