@@ -136,28 +136,20 @@ def test_the_labels_are_each_number_in_its_line_on_its_page() -> None:
     assert label_part(doc, plan, [cover, contents[0]]) is None
 
 
-@pytest.mark.slow
-@needs_pdftotext
-def test_a_label_carries_its_own_text_and_no_other(tmp_path: Path) -> None:
-    """Text extraction ignores clipping: each label's content holds its line alone. A box without one line means no
-    labels (the caller lays the plan out in one piece)."""
-    doc = _doc()
+def _front_with_labels(
+    doc: PlanDocument, tmp_path: Path, keep: int | None = None
+) -> tuple[str, LayoutPlan, PartResult, list[pdf_parts.Placement]]:
+    """The front laid out, with its labels (or the first `keep`) laid over it from the label sheet: the text of its
+    page 2, the layout, the sheet and every placement."""
     front = pdf.render_part(doc, front_part(doc))
     plan = LayoutPlan(len(front.pages), tuple(2 for _ in doc.chapters))
     labelled = label_part(doc, plan, front.pages)
     assert labelled is not None
     labels, placements = labelled
     sheet = pdf.render_part(doc, labels)
-    assert len(sheet.pages) == len(labels.label_sheets()) == 1
-    with pikepdf.open(io.BytesIO(sheet.pdf)) as opened:
-        page = opened.pages[0]
-        contents = label_contents(page, [placement.label.box for placement in placements])
-        assert contents is not None and len(contents) == len(placements)
-        assert all(content.count(b"TJ") == 1 for content in contents)
-        top = placements[0].label.box[1]
-        assert label_contents(page, [(0.0, top, 10.0, top + 2 * CONTENTS_LINE)]) is None  # two lines
-        assert label_contents(page, [(0.0, 2000.0, 10.0, 2010.0)]) is None  # none
-    joined = join_pdfs([Pages(front, 0, len(front.pages))], front_part(doc).ghost_anchors, sheet, placements[:3])
+    assert len(sheet.pages) == len(labels.label_sheets())
+    on_front = [placement for placement in placements if placement.page < len(front.pages)][:keep]
+    joined = join_pdfs([Pages(front, 0, len(front.pages))], front_part(doc).ghost_anchors, sheet, on_front)
     assert joined is not None
     (tmp_path / "front.pdf").write_bytes(joined)
     text = subprocess.run(
@@ -166,10 +158,25 @@ def test_a_label_carries_its_own_text_and_no_other(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     ).stdout
-    numbers = [
-        line.split()[-1] for line in text.splitlines() if line.strip()[:1].isdigit() and line.split()[-1].isdigit()
-    ]
-    assert numbers == [placement.label.text for placement in placements[:3]]
+    return text, plan, sheet, placements
+
+
+@pytest.mark.slow
+@needs_pdftotext
+def test_a_label_carries_its_own_text_and_no_other(tmp_path: Path) -> None:
+    """Text extraction ignores clipping: each label's content holds its line alone. A box without one line means no
+    labels (the caller lays the plan out in one piece)."""
+    text, _, sheet, placements = _front_with_labels(_doc(), tmp_path, keep=3)
+    with pikepdf.open(io.BytesIO(sheet.pdf)) as opened:
+        page = opened.pages[0]
+        contents = label_contents(page, [placement.label.box for placement in placements])
+        assert contents is not None and len(contents) == len(placements)
+        assert all(content.count(b"TJ") == 1 for content in contents)
+        top = placements[0].label.box[1]
+        assert label_contents(page, [(0.0, top, 10.0, top + 2 * CONTENTS_LINE)]) is None  # two lines
+        assert label_contents(page, [(0.0, 2000.0, 10.0, 2010.0)]) is None  # none
+    entries = [line.split() for line in text.splitlines() if line.strip()[:1].isdigit()]
+    assert [words[-1] for words in entries if words[-1].isdigit()] == [p.label.text for p in placements[:3]]
 
 
 @pytest.mark.slow
@@ -182,22 +189,7 @@ def test_a_chapter_s_page_number_stays_on_its_title_s_last_line(tmp_path: Path) 
     for length in range(60, 81, 2):
         title = words[:length].rstrip()
         chapters = [demo.chapters[0].model_copy(update={"title": title}), *demo.chapters[1:4]]
-        doc = demo.model_copy(update={"chapters": chapters})
-        front = pdf.render_part(doc, front_part(doc))
-        plan = LayoutPlan(len(front.pages), tuple(2 for _ in doc.chapters))
-        labelled = label_part(doc, plan, front.pages)
-        assert labelled is not None
-        sheet = pdf.render_part(doc, labelled[0])
-        on_front = [placement for placement in labelled[1] if placement.page < len(front.pages)]
-        joined = join_pdfs([Pages(front, 0, len(front.pages))], (), sheet, on_front)
-        assert joined is not None
-        (tmp_path / "front.pdf").write_bytes(joined)
-        text = subprocess.run(
-            ["pdftotext", "-f", "2", "-l", "2", "-layout", str(tmp_path / "front.pdf"), "-"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        text, plan, _, _ = _front_with_labels(demo.model_copy(update={"chapters": chapters}), tmp_path)
         (line,) = [line for line in text.splitlines() if line.rstrip().endswith(f" {plan.first_page(0)}")]
         assert title.split()[-1] in line, (length, line)
 
