@@ -39,8 +39,8 @@ from legeplan.report.render.pdf_parts import (
     join_pdfs,
     label_contents,
     label_part,
-    layout_costs,
     layout_of,
+    plan_shape,
     render_both,
 )
 
@@ -71,7 +71,9 @@ def test_page_numbers_follow_from_the_counts_and_the_halves_are_even() -> None:
     plan = LayoutPlan(front_pages=4, chapter_pages=(1, 2, 1, 2, 3, 5, 3, 3, 1, 1))
     assert plan.total == 26 and plan.first_page(0) == 5 and plan.first_page(5) == 14
     doc = _doc()
-    costs = layout_costs(doc)
+    shape = plan_shape(doc)
+    assert shape is not None
+    costs = shape.costs
     assert len(costs) == len(doc.chapters) and all(cost > 0 for cost in costs)
     charted = [index for index, chapter in enumerate(doc.chapters) if '"figure"' in chapter.model_dump_json()]
     assert charted and min(costs[i] for i in charted) > 2 * min(costs)  # a chart's texts cost
@@ -271,6 +273,20 @@ def _one_piece(doc: PlanDocument, path: Path, monkeypatch: pytest.MonkeyPatch) -
         render_pdf(doc, path)
 
 
+def _same(expected: tuple[list[str], object, object, object], path: Path, one_path: Path) -> None:
+    """The PDF at `path` has the one piece's pages, text, outline, destinations and links, and every word where the
+    one piece has it (to a thousandth of a point: the page numbers among them)."""
+    got = _pdf_facts(path)
+    assert len(expected[0]) == len(got[0])
+    for number, (a, b) in enumerate(zip(expected[0], got[0], strict=True), start=1):
+        assert a == b, f"side {number}"
+    assert expected[1:] == got[1:]
+    for number, (a_words, b_words) in enumerate(zip(_words(one_path), _words(path), strict=True), start=1):
+        assert [word for word, _ in a_words] == [word for word, _ in b_words], f"side {number}"
+        for (word, a_box), (_, b_box) in zip(a_words, b_words, strict=True):
+            assert max(abs(x - y) for x, y in zip(a_box, b_box, strict=True)) < 1e-3, (number, word)
+
+
 @pytest.mark.slow
 @needs_pdftotext
 def test_the_pdf_in_parts_is_the_pdf_in_one_piece(
@@ -287,17 +303,7 @@ def test_the_pdf_in_parts_is_the_pdf_in_one_piece(
     assert one[1][0][:2] == (0, doc.title) and one[1][1][0] == 1  # chapters nested under the title
     assert {name for name in one[3] if not name.startswith("http")} <= set(one[2])  # every contents link lands
 
-    def same(expected: tuple[list[str], object, object, object], path: Path, one_path: Path) -> None:
-        got = _pdf_facts(path)
-        assert len(expected[0]) == len(got[0])
-        for number, (a, b) in enumerate(zip(expected[0], got[0], strict=True), start=1):
-            assert a == b, f"side {number}"
-        assert expected[1:] == got[1:]
-        # Every word (the page numbers among them) where it is in the one piece, to a thousandth of a point.
-        for number, (a_words, b_words) in enumerate(zip(_words(one_path), _words(path), strict=True), start=1):
-            assert [word for word, _ in a_words] == [word for word, _ in b_words], f"side {number}"
-            for (word, a_box), (_, b_box) in zip(a_words, b_words, strict=True):
-                assert max(abs(x - y) for x, y in zip(a_box, b_box, strict=True)) < 1e-3, (number, word)
+    same = _same
 
     # Nothing kept: the front and the chapters in two processes without numbers, then the label sheet.
     render_pdf(doc, tmp_path / "cold.pdf")
@@ -364,3 +370,58 @@ def test_the_collector_runs_less_while_laying_out_and_as_before_after() -> None:
         assert gc.get_freeze_count() >= frozen > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.slow
+@needs_pdftotext
+@pytest.mark.parametrize("shape", ["contents ending at the foot of a page", "a title of 133 characters"])
+def test_shapes_that_moved_the_numbers_are_the_one_piece(
+    shape: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_memory: None
+) -> None:
+    """The review's two shapes: contents whose end fell within the list's margin of a page's foot (the ghost targets
+    took a page of their own, and every number was one too high), and a plan title long enough to squeeze the footer's
+    number onto two lines in the one piece."""
+    demo = _doc()
+    if shape == "a title of 133 characters":
+        doc = demo.model_copy(
+            update={
+                "chapters": demo.chapters[:5],
+                "title": "Plan for legetjenesten i Sandefjord kommune 2025–2030: fastlegeordningen, legevakt, "
+                "sykehjemsmedisin, helsestasjon og samfunnsmedisin",
+            }
+        )
+    else:
+        base, last = demo.chapters[:3], demo.chapters[3]
+        extra = [last.sections[0].model_copy(update={"title": f"Ekstra del {n}"}) for n in range(24)]
+        chapters = [*base, last.model_copy(update={"sections": [*last.sections, *extra]})]
+        doc = demo.model_copy(update={"chapters": [*chapters, demo.chapters[4].model_copy(update={"sections": []})]})
+    _one_piece(doc, tmp_path / "one.pdf", monkeypatch)
+    render_pdf(doc, tmp_path / "parts.pdf")
+    _same(_pdf_facts(tmp_path / "one.pdf"), tmp_path / "parts.pdf", tmp_path / "one.pdf")
+
+
+def test_a_chapter_s_key_follows_its_html_not_only_its_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change in the code that writes a chapter's HTML (here its tables' column widths) lays it out again, though
+    its data are the same."""
+    from legeplan.report.document import Table
+
+    doc = _doc()
+    before = pdf_parts.chapter_keys(doc)
+    tabled = [i for i, chapter in enumerate(doc.chapters) if '"table"' in chapter.model_dump_json()]
+    monkeypatch.setattr(Table, "width_percent", lambda self: None)
+    after = pdf_parts.chapter_keys(doc)
+    assert len(before) == len(after) == len(doc.chapters)
+    changed = {i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
+    assert changed and changed <= set(tabled)
+
+
+def test_overlapping_layouts_share_the_collector_setting() -> None:
+    """Two threads: the first in sets it, the last out restores it, whatever the order they leave in."""
+    before = gc.get_threshold()
+    first, second = pdf.fewer_collections(), pdf.fewer_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] == pdf.LAYOUT_GC_THRESHOLD and gc.get_freeze_count() > 0
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

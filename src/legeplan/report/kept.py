@@ -57,6 +57,21 @@ class KeptResults(Generic[Value]):
         """The value of a file's bytes; None when they are not a whole, valid value (a truncated or foreign file)."""
         raise NotImplementedError
 
+    def get(self, key: str) -> Value | None:
+        """The kept value, from memory or disk (then remembered), or None; nothing is made."""
+        with self._lock:
+            found = self._memory.get(key)
+            if found is not None:
+                self._memory.move_to_end(key)
+                return found
+        value = self._read(key)
+        if value is not None:
+            with self._lock:
+                self._memory[key] = value
+                while len(self._memory) > self._entries:
+                    self._memory.popitem(last=False)
+        return value
+
     def get_or_make(self, key: str, make: Callable[[], Value]) -> Value:
         with self._lock:
             found = self._memory.get(key)

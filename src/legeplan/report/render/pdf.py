@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -163,27 +164,36 @@ def _fetcher(images: Mapping[str, bytes]) -> object:
     return ChartFetcher()
 
 
-#: The collector's first threshold while WeasyPrint lays out (Python's default is 2 000 new objects).
+#: The collector's first threshold while WeasyPrint lays out (Python 3.11's default is 700 new objects).
 LAYOUT_GC_THRESHOLD = 50_000
+_COLLECTIONS = threading.Lock()
+_LAYING_OUT: list[tuple[tuple[int, int, int], bool]] = []  # (thresholds before, thaw after) while any layout runs
 
 
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Python's cyclic collector, run less often and never over what existed before: WeasyPrint makes millions of
     short-lived objects, and with the default threshold the collector walked the whole heap (the report engine,
-    WeasyPrint, matplotlib) every few thousand of them — 7 % of a PDF's time. The objects of the layout are still
-    collected, only in larger batches; the thresholds are restored after, and the heap thawed unless it was frozen
-    before (by someone else, who keeps it so)."""
-    thresholds = gc.get_threshold()
-    thaw = gc.get_freeze_count() == 0
-    gc.freeze()
-    gc.set_threshold(LAYOUT_GC_THRESHOLD, thresholds[1], thresholds[2])
+    WeasyPrint, matplotlib) every few hundred of them — 7 % of a PDF's time. The objects of the layout are still
+    collected, only in larger batches. Layouts in several threads share one setting: the first in sets it, the last
+    out restores the thresholds and thaws the heap (unless it was frozen before, by someone who keeps it so)."""
+    with _COLLECTIONS:
+        if not _LAYING_OUT:
+            thresholds = gc.get_threshold()
+            _LAYING_OUT.append((thresholds, gc.get_freeze_count() == 0))
+            gc.freeze()
+            gc.set_threshold(LAYOUT_GC_THRESHOLD, thresholds[1], thresholds[2])
+        else:
+            _LAYING_OUT.append(_LAYING_OUT[0])
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        if thaw:
-            gc.unfreeze()
+        with _COLLECTIONS:
+            thresholds, thaw = _LAYING_OUT.pop()
+            if not _LAYING_OUT:
+                gc.set_threshold(*thresholds)
+                if thaw:
+                    gc.unfreeze()
 
 
 @cache

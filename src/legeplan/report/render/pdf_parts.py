@@ -43,10 +43,11 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
-from legeplan.report.chart_cache import cache_folder, style_version
+from legeplan.report.chart_cache import CHARTS, cache_folder, style_version
 from legeplan.report.document import Figure, PlanDocument
 from legeplan.report.kept import write_atomic
-from legeplan.report.render.html import DocumentPart, Label, figure_svg, render_page, template_text
+from legeplan.report.render.common import untitled
+from legeplan.report.render.html import DocumentPart, Label, render_page, template_text
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -180,35 +181,75 @@ def _layout_version() -> str:
     return digest.hexdigest()
 
 
+#: A chapter's layout time (s) on the benchmark machine, from what WeasyPrint spends on the demo plan: 5,2 s for the
+#: chapters' 79 000 characters of HTML; 0,9 s drawing 11 charts, of it 0,5 s for 235 texts (an SVG text is laid out
+#: letter by letter) and the rest by the SVG's size; and each chapter's page break and margin boxes. A chart not drawn
+#: yet is reckoned at the demo's mean.
+COST_PER_CHAPTER, COST_PER_CHARACTER, COST_PER_CHART_TEXT, COST_PER_SVG_BYTE = 0.03, 5.2e-5, 2.2e-3, 3e-6
+COST_PER_CHART_NOT_DRAWN = 0.08
+#: The cover and the contents (0,5 s for the demo).
+FRONT_COST = 0.5
+_CHART = re.compile(r'<img data-chart="[0-9a-f]+\.svg" data-cost="([0-9.]+)">')
+_CHAPTER = '<section class="chapter"'
+
+
+@dataclass(frozen=True)
+class PlanShape:
+    """What the layout of the front and of each chapter is made from, as keys, and each chapter's estimated cost.
+
+    A key hashes the part's own print HTML (each chart as its chart cache key, which names its SVG), the chapter's
+    number and the page headers' texts, and `_layout_version`: whatever code made the HTML, the same HTML with the
+    same stylesheet and WeasyPrint lays out the same pages."""
+
+    front: str
+    chapters: tuple[str, ...]
+    costs: tuple[float, ...]
+
+
+def plan_shape(doc: PlanDocument) -> PlanShape | None:
+    """The plan's shape from its print HTML (one render of the template, ≈ 20 ms for the demo; no chart is drawn for
+    it). None if the HTML cannot be cut into the front and one section per chapter."""
+
+    def chart(figure: Figure) -> str:
+        key = CHARTS.key(untitled(figure).model_dump_json(), "svg")
+        svg = CHARTS.get(key)
+        cost = (
+            COST_PER_CHART_NOT_DRAWN
+            if svg is None
+            else COST_PER_CHART_TEXT * svg.count(b"<text") + COST_PER_SVG_BYTE * len(svg)
+        )
+        return f'<img data-chart="{key}" data-cost="{cost:.4f}">'
+
+    front, *sections = render_page(doc, chart, styles=False).split(_CHAPTER)
+    if len(sections) != len(doc.chapters):
+        return None
+    version = _layout_version()
+    chapters = []
+    for number, section in enumerate(sections, start=1):
+        digest = hashlib.sha256(f"{version}\0{number}\0{doc.organisation}\0{doc.title}\0".encode())
+        digest.update(section.encode())
+        chapters.append("c" + digest.hexdigest()[:40])
+    costs = tuple(
+        COST_PER_CHAPTER + COST_PER_CHARACTER * len(section) + sum(map(float, _CHART.findall(section)))
+        for section in sections
+    )
+    front_key = "f" + hashlib.sha256(f"{version}\0front\0{front}".encode()).hexdigest()[:40]
+    return PlanShape(front_key, tuple(chapters), costs)
+
+
 def chapter_keys(doc: PlanDocument) -> list[str]:
-    """One key per chapter: its number, its content (text, tables, charts' data), the page headers' texts
-    (organisation and title) and `_layout_version`."""
-    keys = []
-    for number, chapter in enumerate(doc.chapters, start=1):
-        digest = hashlib.sha256(f"{_layout_version()}\0{number}\0{doc.organisation}\0{doc.title}\0".encode())
-        digest.update(chapter.model_dump_json().encode())
-        keys.append("c" + digest.hexdigest()[:40])
-    return keys
+    """Each chapter's layout key (`PlanShape`)."""
+    shape = plan_shape(doc)
+    return [] if shape is None else list(shape.chapters)
 
 
-def _front_shape(doc: PlanDocument) -> str:
-    """The front's page count depends on the contents' entries, not on the numbers in it."""
-    digest = hashlib.sha256(f"{_layout_version()}\0front\0".encode())
-    head = [doc.title, doc.subtitle, doc.organisation, doc.organisation_code, doc.variant, doc.as_of, doc.generated]
-    digest.update(json.dumps(head, default=str).encode())
-    for chapter in doc.chapters:
-        digest.update(json.dumps([chapter.id, chapter.title, [section.title for section in chapter.sections]]).encode())
-    return "f" + digest.hexdigest()[:40]
-
-
-def part_key(doc: PlanDocument, part: DocumentPart) -> str:
-    """A laid-out part's key: the keys of its chapters, or for the front and the label sheet everything in them."""
+def part_key(shape: PlanShape, part: DocumentPart) -> str:
+    """A laid-out part's key: the keys of the front and the chapters in it, its page rules, ghosts and labels."""
     digest = hashlib.sha256(_layout_version().encode())
     if part.front:
-        digest.update(_front_shape(doc).encode())
-    keys = chapter_keys(doc)
+        digest.update(shape.front.encode())
     labels = [[label.kind, label.text, label.sheet, label.box] for label in part.labels]
-    digest.update(json.dumps([[keys[i] for i in part.chapters], part.page_css, labels]).encode())
+    digest.update(json.dumps([[shape.chapters[i] for i in part.chapters], part.page_css, labels]).encode())
     digest.update("\0".join(part.ghost_anchors).encode())
     return "p" + digest.hexdigest()[:40]
 
@@ -679,32 +720,6 @@ def join_pdfs(
     return output.getvalue()
 
 
-#: A chapter's layout time (s) on the benchmark machine, from what WeasyPrint spends on the demo plan: 5,2 s for the
-#: chapters' 79 000 characters of HTML; 0,9 s drawing 11 charts, of it 0,5 s for 235 texts (an SVG text is laid out
-#: letter by letter) and the rest by the SVG's size; and each chapter's page break and margin boxes.
-COST_PER_CHAPTER, COST_PER_CHARACTER, COST_PER_CHART_TEXT, COST_PER_SVG_BYTE = 0.03, 5.2e-5, 2.2e-3, 3e-6
-#: The cover and the contents (0,5 s for the demo).
-FRONT_COST = 0.5
-_CHART_COST = re.compile(r'<img data-chart-cost="([0-9.]+)">')
-
-
-def layout_costs(doc: PlanDocument) -> list[float]:
-    """Each chapter's estimated layout time, from the plan's HTML (the charts' SVG from the chart cache): 20 ms for
-    the demo, whose two parts then end within ≈ 0,1 s of each other."""
-
-    def chart(figure: Figure) -> str:
-        svg = figure_svg(figure)
-        return f'<img data-chart-cost="{COST_PER_CHART_TEXT * svg.count("<text") + COST_PER_SVG_BYTE * len(svg):.4f}">'
-
-    sections = render_page(doc, chart, styles=False).split('<section class="chapter"')[1:]
-    if len(sections) != len(doc.chapters):
-        return [COST_PER_CHAPTER + COST_PER_CHARACTER * len(chapter.model_dump_json()) for chapter in doc.chapters]
-    return [
-        COST_PER_CHAPTER + COST_PER_CHARACTER * len(section) + sum(map(float, _CHART_COST.findall(section)))
-        for section in sections
-    ]
-
-
 def halves(costs: Sequence[float], chapters: Sequence[int], first_extra: float = 0.0) -> tuple[list[int], list[int]]:
     """`chapters` in two sets of about the same estimated cost (`costs`, by chapter index), the first carrying
     `first_extra` besides its chapters: the costliest chapter first, each to the set that ends sooner (a part need
@@ -740,22 +755,24 @@ def render_in_parts(
     """The PDF from the front and chapters kept by `LAYOUT_CACHE` and the others laid out now, two at a time (see the
     module's docstring). None if a chapter or a contents entry cannot be found in its layout, or the label sheet is not
     as laid out; the caller then lays the plan out in one piece."""
-    keys = chapter_keys(doc)
+    shape = plan_shape(doc)
+    if shape is None:
+        return None
+    keys = shape.chapters
     kept = {index: LAYOUT_CACHE.chapter(key, doc.chapters[index].id) for index, key in enumerate(keys)}
     missing = [index for index, found in kept.items() if found is None]
-    front_key = _front_shape(doc)
+    front_key = shape.front
     front = LAYOUT_CACHE.chapter(front_key, None)
 
     laid_out: dict[str, ChapterPages] = {}
     if missing or front is None:
         if report is not None:
             report(f"Setter sider for {len(missing)} av {len(doc.chapters)} kapitler")
-        costs = layout_costs(doc)
-        groups = list(halves(costs, missing, FRONT_COST if front is None else 0.0)) if missing else []
+        groups = list(halves(shape.costs, missing, FRONT_COST if front is None else 0.0)) if missing else []
         first, second = _work(doc, front is None, groups)
         first_results, second_results = render_both(render, first, second)
         for part, result in zip([*first, *second], [*first_results, *second_results], strict=True):
-            key = part_key(doc, part)
+            key = part_key(shape, part)
             front_pages = 0
             if part.front:
                 first_chapter = _first_page(result.pages, doc.chapters[part.chapters[0]].id) if part.chapters else None
@@ -782,7 +799,7 @@ def render_in_parts(
     if labelled is None:
         return None
     labels, placements = labelled
-    labels_key = part_key(doc, labels)
+    labels_key = part_key(shape, labels)
     sheet = LAYOUT_CACHE.part(labels_key)
     if sheet is None:
         if report is not None:
@@ -807,6 +824,7 @@ __all__ = [
     "Pages",
     "PartResult",
     "Placement",
+    "PlanShape",
     "chapter_keys",
     "chapter_part",
     "css_string",
@@ -819,6 +837,7 @@ __all__ = [
     "parallel_enabled",
     "part_key",
     "parts_wanted",
+    "plan_shape",
     "render_both",
     "render_in_parts",
 ]
