@@ -54,6 +54,11 @@ def _template() -> Template:
     return _environment().from_string(template_text("plan.html.j2"))
 
 
+def compile_template() -> None:
+    """Compiles the plan's template now (70 ms), e.g. once in the job server rather than in every job."""
+    _template()
+
+
 @cache
 def _css() -> str:
     return template_text("plan.css")
