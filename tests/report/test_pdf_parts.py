@@ -425,3 +425,18 @@ def test_overlapping_layouts_share_the_collector_setting() -> None:
     assert gc.get_threshold()[0] == pdf.LAYOUT_GC_THRESHOLD and gc.get_freeze_count() > 0
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_chapter_s_key_is_the_same_before_and_after_its_charts_are_drawn(no_memory: None) -> None:
+    """A plan's first PDF draws its charts; the next one (another process, the charts on disk) must find its pages."""
+    from legeplan.report.chart_cache import CHARTS
+
+    doc = _doc()
+    for path in (CHARTS.folder() or Path("/nonexistent")).glob("*/*"):
+        path.unlink()
+    CHARTS.clear()
+    before = pdf_parts.chapter_keys(doc)
+    for figure in doc.figures():
+        pdf.figure_svg(figure)
+    CHARTS.clear()
+    assert pdf_parts.chapter_keys(doc) == before

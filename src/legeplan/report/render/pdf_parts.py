@@ -189,7 +189,7 @@ COST_PER_CHAPTER, COST_PER_CHARACTER, COST_PER_CHART_TEXT, COST_PER_SVG_BYTE = 0
 COST_PER_CHART_NOT_DRAWN = 0.08
 #: The cover and the contents (0,5 s for the demo).
 FRONT_COST = 0.5
-_CHART = re.compile(r'<img data-chart="[0-9a-f]+\.svg" data-cost="([0-9.]+)">')
+_CHART = re.compile(r'<img data-chart="([0-9a-f]+\.svg)">')
 _CHAPTER = '<section class="chapter"'
 
 
@@ -210,15 +210,18 @@ def plan_shape(doc: PlanDocument) -> PlanShape | None:
     """The plan's shape from its print HTML (one render of the template, ≈ 20 ms for the demo; no chart is drawn for
     it). None if the HTML cannot be cut into the front and one section per chapter."""
 
+    chart_costs: dict[str, float] = {}
+
     def chart(figure: Figure) -> str:
+        """The chart as its key alone: whether it is drawn yet must not change the chapter's key."""
         key = CHARTS.key(untitled(figure).model_dump_json(), "svg")
         svg = CHARTS.get(key)
-        cost = (
+        chart_costs[key] = (
             COST_PER_CHART_NOT_DRAWN
             if svg is None
             else COST_PER_CHART_TEXT * svg.count(b"<text") + COST_PER_SVG_BYTE * len(svg)
         )
-        return f'<img data-chart="{key}" data-cost="{cost:.4f}">'
+        return f'<img data-chart="{key}">'
 
     front, *sections = render_page(doc, chart, styles=False).split(_CHAPTER)
     if len(sections) != len(doc.chapters):
@@ -230,7 +233,7 @@ def plan_shape(doc: PlanDocument) -> PlanShape | None:
         digest.update(section.encode())
         chapters.append("c" + digest.hexdigest()[:40])
     costs = tuple(
-        COST_PER_CHAPTER + COST_PER_CHARACTER * len(section) + sum(map(float, _CHART.findall(section)))
+        COST_PER_CHAPTER + COST_PER_CHARACTER * len(section) + sum(chart_costs[key] for key in _CHART.findall(section))
         for section in sections
     )
     front_key = "f" + hashlib.sha256(f"{version}\0front\0{front}".encode()).hexdigest()[:40]
