@@ -57,28 +57,33 @@ class KeptResults(Generic[Value]):
         """The value of a file's bytes; None when they are not a whole, valid value (a truncated or foreign file)."""
         raise NotImplementedError
 
-    def get(self, key: str) -> Value | None:
-        """The kept value, from memory or disk (then remembered), or None; nothing is made."""
+    def _in_memory(self, key: str) -> Value | None:
         with self._lock:
             found = self._memory.get(key)
             if found is not None:
                 self._memory.move_to_end(key)
-                return found
-        value = self._read(key)
-        if value is not None:
-            with self._lock:
-                self._memory[key] = value
-                while len(self._memory) > self._entries:
-                    self._memory.popitem(last=False)
-        return value
+            return found
+
+    def _remember(self, key: str, value: Value) -> None:
+        with self._lock:
+            self._memory[key] = value
+            while len(self._memory) > self._entries:
+                self._memory.popitem(last=False)
+
+    def get(self, key: str) -> Value | None:
+        """The kept value, from memory or disk (then remembered), or None; nothing is made nor counted."""
+        found = self._in_memory(key)
+        if found is None:
+            found = self._read(key)
+            if found is not None:
+                self._remember(key, found)
+        return found
 
     def get_or_make(self, key: str, make: Callable[[], Value]) -> Value:
-        with self._lock:
-            found = self._memory.get(key)
-            if found is not None:
-                self._memory.move_to_end(key)
-                self.hits += 1
-                return found
+        found = self._in_memory(key)
+        if found is not None:
+            self.hits += 1
+            return found
         value = self._read(key)
         if value is not None:
             self.disk_hits += 1
@@ -86,10 +91,7 @@ class KeptResults(Generic[Value]):
             self.misses += 1
             value = make()
             self._write(key, value)
-        with self._lock:
-            self._memory[key] = value
-            while len(self._memory) > self._entries:
-                self._memory.popitem(last=False)
+        self._remember(key, value)
         return value
 
     def clear(self) -> None:
