@@ -808,9 +808,11 @@ def render_in_parts(
         if report is not None:
             report("Setter inn innholdsfortegnelse og sidetall")
         sheet = render(labels)
-    if len(sheet.pages) != len(labels.label_sheets()):
+        if len(sheet.pages) != len(labels.label_sheets()):
+            return None
+        LAYOUT_CACHE.store_part(labels_key, sheet)
+    elif len(sheet.pages) != len(labels.label_sheets()):
         return None
-    LAYOUT_CACHE.store_part(labels_key, sheet)
     LAYOUT_CACHE.store_layout(laid_out)
     sources = [Pages(front_result, 0, plan.front_pages)]
     sources += [Pages(result, where.start, where.count) for result, where in placed]
